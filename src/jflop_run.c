@@ -1,0 +1,213 @@
+/* jflop_run.c: main() of jflop-run. Parses and checks flags before MPI
+ * starts, picks BLIS's kernels, runs the optional --verify checks and the
+ * training, and prints the summary from rank 0. Exit statuses are listed in
+ * jf_error.h and README.md. */
+#include <mpi.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "core/jf_clock.h"
+#include "core/jf_error.h"
+#include "kern/jf_blis_arch.h"
+#include "out/jf_summary.h"
+#include "train/jf_model.h"
+#include "train/jf_options.h"
+#include "train/jf_train.h"
+#include "train/jf_verify.h"
+
+#define NCHECKS 3
+
+/* Before MPI_Init only the launcher's environment says which rank we are;
+ * rank 0 (or a process started without a launcher) speaks for all. */
+static int launcher_rank_zero(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK",
+                                       "SLURM_PROCID"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v != NULL)
+            return strcmp(v, "0") == 0;
+    }
+    return 1;
+}
+
+static void join_args(int argc, char **argv, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < argc && used < len; i++) {
+        const int n = snprintf(buf + used, len - used, "%s%s", i ? " " : "", argv[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+/* The output file's folder must be writable before anything runs. */
+static int output_writable(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    return access(dir, W_OK | X_OK) == 0;
+}
+
+/* MemAvailable in bytes, or 0 when /proc/meminfo cannot tell. */
+static unsigned long long mem_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[256];
+    unsigned long long kb = 0;
+    if (f == NULL)
+        return 0;
+    while (fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+            break;
+    fclose(f);
+    return kb * 1024ULL;
+}
+
+/* Collective: does this node have memory for its ranks? Exit 2 if not. */
+static int check_memory(const jf_run_options_t *o, MPI_Comm comm, int rank)
+{
+    MPI_Comm node;
+    int local_ranks, fits, all_fit;
+    MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+    MPI_Comm_size(node, &local_ranks);
+    MPI_Comm_free(&node);
+    const unsigned long long need =
+        jf_model_bytes(&o->shape, o->batch, o->precision, o->threads);
+    const unsigned long long avail = mem_available();
+    fits = avail == 0 || (double)need * local_ranks <= (double)avail;
+    MPI_Allreduce(&fits, &all_fit, 1, MPI_INT, MPI_LAND, comm);
+    if (!all_fit && rank == 0)
+        fprintf(stderr,
+                "jflop-run: memory: the model needs an estimated %.2f GiB per rank x %d "
+                "ranks on a node, above the %.2f GiB available; use a smaller shape or "
+                "--batch, or fewer ranks per node\n",
+                (double)need / 1073741824.0, local_ranks, (double)avail / 1073741824.0);
+    return all_fit;
+}
+
+static int finish(int status)
+{
+    MPI_Finalize();
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    jf_run_options_t opt;
+    jf_blis_info_t blis;
+    jf_run_t run;
+    jf_check_t checks[NCHECKS];
+    char msg[JF_MSG_LEN], cmdline[8192], mpi_lib[MPI_MAX_LIBRARY_VERSION_STRING];
+    int rank = 0, nchecks = 0, provided, len;
+    const int speaker = launcher_rank_zero();
+    const double process_start = jf_clock_seconds();
+    jf_err_t err;
+
+    memset(&blis, 0, sizeof blis);
+    err = jf_options_parse(argc, argv, &opt, msg, sizeof msg);
+    if (err != JF_OK) {
+        if (speaker)
+            fprintf(stderr, "jflop-run: %s\n", msg);
+        return JF_EXIT_USAGE;
+    }
+    if (opt.help || opt.version || opt.list_presets) {
+        if (speaker && opt.help)
+            jf_options_usage(stdout);
+        if (speaker && opt.version)
+            printf("jflop-run %s\n", PACKAGE_VERSION);
+        if (speaker && opt.list_presets)
+            jf_options_list_presets(stdout);
+        return JF_EXIT_OK;
+    }
+    if (opt.summary_json != NULL && !output_writable(opt.summary_json)) {
+        if (speaker)
+            fprintf(stderr, "jflop-run: --summary-json %s: its folder is not writable\n",
+                    opt.summary_json);
+        return JF_EXIT_USAGE;
+    }
+    /* BLIS fixes its kernel set on first use: choose before anything calls it */
+    err = jf_blis_arch_select(opt.blis_arch, &blis, msg, sizeof msg);
+    if (err != JF_OK) {
+        if (speaker)
+            fprintf(stderr, "jflop-run: %s\n", msg);
+        return err == JF_EINVAL ? JF_EXIT_USAGE : JF_EXIT_INTERNAL;
+    }
+
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    int ranks;
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    err = jf_options_resolve(&opt, ranks, msg, sizeof msg);
+    if (err != JF_OK) {
+        if (rank == 0)
+            fprintf(stderr, "jflop-run: %s\n", msg);
+        return finish(JF_EXIT_USAGE);
+    }
+    if (!check_memory(&opt, MPI_COMM_WORLD, rank))
+        return finish(JF_EXIT_USAGE);
+
+    omp_set_num_threads(opt.threads);
+    jf_blis_info_read(&blis);
+    if (rank == 0 && blis.overridden)
+        fprintf(stderr, "jflop-run: %s\n", blis.how);
+    MPI_Get_library_version(mpi_lib, &len);
+    mpi_lib[strcspn(mpi_lib, "\n")] = '\0';
+    join_args(argc, argv, cmdline, sizeof cmdline);
+
+    if (opt.verify) {
+        checks[nchecks++] = jf_verify_gemm();
+        checks[nchecks++] = jf_verify_gradients(opt.threads);
+        checks[nchecks++] = jf_verify_ranks(MPI_COMM_WORLD, opt.precision, opt.threads, opt.seed);
+        /* a check that fails on any rank fails everywhere */
+        for (int i = 0; i < nchecks; i++) {
+            int pass = checks[i].pass, all;
+            MPI_Allreduce(&pass, &all, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
+            if (!all && checks[i].pass) {
+                checks[i].pass = 0;
+                snprintf(checks[i].detail + strlen(checks[i].detail),
+                         sizeof checks[i].detail - strlen(checks[i].detail),
+                         " [failed on another rank]");
+            }
+        }
+    }
+
+    memset(&run, 0, sizeof run);
+    run.opt = opt;
+    run.process_start = process_start;
+    err = jf_train_run(&run, MPI_COMM_WORLD, 1, msg, sizeof msg);
+    if (err != JF_OK) {
+        fprintf(stderr, "jflop-run: rank %d: %s\n", rank, msg);
+        MPI_Abort(MPI_COMM_WORLD, JF_EXIT_INTERNAL);
+    }
+
+    const jf_summary_t summary = {&run, &blis, checks, nchecks, mpi_lib, cmdline};
+    const char *reason;
+    const int ok = jf_summary_ok(&summary, &reason);
+    int status = ok ? JF_EXIT_OK : JF_EXIT_FAILED;
+    if (rank == 0) {
+        jf_summary_print(stdout, &summary);
+        fflush(stdout);
+        if (opt.summary_json != NULL &&
+            jf_summary_write_json(opt.summary_json, &summary, msg, sizeof msg) != JF_OK) {
+            fprintf(stderr, "jflop-run: %s\n", msg);
+            status = JF_EXIT_INTERNAL;
+        }
+    }
+    MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    jf_run_free(&run);
+    return finish(status);
+}

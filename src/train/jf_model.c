@@ -1,0 +1,222 @@
+/* jf_model.c: layout, allocation and precision dispatch of the model. One
+ * function, carve_layout, decides where every array lives; run on a NULL base
+ * it only measures, which is how jf_model_bytes predicts memory exactly. */
+#include "jf_model_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JF_ALIGN 64
+
+typedef struct {
+    char *base;   /* NULL while measuring */
+    size_t used;
+} jf_arena_t;
+
+static void *carve(jf_arena_t *a, uint64_t elems, size_t elem)
+{
+    const size_t off = (a->used + JF_ALIGN - 1) / JF_ALIGN * JF_ALIGN;
+    a->used = off + (size_t)elems * elem;
+    return a->base ? a->base + off : NULL;
+}
+
+/* Weight offsets; returns the number of weights. */
+static uint64_t weight_offsets(jf_model_t *m)
+{
+    const jf_shape_t *s = &m->shape;
+    const int64_t d = s->d_model, ff = s->ff;
+    int64_t o = 0;
+
+    m->off_emb = o;  o += s->vocab * d;
+    m->off_pos = o;  o += s->ctx * d;
+    for (int64_t l = 0; l < s->layers; l++) {
+        jf_layer_offsets_t *L = &m->layer_off[l];
+        L->ln1_g = o;  o += d;
+        L->ln1_b = o;  o += d;
+        L->wqkv = o;   o += d * 3 * d;
+        L->wo = o;     o += d * d;
+        L->ln2_g = o;  o += d;
+        L->ln2_b = o;  o += d;
+        L->w1 = o;     o += d * ff;
+        L->w2 = o;     o += ff * d;
+    }
+    m->off_lnf_g = o;  o += d;
+    m->off_lnf_b = o;  o += d;
+    m->off_head = o;   o += d * s->vocab;
+    return (uint64_t)o;
+}
+
+static void carve_layout(jf_model_t *m, jf_arena_t *a)
+{
+    const jf_shape_t *s = &m->shape;
+    const uint64_t T = (uint64_t)m->tokens, d = (uint64_t)s->d_model;
+    const uint64_t ff = (uint64_t)s->ff, ctx = (uint64_t)s->ctx;
+    const size_t e = m->elem;
+
+    m->weights = carve(a, m->nweights, e);
+    m->grads = carve(a, m->nweights, e);
+    for (int64_t l = 0; l < s->layers; l++) {
+        jf_layer_acts_t *A = &m->acts[l];
+        A->x = carve(a, T * d, e);
+        A->a1 = carve(a, T * d, e);
+        A->mu1 = carve(a, T, e);
+        A->rs1 = carve(a, T, e);
+        A->qkv = carve(a, T * 3 * d, e);
+        A->prob = carve(a, (uint64_t)m->batch * (uint64_t)s->heads * ctx * ctx, e);
+        A->att = carve(a, T * d, e);
+        A->x1 = carve(a, T * d, e);
+        A->a2 = carve(a, T * d, e);
+        A->mu2 = carve(a, T, e);
+        A->rs2 = carve(a, T, e);
+        A->h = carve(a, T * ff, e);
+        A->g = carve(a, T * ff, e);
+    }
+    m->x_final = carve(a, T * d, e);
+    m->af = carve(a, T * d, e);
+    m->muf = carve(a, T, e);
+    m->rsf = carve(a, T, e);
+    m->logits = carve(a, T * (uint64_t)s->vocab, e);
+    m->dx = carve(a, T * d, e);
+    m->dtmp = carve(a, T * d, e);
+    m->dqkv = carve(a, T * 3 * d, e);
+    m->dh = carve(a, T * ff, e);
+    m->attn_scratch = carve(a, (uint64_t)m->threads * ctx * ctx, e);
+}
+
+static void model_init_fields(jf_model_t *m, const jf_shape_t *shape, int64_t batch,
+                              jf_precision_t precision, int threads)
+{
+    m->shape = *shape;
+    m->batch = batch;
+    m->tokens = batch * shape->ctx;
+    m->precision = precision;
+    m->elem = precision == JF_FP64 ? sizeof(double) : sizeof(float);
+    m->threads = threads > 0 ? threads : 1;
+}
+
+uint64_t jf_model_bytes(const jf_shape_t *shape, int64_t batch,
+                        jf_precision_t precision, int threads)
+{
+    jf_model_t m;
+    jf_arena_t a = {NULL, 0};
+    uint64_t bytes = UINT64_MAX;
+
+    memset(&m, 0, sizeof m);
+    model_init_fields(&m, shape, batch, precision, threads);
+    /* the per-layer bookkeeping is small; the arena is only measured */
+    m.layer_off = calloc((size_t)shape->layers, sizeof *m.layer_off);
+    m.acts = calloc((size_t)shape->layers, sizeof *m.acts);
+    if (m.layer_off != NULL && m.acts != NULL) {
+        m.nweights = weight_offsets(&m);
+        carve_layout(&m, &a);
+        bytes = (uint64_t)a.used + sizeof m +
+                (uint64_t)shape->layers * (sizeof *m.layer_off + sizeof *m.acts);
+    }
+    free(m.layer_off);
+    free(m.acts);
+    return bytes;
+}
+
+jf_err_t jf_model_create(const jf_shape_t *shape, int64_t batch,
+                         jf_precision_t precision, int threads, uint64_t seed,
+                         jf_model_t **out, char *msg, size_t msglen)
+{
+    jf_err_t err = JF_OK;
+    jf_model_t *m = calloc(1, sizeof *m);
+    jf_arena_t a = {NULL, 0};
+
+    if (m == NULL)
+        goto nomem;
+    model_init_fields(m, shape, batch, precision, threads);
+    m->layer_off = calloc((size_t)shape->layers, sizeof *m->layer_off);
+    m->acts = calloc((size_t)shape->layers, sizeof *m->acts);
+    if (m->layer_off == NULL || m->acts == NULL)
+        goto nomem;
+    m->nweights = weight_offsets(m);
+    carve_layout(m, &a);
+    m->arena_bytes = a.used;
+    if (posix_memalign(&m->arena, JF_ALIGN, a.used) != 0)
+        goto nomem;
+    a.base = m->arena;
+    a.used = 0;
+    carve_layout(m, &a);
+    if (precision == JF_FP64)
+        jf_model_init_weights_d(m, seed);
+    else
+        jf_model_init_weights_s(m, seed);
+    memset(m->grads, 0, (size_t)m->nweights * m->elem);
+    *out = m;
+    return JF_OK;
+nomem:
+    snprintf(msg, msglen, "cannot allocate the model (%llu bytes)",
+             (unsigned long long)jf_model_bytes(shape, batch, precision, threads));
+    err = JF_ENOMEM;
+    jf_model_destroy(m);
+    *out = NULL;
+    return err;
+}
+
+void jf_model_destroy(jf_model_t *m)
+{
+    if (m == NULL)
+        return;
+    free(m->arena);
+    free(m->acts);
+    free(m->layer_off);
+    free(m);
+}
+
+double jf_model_forward_backward(jf_model_t *m, const int32_t *tok, const int32_t *tgt,
+                                 double loss_scale, jf_ledger_t *ledger)
+{
+    if (m->precision == JF_FP64) {
+        const double loss = jf_model_fwd_d(m, tok, tgt, loss_scale, 1, ledger);
+        jf_model_bwd_d(m, tok, ledger);
+        return loss;
+    }
+    const double loss = jf_model_fwd_s(m, tok, tgt, loss_scale, 1, ledger);
+    jf_model_bwd_s(m, tok, ledger);
+    return loss;
+}
+
+double jf_model_forward(jf_model_t *m, const int32_t *tok, const int32_t *tgt,
+                        jf_ledger_t *ledger)
+{
+    return m->precision == JF_FP64 ? jf_model_fwd_d(m, tok, tgt, 0.0, 0, ledger)
+                                   : jf_model_fwd_s(m, tok, tgt, 0.0, 0, ledger);
+}
+
+void jf_model_sgd(jf_model_t *m, double lr, jf_ledger_t *ledger)
+{
+    if (m->precision == JF_FP64)
+        jf_model_sgd_d(m, lr);
+    else
+        jf_model_sgd_s(m, lr);
+    jf_ledger_add(ledger, JF_FLOP_OTHER, (jf_u128)2 * m->nweights);
+}
+
+void *jf_model_weights(jf_model_t *m) { return m->weights; }
+void *jf_model_grads(jf_model_t *m) { return m->grads; }
+uint64_t jf_model_nweights(const jf_model_t *m) { return m->nweights; }
+jf_precision_t jf_model_precision(const jf_model_t *m) { return m->precision; }
+
+double jf_model_weight(const jf_model_t *m, uint64_t i)
+{
+    return m->precision == JF_FP64 ? ((const double *)m->weights)[i]
+                                   : (double)((const float *)m->weights)[i];
+}
+
+double jf_model_grad(const jf_model_t *m, uint64_t i)
+{
+    return m->precision == JF_FP64 ? ((const double *)m->grads)[i]
+                                   : (double)((const float *)m->grads)[i];
+}
+
+void jf_model_set_weight(jf_model_t *m, uint64_t i, double v)
+{
+    if (m->precision == JF_FP64)
+        ((double *)m->weights)[i] = v;
+    else
+        ((float *)m->weights)[i] = (float)v;
+}

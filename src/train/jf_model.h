@@ -1,0 +1,55 @@
+/* jf_model.h: a decoder-only transformer (pre-LayerNorm blocks: causal
+ * multi-head attention and a GELU MLP, no biases on the weight matrices)
+ * with exact forward and backward passes in fp32 or fp64. Weights and their
+ * gradients each live in one contiguous array, so the data-parallel gradient
+ * sum is a single MPI_Allreduce. */
+#ifndef JF_MODEL_H
+#define JF_MODEL_H
+
+#include <stdint.h>
+
+#include "core/jf_error.h"
+#include "core/jf_ledger.h"
+#include "core/jf_shape.h"
+
+typedef struct jf_model jf_model_t;
+
+/* Bytes jf_model_create allocates for this configuration: weights,
+ * gradients, activations kept for backward and work buffers. */
+uint64_t jf_model_bytes(const jf_shape_t *shape, int64_t batch,
+                        jf_precision_t precision, int threads);
+
+/* Allocate a model for `batch` sequences per step and initialise its weights
+ * from `seed` (identical on every rank by construction). */
+jf_err_t jf_model_create(const jf_shape_t *shape, int64_t batch,
+                         jf_precision_t precision, int threads, uint64_t seed,
+                         jf_model_t **model, char *msg, size_t msglen);
+void jf_model_destroy(jf_model_t *model);
+
+/* Forward and backward over batch*ctx tokens. Gradients are overwritten
+ * with d(loss)/d(weights), where loss = loss_scale * sum of the tokens'
+ * cross-entropies (loss_scale = 1 / tokens over all ranks gives the global
+ * mean). Returns the unscaled cross-entropy sum of this batch. FLOPs go to
+ * the ledger. */
+double jf_model_forward_backward(jf_model_t *model, const int32_t *tokens,
+                                 const int32_t *targets, double loss_scale,
+                                 jf_ledger_t *ledger);
+
+/* Forward only; returns the unscaled cross-entropy sum. */
+double jf_model_forward(jf_model_t *model, const int32_t *tokens,
+                        const int32_t *targets, jf_ledger_t *ledger);
+
+/* Plain SGD: w -= lr * g. */
+void jf_model_sgd(jf_model_t *model, double lr, jf_ledger_t *ledger);
+
+/* Raw access for the allreduce, checks and checksums. Elements are float
+ * or double according to the model's precision. */
+void *jf_model_weights(jf_model_t *model);
+void *jf_model_grads(jf_model_t *model);
+uint64_t jf_model_nweights(const jf_model_t *model);
+jf_precision_t jf_model_precision(const jf_model_t *model);
+double jf_model_weight(const jf_model_t *model, uint64_t i);
+double jf_model_grad(const jf_model_t *model, uint64_t i);
+void jf_model_set_weight(jf_model_t *model, uint64_t i, double value);
+
+#endif

@@ -1,0 +1,66 @@
+/* jf_model_impl.h: the model's private layout, shared by jf_model.c and the
+ * per-precision kernels generated from jf_model_tmpl.c. */
+#ifndef JF_MODEL_IMPL_H
+#define JF_MODEL_IMPL_H
+
+#include "jf_model.h"
+
+/* Offsets (in elements) of one layer's tensors inside the weight array. */
+typedef struct {
+    int64_t ln1_g, ln1_b, wqkv, wo, ln2_g, ln2_b, w1, w2;
+} jf_layer_offsets_t;
+
+/* Activations of one layer kept for backward. */
+typedef struct {
+    void *x;           /* layer input, T x d */
+    void *a1;          /* LayerNorm 1 output, T x d */
+    void *mu1, *rs1;   /* its row means and reciprocal std devs, T */
+    void *qkv;         /* T x 3d */
+    void *prob;        /* softmax probabilities, batch*heads x ctx x ctx */
+    void *att;         /* attention output, heads concatenated, T x d */
+    void *x1;          /* after the attention residual, T x d */
+    void *a2;          /* LayerNorm 2 output, T x d */
+    void *mu2, *rs2;
+    void *h;           /* MLP pre-activation, T x ff */
+    void *g;           /* GELU(h), T x ff */
+} jf_layer_acts_t;
+
+struct jf_model {
+    jf_shape_t shape;
+    int64_t batch, tokens;  /* sequences and tokens per step (T = tokens) */
+    jf_precision_t precision;
+    size_t elem;            /* sizeof(float) or sizeof(double) */
+    int threads;
+
+    uint64_t nweights;
+    void *weights, *grads;
+    int64_t off_emb, off_pos, off_lnf_g, off_lnf_b, off_head;
+    jf_layer_offsets_t *layer_off;
+
+    jf_layer_acts_t *acts;  /* one per layer */
+    void *x_final;          /* residual stream after the last layer, T x d */
+    void *af, *muf, *rsf;   /* final LayerNorm */
+    void *logits;           /* T x vocab; holds d(loss)/d(logits) after backward */
+    void *dx;               /* residual-stream gradient, T x d */
+    void *dtmp;             /* T x d scratch */
+    void *dqkv;             /* T x 3d */
+    void *dh;               /* T x ff */
+    void *attn_scratch;     /* per thread: one ctx x ctx tile */
+
+    void *arena;            /* everything above lives here */
+    size_t arena_bytes;
+};
+
+/* Per-precision kernels (jf_model_s.c, jf_model_d.c). */
+double jf_model_fwd_s(jf_model_t *m, const int32_t *tok, const int32_t *tgt,
+                      double loss_scale, int want_grad, jf_ledger_t *ledger);
+double jf_model_fwd_d(jf_model_t *m, const int32_t *tok, const int32_t *tgt,
+                      double loss_scale, int want_grad, jf_ledger_t *ledger);
+void jf_model_bwd_s(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger);
+void jf_model_bwd_d(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger);
+void jf_model_init_weights_s(jf_model_t *m, uint64_t seed);
+void jf_model_init_weights_d(jf_model_t *m, uint64_t seed);
+void jf_model_sgd_s(jf_model_t *m, double lr);
+void jf_model_sgd_d(jf_model_t *m, double lr);
+
+#endif

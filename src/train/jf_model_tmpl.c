@@ -1,0 +1,418 @@
+/* jf_model_tmpl.c: the transformer's arithmetic, written once for both
+ * precisions. Not compiled on its own: jf_model_s.c and jf_model_d.c define
+ * JF_REAL (the element type), JF_CH (the BLIS-style letter s or d) and the
+ * libm functions of that type, then include this file.
+ *
+ * Layout: row-major, T = batch*ctx tokens per step; a linear layer is
+ * y = x W with W stored d_in x d_out. Every GEMM goes through jf_gemm_*,
+ * which counts it. Non-GEMM arithmetic is added to JF_FLOP_OTHER with the
+ * nominal per-element operation counts below (not instruction counts). */
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+#include "core/jf_rng.h"
+#include "kern/jf_gemm.h"
+#include "jf_model_impl.h"
+
+#define JF_PASTE_(a, b) a##_##b
+#define JF_PASTE(a, b) JF_PASTE_(a, b)
+#define FN(name) JF_PASTE(name, JF_CH)
+
+typedef JF_REAL real;
+
+/* Nominal arithmetic per element of the non-GEMM kernels. */
+enum {
+    OPS_LN_FWD = 8, OPS_LN_BWD = 12, OPS_GELU_FWD = 10, OPS_GELU_BWD = 12,
+    OPS_SOFTMAX_FWD = 4, OPS_SOFTMAX_BWD = 4, OPS_XENT = 6, OPS_ADD = 1
+};
+
+static const real ln_eps = (real)1e-5;
+
+static void add_other(jf_ledger_t *ledger, uint64_t elems, int ops)
+{
+    jf_ledger_add(ledger, JF_FLOP_OTHER, (jf_u128)elems * (uint64_t)ops);
+}
+
+static jf_gemm_ctx_t gemm_ctx(jf_ledger_t *ledger, jf_flop_cat_t cat, int threads)
+{
+    jf_gemm_ctx_t c = {ledger, cat, threads};
+    return c;
+}
+
+/* y = LayerNorm(x) * g + b, row by row; keeps mean and 1/std for backward. */
+static void FN(ln_fwd)(const real *x, const real *g, const real *b, real *y,
+                       real *mu, real *rs, int64_t T, int64_t d, int nth)
+{
+#pragma omp parallel for num_threads(nth) schedule(static)
+    for (int64_t t = 0; t < T; t++) {
+        const real *xr = x + t * d;
+        real *yr = y + t * d;
+        real mean = 0, var = 0;
+        for (int64_t j = 0; j < d; j++)
+            mean += xr[j];
+        mean /= (real)d;
+        for (int64_t j = 0; j < d; j++) {
+            const real c = xr[j] - mean;
+            var += c * c;
+        }
+        var /= (real)d;
+        const real r = (real)1 / JF_SQRT(var + ln_eps);
+        for (int64_t j = 0; j < d; j++)
+            yr[j] = (xr[j] - mean) * r * g[j] + b[j];
+        mu[t] = mean;
+        rs[t] = r;
+    }
+}
+
+/* Backward of ln_fwd: dx += dL/dx; dg, db = dL/dg, dL/db (overwritten). */
+static void FN(ln_bwd)(const real *x, const real *g, const real *mu, const real *rs,
+                       const real *dy, real *dx, real *dg, real *db,
+                       int64_t T, int64_t d, int nth)
+{
+#pragma omp parallel num_threads(nth)
+    {
+#pragma omp for schedule(static)
+        for (int64_t t = 0; t < T; t++) {
+            const real *xr = x + t * d, *dyr = dy + t * d;
+            const real m = mu[t], r = rs[t];
+            real s1 = 0, s2 = 0;
+            for (int64_t j = 0; j < d; j++) {
+                const real dxh = dyr[j] * g[j];
+                s1 += dxh;
+                s2 += dxh * (xr[j] - m) * r;
+            }
+            s1 /= (real)d;
+            s2 /= (real)d;
+            real *dxr = dx + t * d;
+            for (int64_t j = 0; j < d; j++)
+                dxr[j] += r * (dyr[j] * g[j] - s1 - (xr[j] - m) * r * s2);
+        }
+        /* column sums in blocks so each thread streams whole rows */
+        const int64_t block = 64;
+#pragma omp for schedule(static)
+        for (int64_t j0 = 0; j0 < d; j0 += block) {
+            const int64_t j1 = j0 + block < d ? j0 + block : d;
+            for (int64_t j = j0; j < j1; j++)
+                dg[j] = db[j] = 0;
+            for (int64_t t = 0; t < T; t++) {
+                const real m = mu[t], r = rs[t];
+                for (int64_t j = j0; j < j1; j++) {
+                    const real v = dy[t * d + j];
+                    dg[j] += v * (x[t * d + j] - m) * r;
+                    db[j] += v;
+                }
+            }
+        }
+    }
+}
+
+/* GELU, tanh form (Hendrycks and Gimpel 2016). */
+#define GELU_C ((real)0.7978845608028654) /* sqrt(2/pi) */
+#define GELU_A ((real)0.044715)
+
+static void FN(gelu_fwd)(const real *h, real *out, int64_t n, int nth)
+{
+#pragma omp parallel for num_threads(nth) schedule(static)
+    for (int64_t i = 0; i < n; i++) {
+        const real x = h[i];
+        out[i] = (real)0.5 * x * ((real)1 + JF_TANH(GELU_C * (x + GELU_A * x * x * x)));
+    }
+}
+
+/* dh[i] *= GELU'(h[i]) */
+static void FN(gelu_bwd)(const real *h, real *dh, int64_t n, int nth)
+{
+#pragma omp parallel for num_threads(nth) schedule(static)
+    for (int64_t i = 0; i < n; i++) {
+        const real x = h[i];
+        const real t = JF_TANH(GELU_C * (x + GELU_A * x * x * x));
+        const real dt = GELU_C * ((real)1 + (real)3 * GELU_A * x * x);
+        dh[i] *= (real)0.5 * ((real)1 + t) + (real)0.5 * x * ((real)1 - t * t) * dt;
+    }
+}
+
+/* Causal multi-head attention, one (sequence, head) pair per iteration:
+ * P = softmax(mask(Q K^T / sqrt(dh))), att = P V. The full ctx x ctx score
+ * GEMM is computed, as Kaplan's attention FLOP term assumes. */
+static void FN(attn_fwd)(jf_model_t *m, const real *qkv, real *prob, real *att,
+                         jf_ledger_t *ledger)
+{
+    const int64_t H = m->shape.heads, ctx = m->shape.ctx, d = m->shape.d_model;
+    const int64_t dh = d / H, pairs = m->batch * H;
+    const real scale = (real)1 / JF_SQRT((real)dh);
+
+#pragma omp parallel num_threads(m->threads)
+    {
+        jf_ledger_t local;
+        jf_ledger_clear(&local);
+        const jf_gemm_ctx_t gc = gemm_ctx(&local, JF_FLOP_ATTN_FWD, 1);
+#pragma omp for schedule(static)
+        for (int64_t bh = 0; bh < pairs; bh++) {
+            const int64_t b = bh / H, h = bh % H;
+            const real *q = qkv + b * ctx * 3 * d + h * dh;
+            const real *k = q + d, *v = q + 2 * d;
+            real *P = prob + bh * ctx * ctx;
+            FN(jf_gemm)(&gc, 0, 1, ctx, ctx, dh, scale, q, 3 * d, k, 3 * d, 0, P, ctx);
+            for (int64_t i = 0; i < ctx; i++) {
+                real *row = P + i * ctx;
+                real mx = row[0], sum = 0;
+                for (int64_t j = 1; j <= i; j++)
+                    mx = row[j] > mx ? row[j] : mx;
+                for (int64_t j = 0; j <= i; j++) {
+                    row[j] = JF_EXP(row[j] - mx);
+                    sum += row[j];
+                }
+                const real inv = (real)1 / sum;
+                for (int64_t j = 0; j <= i; j++)
+                    row[j] *= inv;
+                for (int64_t j = i + 1; j < ctx; j++)
+                    row[j] = 0;
+            }
+            add_other(&local, (uint64_t)(ctx * (ctx + 1) / 2), OPS_SOFTMAX_FWD);
+            FN(jf_gemm)(&gc, 0, 0, ctx, dh, ctx, 1, P, ctx, v, 3 * d, 0,
+                        att + b * ctx * d + h * dh, d);
+        }
+#pragma omp critical(jf_ledger_merge)
+        jf_ledger_merge(ledger, &local);
+    }
+}
+
+/* Backward of attn_fwd: datt (T x d) -> dqkv (T x 3d, overwritten). */
+static void FN(attn_bwd)(jf_model_t *m, const real *qkv, const real *prob,
+                         const real *datt, real *dqkv, jf_ledger_t *ledger)
+{
+    const int64_t H = m->shape.heads, ctx = m->shape.ctx, d = m->shape.d_model;
+    const int64_t dh = d / H, pairs = m->batch * H;
+    const real scale = (real)1 / JF_SQRT((real)dh);
+
+#pragma omp parallel num_threads(m->threads)
+    {
+        jf_ledger_t local;
+        jf_ledger_clear(&local);
+        const jf_gemm_ctx_t gc = gemm_ctx(&local, JF_FLOP_ATTN_BWD, 1);
+        real *dP = (real *)m->attn_scratch + (int64_t)omp_get_thread_num() * ctx * ctx;
+#pragma omp for schedule(static)
+        for (int64_t bh = 0; bh < pairs; bh++) {
+            const int64_t b = bh / H, h = bh % H;
+            const int64_t base = b * ctx * 3 * d + h * dh;
+            const real *q = qkv + base, *k = q + d, *v = q + 2 * d;
+            real *dq = dqkv + base, *dk = dq + d, *dv = dq + 2 * d;
+            const real *P = prob + bh * ctx * ctx;
+            const real *dO = datt + b * ctx * d + h * dh;
+            /* dP = dO V^T; dV = P^T dO */
+            FN(jf_gemm)(&gc, 0, 1, ctx, ctx, dh, 1, dO, d, v, 3 * d, 0, dP, ctx);
+            FN(jf_gemm)(&gc, 1, 0, ctx, dh, ctx, 1, P, ctx, dO, d, 0, dv, 3 * d);
+            /* softmax backward, in place: dS = P * (dP - rowsum(dP * P)) * scale */
+            for (int64_t i = 0; i < ctx; i++) {
+                real *row = dP + i * ctx;
+                const real *prow = P + i * ctx;
+                real dot = 0;
+                for (int64_t j = 0; j <= i; j++)
+                    dot += row[j] * prow[j];
+                for (int64_t j = 0; j <= i; j++)
+                    row[j] = prow[j] * (row[j] - dot) * scale;
+                for (int64_t j = i + 1; j < ctx; j++)
+                    row[j] = 0;
+            }
+            add_other(&local, (uint64_t)(ctx * (ctx + 1) / 2), OPS_SOFTMAX_BWD);
+            /* dQ = dS K; dK = dS^T Q */
+            FN(jf_gemm)(&gc, 0, 0, ctx, dh, ctx, 1, dP, ctx, k, 3 * d, 0, dq, 3 * d);
+            FN(jf_gemm)(&gc, 1, 0, ctx, dh, ctx, 1, dP, ctx, q, 3 * d, 0, dk, 3 * d);
+        }
+#pragma omp critical(jf_ledger_merge)
+        jf_ledger_merge(ledger, &local);
+    }
+}
+
+/* Cross-entropy over the vocabulary for each token. With want_grad the
+ * logits are replaced by loss_scale * (softmax - onehot). Sum in double. */
+static double FN(xent)(real *logits, const int32_t *tgt, int64_t T, int64_t V,
+                       double loss_scale, int want_grad, int nth)
+{
+    double loss = 0;
+#pragma omp parallel for num_threads(nth) schedule(static) reduction(+ : loss)
+    for (int64_t t = 0; t < T; t++) {
+        real *row = logits + t * V;
+        real mx = row[0];
+        for (int64_t j = 1; j < V; j++)
+            mx = row[j] > mx ? row[j] : mx;
+        double sum = 0;
+        for (int64_t j = 0; j < V; j++)
+            sum += exp((double)(row[j] - mx));
+        const double lse = log(sum) + (double)mx;
+        loss += lse - (double)row[tgt[t]];
+        if (want_grad) {
+            for (int64_t j = 0; j < V; j++)
+                row[j] = (real)(exp((double)row[j] - lse) * loss_scale);
+            row[tgt[t]] -= (real)loss_scale;
+        }
+    }
+    return loss;
+}
+
+double FN(jf_model_fwd)(jf_model_t *m, const int32_t *tok, const int32_t *tgt,
+                        double loss_scale, int want_grad, jf_ledger_t *ledger)
+{
+    const jf_shape_t *s = &m->shape;
+    const int64_t T = m->tokens, d = s->d_model, ff = s->ff, V = s->vocab;
+    const int nth = m->threads;
+    const real *W = m->weights;
+    const jf_gemm_ctx_t dense = gemm_ctx(ledger, JF_FLOP_DENSE_FWD, nth);
+    const jf_gemm_ctx_t head = gemm_ctx(ledger, JF_FLOP_HEAD, nth);
+
+    /* token + position embedding */
+    real *x0 = m->acts[0].x;
+#pragma omp parallel for num_threads(nth) schedule(static)
+    for (int64_t t = 0; t < T; t++) {
+        const real *e = W + m->off_emb + (int64_t)tok[t] * d;
+        const real *p = W + m->off_pos + (t % s->ctx) * d;
+        for (int64_t j = 0; j < d; j++)
+            x0[t * d + j] = e[j] + p[j];
+    }
+    add_other(ledger, (uint64_t)(T * d), OPS_ADD);
+
+    for (int64_t l = 0; l < s->layers; l++) {
+        const jf_layer_offsets_t *o = &m->layer_off[l];
+        jf_layer_acts_t *A = &m->acts[l];
+        real *xin = A->x, *x1 = A->x1;
+        real *xout = l + 1 < s->layers ? m->acts[l + 1].x : m->x_final;
+
+        FN(ln_fwd)(xin, W + o->ln1_g, W + o->ln1_b, A->a1, A->mu1, A->rs1, T, d, nth);
+        FN(jf_gemm)(&dense, 0, 0, T, 3 * d, d, 1, A->a1, d, W + o->wqkv, 3 * d, 0,
+                    A->qkv, 3 * d);
+        FN(attn_fwd)(m, A->qkv, A->prob, A->att, ledger);
+        /* x1 = xin + att Wo: the residual rides in as beta = 1 */
+        memcpy(x1, xin, (size_t)(T * d) * sizeof(real));
+        FN(jf_gemm)(&dense, 0, 0, T, d, d, 1, A->att, d, W + o->wo, d, 1, x1, d);
+        FN(ln_fwd)(x1, W + o->ln2_g, W + o->ln2_b, A->a2, A->mu2, A->rs2, T, d, nth);
+        FN(jf_gemm)(&dense, 0, 0, T, ff, d, 1, A->a2, d, W + o->w1, ff, 0, A->h, ff);
+        FN(gelu_fwd)(A->h, A->g, T * ff, nth);
+        memcpy(xout, x1, (size_t)(T * d) * sizeof(real));
+        FN(jf_gemm)(&dense, 0, 0, T, d, ff, 1, A->g, ff, W + o->w2, d, 1, xout, d);
+        add_other(ledger, (uint64_t)(T * d), 2 * OPS_LN_FWD + 2 * OPS_ADD);
+        add_other(ledger, (uint64_t)(T * ff), OPS_GELU_FWD);
+    }
+    FN(ln_fwd)(m->x_final, W + m->off_lnf_g, W + m->off_lnf_b, m->af, m->muf, m->rsf,
+               T, d, nth);
+    FN(jf_gemm)(&head, 0, 0, T, V, d, 1, m->af, d, W + m->off_head, V, 0, m->logits, V);
+    add_other(ledger, (uint64_t)(T * d), OPS_LN_FWD);
+    add_other(ledger, (uint64_t)(T * V), OPS_XENT);
+    return FN(xent)(m->logits, tgt, T, V, loss_scale, want_grad, nth);
+}
+
+void FN(jf_model_bwd)(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger)
+{
+    const jf_shape_t *s = &m->shape;
+    const int64_t T = m->tokens, d = s->d_model, ff = s->ff, V = s->vocab;
+    const int nth = m->threads;
+    const real *W = m->weights;
+    real *G = m->grads, *dx = m->dx, *dtmp = m->dtmp, *dh = m->dh, *dqkv = m->dqkv;
+    const jf_gemm_ctx_t head = gemm_ctx(ledger, JF_FLOP_HEAD, nth);
+    const jf_gemm_ctx_t bwd_w = gemm_ctx(ledger, JF_FLOP_DENSE_BWD_WEIGHT, nth);
+    const jf_gemm_ctx_t bwd_x = gemm_ctx(ledger, JF_FLOP_DENSE_BWD_DATA, nth);
+
+    /* head: dWhead = af^T dlogits; daf = dlogits Whead^T */
+    FN(jf_gemm)(&head, 1, 0, d, V, T, 1, m->af, d, m->logits, V, 0, G + m->off_head, V);
+    FN(jf_gemm)(&head, 0, 1, T, d, V, 1, m->logits, V, W + m->off_head, V, 0, dtmp, d);
+    memset(dx, 0, (size_t)(T * d) * sizeof(real));
+    FN(ln_bwd)(m->x_final, W + m->off_lnf_g, m->muf, m->rsf, dtmp, dx,
+               G + m->off_lnf_g, G + m->off_lnf_b, T, d, nth);
+    add_other(ledger, (uint64_t)(T * d), OPS_LN_BWD);
+
+    for (int64_t l = s->layers - 1; l >= 0; l--) {
+        const jf_layer_offsets_t *o = &m->layer_off[l];
+        const jf_layer_acts_t *A = &m->acts[l];
+        /* dx holds dL/dxout. MLP: xout = x1 + GELU(a2 W1) W2 */
+        FN(jf_gemm)(&bwd_w, 1, 0, ff, d, T, 1, A->g, ff, dx, d, 0, G + o->w2, d);
+        FN(jf_gemm)(&bwd_x, 0, 1, T, ff, d, 1, dx, d, W + o->w2, d, 0, dh, ff);
+        FN(gelu_bwd)(A->h, dh, T * ff, nth);
+        FN(jf_gemm)(&bwd_w, 1, 0, d, ff, T, 1, A->a2, d, dh, ff, 0, G + o->w1, ff);
+        FN(jf_gemm)(&bwd_x, 0, 1, T, d, ff, 1, dh, ff, W + o->w1, ff, 0, dtmp, d);
+        FN(ln_bwd)(A->x1, W + o->ln2_g, A->mu2, A->rs2, dtmp, dx, G + o->ln2_g,
+                   G + o->ln2_b, T, d, nth);
+        /* dx holds dL/dx1. Attention: x1 = xin + att Wo */
+        FN(jf_gemm)(&bwd_w, 1, 0, d, d, T, 1, A->att, d, dx, d, 0, G + o->wo, d);
+        FN(jf_gemm)(&bwd_x, 0, 1, T, d, d, 1, dx, d, W + o->wo, d, 0, dtmp, d);
+        FN(attn_bwd)(m, A->qkv, A->prob, dtmp, dqkv, ledger);
+        FN(jf_gemm)(&bwd_w, 1, 0, d, 3 * d, T, 1, A->a1, d, dqkv, 3 * d, 0, G + o->wqkv,
+                    3 * d);
+        FN(jf_gemm)(&bwd_x, 0, 1, T, d, 3 * d, 1, dqkv, 3 * d, W + o->wqkv, 3 * d, 0,
+                    dtmp, d);
+        FN(ln_bwd)(A->x, W + o->ln1_g, A->mu1, A->rs1, dtmp, dx, G + o->ln1_g,
+                   G + o->ln1_b, T, d, nth);
+        add_other(ledger, (uint64_t)(T * d), 2 * OPS_LN_BWD + 2 * OPS_ADD);
+        add_other(ledger, (uint64_t)(T * ff), OPS_GELU_BWD);
+    }
+    /* dx holds dL/dx0: scatter into the embeddings */
+    real *ge = G + m->off_emb, *gp = G + m->off_pos;
+    memset(ge, 0, (size_t)(s->vocab * d) * sizeof(real));
+    memset(gp, 0, (size_t)(s->ctx * d) * sizeof(real));
+    for (int64_t t = 0; t < T; t++) {
+        real *er = ge + (int64_t)tok[t] * d, *pr = gp + (t % s->ctx) * d;
+        for (int64_t j = 0; j < d; j++) {
+            er[j] += dx[t * d + j];
+            pr[j] += dx[t * d + j];
+        }
+    }
+    add_other(ledger, (uint64_t)(T * d), 2 * OPS_ADD);
+}
+
+static void FN(fill_normal)(real *w, int64_t n, double std, uint64_t key, int nth)
+{
+#pragma omp parallel for num_threads(nth) schedule(static)
+    for (int64_t i = 0; i < n; i++)
+        w[i] = (real)(std * jf_rng_normal(key, (uint64_t)i));
+}
+
+static void FN(fill_const)(real *w, int64_t n, real value)
+{
+    for (int64_t i = 0; i < n; i++)
+        w[i] = value;
+}
+
+/* Initial weights: 1/sqrt(fan_in) for the matrices, the residual branches'
+ * output projections scaled down by sqrt(2 n_layer) (GPT-2), a small head so
+ * the first loss is close to ln(vocab). */
+void FN(jf_model_init_weights)(jf_model_t *m, uint64_t seed)
+{
+    const jf_shape_t *s = &m->shape;
+    const int64_t d = s->d_model, ff = s->ff, V = s->vocab;
+    const int nth = m->threads;
+    const double branch = 1.0 / sqrt(2.0 * (double)s->layers);
+    real *W = m->weights;
+    uint64_t stream = 0;
+
+    FN(fill_normal)(W + m->off_emb, V * d, 1.0, jf_rng_key(seed, stream++), nth);
+    FN(fill_normal)(W + m->off_pos, s->ctx * d, 0.1, jf_rng_key(seed, stream++), nth);
+    for (int64_t l = 0; l < s->layers; l++) {
+        const jf_layer_offsets_t *o = &m->layer_off[l];
+        FN(fill_const)(W + o->ln1_g, d, 1);
+        FN(fill_const)(W + o->ln1_b, d, 0);
+        FN(fill_const)(W + o->ln2_g, d, 1);
+        FN(fill_const)(W + o->ln2_b, d, 0);
+        FN(fill_normal)(W + o->wqkv, d * 3 * d, 1.0 / sqrt((double)d),
+                        jf_rng_key(seed, stream++), nth);
+        FN(fill_normal)(W + o->wo, d * d, branch / sqrt((double)d),
+                        jf_rng_key(seed, stream++), nth);
+        FN(fill_normal)(W + o->w1, d * ff, 1.0 / sqrt((double)d),
+                        jf_rng_key(seed, stream++), nth);
+        FN(fill_normal)(W + o->w2, ff * d, branch / sqrt((double)ff),
+                        jf_rng_key(seed, stream++), nth);
+    }
+    FN(fill_const)(W + m->off_lnf_g, d, 1);
+    FN(fill_const)(W + m->off_lnf_b, d, 0);
+    FN(fill_normal)(W + m->off_head, d * V, 0.1 / sqrt((double)d),
+                    jf_rng_key(seed, stream++), nth);
+}
+
+void FN(jf_model_sgd)(jf_model_t *m, double lr)
+{
+    real *w = m->weights;
+    const real *g = m->grads;
+    const real step = (real)lr;
+    const int64_t n = (int64_t)m->nweights;
+#pragma omp parallel for num_threads(m->threads) schedule(static)
+    for (int64_t i = 0; i < n; i++)
+        w[i] -= step * g[i];
+}

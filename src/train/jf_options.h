@@ -1,0 +1,42 @@
+/* jf_options.h: jflop-run's command line. Every flag is checked here, before
+ * MPI starts or anything large is allocated. */
+#ifndef JF_OPTIONS_H
+#define JF_OPTIONS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/jf_error.h"
+#include "core/jf_shape.h"
+
+typedef struct {
+    const char *preset;        /* name of the preset the defaults came from */
+    jf_shape_t shape;
+    int64_t batch;             /* sequences per rank per step */
+    int64_t steps;             /* measured steps */
+    int64_t warmup;            /* unmeasured steps before them */
+    uint64_t params_target;    /* --params, 0 if not given */
+    uint64_t tokens_target;    /* --tokens, 0 if not given */
+    jf_precision_t precision;
+    int threads;               /* per rank */
+    uint64_t seed;
+    double lr;                 /* SGD learning rate */
+    int verify;                /* run the --verify checks */
+    const char *blis_arch;     /* auto | keep | kernel-set name */
+    const char *summary_json;  /* path or NULL */
+    int verbose;
+    int help, version, list_presets;
+} jf_run_options_t;
+
+/* Parse argv into *opt (defaults from the "default" preset, or --preset).
+ * JF_EINVAL/JF_ERANGE with a one-line reason naming the flag on bad input. */
+jf_err_t jf_options_parse(int argc, char **argv, jf_run_options_t *opt,
+                          char *msg, size_t msglen);
+
+/* Steps from --tokens, once the number of ranks is known. */
+jf_err_t jf_options_resolve(jf_run_options_t *opt, int ranks, char *msg, size_t msglen);
+
+void jf_options_usage(FILE *out);
+void jf_options_list_presets(FILE *out);
+
+#endif

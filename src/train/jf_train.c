@@ -1,0 +1,287 @@
+/* jf_train.c: the data-parallel training loop, its timing and its checks. */
+#include "jf_train.h"
+
+#include "core/jf_clock.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+jf_err_t jf_trainer_init(jf_trainer_t *tr, jf_model_t *model, const jf_data_t *data,
+                         MPI_Comm comm, int64_t batch, double lr)
+{
+    memset(tr, 0, sizeof *tr);
+    tr->model = model;
+    tr->data = data;
+    tr->comm = comm;
+    tr->batch = batch;
+    tr->lr = lr;
+    MPI_Comm_rank(comm, &tr->rank);
+    MPI_Comm_size(comm, &tr->ranks);
+    const size_t n = (size_t)batch * (size_t)data->ctx;
+    tr->tokens = malloc(n * sizeof *tr->tokens);
+    tr->targets = malloc(n * sizeof *tr->targets);
+    if (tr->tokens == NULL || tr->targets == NULL) {
+        jf_trainer_free(tr);
+        return JF_ENOMEM;
+    }
+    return JF_OK;
+}
+
+void jf_trainer_free(jf_trainer_t *tr)
+{
+    free(tr->tokens);
+    free(tr->targets);
+    tr->tokens = tr->targets = NULL;
+}
+
+jf_err_t jf_allreduce_sum(void *buf, uint64_t count, jf_precision_t precision, MPI_Comm comm)
+{
+    const MPI_Datatype type = precision == JF_FP64 ? MPI_DOUBLE : MPI_FLOAT;
+    const size_t elem = precision == JF_FP64 ? sizeof(double) : sizeof(float);
+    char *p = buf;
+
+    while (count > 0) {
+        const int chunk = count > (uint64_t)INT_MAX ? INT_MAX : (int)count;
+        if (MPI_Allreduce(MPI_IN_PLACE, p, chunk, type, MPI_SUM, comm) != MPI_SUCCESS)
+            return JF_EMPI;
+        p += (size_t)chunk * elem;
+        count -= (uint64_t)chunk;
+    }
+    return JF_OK;
+}
+
+jf_err_t jf_trainer_step(jf_trainer_t *tr, uint64_t step, jf_ledger_t *ledger,
+                         double *loss, uint64_t *tokens)
+{
+    const int64_t ctx = tr->data->ctx;
+    const uint64_t global_seqs = (uint64_t)tr->ranks * (uint64_t)tr->batch;
+    const uint64_t first = step * global_seqs + (uint64_t)tr->rank * (uint64_t)tr->batch;
+    const double global_tokens = (double)global_seqs * (double)ctx;
+    double sum;
+
+    jf_data_fill(tr->data, first, tr->batch, tr->tokens, tr->targets);
+    sum = jf_model_forward_backward(tr->model, tr->tokens, tr->targets, 1.0 / global_tokens,
+                                    ledger);
+    if (jf_allreduce_sum(jf_model_grads(tr->model), jf_model_nweights(tr->model),
+                         jf_model_precision(tr->model), tr->comm) != JF_OK)
+        return JF_EMPI;
+    if (MPI_Allreduce(MPI_IN_PLACE, &sum, 1, MPI_DOUBLE, MPI_SUM, tr->comm) != MPI_SUCCESS)
+        return JF_EMPI;
+    jf_model_sgd(tr->model, tr->lr, ledger);
+    *loss = sum / global_tokens;
+    *tokens = (uint64_t)tr->batch * (uint64_t)ctx;
+    return JF_OK;
+}
+
+/* MPI reduction of jf_u128 values stored as two uint64 words. */
+static void u128_sum(void *in, void *inout, int *len, MPI_Datatype *type)
+{
+    (void)type;
+    for (int i = 0; i < *len; i++) {
+        jf_u128 a, b;
+        memcpy(&a, (char *)in + (size_t)i * sizeof a, sizeof a);
+        memcpy(&b, (char *)inout + (size_t)i * sizeof b, sizeof b);
+        b += a;
+        memcpy((char *)inout + (size_t)i * sizeof b, &b, sizeof b);
+    }
+}
+
+jf_err_t jf_ledger_allreduce(const jf_ledger_t *local, jf_ledger_t *global, MPI_Comm comm)
+{
+    MPI_Datatype u128;
+    MPI_Op op;
+    jf_err_t err = JF_OK;
+
+    *global = *local;
+    if (MPI_Type_contiguous(2, MPI_UINT64_T, &u128) != MPI_SUCCESS)
+        return JF_EMPI;
+    MPI_Type_commit(&u128);
+    MPI_Op_create(u128_sum, 1, &op);
+    if (MPI_Allreduce(MPI_IN_PLACE, global->flops, JF_FLOP_NCAT, u128, op, comm) !=
+            MPI_SUCCESS ||
+        MPI_Allreduce(MPI_IN_PLACE, &global->gemm_calls, 1, MPI_UINT64_T, MPI_SUM, comm) !=
+            MPI_SUCCESS)
+        err = JF_EMPI;
+    MPI_Op_free(&op);
+    MPI_Type_free(&u128);
+    return err;
+}
+
+uint64_t jf_weights_hash(const jf_model_t *model)
+{
+    const size_t elem = jf_model_precision(model) == JF_FP64 ? sizeof(double) : sizeof(float);
+    const unsigned char *p = jf_model_weights((jf_model_t *)model);
+    const size_t n = (size_t)jf_model_nweights(model) * elem;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static int count_nodes(MPI_Comm comm)
+{
+    MPI_Comm node;
+    int local_rank, leaders = 0, is_leader;
+    MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+    MPI_Comm_rank(node, &local_rank);
+    is_leader = local_rank == 0;
+    MPI_Allreduce(&is_leader, &leaders, 1, MPI_INT, MPI_SUM, comm);
+    MPI_Comm_free(&node);
+    return leaders;
+}
+
+/* Rank 0's progress line: at most one a second, and always the last step. */
+typedef struct {
+    double start, last_print;
+    int enabled;
+} jf_progress_t;
+
+static void progress_report(jf_progress_t *p, const jf_run_t *run, int64_t done,
+                            int64_t total, double loss, int measured)
+{
+    const double now = MPI_Wtime();
+    if (!p->enabled || (now - p->last_print < 1.0 && done != total))
+        return;
+    p->last_print = now;
+    const double elapsed = now - p->start;
+    const double tps = elapsed > 0 ? (double)run->tokens_per_step * (double)done / elapsed : 0;
+    const double eta = done > 0 ? elapsed / (double)done * (double)(total - done) : 0;
+    fprintf(stderr, "jflop-run: %s step %lld/%lld  loss %.4f  %.0f tokens/s  ETA %.0f s\n",
+            measured ? "measured" : "warm-up", (long long)done, (long long)total, loss, tps,
+            eta);
+}
+
+jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, size_t msglen)
+{
+    const jf_run_options_t *o = &run->opt;
+    jf_model_t *model = NULL;
+    jf_data_t data = {0, 0, 0, NULL};
+    jf_trainer_t tr;
+    jf_ledger_t local, local_warmup;
+    jf_err_t err;
+    int rank;
+
+    memset(&tr, 0, sizeof tr);
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &run->ranks);
+    run->nodes = count_nodes(comm);
+    run->n_params = jf_shape_params(&o->shape);
+    run->tokens_per_step = (uint64_t)run->ranks * (uint64_t)o->batch * (uint64_t)o->shape.ctx;
+    run->ok = 1;
+    run->step_seconds = calloc((size_t)(o->warmup + o->steps), sizeof *run->step_seconds);
+    if (run->step_seconds == NULL) {
+        snprintf(msg, msglen, "cannot allocate the step-time table");
+        return JF_ENOMEM;
+    }
+    err = jf_model_create(&o->shape, o->batch, o->precision, o->threads, o->seed, &model,
+                          msg, msglen);
+    if (err != JF_OK)
+        goto cleanup;
+    run->n_weights = jf_model_nweights(model);
+    err = jf_data_init(&data, o->seed, o->shape.vocab, o->shape.ctx);
+    if (err == JF_OK)
+        err = jf_trainer_init(&tr, model, &data, comm, o->batch, o->lr);
+    if (err != JF_OK) {
+        snprintf(msg, msglen, "cannot allocate the training data buffers");
+        goto cleanup;
+    }
+    run->loss_floor = jf_data_entropy(&data);
+
+    jf_ledger_clear(&local);
+    jf_ledger_clear(&local_warmup);
+    jf_progress_t prog = {MPI_Wtime(), 0, progress && rank == 0};
+    uint64_t tokens_local = 0;
+    double t0 = 0;
+    const int64_t total = o->warmup + o->steps;
+    for (int64_t s = 0; s < total; s++) {
+        const int measured = s >= o->warmup;
+        double loss;
+        uint64_t ntok;
+        if (s == o->warmup) {
+            /* the measured phase starts with every rank at the barrier */
+            MPI_Barrier(comm);
+            t0 = MPI_Wtime();
+            run->warmup_seconds = t0 - prog.start;
+            prog.start = t0;
+            prog.last_print = 0;
+        }
+        if (s == 0)
+            run->startup_seconds = jf_clock_seconds() - run->process_start;
+        const double ts = MPI_Wtime();
+        err = jf_trainer_step(&tr, (uint64_t)s, measured ? &local : &local_warmup, &loss, &ntok);
+        if (err != JF_OK) {
+            snprintf(msg, msglen, "step %lld: %s", (long long)s, jf_err_str(err));
+            goto cleanup;
+        }
+        run->step_seconds[s] = MPI_Wtime() - ts;
+        if (!isfinite(loss)) {
+            /* the loss is global, so every rank stops at the same step */
+            run->ok = 0;
+            snprintf(run->reason, sizeof run->reason,
+                     "loss is not finite at step %lld (try a smaller --lr)", (long long)s);
+            break;
+        }
+        if (measured) {
+            tokens_local += ntok;
+            run->steps_done++;
+            if (run->steps_done == 1)
+                run->loss_first = loss;
+            run->loss_last = loss;
+        }
+        progress_report(&prog, run, measured ? s - o->warmup + 1 : s + 1,
+                        measured ? o->steps : o->warmup, loss, measured);
+    }
+    MPI_Barrier(comm);
+    run->seconds = MPI_Wtime() - t0;
+
+    err = jf_ledger_allreduce(&local, &run->ledger, comm);
+    if (err == JF_OK)
+        err = jf_ledger_allreduce(&local_warmup, &run->ledger_warmup, comm);
+    if (err == JF_OK &&
+        MPI_Allreduce(&tokens_local, &run->tokens, 1, MPI_UINT64_T, MPI_SUM, comm) != MPI_SUCCESS)
+        err = JF_EMPI;
+    if (err != JF_OK) {
+        snprintf(msg, msglen, "summing the FLOP ledger over ranks: %s", jf_err_str(err));
+        goto cleanup;
+    }
+
+    /* every rank must hold the same weights bit for bit */
+    uint64_t h = jf_weights_hash(model), hmin = 0, hmax = 0;
+    MPI_Allreduce(&h, &hmin, 1, MPI_UINT64_T, MPI_MIN, comm);
+    MPI_Allreduce(&h, &hmax, 1, MPI_UINT64_T, MPI_MAX, comm);
+    run->replicas_identical = hmin == hmax;
+    run->weights_hash = h;
+    run->weights_sum = 0;
+    for (uint64_t i = 0; i < run->n_weights; i++)
+        run->weights_sum += jf_model_weight(model, i);
+
+    if (run->ok && run->steps_done < o->steps) {
+        run->ok = 0;
+        snprintf(run->reason, sizeof run->reason, "only %lld of %lld measured steps ran",
+                 (long long)run->steps_done, (long long)o->steps);
+    }
+    if (run->ok && !run->replicas_identical) {
+        run->ok = 0;
+        snprintf(run->reason, sizeof run->reason, "ranks ended with different weights");
+    }
+    if (run->ok && jf_ledger_dense(&run->ledger) != jf_flops_6nd(run->n_params, run->tokens)) {
+        run->ok = 0;
+        snprintf(run->reason, sizeof run->reason, "dense FLOPs counted != 6*N*D");
+    }
+cleanup:
+    jf_trainer_free(&tr);
+    jf_data_free(&data);
+    jf_model_destroy(model);
+    return err;
+}
+
+void jf_run_free(jf_run_t *run)
+{
+    free(run->step_seconds);
+    run->step_seconds = NULL;
+}

@@ -1,0 +1,74 @@
+/* jf_train.h: data-parallel training over MPI. Each rank runs `batch`
+ * sequences per step; gradients are summed with MPI_Allreduce so every rank
+ * keeps identical weights; plain SGD updates them. */
+#ifndef JF_TRAIN_H
+#define JF_TRAIN_H
+
+#include <mpi.h>
+#include <stdint.h>
+
+#include "core/jf_ledger.h"
+#include "train/jf_data.h"
+#include "train/jf_model.h"
+#include "train/jf_options.h"
+
+typedef struct {
+    jf_model_t *model;
+    const jf_data_t *data;
+    MPI_Comm comm;
+    int rank, ranks;
+    int64_t batch;          /* sequences per rank per step */
+    double lr;
+    int32_t *tokens, *targets;
+} jf_trainer_t;
+
+jf_err_t jf_trainer_init(jf_trainer_t *tr, jf_model_t *model, const jf_data_t *data,
+                         MPI_Comm comm, int64_t batch, double lr);
+void jf_trainer_free(jf_trainer_t *tr);
+
+/* One step over global sequences [step*ranks*batch, (step+1)*ranks*batch):
+ * forward, backward, gradient allreduce, SGD. *loss is the global mean
+ * cross-entropy per token before the update; *tokens the tokens this rank ran. */
+jf_err_t jf_trainer_step(jf_trainer_t *tr, uint64_t step, jf_ledger_t *ledger,
+                         double *loss, uint64_t *tokens);
+
+/* Sum ledgers over comm (exact 128-bit sums). */
+jf_err_t jf_ledger_allreduce(const jf_ledger_t *local, jf_ledger_t *global, MPI_Comm comm);
+
+/* Sum `count` elements in place over comm in chunks of at most INT_MAX. */
+jf_err_t jf_allreduce_sum(void *buf, uint64_t count, jf_precision_t precision, MPI_Comm comm);
+
+typedef struct {
+    /* resolved configuration */
+    jf_run_options_t opt;
+    int ranks, nodes;
+    uint64_t n_params;        /* Kaplan's N */
+    uint64_t n_weights;       /* all trained weights */
+    uint64_t tokens;          /* D: tokens counted in the measured steps, all ranks */
+    uint64_t tokens_per_step;
+    jf_ledger_t ledger;       /* measured steps, all ranks */
+    jf_ledger_t ledger_warmup;
+    double seconds;           /* wall time of the measured steps */
+    double warmup_seconds;
+    double process_start;     /* jf_clock_seconds() when the process started */
+    double startup_seconds;   /* process start to the first step */
+    double *step_seconds;     /* rank 0's wall time per step (warm-up first) */
+    int64_t steps_done;       /* measured steps completed */
+    double loss_first, loss_last, loss_floor;
+    int replicas_identical;   /* weights bitwise equal on every rank at the end */
+    uint64_t weights_hash;
+    double weights_sum;
+    int ok;
+    char reason[JF_MSG_LEN];
+} jf_run_t;
+
+/* Run warm-up and measured steps; fills *run. Rank 0 prints progress on
+ * stderr when progress is set. Returns an error only for internal failures;
+ * a run that fails a check returns JF_OK with run->ok = 0 and the reason. */
+jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, size_t msglen);
+void jf_run_free(jf_run_t *run);
+
+/* FNV-1a over the weights' bytes. */
+uint64_t jf_weights_hash(const jf_model_t *model);
+
+#endif

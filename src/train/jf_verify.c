@@ -1,0 +1,214 @@
+/* jf_verify.c: numerical self-checks of jflop's kernels and training loop. */
+#include "jf_verify.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/jf_ledger.h"
+#include "core/jf_rng.h"
+#include "kern/jf_gemm.h"
+#include "train/jf_data.h"
+#include "train/jf_model.h"
+#include "train/jf_train.h"
+
+/* Residual thresholds in units of k*eps*max|A|*max|B| (BLIS's test suite
+ * normalises the same way); a correct GEMM stays well below 1. */
+#define GEMM_RESID_MAX 1.0
+
+#define DEFINE_GEMM_RESID(ch, real_t, eps)                                             \
+    static double gemm_resid_##ch(int ta, int tb, int64_t m, int64_t n, int64_t k,     \
+                                  jf_ledger_t *ledger, uint64_t key)                   \
+    {                                                                                  \
+        const int64_t lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 1, ldc = n + 2;     \
+        const int64_t na = (ta ? k : m) * lda, nb = (tb ? n : k) * ldb, nc = m * ldc;  \
+        real_t *a = malloc((size_t)na * sizeof *a), *b = malloc((size_t)nb * sizeof *b); \
+        real_t *c = malloc((size_t)nc * sizeof *c), *r = malloc((size_t)nc * sizeof *r); \
+        double amax = 0, bmax = 0, worst = INFINITY;                                   \
+        if (a && b && c && r) {                                                        \
+            for (int64_t i = 0; i < na; i++)                                           \
+                amax = fmax(amax, fabs(a[i] = (real_t)(2 * jf_rng_uniform(key, i) - 1))); \
+            for (int64_t i = 0; i < nb; i++)                                           \
+                bmax = fmax(bmax, fabs(b[i] = (real_t)(2 * jf_rng_uniform(key + 1, i) - 1))); \
+            for (int64_t i = 0; i < nc; i++)                                           \
+                c[i] = r[i] = (real_t)jf_rng_uniform(key + 2, i);                      \
+            const jf_gemm_ctx_t gc = {ledger, JF_FLOP_DENSE_FWD, 1};                   \
+            jf_gemm_##ch(&gc, ta, tb, m, n, k, (real_t)0.75, a, lda, b, ldb, (real_t)0.5, c, ldc); \
+            jf_gemm_ref_##ch(ta, tb, m, n, k, (real_t)0.75, a, lda, b, ldb, (real_t)0.5, r, ldc); \
+            double diff = 0;                                                           \
+            for (int64_t i = 0; i < m; i++)                                            \
+                for (int64_t j = 0; j < n; j++)                                        \
+                    diff = fmax(diff, fabs((double)c[i * ldc + j] - (double)r[i * ldc + j])); \
+            worst = diff / ((double)k * (eps) * amax * bmax + DBL_MIN);                \
+        }                                                                              \
+        free(a); free(b); free(c); free(r);                                            \
+        return worst;                                                                  \
+    }
+
+DEFINE_GEMM_RESID(s, float, FLT_EPSILON)
+DEFINE_GEMM_RESID(d, double, DBL_EPSILON)
+
+jf_check_t jf_verify_gemm(void)
+{
+    static const int64_t shapes[][3] = {{1, 1, 1}, {7, 5, 3}, {16, 16, 16}, {33, 17, 65},
+                                        {64, 128, 96}, {127, 61, 200}};
+    jf_check_t c = {"gemm", 1, 1, 0, GEMM_RESID_MAX, ""};
+    jf_ledger_t ledger;
+    jf_u128 expected = 0;
+    int cases = 0;
+
+    jf_ledger_clear(&ledger);
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (int ta = 0; ta < 2; ta++)
+            for (int tb = 0; tb < 2; tb++) {
+                const int64_t m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+                const uint64_t key = 1000 * s + 10 * (uint64_t)ta + (uint64_t)tb;
+                c.value = fmax(c.value, gemm_resid_s(ta, tb, m, n, k, &ledger, key));
+                c.value = fmax(c.value, gemm_resid_d(ta, tb, m, n, k, &ledger, key));
+                expected += (jf_u128)2 * 2 * (uint64_t)(m * n * k);
+                cases += 2;
+            }
+    const int counted = ledger.flops[JF_FLOP_DENSE_FWD] == expected;
+    c.pass = c.value < c.threshold && counted;
+    snprintf(c.detail, sizeof c.detail,
+             "%d products (fp32 and fp64, all transpose pairs), worst residual %.3g "
+             "(limit %.3g, units of k*eps*max|A|*max|B|); ledger %s",
+             cases, c.value, c.threshold, counted ? "exact" : "WRONG");
+    return c;
+}
+
+/* A model small enough for a finite difference on every weight. */
+#define TINY_CTX 5
+static const jf_shape_t tiny_shape = {2, 8, 2, TINY_CTX, 12, 7};
+#define TINY_BATCH 2
+#define GRAD_TOL 1e-6
+
+jf_check_t jf_verify_gradients(int threads)
+{
+    jf_check_t c = {"gradients", 1, 0, INFINITY, GRAD_TOL, ""};
+    jf_model_t *m = NULL;
+    jf_data_t data = {0, 0, 0, NULL};
+    jf_ledger_t ledger;
+    char why[JF_MSG_LEN];
+    const int64_t T = TINY_BATCH * tiny_shape.ctx;
+    int32_t tok[TINY_BATCH * TINY_CTX], tgt[TINY_BATCH * TINY_CTX];
+    double *grad = NULL;
+
+    jf_ledger_clear(&ledger);
+    if (jf_model_create(&tiny_shape, TINY_BATCH, JF_FP64, threads, 7, &m, why, sizeof why) !=
+            JF_OK ||
+        jf_data_init(&data, 7, tiny_shape.vocab, tiny_shape.ctx) != JF_OK) {
+        snprintf(c.detail, sizeof c.detail, "could not set up the tiny model");
+        goto cleanup;
+    }
+    jf_data_fill(&data, 0, TINY_BATCH, tok, tgt);
+    const uint64_t n = jf_model_nweights(m);
+    grad = malloc((size_t)n * sizeof *grad);
+    if (grad == NULL)
+        goto cleanup;
+    jf_model_forward_backward(m, tok, tgt, 1.0 / (double)T, &ledger);
+    double gmax = 0, dmax = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        grad[i] = jf_model_grad(m, i);
+        gmax = fmax(gmax, fabs(grad[i]));
+    }
+    const double h = 1e-5;
+    for (uint64_t i = 0; i < n; i++) {
+        const double w = jf_model_weight(m, i);
+        jf_model_set_weight(m, i, w + h);
+        const double up = jf_model_forward(m, tok, tgt, &ledger) / (double)T;
+        jf_model_set_weight(m, i, w - h);
+        const double down = jf_model_forward(m, tok, tgt, &ledger) / (double)T;
+        jf_model_set_weight(m, i, w);
+        dmax = fmax(dmax, fabs(grad[i] - (up - down) / (2 * h)));
+    }
+    c.value = dmax / gmax;
+    c.pass = c.value < c.threshold;
+    snprintf(c.detail, sizeof c.detail,
+             "%llu weights of a %lld-layer fp64 model, central differences (h=%g): "
+             "max|g - g_fd|/max|g| = %.3g (limit %.3g)",
+             (unsigned long long)n, (long long)tiny_shape.layers, h, c.value, c.threshold);
+cleanup:
+    free(grad);
+    jf_data_free(&data);
+    jf_model_destroy(m);
+    return c;
+}
+
+/* The 1-rank versus all-ranks comparison trains this shape for RANK_STEPS. */
+static const jf_shape_t ranks_shape = {2, 64, 4, 16, 128, 64};
+#define RANKS_BATCH 2
+#define RANKS_STEPS 3
+
+/* Train a fresh model on comm for RANK_STEPS steps; weights left in *out. */
+static jf_err_t train_copy(MPI_Comm comm, int64_t batch, jf_precision_t precision,
+                           int threads, uint64_t seed, jf_model_t **out)
+{
+    jf_data_t data = {0, 0, 0, NULL};
+    jf_trainer_t tr;
+    jf_ledger_t ledger;
+    char why[JF_MSG_LEN];
+    jf_err_t err;
+
+    memset(&tr, 0, sizeof tr);
+    jf_ledger_clear(&ledger);
+    err = jf_model_create(&ranks_shape, batch, precision, threads, seed, out, why, sizeof why);
+    if (err == JF_OK)
+        err = jf_data_init(&data, seed, ranks_shape.vocab, ranks_shape.ctx);
+    if (err == JF_OK)
+        err = jf_trainer_init(&tr, *out, &data, comm, batch, 0.1);
+    for (uint64_t s = 0; err == JF_OK && s < RANKS_STEPS; s++) {
+        double loss;
+        uint64_t ntok;
+        err = jf_trainer_step(&tr, s, &ledger, &loss, &ntok);
+    }
+    jf_trainer_free(&tr);
+    jf_data_free(&data);
+    return err;
+}
+
+jf_check_t jf_verify_ranks(MPI_Comm comm, jf_precision_t precision, int threads, uint64_t seed)
+{
+    const double tol = precision == JF_FP64 ? 1e-12 : 1e-5;
+    jf_check_t c = {"ranks", 1, 0, INFINITY, tol, ""};
+    jf_model_t *all = NULL, *one = NULL;
+    int rank, ranks;
+    double verdict[2] = {INFINITY, 0};
+
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &ranks);
+    if (ranks < 2) {
+        c.ran = 0;
+        c.pass = 1;
+        c.value = 0;
+        snprintf(c.detail, sizeof c.detail, "not applicable on 1 rank (run with 2 or more)");
+        return c;
+    }
+    jf_err_t err = train_copy(comm, RANKS_BATCH, precision, threads, seed, &all);
+    if (rank == 0 && err == JF_OK)
+        err = train_copy(MPI_COMM_SELF, (int64_t)ranks * RANKS_BATCH, precision, threads,
+                         seed, &one);
+    if (rank == 0 && err == JF_OK) {
+        double diff = 0, wmax = 0;
+        for (uint64_t i = 0; i < jf_model_nweights(one); i++) {
+            const double w = jf_model_weight(one, i);
+            diff = fmax(diff, fabs(jf_model_weight(all, i) - w));
+            wmax = fmax(wmax, fabs(w));
+        }
+        verdict[0] = diff / wmax;
+        verdict[1] = 1;
+    }
+    MPI_Bcast(verdict, 2, MPI_DOUBLE, 0, comm);
+    c.value = verdict[0];
+    c.pass = verdict[1] == 1 && c.value <= c.threshold;
+    snprintf(c.detail, sizeof c.detail,
+             "%d steps, global batch %d on %d ranks vs 1 rank (%s): "
+             "max|w_%d - w_1|/max|w| = %.3g (limit %.3g)",
+             RANKS_STEPS, ranks * RANKS_BATCH, ranks, jf_precision_name(precision), ranks,
+             c.value, c.threshold);
+    jf_model_destroy(all);
+    jf_model_destroy(one);
+    return c;
+}

@@ -1,0 +1,36 @@
+/* jf_verify.h: the --verify checks. Each returns a verdict with the figure it
+ * measured and the threshold it was held to, so the summary can print both. */
+#ifndef JF_VERIFY_H
+#define JF_VERIFY_H
+
+#include <mpi.h>
+#include <stdint.h>
+
+#include "core/jf_shape.h"
+
+typedef struct {
+    const char *name;     /* "gemm", "gradients", "ranks" */
+    int ran;              /* 0 when not applicable (the reason is in detail) */
+    int pass;
+    double value;         /* the worst error seen */
+    double threshold;     /* what it had to stay below */
+    char detail[256];
+} jf_check_t;
+
+/* BLIS GEMM through jf_gemm against a long-double reference on small shapes,
+ * every transpose combination, both precisions. value = the largest
+ * normalised residual max|C - Cref| / (k * eps * max|A| * max|B|); the check
+ * also requires the ledger to have counted exactly sum(2 m n k). */
+jf_check_t jf_verify_gemm(void);
+
+/* Analytic gradients of a tiny fp64 model against central finite
+ * differences, for every weight. value = max|g - g_fd| / max|g|. */
+jf_check_t jf_verify_gradients(int threads);
+
+/* The same global batch trained k steps on all ranks of comm (data
+ * parallel) and on one rank alone: value = max|w_all - w_one| / max|w_one|.
+ * Collective over comm. */
+jf_check_t jf_verify_ranks(MPI_Comm comm, jf_precision_t precision, int threads,
+                           uint64_t seed);
+
+#endif

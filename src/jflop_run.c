@@ -162,8 +162,14 @@ int main(int argc, char **argv)
 
     omp_set_num_threads(opt.threads);
     jf_blis_info_read(&blis);
-    if (rank == 0 && blis.overridden)
-        fprintf(stderr, "jflop-run: %s\n", blis.how);
+    if (rank == 0 && (blis.overridden || opt.verbose))
+        fprintf(stderr, "jflop-run: BLIS %s, %s kernels: %s\n", blis.version, blis.active,
+                blis.how);
+    if (rank == 0 && opt.verbose)
+        fprintf(stderr, "jflop-run: %d ranks; model arrays %.3f GiB per rank (estimate)\n",
+                ranks,
+                (double)jf_model_bytes(&opt.shape, opt.batch, opt.precision, opt.threads) /
+                    1073741824.0);
     MPI_Get_library_version(mpi_lib, &len);
     mpi_lib[strcspn(mpi_lib, "\n")] = '\0';
     join_args(argc, argv, cmdline, sizeof cmdline);

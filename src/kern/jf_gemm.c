@@ -4,6 +4,50 @@
 #include "jf_gemm.h"
 
 #include <blis.h>
+#include <omp.h>
+#include <stdlib.h>
+
+static jf_gemm_trace_t *active_trace;
+
+void jf_gemm_trace_begin(jf_gemm_trace_t *trace)
+{
+    trace->records = NULL;
+    trace->count = trace->capacity = 0;
+    trace->overflow = 0;
+    active_trace = trace;
+}
+
+void jf_gemm_trace_end(void)
+{
+    active_trace = NULL;
+}
+
+void jf_gemm_trace_free(jf_gemm_trace_t *trace)
+{
+    free(trace->records);
+    trace->records = NULL;
+    trace->count = trace->capacity = 0;
+}
+
+static void trace_add(const jf_gemm_record_t *r)
+{
+#pragma omp critical(jf_gemm_trace)
+    {
+        jf_gemm_trace_t *t = active_trace;
+        if (t->count == t->capacity) {
+            const size_t cap = t->capacity ? 2 * t->capacity : 256;
+            jf_gemm_record_t *grown = realloc(t->records, cap * sizeof *grown);
+            if (grown != NULL) {
+                t->records = grown;
+                t->capacity = cap;
+            }
+        }
+        if (t->count < t->capacity)
+            t->records[t->count++] = *r;
+        else
+            t->overflow = 1;
+    }
+}
 
 static void count(const jf_gemm_ctx_t *ctx, int64_t m, int64_t n, int64_t k)
 {
@@ -39,6 +83,12 @@ static void count(const jf_gemm_ctx_t *ctx, int64_t m, int64_t n, int64_t k)
                           (real_t *)a, rsa, csa, (real_t *)b, rsb, csb, &beta, c, \
                           ldc, 1, NULL, &rntm);                                   \
         count(ctx, m, n, k);                                                      \
+        if (active_trace != NULL) {                                               \
+            const jf_gemm_record_t r = {m, n, k, lda, ldb, ldc, trans_a, trans_b,   \
+                                        ctx->threads, omp_in_parallel(),          \
+                                        sizeof(real_t) == sizeof(double), ctx->cat}; \
+            trace_add(&r);                                                        \
+        }                                                                         \
     }
 
 JF_DEFINE_GEMM(s, float)

@@ -2,6 +2,6 @@
 #define JF_REAL double
 #define JF_CH d
 #define JF_SQRT sqrt
-#define JF_EXP exp
-#define JF_TANH tanh
+#define JF_EXP jf_exp
+#define JF_TANH jf_tanh
 #include "jf_model_tmpl.c"

@@ -2,6 +2,6 @@
 #define JF_REAL float
 #define JF_CH s
 #define JF_SQRT sqrtf
-#define JF_EXP expf
-#define JF_TANH tanhf
+#define JF_EXP jf_expf
+#define JF_TANH jf_tanhf
 #include "jf_model_tmpl.c"

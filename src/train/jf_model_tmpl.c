@@ -13,6 +13,7 @@
 
 #include "core/jf_rng.h"
 #include "kern/jf_gemm.h"
+#include "kern/jf_vmath.h"
 #include "jf_model_impl.h"
 
 #define JF_PASTE_(a, b) a##_##b
@@ -113,7 +114,7 @@ static void FN(ln_bwd)(const real *x, const real *g, const real *mu, const real 
 
 static void FN(gelu_fwd)(const real *h, real *out, int64_t n, int nth)
 {
-#pragma omp parallel for num_threads(nth) schedule(static)
+#pragma omp parallel for simd num_threads(nth) schedule(static)
     for (int64_t i = 0; i < n; i++) {
         const real x = h[i];
         out[i] = (real)0.5 * x * ((real)1 + JF_TANH(GELU_C * (x + GELU_A * x * x * x)));
@@ -123,7 +124,7 @@ static void FN(gelu_fwd)(const real *h, real *out, int64_t n, int nth)
 /* dh[i] *= GELU'(h[i]) */
 static void FN(gelu_bwd)(const real *h, real *dh, int64_t n, int nth)
 {
-#pragma omp parallel for num_threads(nth) schedule(static)
+#pragma omp parallel for simd num_threads(nth) schedule(static)
     for (int64_t i = 0; i < n; i++) {
         const real x = h[i];
         const real t = JF_TANH(GELU_C * (x + GELU_A * x * x * x));
@@ -159,6 +160,7 @@ static void FN(attn_fwd)(jf_model_t *m, const real *qkv, real *prob, real *att,
                 real mx = row[0], sum = 0;
                 for (int64_t j = 1; j <= i; j++)
                     mx = row[j] > mx ? row[j] : mx;
+#pragma omp simd reduction(+ : sum)
                 for (int64_t j = 0; j <= i; j++) {
                     row[j] = JF_EXP(row[j] - mx);
                     sum += row[j];
@@ -234,17 +236,22 @@ static double FN(xent)(real *logits, const int32_t *tgt, int64_t T, int64_t V,
 #pragma omp parallel for num_threads(nth) schedule(static) reduction(+ : loss)
     for (int64_t t = 0; t < T; t++) {
         real *row = logits + t * V;
-        real mx = row[0];
+        real mx = row[0], sum = 0;
         for (int64_t j = 1; j < V; j++)
             mx = row[j] > mx ? row[j] : mx;
-        double sum = 0;
-        for (int64_t j = 0; j < V; j++)
-            sum += exp((double)(row[j] - mx));
-        const double lse = log(sum) + (double)mx;
-        loss += lse - (double)row[tgt[t]];
+        const real target_logit = row[tgt[t]];
+        /* row becomes exp(logit - max); one exp per logit */
+#pragma omp simd reduction(+ : sum)
+        for (int64_t j = 0; j < V; j++) {
+            row[j] = JF_EXP(row[j] - mx);
+            sum += row[j];
+        }
+        loss += log((double)sum) + (double)(mx - target_logit);
         if (want_grad) {
+            const real scale = (real)(loss_scale / (double)sum);
+#pragma omp simd
             for (int64_t j = 0; j < V; j++)
-                row[j] = (real)(exp((double)row[j] - lse) * loss_scale);
+                row[j] *= scale;
             row[tgt[t]] -= (real)loss_scale;
         }
     }

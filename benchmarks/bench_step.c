@@ -1,0 +1,268 @@
+/* bench_step.c: how close does a jflop training step come to raw BLIS?
+ *
+ * Side by side in one run, on every rank at once (so both see the same
+ * cores, caches and memory bandwidth): time real training steps, then replay
+ * the exact GEMMs one step issued (shapes, transposes, strides, BLIS thread
+ * counts, recorded by jf_gemm's trace) straight into BLIS on preallocated
+ * buffers. The ratio of the two GEMM FLOP rates is the fraction of step time
+ * spent doing GEMM work at BLIS speed; the rest is jflop's overhead
+ * (norms, softmax, GELU, loss, allreduce, SGD, memory traffic).
+ *
+ * Usage: bench_step [--reps N] [--json FILE] [--label TEXT] [-- jflop-run flags] */
+#include <blis.h>
+#include <jansson.h>
+#include <mpi.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kern/jf_blis_arch.h"
+#include "kern/jf_gemm.h"
+#include "train/jf_data.h"
+#include "train/jf_model.h"
+#include "train/jf_options.h"
+#include "train/jf_train.h"
+
+#define TARGET_RATIO 0.90
+
+typedef struct {
+    int reps;
+    const char *json;
+    const char *label;
+} bench_args_t;
+
+/* Largest element count any record's A, B and C need. */
+static void operand_sizes(const jf_gemm_trace_t *t, size_t sz[3])
+{
+    sz[0] = sz[1] = sz[2] = 1;
+    for (size_t i = 0; i < t->count; i++) {
+        const jf_gemm_record_t *r = &t->records[i];
+        const size_t a = (size_t)(r->trans_a ? r->k : r->m) * (size_t)r->lda;
+        const size_t b = (size_t)(r->trans_b ? r->n : r->k) * (size_t)r->ldb;
+        const size_t c = (size_t)r->m * (size_t)r->ldc;
+        sz[0] = a > sz[0] ? a : sz[0];
+        sz[1] = b > sz[1] ? b : sz[1];
+        sz[2] = c > sz[2] ? c : sz[2];
+    }
+}
+
+static void replay_one(const jf_gemm_record_t *r, void *a, void *b, void *c)
+{
+    rntm_t rntm = BLIS_RNTM_INITIALIZER;
+    const inc_t rsa = r->trans_a ? 1 : r->lda, csa = r->trans_a ? r->lda : 1;
+    const inc_t rsb = r->trans_b ? 1 : r->ldb, csb = r->trans_b ? r->ldb : 1;
+    bli_rntm_set_num_threads(r->threads, &rntm);
+    if (r->fp64) {
+        double one = 1, zero = 0;
+        bli_dgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, r->m, r->n, r->k, &one, a, rsa, csa,
+                     b, rsb, csb, &zero, c, r->ldc, 1, NULL, &rntm);
+    } else {
+        float one = 1, zero = 0;
+        bli_sgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, r->m, r->n, r->k, &one, a, rsa, csa,
+                     b, rsb, csb, &zero, c, r->ldc, 1, NULL, &rntm);
+    }
+}
+
+/* Replay in the step's structure: records issued from a parallel region
+ * (the per-head attention GEMMs) run as one OpenMP loop per group. Each
+ * thread gets its own C so the concurrent writes do not share lines. */
+static void replay(const jf_gemm_trace_t *t, void *a, void *b, char *c, size_t c_bytes,
+                   int threads)
+{
+    size_t i = 0;
+    while (i < t->count) {
+        if (!t->records[i].in_parallel) {
+            replay_one(&t->records[i], a, b, c);
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < t->count && t->records[j].in_parallel)
+            j++;
+#pragma omp parallel for num_threads(threads) schedule(static)
+        for (size_t g = i; g < j; g++)
+            replay_one(&t->records[g], a, b, c + (size_t)omp_get_thread_num() * c_bytes);
+        i = j;
+    }
+}
+
+static jf_u128 gemm_flops(const jf_gemm_trace_t *t)
+{
+    jf_u128 f = 0;
+    for (size_t i = 0; i < t->count; i++)
+        f += (jf_u128)2 * (uint64_t)t->records[i].m * (uint64_t)t->records[i].n *
+             (uint64_t)t->records[i].k;
+    return f;
+}
+
+static int parse_bench_args(int argc, char **argv, bench_args_t *b, int *rest)
+{
+    b->reps = 5;
+    b->json = NULL;
+    b->label = "";
+    int i = 1;
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            i++;
+            break;
+        } else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
+            b->reps = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) {
+            b->json = argv[++i];
+        } else if (strcmp(argv[i], "--label") == 0 && i + 1 < argc) {
+            b->label = argv[++i];
+        } else {
+            fprintf(stderr, "bench_step: unknown option '%s' (bench_step [--reps N] "
+                            "[--json FILE] [--label TEXT] [-- jflop-run flags])\n", argv[i]);
+            return -1;
+        }
+    }
+    if (b->reps < 1) {
+        fprintf(stderr, "bench_step: --reps must be at least 1\n");
+        return -1;
+    }
+    *rest = i;
+    return 0;
+}
+
+static void cpu_model(char *buf, size_t len)
+{
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[512];
+    snprintf(buf, len, "unknown");
+    if (f == NULL)
+        return;
+    while (fgets(line, sizeof line, f) != NULL)
+        if (strncmp(line, "model name", 10) == 0) {
+            const char *v = strchr(line, ':');
+            if (v != NULL)
+                snprintf(buf, len, "%.*s", (int)strcspn(v + 2, "\n"), v + 2);
+            break;
+        }
+    fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+    bench_args_t args;
+    jf_run_options_t opt;
+    jf_blis_info_t blis;
+    char msg[JF_MSG_LEN];
+    int rest, rank, ranks, provided;
+
+    if (parse_bench_args(argc, argv, &args, &rest) != 0)
+        return 2;
+    argv[rest - 1] = argv[0];
+    if (jf_options_parse(argc - rest + 1, argv + rest - 1, &opt, msg, sizeof msg) != JF_OK) {
+        fprintf(stderr, "bench_step: %s\n", msg);
+        return 2;
+    }
+    memset(&blis, 0, sizeof blis);
+    if (jf_blis_arch_select(opt.blis_arch, &blis, msg, sizeof msg) != JF_OK) {
+        fprintf(stderr, "bench_step: %s\n", msg);
+        return 2;
+    }
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    omp_set_num_threads(opt.threads);
+    jf_blis_info_read(&blis);
+
+    jf_model_t *model = NULL;
+    jf_data_t data;
+    jf_trainer_t tr;
+    jf_ledger_t ledger;
+    if (jf_model_create(&opt.shape, opt.batch, opt.precision, opt.threads, opt.seed, &model,
+                        msg, sizeof msg) != JF_OK ||
+        jf_data_init(&data, opt.seed, opt.shape.vocab, opt.shape.ctx) != JF_OK ||
+        jf_trainer_init(&tr, model, &data, MPI_COMM_WORLD, opt.batch, opt.lr) != JF_OK) {
+        fprintf(stderr, "bench_step: rank %d: cannot set up the model: %s\n", rank, msg);
+        MPI_Abort(MPI_COMM_WORLD, 3);
+    }
+    jf_ledger_clear(&ledger);
+    double loss;
+    uint64_t ntok, step = 0;
+    for (int w = 0; w < 2; w++)
+        jf_trainer_step(&tr, step++, &ledger, &loss, &ntok);
+
+    /* one traced step gives the exact GEMM list */
+    jf_gemm_trace_t trace;
+    jf_gemm_trace_begin(&trace);
+    jf_trainer_step(&tr, step++, &ledger, &loss, &ntok);
+    jf_gemm_trace_end();
+
+    /* timed steps: all counted FLOPs and GEMM FLOPs per second */
+    jf_ledger_clear(&ledger);
+    MPI_Barrier(MPI_COMM_WORLD);
+    double t0 = MPI_Wtime();
+    for (int r = 0; r < args.reps; r++)
+        jf_trainer_step(&tr, step++, &ledger, &loss, &ntok);
+    MPI_Barrier(MPI_COMM_WORLD);
+    const double t_step = (MPI_Wtime() - t0) / args.reps;
+
+    /* raw BLIS on the same GEMMs, same ranks, same moment */
+    size_t sz[3];
+    operand_sizes(&trace, sz);
+    const size_t elem = opt.precision == JF_FP64 ? sizeof(double) : sizeof(float);
+    void *a = calloc(sz[0], elem), *b = calloc(sz[1], elem);
+    char *c = calloc(sz[2] * (size_t)opt.threads, elem);
+    if (a == NULL || b == NULL || c == NULL || trace.overflow) {
+        fprintf(stderr, "bench_step: rank %d: cannot allocate replay buffers\n", rank);
+        MPI_Abort(MPI_COMM_WORLD, 3);
+    }
+    replay(&trace, a, b, c, sz[2] * elem, opt.threads);  /* warm */
+    MPI_Barrier(MPI_COMM_WORLD);
+    t0 = MPI_Wtime();
+    for (int r = 0; r < args.reps; r++)
+        replay(&trace, a, b, c, sz[2] * elem, opt.threads);
+    MPI_Barrier(MPI_COMM_WORLD);
+    const double t_raw = (MPI_Wtime() - t0) / args.reps;
+
+    jf_ledger_t total;
+    jf_ledger_allreduce(&ledger, &total, MPI_COMM_WORLD);
+    const double gemm_per_step = (double)gemm_flops(&trace) * ranks;
+    const double all_per_step = (double)jf_ledger_total(&total) / args.reps;
+    const double step_gemm_rate = gemm_per_step / t_step;
+    const double raw_rate = gemm_per_step / t_raw;
+    const double ratio = step_gemm_rate / raw_rate;
+
+    if (rank == 0) {
+        char cpu[256];
+        cpu_model(cpu, sizeof cpu);
+        printf("%-28s %-5s %9.2f %9.2f %9.2f %7.3f %6.2f  %s\n", args.label,
+               jf_precision_name(opt.precision), all_per_step / t_step / 1e9,
+               step_gemm_rate / 1e9, raw_rate / 1e9, ratio, TARGET_RATIO,
+               ratio >= TARGET_RATIO ? "pass" : "MISS");
+        if (args.json != NULL) {
+            json_t *j = json_pack(
+                "{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f, "
+                "s:f, s:f, s:f, s:f, s:i, s:{s:s, s:i, s:s, s:s, s:s}}",
+                "benchmark", "step_vs_raw_gemm", "label", args.label, "precision",
+                jf_precision_name(opt.precision), "ranks", ranks, "threads_per_rank",
+                opt.threads, "layers", (int)opt.shape.layers, "d_model", (int)opt.shape.d_model,
+                "heads", (int)opt.shape.heads, "ctx", (int)opt.shape.ctx, "ff",
+                (int)opt.shape.ff, "batch", (int)opt.batch, "gemm_calls_per_step",
+                (int)trace.count, "step_seconds", t_step, "raw_gemm_seconds", t_raw,
+                "step_flops_per_second_all_counted", all_per_step / t_step,
+                "step_gemm_flops_per_second", step_gemm_rate, "raw_gemm_flops_per_second",
+                raw_rate, "ratio", ratio, "target", TARGET_RATIO, "reps", args.reps,
+                "machine", "cpu", cpu, "cores_online", (int)sysconf(_SC_NPROCESSORS_ONLN),
+                "blis_arch", blis.active, "blis_version", blis.version, "blis_arch_how",
+                blis.how);
+            if (j == NULL || json_dump_file(j, args.json, JSON_INDENT(2) | JSON_SORT_KEYS) != 0)
+                fprintf(stderr, "bench_step: cannot write %s\n", args.json);
+            json_decref(j);
+        }
+    }
+    free(a);
+    free(b);
+    free(c);
+    jf_gemm_trace_free(&trace);
+    jf_trainer_free(&tr);
+    jf_data_free(&data);
+    jf_model_destroy(model);
+    MPI_Finalize();
+    return 0;
+}

@@ -4,9 +4,11 @@
  * jf_error.h and README.md. */
 #include <mpi.h>
 #include <omp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -47,10 +49,14 @@ static void join_args(int argc, char **argv, char *buf, size_t len)
     }
 }
 
-/* The output file's folder must be writable before anything runs. */
+/* The output file's folder must be writable, and the name must not be a
+ * folder, before anything runs. */
 static int output_writable(const char *path)
 {
     char dir[4096];
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return 0;
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
     if (slash == NULL)
@@ -62,19 +68,43 @@ static int output_writable(const char *path)
     return access(dir, W_OK | X_OK) == 0;
 }
 
-/* MemAvailable in bytes, or 0 when /proc/meminfo cannot tell. */
-static unsigned long long mem_available(void)
+/* One number from a file, or 0 when it cannot be read or says "max". */
+static unsigned long long read_limit(const char *path)
 {
-    FILE *f = fopen("/proc/meminfo", "r");
-    char line[256];
-    unsigned long long kb = 0;
+    FILE *f = fopen(path, "r");
+    unsigned long long v = 0;
     if (f == NULL)
         return 0;
-    while (fgets(line, sizeof line, f) != NULL)
-        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
-            break;
+    if (fscanf(f, "%llu", &v) != 1)
+        v = 0;
     fclose(f);
-    return kb * 1024ULL;
+    return v;
+}
+
+/* Memory this process may use: MemAvailable, lowered by a cgroup limit
+ * (Slurm --mem, containers) when one is set; 0 when nothing can tell. */
+static unsigned long long mem_available(void)
+{
+    static const char *const cgroup_limits[] = {
+        "/sys/fs/cgroup/memory.max",                     /* cgroup v2 */
+        "/sys/fs/cgroup/memory/memory.limit_in_bytes",   /* cgroup v1 */
+    };
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[256];
+    unsigned long long kb = 0, avail;
+    if (f != NULL) {
+        while (fgets(line, sizeof line, f) != NULL)
+            if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+                break;
+        fclose(f);
+    }
+    avail = kb * 1024ULL;
+    for (size_t i = 0; i < sizeof cgroup_limits / sizeof cgroup_limits[0]; i++) {
+        const unsigned long long lim = read_limit(cgroup_limits[i]);
+        if (lim > 0 && (avail == 0 || lim < avail))
+            avail = lim;
+    }
+    return avail;
 }
 
 /* Collective: does this node have memory for its ranks? Exit 2 if not. */
@@ -88,9 +118,12 @@ static int check_memory(const jf_run_options_t *o, MPI_Comm comm, int rank)
     const unsigned long long need =
         jf_model_bytes(&o->shape, o->batch, o->precision, o->threads);
     const unsigned long long avail = mem_available();
-    fits = avail == 0 || (double)need * local_ranks <= (double)avail;
+    fits = need != UINT64_MAX && (avail == 0 || (double)need * local_ranks <= (double)avail);
     MPI_Allreduce(&fits, &all_fit, 1, MPI_INT, MPI_LAND, comm);
-    if (!all_fit && rank == 0)
+    if (!all_fit && rank == 0 && need == UINT64_MAX)
+        fprintf(stderr, "jflop-run: memory: the model's arrays would exceed 2^56 elements "
+                        "(far above any node's memory); use a smaller shape or --batch\n");
+    else if (!all_fit && rank == 0)
         fprintf(stderr,
                 "jflop-run: memory: the model needs an estimated %.2f GiB per rank x %d "
                 "ranks on a node, above the %.2f GiB available; use a smaller shape or "
@@ -135,7 +168,7 @@ int main(int argc, char **argv)
     }
     if (opt.summary_json != NULL && !output_writable(opt.summary_json)) {
         if (speaker)
-            fprintf(stderr, "jflop-run: --summary-json %s: its folder is not writable\n",
+            fprintf(stderr, "jflop-run: --summary-json %s: is a folder, or its folder is not writable\n",
                     opt.summary_json);
         return JF_EXIT_USAGE;
     }

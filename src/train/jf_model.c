@@ -3,6 +3,7 @@
  * it only measures, which is how jf_model_bytes predicts memory exactly. */
 #include "jf_model_impl.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,15 @@ uint64_t jf_model_bytes(const jf_shape_t *shape, int64_t batch,
     jf_arena_t a = {NULL, 0};
     uint64_t bytes = UINT64_MAX;
 
+    /* shapes whose arrays could not even be indexed need no closer look */
+    const double T = (double)batch * (double)shape->ctx;
+    const double widest = fmax(fmax(3.0 * (double)shape->d_model, (double)shape->ff),
+                               fmax((double)shape->vocab, (double)shape->heads * (double)shape->ctx));
+    const double layer_weights = (double)shape->d_model * (4.0 * (double)shape->d_model +
+                                                          2.0 * (double)shape->ff);
+    if (T * widest * (double)shape->layers > 0x1p56 || layer_weights * (double)shape->layers > 0x1p56 ||
+        (double)shape->vocab * (double)shape->d_model > 0x1p56)
+        return UINT64_MAX;
     memset(&m, 0, sizeof m);
     model_init_fields(&m, shape, batch, precision, threads);
     /* the per-layer bookkeeping is small; the arena is only measured */

@@ -219,19 +219,21 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
             goto cleanup;
         }
         run->step_seconds[s] = MPI_Wtime() - ts;
-        if (!isfinite(loss)) {
-            /* the loss is global, so every rank stops at the same step */
-            run->ok = 0;
-            snprintf(run->reason, sizeof run->reason,
-                     "loss is not finite at step %lld (try a smaller --lr)", (long long)s);
-            break;
-        }
+        /* the step ran, finite or not: its tokens belong with its FLOPs */
         if (measured) {
             tokens_local += ntok;
             run->steps_done++;
             if (run->steps_done == 1)
                 run->loss_first = loss;
             run->loss_last = loss;
+        }
+        if (!isfinite(loss)) {
+            /* the loss is global, so every rank stops at the same step */
+            run->ok = 0;
+            run->loss_last = loss;
+            snprintf(run->reason, sizeof run->reason,
+                     "loss is not finite at step %lld (try a smaller --lr)", (long long)s);
+            break;
         }
         progress_report(&prog, run, measured ? s - o->warmup + 1 : s + 1,
                         measured ? o->steps : o->warmup, loss, measured);

@@ -18,6 +18,13 @@
  * normalises the same way); a correct GEMM stays well below 1. */
 #define GEMM_RESID_MAX 1.0
 
+/* max() that lets NaN win: a NaN anywhere must fail a check, and fmax
+ * would silently drop it. */
+static double worst_of(double a, double b)
+{
+    return isnan(a) || isnan(b) ? NAN : (a > b ? a : b);
+}
+
 #define DEFINE_GEMM_RESID(ch, real_t, eps)                                             \
     static double gemm_resid_##ch(int ta, int tb, int64_t m, int64_t n, int64_t k,     \
                                   jf_ledger_t *ledger, uint64_t key)                   \
@@ -40,7 +47,7 @@
             double diff = 0;                                                           \
             for (int64_t i = 0; i < m; i++)                                            \
                 for (int64_t j = 0; j < n; j++)                                        \
-                    diff = fmax(diff, fabs((double)c[i * ldc + j] - (double)r[i * ldc + j])); \
+                    diff = worst_of(diff, fabs((double)c[i * ldc + j] - (double)r[i * ldc + j])); \
             worst = diff / ((double)k * (eps) * amax * bmax + DBL_MIN);                \
         }                                                                              \
         free(a); free(b); free(c); free(r);                                            \
@@ -65,8 +72,8 @@ jf_check_t jf_verify_gemm(void)
             for (int tb = 0; tb < 2; tb++) {
                 const int64_t m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
                 const uint64_t key = 1000 * s + 10 * (uint64_t)ta + (uint64_t)tb;
-                c.value = fmax(c.value, gemm_resid_s(ta, tb, m, n, k, &ledger, key));
-                c.value = fmax(c.value, gemm_resid_d(ta, tb, m, n, k, &ledger, key));
+                c.value = worst_of(c.value, gemm_resid_s(ta, tb, m, n, k, &ledger, key));
+                c.value = worst_of(c.value, gemm_resid_d(ta, tb, m, n, k, &ledger, key));
                 expected += (jf_u128)2 * 2 * (uint64_t)(m * n * k);
                 cases += 2;
             }
@@ -112,7 +119,7 @@ jf_check_t jf_verify_gradients(int threads)
     double gmax = 0, dmax = 0;
     for (uint64_t i = 0; i < n; i++) {
         grad[i] = jf_model_grad(m, i);
-        gmax = fmax(gmax, fabs(grad[i]));
+        gmax = worst_of(gmax, fabs(grad[i]));
     }
     const double h = 1e-5;
     for (uint64_t i = 0; i < n; i++) {
@@ -122,7 +129,7 @@ jf_check_t jf_verify_gradients(int threads)
         jf_model_set_weight(m, i, w - h);
         const double down = jf_model_forward(m, tok, tgt, &ledger) / (double)T;
         jf_model_set_weight(m, i, w);
-        dmax = fmax(dmax, fabs(grad[i] - (up - down) / (2 * h)));
+        dmax = worst_of(dmax, fabs(grad[i] - (up - down) / (2 * h)));
     }
     c.value = dmax / gmax;
     c.pass = c.value < c.threshold;
@@ -194,8 +201,8 @@ jf_check_t jf_verify_ranks(MPI_Comm comm, jf_precision_t precision, int threads,
         double diff = 0, wmax = 0;
         for (uint64_t i = 0; i < jf_model_nweights(one); i++) {
             const double w = jf_model_weight(one, i);
-            diff = fmax(diff, fabs(jf_model_weight(all, i) - w));
-            wmax = fmax(wmax, fabs(w));
+            diff = worst_of(diff, fabs(jf_model_weight(all, i) - w));
+            wmax = worst_of(wmax, fabs(w));
         }
         verdict[0] = diff / wmax;
         verdict[1] = 1;

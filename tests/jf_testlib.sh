@@ -1,0 +1,180 @@
+# jf_testlib.sh -- shared by the integration tests tests/test_*.sh (POSIX sh).
+# Sourced as  . "$JF_TESTLIB"  after `make check` has set, in
+# AM_TESTS_ENVIRONMENT:
+#   JFLOP_RUN           the jflop-run binary in the build tree
+#   JF_MPIRUN           tests/jf-mpirun in the source tree
+#   JF_PACKAGE_VERSION  the version configure was given
+# Exit statuses follow Automake: 0 pass, 1 fail, 77 skip (with the reason),
+# 99 hard error (the test could not even start).
+
+set -u
+
+jf_name=$(basename "$0" .sh)
+jf_failures=0
+jf_checks=0
+
+jf_fail() {
+    jf_failures=$((jf_failures + 1))
+    printf 'FAIL: %s\n' "$*"
+}
+
+jf_pass() {
+    printf 'ok: %s\n' "$*"
+}
+
+jf_skip() {
+    printf 'SKIP: %s\n' "$*"
+    exit 77
+}
+
+jf_hard_error() {
+    printf 'ERROR: %s\n' "$*"
+    exit 99
+}
+
+# jf_check DESCRIPTION COMMAND...: COMMAND must succeed.
+jf_check() {
+    jf_desc=$1
+    shift
+    jf_checks=$((jf_checks + 1))
+    if "$@"; then
+        jf_pass "$jf_desc"
+    else
+        jf_fail "$jf_desc"
+    fi
+}
+
+jf_done() {
+    if [ "$jf_checks" -eq 0 ]; then
+        echo "$jf_name: FAIL: no checks ran"
+        exit 1
+    fi
+    if [ "$jf_failures" -ne 0 ]; then
+        echo "$jf_name: $jf_failures of $jf_checks checks failed"
+        exit 1
+    fi
+    echo "$jf_name: all $jf_checks checks passed"
+    exit 0
+}
+
+jf_require_run() {
+    [ -n "${JFLOP_RUN:-}" ] || jf_hard_error "JFLOP_RUN is not set (run the tests with make check)"
+    [ -x "$JFLOP_RUN" ] || jf_hard_error "$JFLOP_RUN is missing or not executable (build src/ first)"
+}
+
+jf_require_jq() {
+    command -v jq >/dev/null 2>&1 || jf_skip "jq not found (install-deps installs it)"
+}
+
+jf_require_mpi() {
+    jf_require_run
+    [ -n "${JF_MPIRUN:-}" ] || jf_hard_error "JF_MPIRUN is not set (run the tests with make check)"
+    JF_MPIRUN_DRY_RUN=1 "$JF_MPIRUN" -np 1 true >/dev/null 2>&1
+    case $? in
+    0) ;;
+    77) jf_skip "no MPI launcher (set MPIRUN or put mpirun on PATH)" ;;
+    *) jf_hard_error "$JF_MPIRUN cannot run (is it executable?)" ;;
+    esac
+}
+
+# A private folder for this test's files, removed on exit.
+jf_tmp=$(mktemp -d "${TMPDIR:-/tmp}/jflop-$jf_name.XXXXXX") ||
+    jf_hard_error "cannot create a temporary folder"
+trap 'rm -rf "$jf_tmp"' EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Every launch is bounded: a hung MPI job fails the test instead of hanging
+# make check. timeout(1) sends TERM (mpirun forwards it to the ranks), then
+# KILL 10 s later.
+jf_limit=${JF_TEST_TIMEOUT:-120}
+if command -v timeout >/dev/null 2>&1; then
+    jf_timeout="timeout -k 10 $jf_limit"
+else
+    jf_timeout=
+fi
+
+# jf_show FILE: copy a file into the test's log, indented.
+jf_show() {
+    echo "---- $1"
+    sed 's/^/    /' "$1" 2>/dev/null
+    echo "----"
+}
+
+# jf_mpi NP PREFIX ARGS...: run jflop-run on NP ranks through jf-mpirun;
+# stdout to PREFIX.out, stderr to PREFIX.err, exit status in $jf_rc.
+jf_mpi() {
+    jf_np=$1
+    jf_prefix=$2
+    shift 2
+    echo "+ jf-mpirun -np $jf_np jflop-run $*"
+    # shellcheck disable=SC2086 # jf_timeout is a command and its arguments
+    $jf_timeout "$JF_MPIRUN" -np "$jf_np" "$JFLOP_RUN" "$@" >"$jf_prefix.out" 2>"$jf_prefix.err"
+    jf_rc=$?
+    echo "  exit status $jf_rc"
+    if [ "$jf_rc" -eq 124 ] || [ "$jf_rc" -eq 137 ]; then
+        jf_fail "jflop-run on $jf_np ranks did not finish within $jf_limit s (hang?)"
+    fi
+}
+
+# jf_direct PREFIX ARGS...: run jflop-run without a launcher (argument
+# errors are found before MPI_Init; a singleton MPI start otherwise).
+jf_direct() {
+    jf_prefix=$1
+    shift
+    echo "+ jflop-run $*"
+    # shellcheck disable=SC2086
+    $jf_timeout "$JFLOP_RUN" "$@" >"$jf_prefix.out" 2>"$jf_prefix.err"
+    jf_rc=$?
+    echo "  exit status $jf_rc"
+}
+
+# jf_expect_rc WANT DESCRIPTION: the last run's exit status; shows its
+# output in the log when it is not the expected one.
+jf_expect_rc() {
+    jf_checks=$((jf_checks + 1))
+    if [ "$jf_rc" -eq "$1" ]; then
+        jf_pass "$2: exit status $1"
+        return 0
+    fi
+    jf_fail "$2: exit status $jf_rc, expected $1"
+    jf_show "$jf_prefix.out"
+    jf_show "$jf_prefix.err"
+    return 1
+}
+
+# jf_jq FILE EXPR DESCRIPTION: EXPR must be true of the JSON in FILE.
+jf_jq() {
+    jf_checks=$((jf_checks + 1))
+    if jq -e "$2" "$1" >/dev/null 2>&1; then
+        jf_pass "$3"
+    else
+        jf_fail "$3: jq '$2' is $(jq -c "$2" "$1" 2>&1 | head -c 300) in $1"
+    fi
+}
+
+# jf_jq2 FILE_A FILE_B EXPR DESCRIPTION: EXPR over $a and $b must be true.
+jf_jq2() {
+    jf_checks=$((jf_checks + 1))
+    if jq -n -e --slurpfile a "$1" --slurpfile b "$2" "\$a[0] as \$a | \$b[0] as \$b | $3" \
+        >/dev/null 2>&1; then
+        jf_pass "$4"
+    else
+        jf_fail "$4: jq '$3' is false for \$a=$1, \$b=$2"
+    fi
+}
+
+# jf_grep_count FILE FIXED_STRING WANT DESCRIPTION: how many lines contain it.
+jf_grep_count() {
+    jf_checks=$((jf_checks + 1))
+    jf_n=$(grep -c -F -e "$2" "$1" 2>/dev/null)
+    if [ "${jf_n:-0}" -eq "$3" ]; then
+        jf_pass "$4"
+    else
+        jf_fail "$4: '$2' appears on ${jf_n:-0} lines of $1, expected $3"
+        jf_show "$1"
+    fi
+}
+
+jf_require_run

@@ -5,7 +5,8 @@
  * the exact GEMMs one step issued (shapes, transposes, strides, BLIS thread
  * counts, recorded by jf_gemm's trace) straight into BLIS on preallocated
  * buffers. The ratio of the two GEMM FLOP rates is the fraction of step time
- * spent doing GEMM work at BLIS speed; the rest is jflop's overhead
+ * spent doing GEMM work at BLIS speed (medians over --reps alternating
+ * step/replay pairs); the rest is jflop's overhead
  * (norms, softmax, GELU, loss, allreduce, SGD, memory traffic).
  *
  * Usage: bench_step [--reps N] [--json FILE] [--label TEXT] [-- jflop-run flags] */
@@ -88,6 +89,19 @@ static void replay(const jf_gemm_trace_t *t, void *a, void *b, char *c, size_t c
     }
 }
 
+static int cmp_double(const void *x, const void *y)
+{
+    const double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* Median of n values (sorts them). */
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 static jf_u128 gemm_flops(const jf_gemm_trace_t *t)
 {
     jf_u128 f = 0;
@@ -99,7 +113,7 @@ static jf_u128 gemm_flops(const jf_gemm_trace_t *t)
 
 static int parse_bench_args(int argc, char **argv, bench_args_t *b, int *rest)
 {
-    b->reps = 5;
+    b->reps = 9;
     b->json = NULL;
     b->label = "";
     int i = 1;
@@ -193,32 +207,37 @@ int main(int argc, char **argv)
     jf_trainer_step(&tr, step++, &ledger, &loss, &ntok);
     jf_gemm_trace_end();
 
-    /* timed steps: all counted FLOPs and GEMM FLOPs per second */
-    jf_ledger_clear(&ledger);
-    MPI_Barrier(MPI_COMM_WORLD);
-    double t0 = MPI_Wtime();
-    for (int r = 0; r < args.reps; r++)
-        jf_trainer_step(&tr, step++, &ledger, &loss, &ntok);
-    MPI_Barrier(MPI_COMM_WORLD);
-    const double t_step = (MPI_Wtime() - t0) / args.reps;
-
-    /* raw BLIS on the same GEMMs, same ranks, same moment */
+    /* raw BLIS buffers for the same GEMMs */
     size_t sz[3];
     operand_sizes(&trace, sz);
     const size_t elem = opt.precision == JF_FP64 ? sizeof(double) : sizeof(float);
     void *a = calloc(sz[0], elem), *b = calloc(sz[1], elem);
     char *c = calloc(sz[2] * (size_t)opt.threads, elem);
-    if (a == NULL || b == NULL || c == NULL || trace.overflow) {
+    double *t_steps = calloc((size_t)args.reps, sizeof *t_steps);
+    double *t_raws = calloc((size_t)args.reps, sizeof *t_raws);
+    if (a == NULL || b == NULL || c == NULL || t_steps == NULL || t_raws == NULL ||
+        trace.overflow) {
         fprintf(stderr, "bench_step: rank %d: cannot allocate replay buffers\n", rank);
         MPI_Abort(MPI_COMM_WORLD, 3);
     }
     replay(&trace, a, b, c, sz[2] * elem, opt.threads);  /* warm */
-    MPI_Barrier(MPI_COMM_WORLD);
-    t0 = MPI_Wtime();
-    for (int r = 0; r < args.reps; r++)
+
+    /* Step and replay alternate, so drift on a shared machine (other jobs,
+     * frequency changes) hits both alike; medians discard outliers. */
+    jf_ledger_clear(&ledger);
+    for (int r = 0; r < args.reps; r++) {
+        MPI_Barrier(MPI_COMM_WORLD);
+        double t0 = MPI_Wtime();
+        jf_trainer_step(&tr, step++, &ledger, &loss, &ntok);
+        MPI_Barrier(MPI_COMM_WORLD);
+        t_steps[r] = MPI_Wtime() - t0;
+        t0 = MPI_Wtime();
         replay(&trace, a, b, c, sz[2] * elem, opt.threads);
-    MPI_Barrier(MPI_COMM_WORLD);
-    const double t_raw = (MPI_Wtime() - t0) / args.reps;
+        MPI_Barrier(MPI_COMM_WORLD);
+        t_raws[r] = MPI_Wtime() - t0;
+    }
+    const double t_step = median(t_steps, args.reps);
+    const double t_raw = median(t_raws, args.reps);
 
     jf_ledger_t total;
     jf_ledger_allreduce(&ledger, &total, MPI_COMM_WORLD);
@@ -259,6 +278,8 @@ int main(int argc, char **argv)
     free(a);
     free(b);
     free(c);
+    free(t_steps);
+    free(t_raws);
     jf_gemm_trace_free(&trace);
     jf_trainer_free(&tr);
     jf_data_free(&data);

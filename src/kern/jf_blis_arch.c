@@ -64,6 +64,9 @@ static int probe_in_child(int arch_id, char *msg, size_t msglen)
             snprintf(v, sizeof v, "%d", arch_id);
             setenv("BLIS_ARCH_TYPE", v, 1);
         }
+        /* bli_init first: BLIS 0.9 validates BLIS_ARCH_TYPE against its
+         * kernel registry, and aborts if asked before that registry exists */
+        bli_init();
         int got = (int)bli_arch_query_id();
         double a[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9}, c[9] = {0};
         double one = 1, zero = 0;
@@ -191,6 +194,7 @@ jf_err_t jf_blis_arch_select(const char *request, jf_blis_info_t *info,
 
 void jf_blis_info_read(jf_blis_info_t *info)
 {
+    bli_init();  /* see probe_in_child */
     snprintf(info->active, sizeof info->active, "%s",
              bli_arch_string(bli_arch_query_id()));
     snprintf(info->version, sizeof info->version, "%s", bli_info_get_version_str());

@@ -112,9 +112,12 @@ static void FN(ln_bwd)(const real *x, const real *g, const real *mu, const real 
 #define GELU_C ((real)0.7978845608028654) /* sqrt(2/pi) */
 #define GELU_A ((real)0.044715)
 
-static void FN(gelu_fwd)(const real *h, real *out, int64_t n, int nth)
+/* The GELU loops are the step's largest non-GEMM cost; compiled once per
+ * vector ISA (JF_VECTOR_CLONES) and run on one contiguous chunk per thread. */
+JF_VECTOR_CLONES
+static void FN(gelu_fwd_chunk)(const real *h, real *out, int64_t n)
 {
-#pragma omp parallel for simd num_threads(nth) schedule(static)
+#pragma omp simd
     for (int64_t i = 0; i < n; i++) {
         const real x = h[i];
         out[i] = (real)0.5 * x * ((real)1 + JF_TANH(GELU_C * (x + GELU_A * x * x * x)));
@@ -122,14 +125,35 @@ static void FN(gelu_fwd)(const real *h, real *out, int64_t n, int nth)
 }
 
 /* dh[i] *= GELU'(h[i]) */
-static void FN(gelu_bwd)(const real *h, real *dh, int64_t n, int nth)
+JF_VECTOR_CLONES
+static void FN(gelu_bwd_chunk)(const real *h, real *dh, int64_t n)
 {
-#pragma omp parallel for simd num_threads(nth) schedule(static)
+#pragma omp simd
     for (int64_t i = 0; i < n; i++) {
         const real x = h[i];
         const real t = JF_TANH(GELU_C * (x + GELU_A * x * x * x));
         const real dt = GELU_C * ((real)1 + (real)3 * GELU_A * x * x);
         dh[i] *= (real)0.5 * ((real)1 + t) + (real)0.5 * x * ((real)1 - t * t) * dt;
+    }
+}
+
+static void FN(gelu_fwd)(const real *h, real *out, int64_t n, int nth)
+{
+#pragma omp parallel num_threads(nth)
+    {
+        int64_t lo, len;
+        jf_thread_chunk(n, &lo, &len);
+        FN(gelu_fwd_chunk)(h + lo, out + lo, len);
+    }
+}
+
+static void FN(gelu_bwd)(const real *h, real *dh, int64_t n, int nth)
+{
+#pragma omp parallel num_threads(nth)
+    {
+        int64_t lo, len;
+        jf_thread_chunk(n, &lo, &len);
+        FN(gelu_bwd_chunk)(h + lo, dh + lo, len);
     }
 }
 

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "core/jf_clock.h"
 #include "core/jf_error.h"
+#include "core/jf_sysmem.h"
 #include "kern/jf_blis_arch.h"
 #include "out/jf_summary.h"
 #include "train/jf_model.h"
@@ -68,45 +69,6 @@ static int output_writable(const char *path)
     return access(dir, W_OK | X_OK) == 0;
 }
 
-/* One number from a file, or 0 when it cannot be read or says "max". */
-static unsigned long long read_limit(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    unsigned long long v = 0;
-    if (f == NULL)
-        return 0;
-    if (fscanf(f, "%llu", &v) != 1)
-        v = 0;
-    fclose(f);
-    return v;
-}
-
-/* Memory this process may use: MemAvailable, lowered by a cgroup limit
- * (Slurm --mem, containers) when one is set; 0 when nothing can tell. */
-static unsigned long long mem_available(void)
-{
-    static const char *const cgroup_limits[] = {
-        "/sys/fs/cgroup/memory.max",                     /* cgroup v2 */
-        "/sys/fs/cgroup/memory/memory.limit_in_bytes",   /* cgroup v1 */
-    };
-    FILE *f = fopen("/proc/meminfo", "r");
-    char line[256];
-    unsigned long long kb = 0, avail;
-    if (f != NULL) {
-        while (fgets(line, sizeof line, f) != NULL)
-            if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
-                break;
-        fclose(f);
-    }
-    avail = kb * 1024ULL;
-    for (size_t i = 0; i < sizeof cgroup_limits / sizeof cgroup_limits[0]; i++) {
-        const unsigned long long lim = read_limit(cgroup_limits[i]);
-        if (lim > 0 && (avail == 0 || lim < avail))
-            avail = lim;
-    }
-    return avail;
-}
-
 /* Collective: does this node have memory for its ranks? Exit 2 if not. */
 static int check_memory(const jf_run_options_t *o, MPI_Comm comm, int rank)
 {
@@ -117,7 +79,7 @@ static int check_memory(const jf_run_options_t *o, MPI_Comm comm, int rank)
     MPI_Comm_free(&node);
     const unsigned long long need =
         jf_model_bytes(&o->shape, o->batch, o->precision, o->threads);
-    const unsigned long long avail = mem_available();
+    const unsigned long long avail = jf_mem_available();
     fits = need != UINT64_MAX && (avail == 0 || (double)need * local_ranks <= (double)avail);
     MPI_Allreduce(&fits, &all_fit, 1, MPI_INT, MPI_LAND, comm);
     if (!all_fit && rank == 0 && need == UINT64_MAX)

@@ -25,9 +25,17 @@ int jf_summary_ok(const jf_summary_t *s, const char **reason)
     return 1;
 }
 
+/* Counted FLOPs per second: all of them (GEMM and nominal non-GEMM) or the
+ * GEMMs alone. */
 static double flop_rate(const jf_run_t *r)
 {
     return r->seconds > 0 ? (double)jf_ledger_total(&r->ledger) / r->seconds : 0;
+}
+
+static double gemm_rate(const jf_run_t *r)
+{
+    const jf_u128 gemm = jf_ledger_total(&r->ledger) - r->ledger.flops[JF_FLOP_OTHER];
+    return r->seconds > 0 ? (double)gemm / r->seconds : 0;
 }
 
 void jf_summary_print(FILE *out, const jf_summary_t *s)
@@ -64,9 +72,11 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
         fprintf(out, " (target %s)", jf_u128_str_grouped(o->tokens_target, b, sizeof b));
     fprintf(out, "\n        optimizer SGD (lr %g), seed %llu\n", o->lr,
             (unsigned long long)o->seed);
-    fprintf(out, "time    %.3f s measured (%.2f s warm-up, %.2f s start-up); %.2f GFLOP/s, %.0f tokens/s\n",
-            r->seconds, r->warmup_seconds, r->startup_seconds, flop_rate(r) / 1e9,
+    fprintf(out, "time    %.3f s measured (%.2f s warm-up, %.2f s start-up); %.0f tokens/s\n",
+            r->seconds, r->warmup_seconds, r->startup_seconds,
             r->seconds > 0 ? (double)r->tokens / r->seconds : 0.0);
+    fprintf(out, "        %.2f GFLOP/s all counted FLOPs, %.2f GFLOP/s GEMMs alone\n",
+            flop_rate(r) / 1e9, gemm_rate(r) / 1e9);
     fprintf(out, "FLOP ledger, measured steps, all ranks (every GEMM counted as 2*m*n*k):\n");
     fprintf(out, "  6*N*D                     %28s\n", jf_u128_str_grouped(f6nd, a, sizeof a));
     char c[JF_U128_STRLEN], d[JF_U128_STRLEN];
@@ -189,6 +199,7 @@ json_t *jf_summary_json(const jf_summary_t *s)
     json_object_set_new(j, "warmup_seconds", json_real(r->warmup_seconds));
     json_object_set_new(j, "startup_seconds", json_real(r->startup_seconds));
     json_object_set_new(j, "flops_per_second", json_real(flop_rate(r)));
+    json_object_set_new(j, "flops_per_second_gemm", json_real(gemm_rate(r)));
     json_object_set_new(j, "tokens_per_second",
                         json_real(r->seconds > 0 ? (double)r->tokens / r->seconds : 0));
     json_object_set_new(j, "loss_first", json_real(isfinite(r->loss_first) ? r->loss_first : -1));

@@ -15,6 +15,7 @@
 #include "core/jf_clock.h"
 #include "core/jf_error.h"
 #include "core/jf_sysmem.h"
+#include "energy/jf_energy_job.h"
 #include "kern/jf_blis_arch.h"
 #include "out/jf_summary.h"
 #include "train/jf_model.h"
@@ -155,6 +156,21 @@ int main(int argc, char **argv)
     if (!check_memory(&opt, MPI_COMM_WORLD, rank))
         return finish(JF_EXIT_USAGE);
 
+    jf_energy_setup_t energy;
+    err = jf_energy_setup(&energy, MPI_COMM_WORLD, opt.energy, opt.powercap_root,
+                          opt.pm_counters_root, opt.sample_interval, opt.sample_interval_given,
+                          msg, sizeof msg);
+    if (err != JF_OK) {
+        if (rank == 0)
+            fprintf(stderr, "jflop-run: %s\n", msg);
+        jf_energy_setup_free(&energy);
+        if (err == JF_EINVAL)
+            return finish(JF_EXIT_USAGE);
+        MPI_Abort(MPI_COMM_WORLD, JF_EXIT_INTERNAL);
+    }
+    if (rank == 0 && energy.note[0] != '\0')
+        fprintf(stderr, "jflop-run: energy: %s\n", energy.note);
+
     omp_set_num_threads(opt.threads);
     jf_blis_info_read(&blis);
     if (rank == 0 && (blis.overridden || opt.verbose))
@@ -189,13 +205,19 @@ int main(int argc, char **argv)
     memset(&run, 0, sizeof run);
     run.opt = opt;
     run.process_start = process_start;
-    err = jf_train_run(&run, MPI_COMM_WORLD, 1, msg, sizeof msg);
+    jf_energy_meter_t *meter = jf_energy_begin(&energy);
+    err = jf_train_run(&run, MPI_COMM_WORLD, meter, 1, msg, sizeof msg);
     if (err != JF_OK) {
         fprintf(stderr, "jflop-run: rank %d: %s\n", rank, msg);
         MPI_Abort(MPI_COMM_WORLD, JF_EXIT_INTERNAL);
     }
+    jf_energy_job_t job;
+    if (jf_energy_end(&energy, MPI_COMM_WORLD, &job) != JF_OK) {
+        fprintf(stderr, "jflop-run: rank %d: gathering the energy results failed\n", rank);
+        MPI_Abort(MPI_COMM_WORLD, JF_EXIT_INTERNAL);
+    }
 
-    const jf_summary_t summary = {&run, &blis, checks, nchecks, mpi_lib, cmdline};
+    const jf_summary_t summary = {&run, &blis, checks, nchecks, mpi_lib, cmdline, &job};
     const char *reason;
     const int ok = jf_summary_ok(&summary, &reason);
     int status = ok ? JF_EXIT_OK : JF_EXIT_FAILED;
@@ -210,5 +232,7 @@ int main(int argc, char **argv)
     }
     MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
     jf_run_free(&run);
+    jf_energy_job_free(&job);
+    jf_energy_setup_free(&energy);
     return finish(status);
 }

@@ -16,6 +16,10 @@ int jf_summary_ok(const jf_summary_t *s, const char **reason)
         *reason = s->run->reason;
         return 0;
     }
+    if (s->energy != NULL && s->energy->invalid_nodes > 0) {
+        *reason = s->energy->nodes[s->energy->first_invalid].reason;
+        return 0;
+    }
     for (int i = 0; i < s->nchecks; i++)
         if (!s->checks[i].pass) {
             *reason = s->checks[i].detail;
@@ -36,6 +40,71 @@ static double gemm_rate(const jf_run_t *r)
 {
     const jf_u128 gemm = jf_ledger_total(&r->ledger) - r->ledger.flops[JF_FLOP_OTHER];
     return r->seconds > 0 ? (double)gemm / r->seconds : 0;
+}
+
+/* Derived energy figures, from the measured or (labelled) estimated Joules. */
+typedef struct {
+    double joules, per_flop_6nd, per_flop_counted, gflops_per_watt, per_token, watts;
+} jf_energy_derived_t;
+
+static jf_energy_derived_t energy_derived(const jf_summary_t *s)
+{
+    const jf_run_t *r = s->run;
+    jf_energy_derived_t d;
+    const double f6nd = (double)jf_flops_6nd(r->n_params, r->tokens);
+    const double counted = (double)jf_ledger_total(&r->ledger);
+    d.joules = jf_energy_job_joules(s->energy);
+    d.per_flop_6nd = f6nd > 0 ? d.joules / f6nd : 0;
+    d.per_flop_counted = counted > 0 ? d.joules / counted : 0;
+    d.gflops_per_watt = d.joules > 0 ? counted / d.joules / 1e9 : 0;
+    d.per_token = r->tokens > 0 ? d.joules / (double)r->tokens : 0;
+    d.watts = r->seconds > 0 ? d.joules / r->seconds : 0;
+    return d;
+}
+
+static const char *energy_status(const jf_energy_job_t *e)
+{
+    return e->invalid_nodes > 0 ? "invalid" : e->measured_nodes > 0 ? "measured" : "not measured";
+}
+
+static void print_energy(FILE *out, const jf_summary_t *s)
+{
+    const jf_energy_job_t *e = s->energy;
+    if (e->measured_nodes == 0) {
+        fprintf(out, "energy: not measured (%s)\n",
+                e->total_nodes > 0 ? e->nodes[0].reason : "no node reported");
+        for (int i = 0; i < e->total_nodes; i++)
+            if (e->nodes[i].invalid)
+                fprintf(out, "energy  INVALID on %s: %s\n", e->nodes[i].node, e->nodes[i].reason);
+        return;
+    }
+    const jf_energy_derived_t d = energy_derived(s);
+    fprintf(out, "energy  %s on %d of %d node%s: %.6g J measured", e->source, e->measured_nodes,
+            e->total_nodes, e->total_nodes == 1 ? "" : "s", e->joules_measured);
+    if (e->extrapolated)
+        fprintf(out, "; %.6g J ESTIMATED for all %d nodes (extrapolated: measured nodes' mean "
+                     "x node count)", e->joules_estimate, e->total_nodes);
+    fprintf(out, "\n");
+    for (int i = 0; i < e->total_nodes; i++) {
+        const jf_energy_node_t *n = &e->nodes[i];
+        if (!n->measured) {
+            fprintf(out, "        node %s: %s: %s\n", n->node, n->invalid ? "INVALID" : "not measured",
+                    n->reason);
+            continue;
+        }
+        fprintf(out, "        node %s: %.6g J over %.3f s, %.1f W mean, %.1f W peak, %llu "
+                     "samples every %.3g s, %llu wraps (",
+                n->node, n->joules, n->seconds, n->mean_watts, n->peak_watts,
+                (unsigned long long)n->samples, n->interval, (unsigned long long)n->wraps);
+        for (int k = 0; k < n->ndomains; k++)
+            fprintf(out, "%s%s %.4g J%s", k ? ", " : "", n->domains[k].name, n->domain_joules[k],
+                    n->domains[k].in_node_total ? "" : " [inside/overlapping, not added]");
+        fprintf(out, ")\n        covers: %s\n", n->coverage);
+    }
+    fprintf(out, "        %s%.4g J/FLOP (per 6ND FLOP), %.4g J/FLOP (per counted FLOP), "
+                 "%.4g GFLOPS/W, %.4g J/token, %.1f W\n",
+            e->extrapolated ? "ESTIMATED from the extrapolated total: " : "", d.per_flop_6nd,
+            d.per_flop_counted, d.gflops_per_watt, d.per_token, d.watts);
 }
 
 void jf_summary_print(FILE *out, const jf_summary_t *s)
@@ -100,6 +169,8 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
             r->loss_first, r->loss_last, isfinite(r->loss_last) ? "finite" : "not finite",
             r->loss_floor, log((double)o->shape.vocab));
     fprintf(out, "weights identical on all ranks: %s\n", r->replicas_identical ? "yes" : "NO");
+    if (s->energy != NULL)
+        print_energy(out, s);
     for (int i = 0; i < s->nchecks; i++)
         fprintf(out, "verify  %-9s %s: %s\n", s->checks[i].name,
                 !s->checks[i].ran ? "n/a " : s->checks[i].pass ? "pass" : "FAIL",
@@ -134,6 +205,91 @@ static json_t *checks_json(const jf_summary_t *s)
                                       c->threshold, "detail", c->detail));
     }
     return obj;
+}
+
+static json_t *json_number_or_null(int have, double v)
+{
+    return have ? json_real(v) : json_null();
+}
+
+static json_t *energy_node_json(const jf_energy_node_t *n)
+{
+    json_t *domains = json_object();
+    for (int k = 0; k < n->ndomains; k++)
+        json_object_set_new(domains, n->domains[k].name,
+                            json_pack("{s:o, s:s, s:b}", "joules",
+                                      json_number_or_null(n->measured, n->domain_joules[k]),
+                                      "scope", n->domains[k].scope, "in_node_total",
+                                      n->domains[k].in_node_total));
+    json_t *j = json_pack("{s:s, s:s, s:b, s:b, s:s, s:s, s:o, s:o}", "node", n->node, "backend",
+                          n->backend, "measured", n->measured, "invalid", n->invalid, "reason",
+                          n->reason, "coverage", n->coverage, "joules",
+                          json_number_or_null(n->measured, n->joules), "domains", domains);
+    json_object_set_new(j, "seconds", json_real(n->seconds));
+    json_object_set_new(j, "mean_watts", json_number_or_null(n->measured, n->mean_watts));
+    json_object_set_new(j, "peak_watts", json_number_or_null(n->measured, n->peak_watts));
+    json_object_set_new(j, "samples", json_integer((json_int_t)n->samples));
+    json_object_set_new(j, "wraps", json_integer((json_int_t)n->wraps));
+    json_object_set_new(j, "sample_interval", json_real(n->interval));
+    json_object_set_new(j, "phase_start_utc", json_real(n->start_utc));
+    json_object_set_new(j, "phase_end_utc", json_real(n->stop_utc));
+    return j;
+}
+
+static json_t *energy_json(const jf_summary_t *s)
+{
+    const jf_energy_job_t *e = s->energy;
+    const int have = e->measured_nodes > 0;
+    const jf_energy_derived_t d = energy_derived(s);
+    json_t *j = json_object(), *nodes = json_array(), *domains = json_array();
+    uint64_t samples = 0, wraps = 0;
+
+    for (int i = 0; i < e->total_nodes; i++) {
+        const jf_energy_node_t *n = &e->nodes[i];
+        json_array_append_new(nodes, energy_node_json(n));
+        samples += n->samples;
+        wraps += n->wraps;
+        for (int k = 0; k < n->ndomains; k++) {
+            int seen = 0;
+            for (size_t x = 0; x < json_array_size(domains); x++)
+                seen |= strcmp(json_string_value(json_array_get(domains, x)),
+                               n->domains[k].name) == 0;
+            if (!seen)
+                json_array_append_new(domains, json_string(n->domains[k].name));
+        }
+    }
+    json_object_set_new(j, "source", json_string(e->source));
+    json_object_set_new(j, "measured", json_boolean(have && e->invalid_nodes == 0));
+    json_object_set_new(j, "status", json_string(energy_status(e)));
+    if (e->invalid_nodes > 0)
+        json_object_set_new(j, "reason", json_string(e->nodes[e->first_invalid].reason));
+    else if (!have)
+        json_object_set_new(j, "reason",
+                            json_string(e->total_nodes > 0 ? e->nodes[0].reason : ""));
+    json_object_set_new(j, "domains", domains);
+    json_object_set_new(j, "nodes", nodes);
+    json_object_set_new(j, "joules_total", json_number_or_null(have, e->joules_measured));
+    json_object_set_new(j, "measured_nodes", json_integer(e->measured_nodes));
+    json_object_set_new(j, "total_nodes", json_integer(e->total_nodes));
+    json_object_set_new(j, "extrapolated", json_boolean(e->extrapolated));
+    if (e->extrapolated)
+        json_object_set_new(j, "joules_total_extrapolated", json_real(e->joules_estimate));
+    json_object_set_new(j, "derived_from",
+                        have ? json_string(e->extrapolated ? "extrapolated" : "measured")
+                             : json_null());
+    json_object_set_new(j, "joules_per_flop", json_number_or_null(have, d.per_flop_6nd));
+    json_object_set_new(j, "joules_per_flop_counted", json_number_or_null(have, d.per_flop_counted));
+    json_object_set_new(j, "gflops_per_watt", json_number_or_null(have, d.gflops_per_watt));
+    json_object_set_new(j, "joules_per_token", json_number_or_null(have, d.per_token));
+    json_object_set_new(j, "watts", json_number_or_null(have, d.watts));
+    json_object_set_new(j, "samples", json_integer((json_int_t)samples));
+    json_object_set_new(j, "wraps", json_integer((json_int_t)wraps));
+    json_object_set_new(j, "sample_interval", json_real(e->interval));
+    json_object_set_new(j, "phase_start_utc",
+                        json_real(e->total_nodes > 0 ? e->nodes[0].start_utc : 0));
+    json_object_set_new(j, "phase_end_utc",
+                        json_real(e->total_nodes > 0 ? e->nodes[0].stop_utc : 0));
+    return j;
 }
 
 json_t *jf_summary_json(const jf_summary_t *s)
@@ -218,6 +374,8 @@ json_t *jf_summary_json(const jf_summary_t *s)
     json_object_set_new(j, "blis_version", json_string(s->blis->version));
     json_object_set_new(j, "mpi_library", json_string(s->mpi_library));
     json_object_set_new(j, "verify", checks_json(s));
+    if (s->energy != NULL)
+        json_object_set_new(j, "energy", energy_json(s));
     json_object_set_new(j, "status", json_string(ok ? "ok" : "failed"));
     if (!ok)
         json_object_set_new(j, "reason", json_string(reason));

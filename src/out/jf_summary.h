@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "energy/jf_energy_job.h"
 #include "kern/jf_blis_arch.h"
 #include "train/jf_train.h"
 #include "train/jf_verify.h"
@@ -17,6 +18,7 @@ typedef struct {
     int nchecks;
     const char *mpi_library;    /* MPI_Get_library_version, first line */
     const char *command_line;
+    const jf_energy_job_t *energy;  /* world rank 0's view of the job's energy */
 } jf_summary_t;
 
 /* 1 when the run and every check passed; else 0 and the first reason. */

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/jf_parse.h"
 
@@ -19,7 +20,8 @@ enum {
     OPT_LAYERS = 256, OPT_DMODEL, OPT_HEADS, OPT_CTX, OPT_FF, OPT_VOCAB, OPT_BATCH,
     OPT_STEPS, OPT_WARMUP, OPT_PARAMS, OPT_TOKENS, OPT_PRECISION, OPT_THREADS,
     OPT_SEED, OPT_LR, OPT_VERIFY, OPT_BLIS_ARCH, OPT_SUMMARY_JSON, OPT_PRESET,
-    OPT_LIST_PRESETS, OPT_VERSION
+    OPT_LIST_PRESETS, OPT_VERSION, OPT_ENERGY, OPT_POWERCAP_ROOT, OPT_PM_COUNTERS_ROOT,
+    OPT_SAMPLE_INTERVAL
 };
 
 static const struct option long_options[] = {
@@ -42,6 +44,10 @@ static const struct option long_options[] = {
     {"blis-arch", required_argument, NULL, OPT_BLIS_ARCH},
     {"summary-json", required_argument, NULL, OPT_SUMMARY_JSON},
     {"preset", required_argument, NULL, OPT_PRESET},
+    {"energy", required_argument, NULL, OPT_ENERGY},
+    {"powercap-root", required_argument, NULL, OPT_POWERCAP_ROOT},
+    {"pm-counters-root", required_argument, NULL, OPT_PM_COUNTERS_ROOT},
+    {"sample-interval", required_argument, NULL, OPT_SAMPLE_INTERVAL},
     {"list-presets", no_argument, NULL, OPT_LIST_PRESETS},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -81,6 +87,15 @@ void jf_options_usage(FILE *out)
         "                       fallback with skx/haswell when the CPU has AVX-512 or\n"
         "                       AVX2+FMA (default auto; BLIS_ARCH_TYPE in the\n"
         "                       environment is respected)\n"
+        "Energy (one reader per node; see README):\n"
+        "  --energy auto|likwid|powercap|pm_counters|none  backend (default auto: the\n"
+        "                       first that works of pm_counters, likwid, powercap)\n"
+        "  --powercap-root DIR  powercap tree (default /sys/class/powercap, or\n"
+        "                       $JFLOP_POWERCAP_ROOT)\n"
+        "  --pm-counters-root DIR  Cray pm_counters (default /sys/cray/pm_counters, or\n"
+        "                       $JFLOP_PM_COUNTERS_ROOT)\n"
+        "  --sample-interval T  seconds between readings, e.g. 0.1 or 100ms (default\n"
+        "                       100ms, shortened when a counter could wrap unseen)\n"
         "Checks and output:\n"
         "  --verify             also check GEMM residuals, gradients against finite\n"
         "                       differences, and 1 rank vs all ranks giving equal weights\n"
@@ -156,6 +171,35 @@ static int default_threads(void)
             return (int)v;
     }
     return 1;
+}
+
+/* "0.1", "0.1s" or "100ms": a positive number of seconds, at least 1 ms
+ * (finer sampling only measures the sampler) and at most an hour. */
+static jf_err_t parse_interval(const char *text, double *seconds, char *msg, size_t msglen)
+{
+    char number[64], why[JF_MSG_LEN];
+    double scale = 1, v;
+    size_t n = strlen(text);
+    if (n > 2 && strcmp(text + n - 2, "ms") == 0) {
+        scale = 1e-3;
+        n -= 2;
+    } else if (n > 1 && text[n - 1] == 's') {
+        n -= 1;
+    }
+    snprintf(number, sizeof number, "%.*s", (int)(n < sizeof number ? n : sizeof number - 1),
+             text);
+    if (jf_parse_positive_real(number, &v, why, sizeof why) != JF_OK) {
+        snprintf(msg, msglen, "--sample-interval: '%s' is not a positive time (e.g. 0.1 or "
+                              "100ms)", text);
+        return JF_EINVAL;
+    }
+    v *= scale;
+    if (v < 1e-3 || v > 3600) {
+        snprintf(msg, msglen, "--sample-interval: %s is outside 1ms..3600s", text);
+        return JF_ERANGE;
+    }
+    *seconds = v;
+    return JF_OK;
 }
 
 /* Which flags the user set, for the conflict checks. */
@@ -241,6 +285,33 @@ static jf_err_t parse_one(int c, const char *arg, jf_run_options_t *o, jf_seen_t
         }
         o->summary_json = arg;
         return JF_OK;
+    case OPT_ENERGY:
+        if (strcmp(arg, "auto") != 0 && strcmp(arg, "likwid") != 0 &&
+            strcmp(arg, "powercap") != 0 && strcmp(arg, "pm_counters") != 0 &&
+            strcmp(arg, "none") != 0) {
+            snprintf(msg, msglen,
+                     "--energy: '%s' is not auto, likwid, powercap, pm_counters or none", arg);
+            return JF_EINVAL;
+        }
+        o->energy = arg;
+        return JF_OK;
+    case OPT_POWERCAP_ROOT:
+    case OPT_PM_COUNTERS_ROOT: {
+        const char *flag = c == OPT_POWERCAP_ROOT ? "--powercap-root" : "--pm-counters-root";
+        struct stat st;
+        if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            snprintf(msg, msglen, "%s: '%s' is not a folder", flag, arg);
+            return JF_EINVAL;
+        }
+        if (c == OPT_POWERCAP_ROOT)
+            o->powercap_root = arg;
+        else
+            o->pm_counters_root = arg;
+        return JF_OK;
+    }
+    case OPT_SAMPLE_INTERVAL:
+        o->sample_interval_given = 1;
+        return parse_interval(arg, &o->sample_interval, msg, msglen);
     case OPT_LIST_PRESETS:
         o->list_presets = 1;
         return JF_OK;
@@ -294,6 +365,8 @@ jf_err_t jf_options_parse(int argc, char **argv, jf_run_options_t *o, char *msg,
     o->seed = 1;
     o->lr = 0.5;
     o->blis_arch = "auto";
+    o->energy = "auto";
+    o->sample_interval = 0.1;
     err = find_preset(argc, argv, &preset, msg, msglen);
     if (err != JF_OK)
         return err;

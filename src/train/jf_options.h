@@ -24,6 +24,11 @@ typedef struct {
     int verify;                /* run the --verify checks */
     const char *blis_arch;     /* auto | keep | kernel-set name */
     const char *summary_json;  /* path or NULL */
+    const char *energy;        /* auto | likwid | powercap | pm_counters | none */
+    const char *powercap_root;     /* --powercap-root, NULL if not given */
+    const char *pm_counters_root;  /* --pm-counters-root, NULL if not given */
+    double sample_interval;    /* seconds */
+    int sample_interval_given; /* 0: the default, shortened if the counters need it */
     int verbose;
     int help, version, list_presets;
 } jf_run_options_t;

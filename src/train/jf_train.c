@@ -156,7 +156,8 @@ static void progress_report(jf_progress_t *p, const jf_run_t *run, int64_t done,
             eta);
 }
 
-jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, size_t msglen)
+jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, int progress,
+                      char *msg, size_t msglen)
 {
     const jf_run_options_t *o = &run->opt;
     jf_model_t *model = NULL;
@@ -174,7 +175,8 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
     run->tokens_per_step = (uint64_t)run->ranks * (uint64_t)o->batch * (uint64_t)o->shape.ctx;
     run->ok = 1;
     run->step_seconds = calloc((size_t)(o->warmup + o->steps), sizeof *run->step_seconds);
-    if (run->step_seconds == NULL) {
+    run->step_start = calloc((size_t)(o->warmup + o->steps), sizeof *run->step_start);
+    if (run->step_seconds == NULL || run->step_start == NULL) {
         snprintf(msg, msglen, "cannot allocate the step-time table");
         return JF_ENOMEM;
     }
@@ -196,15 +198,20 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
     jf_ledger_clear(&local_warmup);
     jf_progress_t prog = {MPI_Wtime(), 0, progress && rank == 0};
     uint64_t tokens_local = 0;
-    double t0 = 0;
+    double t0 = -1;  /* set when the measured phase starts */
     const int64_t total = o->warmup + o->steps;
     for (int64_t s = 0; s < total; s++) {
         const int measured = s >= o->warmup;
         double loss;
         uint64_t ntok;
         if (s == o->warmup) {
-            /* the measured phase starts with every rank at the barrier */
+            /* the measured phase starts with every rank at the barrier, and
+             * the node's energy reading between two barriers */
             MPI_Barrier(comm);
+            if (meter != NULL)
+                jf_energy_meter_mark(meter, JF_MARK_PHASE_START);
+            MPI_Barrier(comm);
+            run->phase_start = jf_clock_seconds();
             t0 = MPI_Wtime();
             run->warmup_seconds = t0 - prog.start;
             prog.start = t0;
@@ -213,6 +220,7 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
         if (s == 0)
             run->startup_seconds = jf_clock_seconds() - run->process_start;
         const double ts = MPI_Wtime();
+        run->step_start[s] = jf_clock_seconds();
         err = jf_trainer_step(&tr, (uint64_t)s, measured ? &local : &local_warmup, &loss, &ntok);
         if (err != JF_OK) {
             snprintf(msg, msglen, "step %lld: %s", (long long)s, jf_err_str(err));
@@ -239,7 +247,10 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
                         measured ? o->steps : o->warmup, loss, measured);
     }
     MPI_Barrier(comm);
-    run->seconds = MPI_Wtime() - t0;
+    run->seconds = t0 >= 0 ? MPI_Wtime() - t0 : 0;
+    run->phase_stop = jf_clock_seconds();
+    if (meter != NULL)
+        jf_energy_meter_mark(meter, JF_MARK_PHASE_STOP);
 
     err = jf_ledger_allreduce(&local, &run->ledger, comm);
     if (err == JF_OK)
@@ -285,5 +296,6 @@ cleanup:
 void jf_run_free(jf_run_t *run)
 {
     free(run->step_seconds);
-    run->step_seconds = NULL;
+    free(run->step_start);
+    run->step_seconds = run->step_start = NULL;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/jf_ledger.h"
+#include "energy/jf_energy_meter.h"
 #include "train/jf_data.h"
 #include "train/jf_model.h"
 #include "train/jf_options.h"
@@ -52,7 +53,9 @@ typedef struct {
     double warmup_seconds;
     double process_start;     /* jf_clock_seconds() when the process started */
     double startup_seconds;   /* process start to the first step */
-    double *step_seconds;     /* rank 0's wall time per step (warm-up first) */
+    double *step_seconds;     /* this rank's wall time per step (warm-up first) */
+    double *step_start;       /* when each step began, jf_clock_seconds() */
+    double phase_start, phase_stop;  /* measured phase, jf_clock_seconds() */
     int64_t steps_done;       /* measured steps completed */
     double loss_first, loss_last, loss_floor;
     int replicas_identical;   /* weights bitwise equal on every rank at the end */
@@ -63,9 +66,12 @@ typedef struct {
 } jf_run_t;
 
 /* Run warm-up and measured steps; fills *run. Rank 0 prints progress on
- * stderr when progress is set. Returns an error only for internal failures;
- * a run that fails a check returns JF_OK with run->ok = 0 and the reason. */
-jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, size_t msglen);
+ * stderr when progress is set. meter (the node's energy meter, on one rank
+ * per node; NULL elsewhere) gets a reading at each end of the measured
+ * phase, between barriers. Returns an error only for internal failures; a
+ * run that fails a check returns JF_OK with run->ok = 0 and the reason. */
+jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, int progress,
+                      char *msg, size_t msglen);
 void jf_run_free(jf_run_t *run);
 
 /* FNV-1a over the weights' bytes. */

@@ -1,0 +1,251 @@
+/* jf_energy_job.c: node grouping, per-node results, job totals. */
+#include "jf_energy_job.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A small stable hash of a node name, as a split colour. */
+static int name_color(const char *name)
+{
+    unsigned h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return (int)(h & 0x3fffffff);
+}
+
+jf_err_t jf_node_comm(MPI_Comm world, MPI_Comm *node, char *name, size_t namelen)
+{
+    const char *fake = getenv("JFLOP_NODE_NAME");
+    int rank, len, any_fake = fake != NULL && *fake, all_fake;
+    char host[MPI_MAX_PROCESSOR_NAME];
+
+    MPI_Comm_rank(world, &rank);
+    MPI_Get_processor_name(host, &len);
+    snprintf(name, namelen, "%s", any_fake ? fake : host);
+    MPI_Allreduce(&any_fake, &all_fake, 1, MPI_INT, MPI_LOR, world);
+    if (!all_fake)
+        return MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, node) ==
+                       MPI_SUCCESS ? JF_OK : JF_EMPI;
+    /* names that collide in the hash would merge two nodes: check */
+    if (MPI_Comm_split(world, name_color(name), rank, node) != MPI_SUCCESS)
+        return JF_EMPI;
+    char first[JF_NODE_NAME_LEN] = "";
+    int node_rank;
+    MPI_Comm_rank(*node, &node_rank);
+    if (node_rank == 0)
+        snprintf(first, sizeof first, "%s", name);
+    MPI_Bcast(first, sizeof first, MPI_CHAR, 0, *node);
+    return strncmp(first, name, sizeof first - 1) == 0 ? JF_OK : JF_EINVAL;
+}
+
+void jf_energy_node_fill(jf_energy_node_t *out, const char *node,
+                         const jf_energy_session_t *session, const jf_energy_meter_t *meter,
+                         const char *not_measured_reason)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->node, sizeof out->node, "%s", node);
+    if (session != NULL && session->backend != NULL) {
+        snprintf(out->backend, sizeof out->backend, "%s", session->backend->name);
+        snprintf(out->coverage, sizeof out->coverage, "%s", session->coverage);
+        out->ndomains = session->ndomains;
+        memcpy(out->domains, session->domains, sizeof out->domains);
+    } else {
+        snprintf(out->backend, sizeof out->backend, "none");
+    }
+    if (meter == NULL || session == NULL || session->ndomains == 0) {
+        snprintf(out->reason, sizeof out->reason, "%s",
+                 not_measured_reason ? not_measured_reason : "energy not measured");
+        return;
+    }
+    jf_energy_phase_t phase;
+    jf_energy_meter_phase(meter, &phase);
+    out->interval = meter->interval;
+    out->samples = phase.samples;
+    out->wraps = phase.wraps;
+    out->seconds = phase.seconds;
+    out->start_utc = phase.start_utc;
+    out->stop_utc = phase.stop_utc;
+    memcpy(out->domain_joules, phase.joules, sizeof out->domain_joules);
+    out->joules = phase.node_joules;
+    out->mean_watts = phase.mean_watts;
+    out->peak_watts = phase.peak_watts;
+    out->measured = phase.valid;
+    out->invalid = !phase.valid;
+    if (!phase.valid)
+        snprintf(out->reason, sizeof out->reason, "%s", phase.reason);
+}
+
+jf_err_t jf_energy_job_gather(const jf_energy_node_t *mine, MPI_Comm leaders, MPI_Comm world,
+                              jf_energy_job_t *job)
+{
+    int world_rank, leader_rank = -1;
+    memset(job, 0, sizeof *job);
+    MPI_Comm_rank(world, &world_rank);
+    if (leaders != MPI_COMM_NULL) {
+        MPI_Comm_size(leaders, &job->total_nodes);
+        MPI_Comm_rank(leaders, &leader_rank);
+    }
+    /* world rank 0 is the lowest rank of its node, so it leads it, and it
+     * is leader rank 0 because leaders keep world order */
+    if (world_rank == 0) {
+        job->nodes = calloc((size_t)job->total_nodes, sizeof *job->nodes);
+        if (job->nodes == NULL)
+            return JF_ENOMEM;
+    }
+    if (leaders != MPI_COMM_NULL &&
+        MPI_Gather(mine, (int)sizeof *mine, MPI_BYTE, job->nodes, (int)sizeof *mine, MPI_BYTE,
+                   0, leaders) != MPI_SUCCESS)
+        return JF_EMPI;
+    if (world_rank != 0)
+        return JF_OK;
+
+    int sources = 0;
+    for (int i = 0; i < job->total_nodes; i++) {
+        const jf_energy_node_t *n = &job->nodes[i];
+        if (n->interval > job->interval)
+            job->interval = n->interval;
+        if (n->invalid && job->invalid_nodes++ == 0)
+            job->first_invalid = i;
+        if (!n->measured)
+            continue;
+        job->measured_nodes++;
+        job->joules_measured += n->joules;
+        if (sources == 0)
+            snprintf(job->source, sizeof job->source, "%s", n->backend);
+        else if (strcmp(job->source, n->backend) != 0)
+            snprintf(job->source, sizeof job->source, "mixed");
+        sources++;
+    }
+    if (sources == 0)
+        snprintf(job->source, sizeof job->source, "none");
+    if (job->measured_nodes > 0 && job->measured_nodes < job->total_nodes) {
+        job->extrapolated = 1;
+        job->joules_estimate =
+            job->joules_measured / job->measured_nodes * (double)job->total_nodes;
+    }
+    return JF_OK;
+}
+
+void jf_energy_job_free(jf_energy_job_t *job)
+{
+    free(job->nodes);
+    job->nodes = NULL;
+}
+
+double jf_energy_job_joules(const jf_energy_job_t *job)
+{
+    return job->extrapolated ? job->joules_estimate : job->joules_measured;
+}
+
+jf_err_t jf_energy_setup(jf_energy_setup_t *e, MPI_Comm world, const char *request,
+                         const char *powercap_flag, const char *pm_counters_flag,
+                         double interval, int interval_given, char *msg, size_t msglen)
+{
+    int world_rank, node_rank, opened = 0, any_opened = 0, too_long = 0, any_too_long = 0;
+    char why[JF_MSG_LEN] = "", tried[2048] = "";
+
+    memset(e, 0, sizeof *e);
+    e->node = e->leaders = MPI_COMM_NULL;
+    MPI_Comm_rank(world, &world_rank);
+    if (jf_node_comm(world, &e->node, e->node_name, sizeof e->node_name) != JF_OK) {
+        snprintf(msg, msglen, "cannot group ranks into nodes (JFLOP_NODE_NAME hash clash?)");
+        return JF_EMPI;
+    }
+    MPI_Comm_rank(e->node, &node_rank);
+    e->leader = node_rank == 0;
+    MPI_Comm_split(world, e->leader ? 0 : MPI_UNDEFINED, world_rank, &e->leaders);
+    jf_energy_paths_resolve(&e->paths, powercap_flag, pm_counters_flag);
+    e->interval = interval;
+
+    if (e->leader) {
+        if (jf_energy_open(request, &e->paths, &e->session, tried, sizeof tried, why,
+                           sizeof why) == JF_OK) {
+            e->session_open = 1;
+            opened = e->session.ndomains > 0 || strcmp(request, "none") == 0;
+            if (e->session.ndomains == 0)
+                snprintf(e->not_measured, sizeof e->not_measured, "%s",
+                         strcmp(request, "none") == 0 ? "--energy none" : tried);
+            /* sample often enough to see every wrap */
+            const double limit = jf_energy_max_interval(&e->session);
+            if (limit > 0 && e->interval > limit) {
+                if (interval_given) {
+                    too_long = 1;
+                    snprintf(why, sizeof why,
+                             "--sample-interval %g s is longer than %s allows: its counters "
+                             "can wrap every %.3g s at peak power, so sample at most every "
+                             "%.3g s", e->interval, e->session.backend->name, 4 * limit, limit);
+                } else {
+                    snprintf(e->note, sizeof e->note,
+                             "sample interval shortened from %g s to %.3g s so that no "
+                             "counter wrap is missed", e->interval, limit);
+                    e->interval = limit;
+                }
+            }
+        } else {
+            snprintf(e->not_measured, sizeof e->not_measured, "%s%s%s", why,
+                     tried[0] ? ": " : "", tried);
+            for (char *p = e->not_measured; *p; p++)
+                if (*p == '\n')
+                    *p = ';';
+        }
+    } else {
+        opened = 1;  /* non-leaders do not vote */
+    }
+    /* an explicit backend that works nowhere is bad input, found before the run */
+    int leader_opened = e->leader ? opened : 0;
+    MPI_Allreduce(&leader_opened, &any_opened, 1, MPI_INT, MPI_LOR, world);
+    MPI_Allreduce(&too_long, &any_too_long, 1, MPI_INT, MPI_LOR, world);
+    if (any_too_long) {
+        if (world_rank == 0)
+            snprintf(msg, msglen, "%s", too_long ? why : "--sample-interval is longer than "
+                                                         "another node's counters allow");
+        return JF_EINVAL;
+    }
+    if (!any_opened && strcmp(request, "auto") != 0) {
+        if (world_rank == 0)
+            snprintf(msg, msglen, "--energy %s: %s", request, e->not_measured);
+        return JF_EINVAL;
+    }
+    return JF_OK;
+}
+
+jf_energy_meter_t *jf_energy_begin(jf_energy_setup_t *e)
+{
+    char why[JF_MSG_LEN];
+    if (!e->leader || !e->session_open || e->session.ndomains == 0)
+        return NULL;
+    if (jf_energy_meter_start(&e->meter, &e->session, e->interval, why, sizeof why) != JF_OK) {
+        snprintf(e->not_measured, sizeof e->not_measured, "%s", why);
+        jf_energy_meter_free(&e->meter);
+        return NULL;
+    }
+    e->meter_running = 1;
+    return &e->meter;
+}
+
+jf_err_t jf_energy_end(jf_energy_setup_t *e, MPI_Comm world, jf_energy_job_t *job)
+{
+    jf_energy_node_t mine;
+    memset(&mine, 0, sizeof mine);
+    if (e->meter_running)
+        jf_energy_meter_stop(&e->meter);
+    if (e->leader)
+        jf_energy_node_fill(&mine, e->node_name, e->session_open ? &e->session : NULL,
+                            e->meter_running ? &e->meter : NULL, e->not_measured);
+    return jf_energy_job_gather(&mine, e->leaders, world, job);
+}
+
+void jf_energy_setup_free(jf_energy_setup_t *e)
+{
+    if (e->meter_running)
+        jf_energy_meter_free(&e->meter);
+    e->meter_running = 0;
+    if (e->session_open && e->session.backend != NULL)
+        e->session.backend->stop(&e->session);
+    e->session_open = 0;
+    if (e->leaders != MPI_COMM_NULL)
+        MPI_Comm_free(&e->leaders);
+    if (e->node != MPI_COMM_NULL)
+        MPI_Comm_free(&e->node);
+}

@@ -1,0 +1,96 @@
+/* jf_energy_job.h: energy across the MPI job. One rank per node (local rank
+ * 0 of the node communicator) opens a backend and runs the meter; the
+ * per-node results are gathered to world rank 0, summed, and extrapolated
+ * (labelled as such) when some nodes could not be read. */
+#ifndef JF_ENERGY_JOB_H
+#define JF_ENERGY_JOB_H
+
+#include <mpi.h>
+
+#include "energy/jf_energy.h"
+#include "energy/jf_energy_meter.h"
+
+#define JF_NODE_NAME_LEN 64
+
+/* The node grouping: MPI_Comm_split_type(MPI_COMM_TYPE_SHARED), or, when
+ * JFLOP_NODE_NAME is set (a test seam that lets one host play several
+ * nodes), ranks with equal names. name gets this rank's node name. */
+jf_err_t jf_node_comm(MPI_Comm world, MPI_Comm *node, char *name, size_t namelen);
+
+/* One node's result: plain data, sent over MPI as bytes. */
+typedef struct {
+    char node[JF_NODE_NAME_LEN];
+    char backend[24];
+    int measured;                /* a backend with domains ran, and the phase is valid */
+    int invalid;                 /* a backend ran but its reading broke (see reason) */
+    char reason[JF_MSG_LEN];     /* why not, when not */
+    char coverage[160];
+    int ndomains;
+    jf_energy_domain_t domains[JF_ENERGY_MAX_DOMAINS];
+    double domain_joules[JF_ENERGY_MAX_DOMAINS];
+    double joules, seconds, mean_watts, peak_watts;
+    uint64_t samples, wraps;
+    double interval, start_utc, stop_utc;
+} jf_energy_node_t;
+
+typedef struct {
+    int total_nodes, measured_nodes;
+    jf_energy_node_t *nodes;      /* total_nodes of them, world rank 0 only */
+    char source[24];              /* the backend, "mixed", or "none" */
+    double joules_measured;       /* sum over measured nodes */
+    int extrapolated;             /* some nodes unmeasured, some measured */
+    double joules_estimate;       /* measured mean x node count when extrapolated */
+    double interval;              /* the sampling interval used (largest over nodes) */
+    int invalid_nodes;            /* nodes whose energy broke during the run */
+    int first_invalid;            /* index of the first of them */
+} jf_energy_job_t;
+
+/* This node's result from its meter (meter NULL: the backend is none or
+ * failed to open, with the reason given). */
+void jf_energy_node_fill(jf_energy_node_t *out, const char *node,
+                         const jf_energy_session_t *session, const jf_energy_meter_t *meter,
+                         const char *not_measured_reason);
+
+/* Collective over world: gather the leaders' results to world rank 0.
+ * leaders is the communicator of node leaders (MPI_COMM_NULL elsewhere). */
+jf_err_t jf_energy_job_gather(const jf_energy_node_t *mine, MPI_Comm leaders, MPI_Comm world,
+                              jf_energy_job_t *job);
+void jf_energy_job_free(jf_energy_job_t *job);
+
+/* Everything one rank needs to take part in the job's energy measurement. */
+typedef struct {
+    MPI_Comm node;                 /* ranks of this node */
+    MPI_Comm leaders;              /* one rank per node; MPI_COMM_NULL elsewhere */
+    char node_name[JF_NODE_NAME_LEN];
+    int leader;                    /* this rank reads the node's counters */
+    jf_energy_paths_t paths;
+    jf_energy_session_t session;
+    int session_open;
+    jf_energy_meter_t meter;
+    int meter_running;
+    double interval;
+    char note[JF_MSG_LEN];         /* e.g. the interval was shortened */
+    char not_measured[JF_MSG_LEN]; /* why this node has no energy */
+} jf_energy_setup_t;
+
+/* Collective over world: group nodes, open the requested backend on each
+ * node's leader, settle the sampling interval. Bad input (an explicitly
+ * requested backend that works on no node, an interval too long for the
+ * counters' wrap period) returns JF_EINVAL with the reason on world rank
+ * 0; the caller exits with the usage status. */
+jf_err_t jf_energy_setup(jf_energy_setup_t *e, MPI_Comm world, const char *request,
+                         const char *powercap_flag, const char *pm_counters_flag,
+                         double interval, int interval_given, char *msg, size_t msglen);
+
+/* Leaders: start the meter (first reading, sampler thread). Returns the
+ * meter to hand to jf_train_run, NULL on other ranks or without energy. */
+jf_energy_meter_t *jf_energy_begin(jf_energy_setup_t *e);
+
+/* Collective: stop the meters and gather the job's result to world rank 0. */
+jf_err_t jf_energy_end(jf_energy_setup_t *e, MPI_Comm world, jf_energy_job_t *job);
+void jf_energy_setup_free(jf_energy_setup_t *e);
+
+/* The Joules derived figures use: measured, or the labelled estimate. */
+double jf_energy_job_joules(const jf_energy_job_t *job);
+
+#endif

@@ -1,0 +1,81 @@
+/* jf_energy_meter.h: one node's energy meter. A sampler thread reads every
+ * domain of an open backend at a fixed interval, unwraps the counters into
+ * cumulative Joules and records a timestamped trace; jf_energy_meter_mark
+ * adds synchronous readings that bracket the measured phase. */
+#ifndef JF_ENERGY_METER_H
+#define JF_ENERGY_METER_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "energy/jf_energy.h"
+
+typedef enum {
+    JF_MARK_NONE = 0,     /* a periodic sample */
+    JF_MARK_BEGIN,        /* the meter's first reading */
+    JF_MARK_PHASE_START,  /* measured phase starts (after a barrier) */
+    JF_MARK_PHASE_STOP,   /* measured phase ends (after a barrier) */
+    JF_MARK_END           /* the meter's last reading */
+} jf_energy_mark_t;
+
+typedef struct {
+    double t;             /* CLOCK_MONOTONIC seconds (jf_clock_seconds) */
+    jf_energy_mark_t mark;
+    double joules[JF_ENERGY_MAX_DOMAINS];  /* cumulative since the first reading */
+} jf_energy_sample_t;
+
+typedef struct {
+    jf_energy_session_t *session;
+    double interval;                       /* seconds between samples */
+
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    int thread_running, stop_requested;
+
+    uint64_t last_raw[JF_ENERGY_MAX_DOMAINS];
+    double last_t;
+    double cumulative[JF_ENERGY_MAX_DOMAINS];
+    uint64_t wraps[JF_ENERGY_MAX_DOMAINS];
+    jf_energy_validity_t validity;
+    int failed;                            /* a read failed: energy invalid */
+    char error[JF_MSG_LEN];
+
+    jf_energy_sample_t *trace;
+    size_t count, capacity;
+    double t0_realtime;                    /* CLOCK_REALTIME at the first reading */
+    double t0_monotonic;
+} jf_energy_meter_t;
+
+/* The longest interval that still sees every wrap of s's counters (a
+ * quarter of the shortest wrap period at the domains' peak power), or 0
+ * when no counter wraps. */
+double jf_energy_max_interval(const jf_energy_session_t *s);
+
+/* First reading, then the sampler thread. */
+jf_err_t jf_energy_meter_start(jf_energy_meter_t *m, jf_energy_session_t *s, double interval,
+                               char *msg, size_t msglen);
+/* A synchronous reading recorded with a mark. */
+jf_err_t jf_energy_meter_mark(jf_energy_meter_t *m, jf_energy_mark_t mark);
+/* Stop the thread, take the last reading. The trace stays for reading. */
+void jf_energy_meter_stop(jf_energy_meter_t *m);
+void jf_energy_meter_free(jf_energy_meter_t *m);
+
+/* The measured phase, from the trace between the PHASE_START and
+ * PHASE_STOP marks. */
+typedef struct {
+    int valid;                               /* 0: see reason */
+    char reason[JF_MSG_LEN];
+    double seconds;                          /* between the two marks */
+    double joules[JF_ENERGY_MAX_DOMAINS];    /* per domain */
+    double node_joules;                      /* sum of the in_node_total domains */
+    double mean_watts, peak_watts;           /* node total; peak over sample intervals */
+    uint64_t samples;                        /* readings inside the phase, marks included */
+    uint64_t wraps;                          /* counter wraps seen in the whole run */
+    double start_utc, stop_utc;              /* epoch seconds */
+} jf_energy_phase_t;
+
+void jf_energy_meter_phase(const jf_energy_meter_t *m, jf_energy_phase_t *phase);
+
+#endif

@@ -1,0 +1,158 @@
+/* jflop.c: main() of the jflop CLI, which needs no MPI launcher. Commands:
+ *   probe   what this node can measure (energy backends, BLIS kernels)
+ * Exit status: 0 ok, 1 the command ran and found a problem, 2 bad usage. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "core/jf_error.h"
+#include "energy/jf_energy.h"
+#include "kern/jf_blis_arch.h"
+
+static void usage(FILE *out)
+{
+    fputs("Usage: jflop COMMAND [OPTIONS]\n"
+          "Commands:\n"
+          "  probe      what this node can measure: every energy backend's verdict with\n"
+          "             its reason and the domains it would read, and BLIS's kernels\n"
+          "Options of probe:\n"
+          "  --powercap-root DIR     powercap tree (default /sys/class/powercap)\n"
+          "  --pm-counters-root DIR  Cray pm_counters (default /sys/cray/pm_counters)\n"
+          "  --json                  one JSON object on stdout instead of text\n"
+          "Common: -h/--help, --version\n"
+          "Exit status: 0 ok (probe: at least one backend measures energy),\n"
+          "1 probe found no energy backend, 2 bad usage.\n",
+          out);
+}
+
+static json_t *domains_json(const jf_energy_session_t *s)
+{
+    json_t *arr = json_array();
+    for (int i = 0; i < s->ndomains; i++) {
+        const jf_energy_domain_t *d = &s->domains[i];
+        json_array_append_new(
+            arr, json_pack("{s:s, s:s, s:b, s:f, s:f}", "name", d->name, "scope", d->scope,
+                           "in_node_total", d->in_node_total, "wrap_joules",
+                           (double)d->range * d->joules_per_unit, "max_watts", d->max_watts));
+    }
+    return arr;
+}
+
+static int probe(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"powercap-root", required_argument, NULL, 'p'},
+        {"pm-counters-root", required_argument, NULL, 'c'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *powercap = NULL, *pm = NULL;
+    int as_json = 0, c, usable = 0;
+    char host[256] = "", msg[JF_MSG_LEN];
+    jf_energy_paths_t paths;
+    jf_blis_info_t blis;
+
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': powercap = optarg; break;
+        case 'c': pm = optarg; break;
+        case 'j': as_json = 1; break;
+        case 'h': usage(stdout); return 0;
+        case ':':
+            fprintf(stderr, "jflop probe: option '%s' needs a value\n", argv[optind - 1]);
+            return 2;
+        default:
+            fprintf(stderr, "jflop probe: unknown option '%s' (see jflop --help)\n",
+                    argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "jflop probe: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    jf_energy_paths_resolve(&paths, powercap, pm);
+    gethostname(host, sizeof host - 1);
+    memset(&blis, 0, sizeof blis);
+    const int blis_ok = jf_blis_arch_select("auto", &blis, msg, sizeof msg) == JF_OK;
+    if (blis_ok)
+        jf_blis_info_read(&blis);
+
+    json_t *out = json_object(), *backends = json_array();
+    json_object_set_new(out, "host", json_string(host));
+    json_object_set_new(out, "jflop_version", json_string(PACKAGE_VERSION));
+    if (!as_json)
+        printf("jflop probe on %s\nenergy backends (in --energy auto order):\n", host);
+    for (int i = 0; jf_energy_backends[i] != NULL; i++) {
+        const jf_energy_backend_t *b = jf_energy_backends[i];
+        jf_energy_session_t would;
+        char why[JF_MSG_LEN] = "";
+        memset(&would, 0, sizeof would);
+        const int ok = b->probe(&paths, &would, why, sizeof why) == JF_OK;
+        const int measures = ok && would.ndomains > 0;
+        usable |= measures;
+        json_array_append_new(backends,
+                              json_pack("{s:s, s:s, s:b, s:b, s:s, s:o}", "name", b->name,
+                                        "description", b->description, "available", ok,
+                                        "measures_energy", measures, "reason",
+                                        ok ? "" : why, "domains", domains_json(&would)));
+        if (as_json)
+            continue;
+        printf("  %-12s %s\n", b->name, ok ? (measures ? "yes" : "yes (measures nothing)")
+                                          : "no");
+        if (!ok)
+            printf("               %s\n", why);
+        for (int d = 0; d < would.ndomains; d++)
+            printf("               %-24s %-20s %s, wraps at %.6g J\n", would.domains[d].name,
+                   would.domains[d].scope,
+                   would.domains[d].in_node_total ? "in node total" : "inside another, not added",
+                   (double)would.domains[d].range * would.domains[d].joules_per_unit);
+    }
+    json_object_set_new(out, "energy_backends", backends);
+    json_object_set_new(out, "energy_measurable", json_boolean(usable));
+    json_object_set_new(out, "blis",
+                        blis_ok ? json_pack("{s:s, s:s, s:s, s:s}", "version", blis.version,
+                                            "active", blis.active, "detected", blis.detected,
+                                            "how", blis.how)
+                                : json_pack("{s:s}", "error", msg));
+    if (as_json) {
+        json_dumpf(out, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+        printf("\n");
+    } else {
+        if (blis_ok)
+            printf("BLIS %s: %s kernels (%s)\n", blis.version, blis.active, blis.how);
+        else
+            printf("BLIS: %s\n", msg);
+        printf("%s\n", usable ? "energy: measurable on this node"
+                              : "energy: NOT measurable on this node (jflop-run would report "
+                                "\"energy: not measured\")");
+    }
+    json_decref(out);
+    return usable ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("jflop %s\n", PACKAGE_VERSION);
+        return 0;
+    }
+    if (strcmp(argv[1], "probe") == 0)
+        return probe(argc - 1, argv + 1);
+    fprintf(stderr, "jflop: unknown command '%s' (see jflop --help)\n", argv[1]);
+    return 2;
+}

@@ -33,9 +33,10 @@ static int is_energy_file(const char *name)
     return n >= k && strcmp(name + n - k, "energy") == 0;
 }
 
-static jf_err_t scan(const jf_energy_paths_t *paths, jf_energy_session_t *s, pm_state_t *st,
-                     char *msg, size_t msglen)
+static jf_err_t scan(const jf_energy_paths_t *paths, jf_energy_session_t *s,
+                     void *state, char *msg, size_t msglen)
 {
+    pm_state_t *st = state;
     const char *root = paths->pm_counters_root;
     DIR *d = opendir(root);
     char *names[JF_ENERGY_MAX_DOMAINS], path[4200], why[JF_MSG_LEN];
@@ -119,18 +120,7 @@ static jf_err_t pm_probe(const jf_energy_paths_t *paths, jf_energy_session_t *wo
 static jf_err_t pm_start(const jf_energy_paths_t *paths, jf_energy_session_t *s, char *msg,
                          size_t msglen)
 {
-    pm_state_t *st = calloc(1, sizeof *st);
-    if (st == NULL) {
-        snprintf(msg, msglen, "pm_counters: out of memory");
-        return JF_ENOMEM;
-    }
-    const jf_err_t err = scan(paths, s, st, msg, msglen);
-    if (err != JF_OK) {
-        free(st);
-        return err;
-    }
-    s->state = st;
-    return JF_OK;
+    return jf_sysfs_backend_start(scan, sizeof(pm_state_t), paths, s, msg, msglen);
 }
 
 static jf_err_t pm_read(jf_energy_session_t *s, uint64_t *raw, jf_energy_validity_t *v,
@@ -161,13 +151,7 @@ static jf_err_t pm_read(jf_energy_session_t *s, uint64_t *raw, jf_energy_validit
     return JF_OK;
 }
 
-static void pm_stop(jf_energy_session_t *s)
-{
-    free(s->state);
-    s->state = NULL;
-}
-
 const jf_energy_backend_t jf_energy_pm_counters = {
     "pm_counters", "HPE/Cray EX node counters (/sys/cray/pm_counters)",
-    pm_probe, pm_start, pm_read, pm_stop,
+    pm_probe, pm_start, pm_read, jf_sysfs_backend_stop,
 };

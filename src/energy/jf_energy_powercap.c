@@ -50,8 +50,9 @@ static double zone_max_watts(const char *dir, const char *name)
 
 /* Scan the tree; fill s (and paths in st when not NULL). */
 static jf_err_t scan(const jf_energy_paths_t *paths, jf_energy_session_t *s,
-                     powercap_state_t *st, char *msg, size_t msglen)
+                     void *state, char *msg, size_t msglen)
 {
+    powercap_state_t *st = state;
     const char *root = paths->powercap_root;
     DIR *d = opendir(root);
     char *names[JF_ENERGY_MAX_DOMAINS];
@@ -165,21 +166,10 @@ static jf_err_t powercap_probe(const jf_energy_paths_t *paths, jf_energy_session
     return scan(paths, would, NULL, why, whylen);
 }
 
-static jf_err_t powercap_start(const jf_energy_paths_t *paths, jf_energy_session_t *s,
-                               char *msg, size_t msglen)
+static jf_err_t powercap_start(const jf_energy_paths_t *paths, jf_energy_session_t *s, char *msg,
+                         size_t msglen)
 {
-    powercap_state_t *st = calloc(1, sizeof *st);
-    if (st == NULL) {
-        snprintf(msg, msglen, "powercap: out of memory");
-        return JF_ENOMEM;
-    }
-    const jf_err_t err = scan(paths, s, st, msg, msglen);
-    if (err != JF_OK) {
-        free(st);
-        return err;
-    }
-    s->state = st;
-    return JF_OK;
+    return jf_sysfs_backend_start(scan, sizeof(powercap_state_t), paths, s, msg, msglen);
 }
 
 static jf_err_t powercap_read(jf_energy_session_t *s, uint64_t *raw, jf_energy_validity_t *v,
@@ -205,13 +195,7 @@ static jf_err_t powercap_read(jf_energy_session_t *s, uint64_t *raw, jf_energy_v
     return JF_OK;
 }
 
-static void powercap_stop(jf_energy_session_t *s)
-{
-    free(s->state);
-    s->state = NULL;
-}
-
 const jf_energy_backend_t jf_energy_powercap = {
     "powercap", "Linux powercap tree (RAPL zones, energy_uj)",
-    powercap_probe, powercap_start, powercap_read, powercap_stop,
+    powercap_probe, powercap_start, powercap_read, jf_sysfs_backend_stop,
 };

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -65,4 +66,28 @@ jf_err_t jf_sysfs_read_u64(const char *path, uint64_t *value, char *rest, size_t
         snprintf(rest, restlen, "%s", *p == ' ' ? p + 1 : p);
     *value = v;
     return JF_OK;
+}
+
+jf_err_t jf_sysfs_backend_start(jf_sysfs_scan_fn scan, size_t state_size,
+                                const jf_energy_paths_t *paths, jf_energy_session_t *s,
+                                char *msg, size_t msglen)
+{
+    void *state = calloc(1, state_size);
+    if (state == NULL) {
+        snprintf(msg, msglen, "%s: out of memory", s->backend ? s->backend->name : "energy");
+        return JF_ENOMEM;
+    }
+    const jf_err_t err = scan(paths, s, state, msg, msglen);
+    if (err != JF_OK) {
+        free(state);
+        return err;
+    }
+    s->state = state;
+    return JF_OK;
+}
+
+void jf_sysfs_backend_stop(jf_energy_session_t *s)
+{
+    free(s->state);
+    s->state = NULL;
 }

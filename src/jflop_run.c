@@ -20,6 +20,7 @@
 #include "out/jf_summary.h"
 #include "train/jf_model.h"
 #include "train/jf_options.h"
+#include "train/jf_placement.h"
 #include "train/jf_train.h"
 #include "train/jf_verify.h"
 
@@ -172,6 +173,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "jflop-run: energy: %s\n", energy.note);
 
     omp_set_num_threads(opt.threads);
+    jf_placement_t placement;
+    jf_placement_check(MPI_COMM_WORLD, opt.threads, &placement);
+    for (int i = 0; i < placement.nwarnings; i++)
+        fprintf(stderr, "jflop-run: warning: %s\n", placement.warnings[i]);
     jf_blis_info_read(&blis);
     if (rank == 0 && (blis.overridden || opt.verbose))
         fprintf(stderr, "jflop-run: BLIS %s, %s kernels: %s\n", blis.version, blis.active,
@@ -217,7 +222,8 @@ int main(int argc, char **argv)
         MPI_Abort(MPI_COMM_WORLD, JF_EXIT_INTERNAL);
     }
 
-    const jf_summary_t summary = {&run, &blis, checks, nchecks, mpi_lib, cmdline, &job};
+    const jf_summary_t summary = {&run, &blis, checks, nchecks, mpi_lib, cmdline, &job,
+                                  &placement};
     const char *reason;
     const int ok = jf_summary_ok(&summary, &reason);
     int status = ok ? JF_EXIT_OK : JF_EXIT_FAILED;

@@ -171,6 +171,11 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
     fprintf(out, "weights identical on all ranks: %s\n", r->replicas_identical ? "yes" : "NO");
     if (s->energy != NULL)
         print_energy(out, s);
+    fprintf(out, "memory  model arrays %.3f GiB per rank (predicted before allocating); peak "
+                 "resident %.3f GiB (largest rank, getrusage)\n",
+            (double)r->predicted_bytes / 1073741824.0, (double)r->peak_rss_bytes / 1073741824.0);
+    for (int i = 0; s->placement != NULL && i < s->placement->nwarnings; i++)
+        fprintf(out, "warning %s\n", s->placement->warnings[i]);
     for (int i = 0; i < s->nchecks; i++)
         fprintf(out, "verify  %-9s %s: %s\n", s->checks[i].name,
                 !s->checks[i].ran ? "n/a " : s->checks[i].pass ? "pass" : "FAIL",
@@ -373,6 +378,14 @@ json_t *jf_summary_json(const jf_summary_t *s)
     json_object_set_new(j, "blis_arch_overridden", json_boolean(s->blis->overridden));
     json_object_set_new(j, "blis_version", json_string(s->blis->version));
     json_object_set_new(j, "mpi_library", json_string(s->mpi_library));
+    json_object_set_new(j, "memory",
+                        json_pack("{s:I, s:I}", "predicted_model_bytes_per_rank",
+                                  (json_int_t)r->predicted_bytes, "peak_rss_bytes_max_rank",
+                                  (json_int_t)r->peak_rss_bytes));
+    json_t *warnings = json_array();
+    for (int i = 0; s->placement != NULL && i < s->placement->nwarnings; i++)
+        json_array_append_new(warnings, json_string(s->placement->warnings[i]));
+    json_object_set_new(j, "warnings", warnings);
     json_object_set_new(j, "verify", checks_json(s));
     if (s->energy != NULL)
         json_object_set_new(j, "energy", energy_json(s));

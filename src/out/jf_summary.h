@@ -8,6 +8,7 @@
 
 #include "energy/jf_energy_job.h"
 #include "kern/jf_blis_arch.h"
+#include "train/jf_placement.h"
 #include "train/jf_train.h"
 #include "train/jf_verify.h"
 
@@ -19,6 +20,7 @@ typedef struct {
     const char *mpi_library;    /* MPI_Get_library_version, first line */
     const char *command_line;
     const jf_energy_job_t *energy;  /* world rank 0's view of the job's energy */
+    const jf_placement_t *placement;
 } jf_summary_t;
 
 /* 1 when the run and every check passed; else 0 and the first reason. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 jf_err_t jf_trainer_init(jf_trainer_t *tr, jf_model_t *model, const jf_data_t *data,
                          MPI_Comm comm, int64_t batch, double lr)
@@ -185,6 +186,7 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
     if (err != JF_OK)
         goto cleanup;
     run->n_weights = jf_model_nweights(model);
+    run->predicted_bytes = jf_model_bytes(&o->shape, o->batch, o->precision, o->threads);
     err = jf_data_init(&data, o->seed, o->shape.vocab, o->shape.ctx);
     if (err == JF_OK)
         err = jf_trainer_init(&tr, model, &data, comm, o->batch, o->lr);
@@ -262,6 +264,10 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
         snprintf(msg, msglen, "summing the FLOP ledger over ranks: %s", jf_err_str(err));
         goto cleanup;
     }
+
+    struct rusage ru;
+    uint64_t rss = getrusage(RUSAGE_SELF, &ru) == 0 ? (uint64_t)ru.ru_maxrss * 1024 : 0;
+    MPI_Allreduce(&rss, &run->peak_rss_bytes, 1, MPI_UINT64_T, MPI_MAX, comm);
 
     /* every rank must hold the same weights bit for bit */
     uint64_t h = jf_weights_hash(model), hmin = 0, hmax = 0;

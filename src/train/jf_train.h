@@ -58,6 +58,8 @@ typedef struct {
     double phase_start, phase_stop;  /* measured phase, jf_clock_seconds() */
     int64_t steps_done;       /* measured steps completed */
     double loss_first, loss_last, loss_floor;
+    uint64_t predicted_bytes; /* jf_model_bytes of this run, per rank */
+    uint64_t peak_rss_bytes;  /* largest peak resident set over ranks */
     int replicas_identical;   /* weights bitwise equal on every rank at the end */
     uint64_t weights_hash;
     double weights_sum;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include "core/jf_sysmem.h"
 #include "energy/jf_energy_job.h"
 #include "kern/jf_blis_arch.h"
+#include "out/jf_results.h"
 #include "out/jf_summary.h"
 #include "train/jf_model.h"
 #include "train/jf_options.h"
@@ -136,6 +138,12 @@ int main(int argc, char **argv)
                     opt.summary_json);
         return JF_EXIT_USAGE;
     }
+    if (opt.output != NULL && strcmp(opt.output, "none") != 0 && !output_writable(opt.output)) {
+        if (speaker)
+            fprintf(stderr, "jflop-run: --output %s: is a folder, or its folder is not writable\n",
+                    opt.output);
+        return JF_EXIT_USAGE;
+    }
     /* BLIS fixes its kernel set on first use: choose before anything calls it */
     err = jf_blis_arch_select(opt.blis_arch, &blis, msg, sizeof msg);
     if (err != JF_OK) {
@@ -146,6 +154,7 @@ int main(int argc, char **argv)
 
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    jf_train_catch_signals();
     int ranks;
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);
     err = jf_options_resolve(&opt, ranks, msg, sizeof msg);
@@ -156,6 +165,27 @@ int main(int argc, char **argv)
     }
     if (!check_memory(&opt, MPI_COMM_WORLD, rank))
         return finish(JF_EXIT_USAGE);
+    char results_path[1024] = "";
+    if (opt.output == NULL) {
+        /* the default lands in ./results, made if missing */
+        int made = 1;
+        jf_results_default_path(MPI_COMM_WORLD, results_path, sizeof results_path);
+        if (rank == 0 && mkdir("results", 0777) != 0 && errno != EEXIST)
+            made = 0;
+        MPI_Bcast(&made, 1, MPI_INT, 0, MPI_COMM_WORLD);
+        if (rank == 0 && made && !output_writable(results_path))
+            made = 0;
+        MPI_Bcast(&made, 1, MPI_INT, 0, MPI_COMM_WORLD);
+        if (!made) {
+            if (rank == 0)
+                fprintf(stderr, "jflop-run: cannot write results into ./results (use --output "
+                                "FILE or --output none)\n");
+            return finish(JF_EXIT_USAGE);
+        }
+    } else if (strcmp(opt.output, "none") != 0) {
+        snprintf(results_path, sizeof results_path, "%s", opt.output);
+    }
+    const double started_utc = jf_clock_utc();
 
     jf_energy_setup_t energy;
     err = jf_energy_setup(&energy, MPI_COMM_WORLD, opt.energy, opt.powercap_root,
@@ -222,11 +252,20 @@ int main(int argc, char **argv)
         MPI_Abort(MPI_COMM_WORLD, JF_EXIT_INTERNAL);
     }
 
+    if (jf_energy_job_bcast(&job, MPI_COMM_WORLD) != JF_OK) {
+        fprintf(stderr, "jflop-run: rank %d: sharing the energy results failed\n", rank);
+        MPI_Abort(MPI_COMM_WORLD, JF_EXIT_INTERNAL);
+    }
+    char results_error[JF_MSG_LEN] = "";
     const jf_summary_t summary = {&run, &blis, checks, nchecks, mpi_lib, cmdline, &job,
-                                  &placement};
+                                  &placement, results_path, results_error};
     const char *reason;
     const int ok = jf_summary_ok(&summary, &reason);
     int status = ok ? JF_EXIT_OK : JF_EXIT_FAILED;
+    if (results_path[0] != '\0' &&
+        jf_results_write(results_path, &summary, &energy, started_utc, jf_clock_utc(),
+                         MPI_COMM_WORLD, results_error, sizeof results_error) != JF_OK)
+        status = JF_EXIT_INTERNAL;
     if (rank == 0) {
         jf_summary_print(stdout, &summary);
         fflush(stdout);

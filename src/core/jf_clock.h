@@ -5,4 +5,7 @@
 /* Seconds since an arbitrary fixed point, CLOCK_MONOTONIC. */
 double jf_clock_seconds(void);
 
+/* Wall-clock seconds since 1970-01-01 UTC, CLOCK_REALTIME. */
+double jf_clock_utc(void);
+
 #endif

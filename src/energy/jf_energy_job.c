@@ -61,6 +61,7 @@ void jf_energy_node_fill(jf_energy_node_t *out, const char *node,
     jf_energy_phase_t phase;
     jf_energy_meter_phase(meter, &phase);
     out->interval = meter->interval;
+    out->trace_count = meter->count;
     out->samples = phase.samples;
     out->wraps = phase.wraps;
     out->seconds = phase.seconds;
@@ -125,6 +126,21 @@ jf_err_t jf_energy_job_gather(const jf_energy_node_t *mine, MPI_Comm leaders, MP
             job->joules_measured / job->measured_nodes * (double)job->total_nodes;
     }
     return JF_OK;
+}
+
+jf_err_t jf_energy_job_bcast(jf_energy_job_t *job, MPI_Comm world)
+{
+    int rank;
+    jf_energy_node_t *mine;
+    MPI_Comm_rank(world, &rank);
+    mine = rank == 0 ? job->nodes : NULL;
+    if (MPI_Bcast(job, (int)sizeof *job, MPI_BYTE, 0, world) != MPI_SUCCESS)
+        return JF_EMPI;
+    job->nodes = rank == 0 ? mine : calloc((size_t)job->total_nodes, sizeof *job->nodes);
+    if (job->total_nodes > 0 && job->nodes == NULL)
+        return JF_ENOMEM;
+    return MPI_Bcast(job->nodes, job->total_nodes * (int)sizeof *job->nodes, MPI_BYTE, 0,
+                     world) == MPI_SUCCESS ? JF_OK : JF_EMPI;
 }
 
 void jf_energy_job_free(jf_energy_job_t *job)

@@ -31,6 +31,7 @@ typedef struct {
     double joules, seconds, mean_watts, peak_watts;
     uint64_t samples, wraps;
     double interval, start_utc, stop_utc;
+    uint64_t trace_count;        /* samples in the node leader's trace */
 } jf_energy_node_t;
 
 typedef struct {
@@ -56,6 +57,10 @@ void jf_energy_node_fill(jf_energy_node_t *out, const char *node,
 jf_err_t jf_energy_job_gather(const jf_energy_node_t *mine, MPI_Comm leaders, MPI_Comm world,
                               jf_energy_job_t *job);
 void jf_energy_job_free(jf_energy_job_t *job);
+
+/* Collective: give every rank world rank 0's job (the results file is
+ * written by all ranks, and its metadata must be identical on each). */
+jf_err_t jf_energy_job_bcast(jf_energy_job_t *job, MPI_Comm world);
 
 /* Everything one rank needs to take part in the job's energy measurement. */
 typedef struct {

@@ -180,6 +180,12 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
         fprintf(out, "verify  %-9s %s: %s\n", s->checks[i].name,
                 !s->checks[i].ran ? "n/a " : s->checks[i].pass ? "pass" : "FAIL",
                 s->checks[i].detail);
+    if (s->results_path != NULL && s->results_path[0] != '\0') {
+        if (s->results_error != NULL && s->results_error[0] != '\0')
+            fprintf(out, "results NOT written: %s\n", s->results_error);
+        else
+            fprintf(out, "results %s\n", s->results_path);
+    }
     if (ok)
         fprintf(out, "status  ok\n");
     else
@@ -389,6 +395,11 @@ json_t *jf_summary_json(const jf_summary_t *s)
     json_object_set_new(j, "verify", checks_json(s));
     if (s->energy != NULL)
         json_object_set_new(j, "energy", energy_json(s));
+    json_object_set_new(j, "results_file",
+                        s->results_path && s->results_path[0] &&
+                                !(s->results_error && s->results_error[0])
+                            ? json_string(s->results_path)
+                            : json_null());
     json_object_set_new(j, "status", json_string(ok ? "ok" : "failed"));
     if (!ok)
         json_object_set_new(j, "reason", json_string(reason));

@@ -21,6 +21,8 @@ typedef struct {
     const char *command_line;
     const jf_energy_job_t *energy;  /* world rank 0's view of the job's energy */
     const jf_placement_t *placement;
+    const char *results_path;       /* the HDF5 file, "" when --output none */
+    const char *results_error;      /* why it was not written, "" if it was */
 } jf_summary_t;
 
 /* 1 when the run and every check passed; else 0 and the first reason. */

@@ -21,7 +21,7 @@ enum {
     OPT_STEPS, OPT_WARMUP, OPT_PARAMS, OPT_TOKENS, OPT_PRECISION, OPT_THREADS,
     OPT_SEED, OPT_LR, OPT_VERIFY, OPT_BLIS_ARCH, OPT_SUMMARY_JSON, OPT_PRESET,
     OPT_LIST_PRESETS, OPT_VERSION, OPT_ENERGY, OPT_POWERCAP_ROOT, OPT_PM_COUNTERS_ROOT,
-    OPT_SAMPLE_INTERVAL
+    OPT_SAMPLE_INTERVAL, OPT_OUTPUT
 };
 
 static const struct option long_options[] = {
@@ -43,6 +43,7 @@ static const struct option long_options[] = {
     {"verify", no_argument, NULL, OPT_VERIFY},
     {"blis-arch", required_argument, NULL, OPT_BLIS_ARCH},
     {"summary-json", required_argument, NULL, OPT_SUMMARY_JSON},
+    {"output", required_argument, NULL, OPT_OUTPUT},
     {"preset", required_argument, NULL, OPT_PRESET},
     {"energy", required_argument, NULL, OPT_ENERGY},
     {"powercap-root", required_argument, NULL, OPT_POWERCAP_ROOT},
@@ -99,6 +100,8 @@ void jf_options_usage(FILE *out)
         "Checks and output:\n"
         "  --verify             also check GEMM residuals, gradients against finite\n"
         "                       differences, and 1 rank vs all ranks giving equal weights\n"
+        "  --output FILE|none   the HDF5 results file (default\n"
+        "                       results/jflop-<UTC time>-<Slurm job id or pid>.h5)\n"
         "  --summary-json FILE  write the run summary as one JSON object\n"
         "  -v, --verbose        more diagnostics on stderr\n"
         "  -h, --help           this text\n"
@@ -312,6 +315,13 @@ static jf_err_t parse_one(int c, const char *arg, jf_run_options_t *o, jf_seen_t
     case OPT_SAMPLE_INTERVAL:
         o->sample_interval_given = 1;
         return parse_interval(arg, &o->sample_interval, msg, msglen);
+    case OPT_OUTPUT:
+        if (*arg == '\0') {
+            snprintf(msg, msglen, "--output: empty file name");
+            return JF_EINVAL;
+        }
+        o->output = arg;
+        return JF_OK;
     case OPT_LIST_PRESETS:
         o->list_presets = 1;
         return JF_OK;

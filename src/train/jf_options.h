@@ -24,6 +24,7 @@ typedef struct {
     int verify;                /* run the --verify checks */
     const char *blis_arch;     /* auto | keep | kernel-set name */
     const char *summary_json;  /* path or NULL */
+    const char *output;        /* HDF5 results file; NULL: the default name; "none" */
     const char *energy;        /* auto | likwid | powercap | pm_counters | none */
     const char *powercap_root;     /* --powercap-root, NULL if not given */
     const char *pm_counters_root;  /* --pm-counters-root, NULL if not given */

@@ -4,11 +4,30 @@
 #include "core/jf_clock.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+void jf_train_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+}
 
 jf_err_t jf_trainer_init(jf_trainer_t *tr, jf_model_t *model, const jf_data_t *data,
                          MPI_Comm comm, int64_t batch, double lr)
@@ -177,7 +196,8 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
     run->ok = 1;
     run->step_seconds = calloc((size_t)(o->warmup + o->steps), sizeof *run->step_seconds);
     run->step_start = calloc((size_t)(o->warmup + o->steps), sizeof *run->step_start);
-    if (run->step_seconds == NULL || run->step_start == NULL) {
+    run->loss = calloc((size_t)o->steps, sizeof *run->loss);
+    if (run->step_seconds == NULL || run->step_start == NULL || run->loss == NULL) {
         snprintf(msg, msglen, "cannot allocate the step-time table");
         return JF_ENOMEM;
     }
@@ -236,6 +256,7 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
             if (run->steps_done == 1)
                 run->loss_first = loss;
             run->loss_last = loss;
+            run->loss[run->steps_done - 1] = loss;
         }
         if (!isfinite(loss)) {
             /* the loss is global, so every rank stops at the same step */
@@ -247,6 +268,14 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
         }
         progress_report(&prog, run, measured ? s - o->warmup + 1 : s + 1,
                         measured ? o->steps : o->warmup, loss, measured);
+        /* a signal on any rank stops every rank after this step */
+        int sig = stop_signal, any_sig = 0;
+        MPI_Allreduce(&sig, &any_sig, 1, MPI_INT, MPI_MAX, comm);
+        if (any_sig != 0) {
+            run->stopped_by_signal = 1;
+            run->stop_signal = any_sig;
+            break;
+        }
     }
     MPI_Barrier(comm);
     run->seconds = t0 >= 0 ? MPI_Wtime() - t0 : 0;
@@ -279,6 +308,12 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
     for (uint64_t i = 0; i < run->n_weights; i++)
         run->weights_sum += jf_model_weight(model, i);
 
+    if (run->ok && run->stopped_by_signal) {
+        run->ok = 0;
+        snprintf(run->reason, sizeof run->reason,
+                 "stopped by signal %d after %lld of %lld measured steps (incomplete)",
+                 run->stop_signal, (long long)run->steps_done, (long long)o->steps);
+    }
     if (run->ok && run->steps_done < o->steps) {
         run->ok = 0;
         snprintf(run->reason, sizeof run->reason, "only %lld of %lld measured steps ran",
@@ -303,5 +338,6 @@ void jf_run_free(jf_run_t *run)
 {
     free(run->step_seconds);
     free(run->step_start);
-    run->step_seconds = run->step_start = NULL;
+    free(run->loss);
+    run->step_seconds = run->step_start = run->loss = NULL;
 }

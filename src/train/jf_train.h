@@ -58,6 +58,9 @@ typedef struct {
     double phase_start, phase_stop;  /* measured phase, jf_clock_seconds() */
     int64_t steps_done;       /* measured steps completed */
     double loss_first, loss_last, loss_floor;
+    double *loss;             /* global mean loss of each measured step */
+    int stopped_by_signal;    /* SIGTERM/SIGINT/SIGUSR1 ended the run early */
+    int stop_signal;
     uint64_t predicted_bytes; /* jf_model_bytes of this run, per rank */
     uint64_t peak_rss_bytes;  /* largest peak resident set over ranks */
     int replicas_identical;   /* weights bitwise equal on every rank at the end */
@@ -75,6 +78,11 @@ typedef struct {
 jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, int progress,
                       char *msg, size_t msglen);
 void jf_run_free(jf_run_t *run);
+
+/* Catch SIGTERM, SIGINT and SIGUSR1 (Slurm's time-limit warnings) so the
+ * run stops after the current step, on every rank, and can still write its
+ * results marked incomplete. */
+void jf_train_catch_signals(void);
 
 /* FNV-1a over the weights' bytes. */
 uint64_t jf_weights_hash(const jf_model_t *model);

@@ -1,0 +1,569 @@
+/* jf_results.c: the HDF5 results file, written collectively. Metadata calls
+ * (groups, attributes, dataset creation) are collective in parallel HDF5 and
+ * need identical arguments on every rank, so everything they take comes
+ * from rank 0 or from values every rank already shares. */
+#define _POSIX_C_SOURCE 200809L
+#include "jf_results.h"
+
+#include <hdf5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#define META_LEN 512
+
+/* Provenance that must be identical on every rank: filled on rank 0. */
+typedef struct {
+    char started[40], ended[40];
+    char slurm_job[META_LEN / 4], slurm_array_job[META_LEN / 4], slurm_array_task[META_LEN / 4];
+    char hosts[4096];
+} jf_meta_t;
+
+static void iso_utc(double epoch, char *buf, size_t len)
+{
+    const time_t t = (time_t)epoch;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void jf_results_default_path(MPI_Comm world, char *path, size_t pathlen)
+{
+    int rank;
+    char name[512];
+    MPI_Comm_rank(world, &rank);
+    if (rank == 0) {
+        char stamp[40];
+        const char *job = getenv("SLURM_JOB_ID");
+        const char *task = getenv("SLURM_ARRAY_TASK_ID");
+        struct tm tm;
+        const time_t now = time(NULL);
+        gmtime_r(&now, &tm);
+        strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+        if (job != NULL && task != NULL)
+            snprintf(name, sizeof name, "results/jflop-%s-%s_%s.h5", stamp, job, task);
+        else if (job != NULL)
+            snprintf(name, sizeof name, "results/jflop-%s-%s.h5", stamp, job);
+        else
+            snprintf(name, sizeof name, "results/jflop-%s-%ld.h5", stamp, (long)getpid());
+    }
+    MPI_Bcast(name, sizeof name, MPI_CHAR, 0, world);
+    snprintf(path, pathlen, "%s", name);
+}
+
+/* --- attribute and dataset helpers; each returns 0 or -1 -------------------- */
+
+static int attr_str(hid_t loc, const char *name, const char *value)
+{
+    const hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate(H5S_SCALAR);
+    const size_t n = strlen(value);
+    H5Tset_size(type, n > 0 ? n : 1);
+    H5Tset_strpad(type, H5T_STR_NULLPAD);
+    const hid_t a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    const herr_t w = a < 0 ? -1 : H5Awrite(a, type, n > 0 ? value : "");
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(space);
+    H5Tclose(type);
+    return a < 0 || w < 0 ? -1 : 0;
+}
+
+static int attr_scalar(hid_t loc, const char *name, hid_t type, const void *value)
+{
+    const hid_t space = H5Screate(H5S_SCALAR);
+    const hid_t a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    const herr_t w = a < 0 ? -1 : H5Awrite(a, type, value);
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(space);
+    return a < 0 || w < 0 ? -1 : 0;
+}
+
+static int attr_f64(hid_t loc, const char *name, double v)
+{
+    return attr_scalar(loc, name, H5T_NATIVE_DOUBLE, &v);
+}
+
+static int attr_i64(hid_t loc, const char *name, int64_t v)
+{
+    return attr_scalar(loc, name, H5T_NATIVE_INT64, &v);
+}
+
+static int attr_u64(hid_t loc, const char *name, uint64_t v)
+{
+    return attr_scalar(loc, name, H5T_NATIVE_UINT64, &v);
+}
+
+/* A value with its unit: the number as an attribute, and NAME_units. */
+static int attr_f64_units(hid_t loc, const char *name, double v, const char *units)
+{
+    char uname[128];
+    snprintf(uname, sizeof uname, "%s_units", name);
+    return attr_f64(loc, name, v) | attr_str(loc, uname, units);
+}
+
+static int attr_u128(hid_t loc, const char *name, jf_u128 v)
+{
+    char digits[JF_U128_STRLEN];
+    return attr_str(loc, name, jf_u128_str(v, digits, sizeof digits));
+}
+
+/* A 1-D or 2-D float64 dataset with a units attribute (and a description). */
+static hid_t dataset_f64(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                         const char *units, const char *description)
+{
+    const hid_t space = H5Screate_simple(rank, dims, NULL);
+    const hid_t d = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT,
+                               H5P_DEFAULT);
+    H5Sclose(space);
+    if (d >= 0 && (attr_str(d, "units", units) != 0 ||
+                   attr_str(d, "description", description) != 0)) {
+        H5Dclose(d);
+        return -1;
+    }
+    return d;
+}
+
+/* Write one row (or nothing, when row < 0) of a dataset collectively. */
+static int write_row(hid_t d, hid_t dxpl, hid_t mem_type, int64_t row, hsize_t width,
+                     int two_d, const void *data)
+{
+    const hid_t file_space = H5Dget_space(d);
+    hsize_t start[2] = {(hsize_t)(row < 0 ? 0 : row), 0}, count[2] = {1, width};
+    hid_t mem_space;
+    if (row < 0 || width == 0) {
+        H5Sselect_none(file_space);
+        mem_space = H5Screate(H5S_NULL);
+    } else {
+        if (two_d)
+            H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, NULL, count, NULL);
+        else
+            H5Sselect_all(file_space);
+        mem_space = H5Screate_simple(1, &width, NULL);
+    }
+    const herr_t w = H5Dwrite(d, mem_type, mem_space, file_space, dxpl, data);
+    H5Sclose(mem_space);
+    H5Sclose(file_space);
+    return w < 0 ? -1 : 0;
+}
+
+/* --- groups -------------------------------------------------------------- */
+
+static int write_root(hid_t f, const jf_summary_t *s, const jf_meta_t *meta, const char *status,
+                      const char *reason)
+{
+    const jf_run_t *r = s->run;
+    int e = 0;
+    e |= attr_str(f, "schema", "jflop-results");
+    e |= attr_str(f, "schema_version", JF_SCHEMA_VERSION);
+    e |= attr_str(f, "jflop_version", PACKAGE_VERSION);
+    e |= attr_str(f, "command_line", s->command_line);
+    e |= attr_str(f, "start_utc", meta->started);
+    e |= attr_str(f, "end_utc", meta->ended);
+    e |= attr_str(f, "hosts", meta->hosts);
+    e |= attr_str(f, "mpi_library", s->mpi_library);
+    e |= attr_str(f, "blis_version", s->blis->version);
+    e |= attr_str(f, "blis_arch", s->blis->active);
+    e |= attr_str(f, "blis_arch_detected", s->blis->detected);
+    e |= attr_str(f, "blis_arch_how", s->blis->how);
+#ifdef HAVE_LIKWID
+    e |= attr_str(f, "likwid", "linked (energy backend available)");
+#else
+    e |= attr_str(f, "likwid", "not built in");
+#endif
+#if defined(__clang__)
+    e |= attr_str(f, "compiler", "clang " __clang_version__);
+#elif defined(__GNUC__)
+    e |= attr_str(f, "compiler", "gcc " __VERSION__);
+#else
+    e |= attr_str(f, "compiler", "unknown");
+#endif
+    e |= attr_str(f, "slurm_job_id", meta->slurm_job);
+    e |= attr_str(f, "slurm_array_job_id", meta->slurm_array_job);
+    e |= attr_str(f, "slurm_array_task_id", meta->slurm_array_task);
+    e |= attr_u64(f, "seed", r->opt.seed);
+    e |= attr_str(f, "status", status);
+    e |= attr_str(f, "status_reason", reason);
+    return e;
+}
+
+static int write_config(hid_t f, const jf_summary_t *s)
+{
+    const jf_run_t *r = s->run;
+    const jf_run_options_t *o = &r->opt;
+    const hid_t g = H5Gcreate2(f, "config", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int e = g < 0;
+    if (g < 0)
+        return -1;
+    e |= attr_str(g, "preset", o->params_target ? "" : o->preset);
+    e |= attr_i64(g, "layers", o->shape.layers);
+    e |= attr_i64(g, "d_model", o->shape.d_model);
+    e |= attr_i64(g, "heads", o->shape.heads);
+    e |= attr_i64(g, "ctx", o->shape.ctx);
+    e |= attr_i64(g, "ff", o->shape.ff);
+    e |= attr_i64(g, "vocab", o->shape.vocab);
+    e |= attr_i64(g, "batch", o->batch);
+    e |= attr_i64(g, "steps", o->steps);
+    e |= attr_i64(g, "warmup", o->warmup);
+    e |= attr_i64(g, "steps_done", r->steps_done);
+    e |= attr_i64(g, "ranks", r->ranks);
+    e |= attr_i64(g, "nodes", r->nodes);
+    e |= attr_i64(g, "threads_per_rank", o->threads);
+    e |= attr_str(g, "precision", jf_precision_name(o->precision));
+    e |= attr_str(g, "optimizer", "sgd");
+    e |= attr_f64(g, "lr", o->lr);
+    e |= attr_u64(g, "N", r->n_params);
+    e |= attr_u64(g, "N_target", o->params_target);
+    e |= attr_u64(g, "D", r->tokens);
+    e |= attr_u64(g, "D_target", o->tokens_target);
+    e |= attr_u64(g, "weights_trained", r->n_weights);
+    e |= attr_str(g, "energy_request", o->energy);
+    e |= attr_f64_units(g, "seconds", r->seconds, "s");
+    e |= attr_f64_units(g, "warmup_seconds", r->warmup_seconds, "s");
+    e |= attr_f64_units(g, "startup_seconds", r->startup_seconds, "s");
+    e |= attr_u64(g, "predicted_model_bytes_per_rank", r->predicted_bytes);
+    e |= attr_u64(g, "peak_rss_bytes_max_rank", r->peak_rss_bytes);
+    e |= attr_f64(g, "loss_first", r->loss_first);
+    e |= attr_f64(g, "loss_last", r->loss_last);
+    e |= attr_f64(g, "loss_floor", r->loss_floor);
+    e |= attr_i64(g, "weights_identical_on_ranks", r->replicas_identical);
+    H5Gclose(g);
+    return e;
+}
+
+static int write_flops(hid_t f, const jf_summary_t *s)
+{
+    const jf_run_t *r = s->run;
+    const jf_ledger_t *L = &r->ledger;
+    const jf_u128 f6nd = jf_flops_6nd(r->n_params, r->tokens);
+    const hid_t g = H5Gcreate2(f, "flops", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int e = 0;
+    if (g < 0)
+        return -1;
+    /* exact integers as decimal strings: 6ND outgrows 64 bits */
+    e |= attr_str(g, "units", "FLOP (exact decimal integers)");
+    e |= attr_u128(g, "flops_6nd", f6nd);
+    e |= attr_u128(g, "flops_dense_counted", jf_ledger_dense(L));
+    e |= attr_u128(g, "flops_dense_forward", L->flops[JF_FLOP_DENSE_FWD]);
+    e |= attr_u128(g, "flops_dense_backward_data", L->flops[JF_FLOP_DENSE_BWD_DATA]);
+    e |= attr_u128(g, "flops_dense_backward_weights", L->flops[JF_FLOP_DENSE_BWD_WEIGHT]);
+    e |= attr_u128(g, "flops_attention_counted", jf_ledger_attention(L));
+    e |= attr_u128(g, "flops_attention_analytic",
+                   jf_flops_attention_analytic(&r->opt.shape, r->tokens));
+    e |= attr_u128(g, "flops_head_counted", L->flops[JF_FLOP_HEAD]);
+    e |= attr_u128(g, "flops_other", L->flops[JF_FLOP_OTHER]);
+    e |= attr_str(g, "flops_other_kind", "nominal per-element operation counts");
+    e |= attr_u128(g, "flops_total_counted", jf_ledger_total(L));
+    e |= attr_u64(g, "gemm_calls", L->gemm_calls);
+    e |= attr_i64(g, "verified", jf_ledger_dense(L) == f6nd && r->tokens > 0);
+    H5Gclose(g);
+    return e;
+}
+
+/* Per-rank step timings and the loss curve. */
+static int write_timing(hid_t f, hid_t dxpl, const jf_summary_t *s, int rank)
+{
+    const jf_run_t *r = s->run;
+    const hsize_t steps = (hsize_t)(r->opt.warmup + r->opt.steps);
+    const hsize_t dims[2] = {(hsize_t)r->ranks, steps};
+    double *rel = malloc((size_t)steps * sizeof *rel);
+    int e = 0;
+    if (rel == NULL)
+        return -1;
+    for (hsize_t i = 0; i < steps; i++)
+        rel[i] = r->step_start[i] != 0 ? r->step_start[i] - r->phase_start : 0;
+    const hid_t g = H5Gcreate2(f, "timing", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    e |= g < 0 || attr_i64(g, "warmup_steps", r->opt.warmup);
+    hid_t d = dataset_f64(g, "step_seconds", 2, dims, "s",
+                          "wall time of each step on each rank, [rank][step], warm-up steps "
+                          "first; 0 for steps that did not run");
+    e |= d < 0 || write_row(d, dxpl, H5T_NATIVE_DOUBLE, rank, steps, 1, r->step_seconds);
+    if (d >= 0)
+        H5Dclose(d);
+    d = dataset_f64(g, "step_start", 2, dims, "s",
+                    "start of each step on each rank relative to the start of the measured "
+                    "phase (negative in warm-up); 0 for steps that did not run");
+    e |= d < 0 || write_row(d, dxpl, H5T_NATIVE_DOUBLE, rank, steps, 1, rel);
+    if (d >= 0)
+        H5Dclose(d);
+    const hsize_t nloss = (hsize_t)r->steps_done;
+    d = dataset_f64(f, "loss", 1, &nloss, "nat",
+                    "global mean cross-entropy per token of each measured step");
+    if (nloss > 0)  /* see write_energy_node: no zero-length collective writes */
+        e |= d < 0 || write_row(d, dxpl, H5T_NATIVE_DOUBLE, rank == 0 ? 0 : -1, nloss, 0, r->loss);
+    if (d >= 0)
+        H5Dclose(d);
+    if (g >= 0)
+        H5Gclose(g);
+    free(rel);
+    return e;
+}
+
+static void join_domains(const jf_energy_node_t *n, int what, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < n->ndomains && used < len; k++) {
+        const char *v = what == 0 ? n->domains[k].name : n->domains[k].scope;
+        const int w = snprintf(buf + used, len - used, "%s%s", k ? "," : "", v);
+        used += w > 0 ? (size_t)w : 0;
+    }
+}
+
+static int write_energy_node(hid_t parent, hid_t dxpl, int index, const jf_energy_node_t *n,
+                             const jf_energy_meter_t *meter)
+{
+    char name[32], list[2048];
+    int e = 0;
+    snprintf(name, sizeof name, "node_%04d", index);
+    const hid_t g = H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0)
+        return -1;
+    e |= attr_str(g, "node", n->node);
+    e |= attr_str(g, "backend", n->backend);
+    e |= attr_i64(g, "measured", n->measured);
+    e |= attr_i64(g, "invalid", n->invalid);
+    e |= attr_str(g, "reason", n->reason);
+    e |= attr_str(g, "coverage", n->coverage);
+    if (n->measured) {
+        e |= attr_f64_units(g, "joules", n->joules, "J");
+        e |= attr_f64_units(g, "mean_watts", n->mean_watts, "W");
+        e |= attr_f64_units(g, "peak_watts", n->peak_watts, "W");
+    }
+    e |= attr_f64_units(g, "seconds", n->seconds, "s");
+    e |= attr_u64(g, "samples", n->samples);
+    e |= attr_u64(g, "wraps", n->wraps);
+    e |= attr_f64_units(g, "sample_interval", n->interval, "s");
+    e |= attr_f64_units(g, "phase_start_utc", n->start_utc, "s since 1970-01-01 UTC");
+    e |= attr_f64_units(g, "phase_end_utc", n->stop_utc, "s since 1970-01-01 UTC");
+    join_domains(n, 0, list, sizeof list);
+    e |= attr_str(g, "domains", list);
+    join_domains(n, 1, list, sizeof list);
+    e |= attr_str(g, "domain_scopes", list);
+    if (n->ndomains > 0) {
+        const hsize_t nd = (hsize_t)n->ndomains;
+        double joules[JF_ENERGY_MAX_DOMAINS];
+        int64_t in_total[JF_ENERGY_MAX_DOMAINS];
+        for (int k = 0; k < n->ndomains; k++) {
+            joules[k] = n->domain_joules[k];
+            in_total[k] = n->domains[k].in_node_total;
+        }
+        const hid_t sp = H5Screate_simple(1, &nd, NULL);
+        hid_t a = H5Acreate2(g, "domain_joules", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT);
+        e |= a < 0 || H5Awrite(a, H5T_NATIVE_DOUBLE, joules) < 0;
+        if (a >= 0)
+            H5Aclose(a);
+        a = H5Acreate2(g, "domain_in_node_total", H5T_NATIVE_INT64, sp, H5P_DEFAULT, H5P_DEFAULT);
+        e |= a < 0 || H5Awrite(a, H5T_NATIVE_INT64, in_total) < 0;
+        if (a >= 0)
+            H5Aclose(a);
+        H5Sclose(sp);
+    }
+    /* the trace: [sample][1 + domain], t from the phase start, cumulative J */
+    const hsize_t cols = 1 + (hsize_t)n->ndomains, dims[2] = {n->trace_count, cols};
+    const hid_t d = dataset_f64(g, "trace", 2, dims, "s, then J per domain",
+                                "sampled energy: column 0 the time relative to the measured "
+                                "phase's start reading, then each domain's cumulative Joules "
+                                "since the first reading (order of the domains attribute)");
+    const hid_t dm = H5Screate_simple(1, &dims[0], NULL);
+    const hid_t mk = H5Dcreate2(g, "trace_mark", H5T_NATIVE_INT32, dm, H5P_DEFAULT, H5P_DEFAULT,
+                                H5P_DEFAULT);
+    H5Sclose(dm);
+    e |= d < 0 || mk < 0;
+    if (mk >= 0)
+        e |= attr_str(mk, "description", "0 periodic sample, 1 first reading, 2 measured phase "
+                                         "start, 3 measured phase stop, 4 last reading");
+    /* only the node's reader has the trace; the others write nothing */
+    const int mine = meter != NULL && meter->count == n->trace_count && n->trace_count > 0;
+    double *rows = NULL;
+    int32_t *marks = NULL;
+    if (mine) {
+        double t0 = meter->trace[0].t;
+        for (size_t i = 0; i < meter->count; i++)
+            if (meter->trace[i].mark == JF_MARK_PHASE_START)
+                t0 = meter->trace[i].t;
+        rows = malloc(meter->count * cols * sizeof *rows);
+        marks = malloc(meter->count * sizeof *marks);
+        if (rows != NULL && marks != NULL)
+            for (size_t i = 0; i < meter->count; i++) {
+                rows[i * cols] = meter->trace[i].t - t0;
+                for (int k = 0; k < n->ndomains; k++)
+                    rows[i * cols + 1 + (hsize_t)k] = meter->trace[i].joules[k];
+                marks[i] = (int32_t)meter->trace[i].mark;
+            }
+    }
+    const int have = mine && rows != NULL && marks != NULL;
+    /* empty datasets get no write at all: OMPIO fails a zero-length
+     * collective write (pwritev EINVAL); every rank knows trace_count */
+    if (n->trace_count == 0) {
+        if (d >= 0)
+            H5Dclose(d);
+        if (mk >= 0)
+            H5Dclose(mk);
+        free(rows);
+        free(marks);
+        H5Gclose(g);
+        return e;
+    }
+    if (d >= 0) {
+        const hid_t fs = H5Dget_space(d);
+        const hsize_t all = n->trace_count * cols;
+        const hid_t ms = have ? H5Screate_simple(1, &all, NULL) : H5Screate(H5S_NULL);
+        if (!have)
+            H5Sselect_none(fs);
+        e |= H5Dwrite(d, H5T_NATIVE_DOUBLE, ms, fs, dxpl, rows) < 0;
+        H5Sclose(ms);
+        H5Sclose(fs);
+        H5Dclose(d);
+    }
+    if (mk >= 0) {
+        const hid_t fs = H5Dget_space(mk);
+        const hid_t ms = have ? H5Screate_simple(1, &dims[0], NULL) : H5Screate(H5S_NULL);
+        if (!have)
+            H5Sselect_none(fs);
+        e |= H5Dwrite(mk, H5T_NATIVE_INT32, ms, fs, dxpl, marks) < 0;
+        H5Sclose(ms);
+        H5Sclose(fs);
+        H5Dclose(mk);
+    }
+    free(rows);
+    free(marks);
+    H5Gclose(g);
+    return e;
+}
+
+static int write_energy(hid_t f, hid_t dxpl, const jf_summary_t *s,
+                        const jf_energy_setup_t *setup)
+{
+    const jf_energy_job_t *job = s->energy;
+    const hid_t g = H5Gcreate2(f, "energy", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int e = 0, my_index = -1;
+    if (g < 0)
+        return -1;
+    if (setup->leader && setup->leaders != MPI_COMM_NULL)
+        MPI_Comm_rank(setup->leaders, &my_index);
+    const int have = job->measured_nodes > 0;
+    e |= attr_str(g, "source", job->source);
+    e |= attr_str(g, "status", job->invalid_nodes > 0 ? "invalid"
+                               : have              ? "measured"
+                                                   : "not measured");
+    e |= attr_i64(g, "measured_nodes", job->measured_nodes);
+    e |= attr_i64(g, "total_nodes", job->total_nodes);
+    e |= attr_i64(g, "extrapolated", job->extrapolated);
+    if (have) {
+        /* absent, never 0, when not measured */
+        e |= attr_f64_units(g, "joules_total", job->joules_measured, "J");
+        if (job->extrapolated)
+            e |= attr_f64_units(g, "joules_total_extrapolated", job->joules_estimate,
+                                "J (ESTIMATE: measured nodes' mean x node count)");
+    }
+    e |= attr_f64_units(g, "sample_interval", job->interval, "s");
+    for (int i = 0; i < job->total_nodes; i++)
+        e |= write_energy_node(g, dxpl, i, &job->nodes[i],
+                               i == my_index && setup->meter_running ? &setup->meter : NULL);
+    H5Gclose(g);
+    return e;
+}
+
+static void fill_meta(jf_meta_t *m, const jf_summary_t *s, double started, double ended,
+                      MPI_Comm world)
+{
+    int rank;
+    MPI_Comm_rank(world, &rank);
+    memset(m, 0, sizeof *m);
+    if (rank == 0) {
+        const char *v;
+        iso_utc(started, m->started, sizeof m->started);
+        iso_utc(ended, m->ended, sizeof m->ended);
+        snprintf(m->slurm_job, sizeof m->slurm_job, "%s", (v = getenv("SLURM_JOB_ID")) ? v : "");
+        snprintf(m->slurm_array_job, sizeof m->slurm_array_job, "%s",
+                 (v = getenv("SLURM_ARRAY_JOB_ID")) ? v : "");
+        snprintf(m->slurm_array_task, sizeof m->slurm_array_task, "%s",
+                 (v = getenv("SLURM_ARRAY_TASK_ID")) ? v : "");
+        size_t used = 0;
+        for (int i = 0; s->energy != NULL && i < s->energy->total_nodes; i++) {
+            const int w = snprintf(m->hosts + used, sizeof m->hosts - used, "%s%s", i ? "," : "",
+                                   s->energy->nodes[i].node);
+            if (w < 0 || (size_t)w >= sizeof m->hosts - used)
+                break;
+            used += (size_t)w;
+        }
+    }
+    MPI_Bcast(m, sizeof *m, MPI_BYTE, 0, world);
+}
+
+jf_err_t jf_results_write(const char *path, const jf_summary_t *s, const jf_energy_setup_t *energy,
+                          double started_utc, double ended_utc, MPI_Comm world, char *msg,
+                          size_t msglen)
+{
+    char tmp[4200];
+    jf_meta_t meta;
+    const char *reason;
+    int rank, e = 0, all_e = 0;
+    hid_t fapl = -1, dxpl = -1, f = -1;
+    jf_err_t err = JF_OK;
+
+    MPI_Comm_rank(world, &rank);
+    fill_meta(&meta, s, started_utc, ended_utc, world);
+    const int ok = jf_summary_ok(s, &reason);
+    const char *status = ok ? "complete" : s->run->stopped_by_signal ? "incomplete" : "failed";
+    /* the temporary name is the same on every rank (rank 0's pid) */
+    long pid = (long)getpid();
+    MPI_Bcast(&pid, 1, MPI_LONG, 0, world);
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, pid);
+
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);  /* errors become our one line */
+    fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_fapl_mpio(fapl, world, MPI_INFO_NULL);
+    f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    int created = f >= 0, all_created = 0;
+    MPI_Allreduce(&created, &all_created, 1, MPI_INT, MPI_LAND, world);
+    if (!all_created) {
+        snprintf(msg, msglen, "cannot create %s (parallel HDF5)", tmp);
+        err = JF_EIO;
+        goto cleanup;
+    }
+    dxpl = H5Pcreate(H5P_DATASET_XFER);
+    H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
+    e |= write_root(f, s, &meta, status, ok ? "" : reason);
+    e |= write_config(f, s);
+    e |= write_flops(f, s);
+    e |= write_timing(f, dxpl, s, rank);
+    if (s->energy != NULL)
+        e |= write_energy(f, dxpl, s, energy);
+    if (H5Fclose(f) < 0)
+        e = 1;
+    f = -1;
+    MPI_Allreduce(&e, &all_e, 1, MPI_INT, MPI_LOR, world);
+    if (all_e) {
+        snprintf(msg, msglen, "writing %s failed (HDF5 error); the partial file was removed", tmp);
+        if (rank == 0)
+            unlink(tmp);
+        err = JF_EIO;
+        goto cleanup;
+    }
+    /* complete: give it its name */
+    int renamed = 1;
+    if (rank == 0 && rename(tmp, path) != 0) {
+        renamed = 0;
+        unlink(tmp);
+    }
+    MPI_Bcast(&renamed, 1, MPI_INT, 0, world);
+    if (!renamed) {
+        snprintf(msg, msglen, "cannot rename %s to %s", tmp, path);
+        err = JF_EIO;
+    }
+cleanup:
+    if (f >= 0)
+        H5Fclose(f);
+    if (dxpl >= 0)
+        H5Pclose(dxpl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    return err;
+}

@@ -1,7 +1,12 @@
 /* jflop.c: main() of the jflop CLI, which needs no MPI launcher. Commands:
  *   probe   what this node can measure (energy backends, BLIS kernels)
  * Exit status: 0 ok, 1 the command ran and found a problem, 2 bad usage. */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <ftw.h>
 #include <getopt.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdint.h>
@@ -10,6 +15,9 @@
 #include <unistd.h>
 
 #include "analysis/jf_bounds.h"
+#include "analysis/jf_report.h"
+#include "analysis/jf_result_read.h"
+#include "out/jf_table.h"
 #include "config.h"
 #include "core/jf_error.h"
 #include "core/jf_parse.h"
@@ -26,6 +34,12 @@ static void usage(FILE *out)
           "  --powercap-root DIR     powercap tree (default /sys/class/powercap)\n"
           "  --pm-counters-root DIR  Cray pm_counters (default /sys/cray/pm_counters)\n"
           "  --json                  one JSON object on stdout instead of text\n"
+          "  report     tables over any number of results files (FILE.h5 or DIR, searched)\n"
+          "Options of report:\n"
+          "  --format table|csv|md|json   output format (default table)\n"
+          "  --out DIR               one file per table in DIR instead of stdout\n"
+          "  --temperature T, --bits B, --active-params N_a   for the bounds table\n"
+          "  (exit 1 when any file was unreadable: those are listed and skipped)\n"
           "  bounds     thermodynamic lower bounds for a model (Tkachenko, arXiv:2503.09980)\n"
           "Options of bounds:\n"
           "  --params N              parameters N (k/M/G/T suffixes)\n"
@@ -320,6 +334,176 @@ static int bounds(int argc, char **argv)
     return 0;
 }
 
+/* --- report -------------------------------------------------------------- */
+
+typedef struct {
+    char **paths;
+    int n, cap;
+} jf_paths_t;
+
+static jf_paths_t *walk_paths;
+
+static int add_path(jf_paths_t *p, const char *path)
+{
+    if (p->n == p->cap) {
+        const int cap = p->cap ? 2 * p->cap : 64;
+        char **grown = realloc(p->paths, (size_t)cap * sizeof *grown);
+        if (grown == NULL)
+            return -1;
+        p->paths = grown;
+        p->cap = cap;
+    }
+    if ((p->paths[p->n] = strdup(path)) == NULL)
+        return -1;
+    p->n++;
+    return 0;
+}
+
+/* Results files in a directory: *.h5, not the temporaries of a run still
+ * writing (*.h5.tmp.*). */
+static int walk_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    const size_t n = strlen(path);
+    if (type == FTW_F && n > 3 && strcmp(path + n - 3, ".h5") == 0)
+        return add_path(walk_paths, path) == 0 ? 0 : 1;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int report(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"out", required_argument, NULL, 'o'},
+        {"temperature", required_argument, NULL, 't'},
+        {"bits", required_argument, NULL, 'b'},
+        {"active-params", required_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    jf_report_opts_t ro = {300.0, 0, 0};
+    jf_format_t format = JF_FMT_TABLE;
+    const char *out_dir = NULL;
+    jf_paths_t paths = {NULL, 0, 0};
+    int c, skipped = 0, status = 0;
+
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (jf_format_parse(optarg, &format) != JF_OK) {
+                fprintf(stderr, "jflop report: --format: '%s' is not table, csv, md or json\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        case 'o': out_dir = optarg; break;
+        case 't':
+            if (real_arg("--temperature", optarg, &ro.temperature) != 0)
+                return 2;
+            break;
+        case 'b':
+            if (real_arg("--bits", optarg, &ro.bits) != 0)
+                return 2;
+            break;
+        case 'a':
+            if (count_arg("--active-params", optarg, &ro.active_params) != 0)
+                return 2;
+            break;
+        case 'h': usage(stdout); return 0;
+        case ':':
+            fprintf(stderr, "jflop report: option '%s' needs a value\n", argv[optind - 1]);
+            return 2;
+        default:
+            fprintf(stderr, "jflop report: unknown option '%s' (see jflop --help)\n",
+                    argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind == argc) {
+        fprintf(stderr, "jflop report: give result files or folders (see jflop --help)\n");
+        return 2;
+    }
+    if (out_dir != NULL && mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "jflop report: --out %s: %s\n", out_dir, strerror(errno));
+        return 2;
+    }
+    for (int i = optind; i < argc; i++) {
+        struct stat st;
+        if (stat(argv[i], &st) != 0) {
+            fprintf(stderr, "jflop report: %s: %s (skipped)\n", argv[i], strerror(errno));
+            skipped++;
+        } else if (S_ISDIR(st.st_mode)) {
+            const int before = paths.n;
+            walk_paths = &paths;
+            if (nftw(argv[i], walk_one, 16, FTW_PHYS) != 0) {
+                fprintf(stderr, "jflop report: %s: cannot search it\n", argv[i]);
+                skipped++;
+            }
+            qsort(paths.paths + before, (size_t)(paths.n - before), sizeof *paths.paths, cmp_str);
+        } else if (add_path(&paths, argv[i]) != 0) {
+            fprintf(stderr, "jflop report: out of memory\n");
+            return 1;
+        }
+    }
+    jf_result_t *runs = calloc((size_t)(paths.n > 0 ? paths.n : 1), sizeof *runs);
+    int n = 0;
+    for (int i = 0; runs != NULL && i < paths.n; i++) {
+        char why[JF_MSG_LEN];
+        if (jf_result_read(paths.paths[i], &runs[n], why, sizeof why) == JF_OK)
+            n++;
+        else {
+            fprintf(stderr, "jflop report: %s (skipped)\n", why);
+            skipped++;
+        }
+    }
+    if (n == 0) {
+        fprintf(stderr, "jflop report: no readable results file\n");
+        status = 1;
+        goto cleanup;
+    }
+    jf_table_t tables[2];
+    jf_report_runs(runs, n, &tables[0]);
+    jf_report_bounds(runs, n, &ro, &tables[1]);
+    for (int t = 0; t < 2; t++) {
+        FILE *out = stdout;
+        char file[4200];
+        if (out_dir != NULL) {
+            if (snprintf(file, sizeof file, "%s/%s.%s", out_dir, tables[t].id,
+                         jf_format_extension(format)) >= (int)sizeof file ||
+                (out = fopen(file, "w")) == NULL) {
+                fprintf(stderr, "jflop report: %s: %s\n", file, strerror(errno));
+                status = 1;
+                jf_table_free(&tables[t]);
+                continue;
+            }
+        } else if (t > 0 && format != JF_FMT_JSON) {
+            fputc('\n', stdout);
+        }
+        jf_table_emit(out, &tables[t], format);
+        if (out != stdout)
+            fclose(out);
+        jf_table_free(&tables[t]);
+    }
+    if (skipped > 0) {
+        fprintf(stderr, "jflop report: %d of %d inputs skipped\n", skipped, skipped + n);
+        status = 1;
+    }
+cleanup:
+    for (int i = 0; i < paths.n; i++)
+        free(paths.paths[i]);
+    free(paths.paths);
+    free(runs);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -338,6 +522,8 @@ int main(int argc, char **argv)
         return probe(argc - 1, argv + 1);
     if (strcmp(argv[1], "bounds") == 0)
         return bounds(argc - 1, argv + 1);
+    if (strcmp(argv[1], "report") == 0)
+        return report(argc - 1, argv + 1);
     fprintf(stderr, "jflop: unknown command '%s' (see jflop --help)\n", argv[1]);
     return 2;
 }

@@ -1,0 +1,19 @@
+/* jf_report.h: the tables of `jflop report`, built from results files. */
+#ifndef JF_REPORT_H
+#define JF_REPORT_H
+
+#include "analysis/jf_result_read.h"
+#include "out/jf_table.h"
+
+typedef struct {
+    double temperature;     /* K, for the bounds */
+    double bits;            /* bits per FLOP; 0: each run's operand width */
+    double active_params;   /* N_a for Eq. 17; 0: each run's N */
+} jf_report_opts_t;
+
+/* Table 1: one row per run. */
+void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t);
+/* Table 2: measured J/FLOP beside the thermodynamic bounds. */
+void jf_report_bounds(const jf_result_t *runs, int n, const jf_report_opts_t *o, jf_table_t *t);
+
+#endif

@@ -43,7 +43,9 @@ static void account(jf_energy_meter_t *m, const uint64_t *raw, double t)
             const double joules = (double)step * d->joules_per_unit;
             /* 2x peak and a 1 ms floor on dt keep a real wrap inside */
             if (d->range == 0 || joules > 2.0 * d->max_watts * fmax(dt, 1e-3)) {
-                if (!m->failed) {
+                /* a backend that saw its counters restart (pm_counters'
+                 * startup) has said so; that reason is the one to report */
+                if (!m->failed && !m->validity.invalid) {
                     m->failed = 1;
                     snprintf(m->error, sizeof m->error,
                              "%s: counter %s went backwards (%llu -> %llu) without a "
@@ -79,6 +81,9 @@ static void append(jf_energy_meter_t *m, double t, jf_energy_mark_t mark)
     smp->t = t;
     smp->mark = mark;
     memcpy(smp->joules, m->cumulative, sizeof smp->joules);
+    smp->wraps = 0;
+    for (int i = 0; i < m->session->ndomains; i++)
+        smp->wraps += m->wraps[i];
 }
 
 /* One reading; the lock must be held. */
@@ -209,19 +214,21 @@ void jf_energy_meter_phase(const jf_energy_meter_t *m, jf_energy_phase_t *p)
     const jf_energy_sample_t *start = NULL, *stop = NULL;
 
     memset(p, 0, sizeof *p);
+    p->seconds = NAN;
     for (size_t i = 0; i < m->count; i++) {
         if (m->trace[i].mark == JF_MARK_PHASE_START)
             start = &m->trace[i];
         else if (m->trace[i].mark == JF_MARK_PHASE_STOP)
             stop = &m->trace[i];
     }
-    for (int i = 0; i < s->ndomains; i++)
-        p->wraps += m->wraps[i];
     if (start == NULL || stop == NULL) {
         snprintf(p->reason, sizeof p->reason, "%s",
-                 m->failed ? m->error : "the measured phase was not bracketed by readings");
+                 m->validity.invalid ? m->validity.reason
+                 : m->failed         ? m->error
+                                     : "the measured phase was not bracketed by readings");
         return;
     }
+    p->wraps = stop->wraps - start->wraps;
     p->seconds = stop->t - start->t;
     p->start_utc = m->t0_realtime + (start->t - m->t0_monotonic);
     p->stop_utc = m->t0_realtime + (stop->t - m->t0_monotonic);
@@ -244,12 +251,13 @@ void jf_energy_meter_phase(const jf_energy_meter_t *m, jf_energy_phase_t *p)
             prev_j = j;
         }
     }
-    if (m->failed) {
-        snprintf(p->reason, sizeof p->reason, "%s", m->error);
-        return;
-    }
+    /* a restart the backend reported explains any counter jump it caused */
     if (m->validity.invalid) {
         snprintf(p->reason, sizeof p->reason, "%s", m->validity.reason);
+        return;
+    }
+    if (m->failed) {
+        snprintf(p->reason, sizeof p->reason, "%s", m->error);
         return;
     }
     p->valid = 1;

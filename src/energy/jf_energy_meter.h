@@ -23,6 +23,7 @@ typedef struct {
     double t;             /* CLOCK_MONOTONIC seconds (jf_clock_seconds) */
     jf_energy_mark_t mark;
     double joules[JF_ENERGY_MAX_DOMAINS];  /* cumulative since the first reading */
+    uint64_t wraps;                        /* wraps of all domains so far */
 } jf_energy_sample_t;
 
 typedef struct {
@@ -72,7 +73,7 @@ typedef struct {
     double node_joules;                      /* sum of the in_node_total domains */
     double mean_watts, peak_watts;           /* node total; peak over sample intervals */
     uint64_t samples;                        /* readings inside the phase, marks included */
-    uint64_t wraps;                          /* counter wraps seen in the whole run */
+    uint64_t wraps;                          /* counter wraps inside the phase */
     double start_utc, stop_utc;              /* epoch seconds */
 } jf_energy_phase_t;
 

@@ -236,14 +236,15 @@ static json_t *energy_node_json(const jf_energy_node_t *n)
                           n->backend, "measured", n->measured, "invalid", n->invalid, "reason",
                           n->reason, "coverage", n->coverage, "joules",
                           json_number_or_null(n->measured, n->joules), "domains", domains);
-    json_object_set_new(j, "seconds", json_real(n->seconds));
+    const int timed = n->interval > 0 && isfinite(n->seconds) && n->start_utc > 0;
+    json_object_set_new(j, "seconds", json_number_or_null(timed, n->seconds));
     json_object_set_new(j, "mean_watts", json_number_or_null(n->measured, n->mean_watts));
     json_object_set_new(j, "peak_watts", json_number_or_null(n->measured, n->peak_watts));
     json_object_set_new(j, "samples", json_integer((json_int_t)n->samples));
     json_object_set_new(j, "wraps", json_integer((json_int_t)n->wraps));
-    json_object_set_new(j, "sample_interval", json_real(n->interval));
-    json_object_set_new(j, "phase_start_utc", json_real(n->start_utc));
-    json_object_set_new(j, "phase_end_utc", json_real(n->stop_utc));
+    json_object_set_new(j, "sample_interval", json_number_or_null(n->interval > 0, n->interval));
+    json_object_set_new(j, "phase_start_utc", json_number_or_null(timed, n->start_utc));
+    json_object_set_new(j, "phase_end_utc", json_number_or_null(timed, n->stop_utc));
     return j;
 }
 
@@ -295,11 +296,12 @@ static json_t *energy_json(const jf_summary_t *s)
     json_object_set_new(j, "watts", json_number_or_null(have, d.watts));
     json_object_set_new(j, "samples", json_integer((json_int_t)samples));
     json_object_set_new(j, "wraps", json_integer((json_int_t)wraps));
-    json_object_set_new(j, "sample_interval", json_real(e->interval));
+    const int timed = e->total_nodes > 0 && e->nodes[0].start_utc > 0;
+    json_object_set_new(j, "sample_interval", json_number_or_null(e->interval > 0, e->interval));
     json_object_set_new(j, "phase_start_utc",
-                        json_real(e->total_nodes > 0 ? e->nodes[0].start_utc : 0));
+                        json_number_or_null(timed, timed ? e->nodes[0].start_utc : 0));
     json_object_set_new(j, "phase_end_utc",
-                        json_real(e->total_nodes > 0 ? e->nodes[0].stop_utc : 0));
+                        json_number_or_null(timed, timed ? e->nodes[0].stop_utc : 0));
     return j;
 }
 

@@ -2,6 +2,7 @@
 #include "jf_train.h"
 
 #include "core/jf_clock.h"
+#include "energy/jf_energy_job.h"
 
 #include <limits.h>
 #include <signal.h>
@@ -143,11 +144,14 @@ uint64_t jf_weights_hash(const jf_model_t *model)
     return h;
 }
 
+/* Nodes in the job, grouped as the energy meters group them. */
 static int count_nodes(MPI_Comm comm)
 {
     MPI_Comm node;
+    char name[JF_NODE_NAME_LEN];
     int local_rank, leaders = 0, is_leader;
-    MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+    if (jf_node_comm(comm, &node, name, sizeof name) != JF_OK)
+        return 0;
     MPI_Comm_rank(node, &local_rank);
     is_leader = local_rank == 0;
     MPI_Allreduce(&is_leader, &leaders, 1, MPI_INT, MPI_SUM, comm);

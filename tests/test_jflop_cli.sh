@@ -1,0 +1,90 @@
+#!/bin/sh
+# test_jflop_cli: the jflop CLI, which needs no MPI launcher. probe gives
+# every backend's verdict and the domains it would read; bounds recomputes
+# the paper's Table 1 beside the paper's figures; report turns a real run
+# with metered energy (a synthetic powercap tree advanced by jf_feeder) into
+# the runs and bounds tables, in every format, and skips bad files with
+# their names and exit 1.
+# shellcheck source=jf_testlib.sh disable=SC2016 # jq programs are meant literally
+. "${JF_TESTLIB:?run through make check}"
+jf_require_mpi
+jf_require_jq
+JFLOP=${JFLOP:?run through make check}
+FEEDER=${JF_FEEDER:?run through make check}
+
+# jf_cli PREFIX ARGS...: run jflop, output to PREFIX.out/.err, status in jf_rc
+jf_cli() {
+    jf_prefix=$1
+    shift
+    echo "+ jflop $*"
+    "$JFLOP" "$@" >"$jf_prefix.out" 2>"$jf_prefix.err"
+    jf_rc=$?
+    echo "  exit status $jf_rc"
+}
+
+jf_cli "$jf_tmp/help" --help
+jf_expect_rc 0 "jflop --help"
+jf_cli "$jf_tmp/bad" frobnicate
+jf_expect_rc 2 "an unknown command"
+jf_check "it is named" grep -q "frobnicate" "$jf_tmp/bad.err"
+
+# probe: nothing to measure under empty roots, powercap under a fed tree
+mkdir -p "$jf_tmp/empty"
+jf_cli "$jf_tmp/p0" probe --powercap-root "$jf_tmp/empty" --pm-counters-root "$jf_tmp/empty" --json
+jf_expect_rc 1 "probe where nothing can be measured"
+jf_jq "$jf_tmp/p0.out" '.energy_measurable == false and ([.energy_backends[].name] | index("powercap") != null)' \
+    "probe lists every backend and says nothing measures"
+jf_jq "$jf_tmp/p0.out" '[.energy_backends[] | select(.name != "none") | .reason | length > 0] | all' \
+    "each unavailable backend gives its reason"
+"$FEEDER" --powercap "$jf_tmp/pc" --pkg-watts 80 --dram-watts 12 --range-uj 20000000 \
+    --ready "$jf_tmp/ready" &
+feeder=$!
+for _ in $(seq 100); do [ -e "$jf_tmp/ready" ] && break; sleep 0.05; done
+jf_cli "$jf_tmp/p1" probe --powercap-root "$jf_tmp/pc" --pm-counters-root "$jf_tmp/empty" --json
+jf_expect_rc 0 "probe with a powercap tree"
+jf_jq "$jf_tmp/p1.out" '.energy_backends[] | select(.name == "powercap") | .available and ([.domains[].name] | index("package-0") != null and index("package-0/dram") != null)' \
+    "probe shows the powercap domains it would read"
+
+# bounds
+jf_cli "$jf_tmp/b" bounds --paper-table1
+jf_expect_rc 0 "bounds --paper-table1"
+jf_check "the paper's Eq. 16 figure (5e-09) is printed beside jflop's" grep -q "5e-09" "$jf_tmp/b.out"
+jf_check "the Landauer rows say why they differ" grep -q "differs:" "$jf_tmp/b.out"
+jf_cli "$jf_tmp/b2" bounds --params 1G --tokens 20G --json
+jf_expect_rc 0 "bounds for N = 1G, D = 20G"
+jf_jq "$jf_tmp/b2.out" '((.analog_training_j_eq16 - 2 * 1e9 * 2e10 * 1.380649e-23 * 300) | fabs) < 1e-9' \
+    "Eq. 16 = 2 N D k_B T"
+jf_cli "$jf_tmp/b3" bounds --params 1G --tokens -5
+jf_expect_rc 2 "bounds with a negative --tokens"
+
+# report over a real metered run
+run=$jf_tmp/run
+mkdir -p "$jf_tmp/results"
+jf_mpi 2 "$run" --preset tiny --steps 300 --energy powercap --powercap-root "$jf_tmp/pc" \
+    --output "$jf_tmp/results/run.h5" --summary-json "$run.json"
+kill "$feeder" 2>/dev/null
+jf_expect_rc 0 "a metered 2-rank run"
+printf 'garbage' >"$jf_tmp/results/broken.h5"
+jf_cli "$jf_tmp/r" report --format json "$jf_tmp/results"
+jf_expect_rc 1 "report over a folder with one broken file"
+jf_check "the broken file is named and skipped" grep -q "broken.h5.*skipped" "$jf_tmp/r.err"
+jf_check "report prints valid JSON tables" sh -c 'jq -s "length == 2" "$1" | grep -q true' sh "$jf_tmp/r.out"
+jpf=$(jq -s '.[0].rows[0]["J/FLOP"]' "$jf_tmp/r.out")
+jf_jq "$run.json" "((.energy.joules_per_flop - $jpf) | fabs) < 1e-12 * .energy.joules_per_flop" \
+    "the runs table's J/FLOP ($jpf) is the run's joules_per_flop"
+jf_check "the runs table has the exact N" sh -c 'jq -s ".[0].rows[0].N" "$1" | grep -qx "$(jq .N "$2")"' \
+    sh "$jf_tmp/r.out" "$run.json"
+landauer=$(jq -s '.[1].rows[0]["Landauer [J/FLOP]"]' "$jf_tmp/r.out")
+jf_check "Landauer per fp32 FLOP = 32 k_B T ln 2 ($landauer)" \
+    jq -n -e "($landauer - 32 * 1.380649e-23 * 300 * (2 | log)) | fabs < 1e-30"
+jf_cli "$jf_tmp/r2" report --format csv --out "$jf_tmp/tables" "$jf_tmp/results/run.h5"
+jf_expect_rc 0 "report --out"
+jf_check "one CSV file per table" test -s "$jf_tmp/tables/runs.csv" -a -s "$jf_tmp/tables/bounds.csv"
+for fmt in table md; do
+    jf_cli "$jf_tmp/r-$fmt" report --format "$fmt" "$jf_tmp/results/run.h5"
+    jf_expect_rc 0 "report --format $fmt"
+    jf_check "$fmt output names the run" grep -q "run.h5" "$jf_tmp/r-$fmt.out"
+done
+jf_cli "$jf_tmp/r3" report --format yaml "$jf_tmp/results/run.h5"
+jf_expect_rc 2 "report --format yaml"
+jf_done

@@ -1,0 +1,86 @@
+#!/bin/sh
+# test_results_h5: the HDF5 results file holds exactly what the run's JSON
+# summary said (round trip through h5dump), has one timing row per rank,
+# and a run stopped by SIGTERM still leaves a readable file marked
+# incomplete with the steps that finished. No partial file keeps the final
+# name.
+# shellcheck source=jf_testlib.sh disable=SC2016 # sh -c and jq programs are meant literally
+. "${JF_TESTLIB:?run through make check}"
+jf_require_mpi
+jf_require_jq
+command -v h5dump >/dev/null 2>&1 || jf_skip "h5dump not found (install-deps installs hdf5-tools)"
+
+# h5attr FILE PATH: an attribute's value as h5dump prints it, quotes removed
+h5attr() {
+    h5dump -a "$2" "$1" 2>/dev/null | sed -n 's/^ *(0): //p' | head -n 1 | tr -d '"'
+}
+# h5dims FILE DATASET: "{ A, B }" from the dataspace line
+h5dims() {
+    h5dump -H -d "$2" "$1" 2>/dev/null | sed -n 's/.*DATASPACE  SIMPLE { ( \([^)]*\) ).*/\1/p' | tr -d ' '
+}
+
+run=$jf_tmp/rt
+jf_mpi 2 "$run" --preset tiny --steps 4 --energy none --output "$run.h5" --summary-json "$run.json"
+jf_expect_rc 0 "a 2-rank run with --output"
+jf_check "the results file exists under its final name" test -s "$run.h5"
+jf_check "no temporary file is left" sh -c '! ls "$1".tmp.* >/dev/null 2>&1' sh "$run.h5"
+
+for key in N D layers d_model heads ctx ff vocab batch steps warmup ranks; do
+    want=$(jq -r ".$key" "$run.json")
+    got=$(h5attr "$run.h5" "/config/$key")
+    jf_check "/config/$key ($got) == JSON $key ($want)" test "$got" = "$want"
+done
+for key in flops_6nd flops_dense_counted flops_attention_counted flops_attention_analytic \
+    flops_head_counted flops_other; do
+    want=$(jq -r ".flops_exact.$key" "$run.json")
+    got=$(h5attr "$run.h5" "/flops/$key")
+    jf_check "/flops/$key is the exact $want" test "$got" = "$want"
+done
+jf_check "/flops/verified is 1" test "$(h5attr "$run.h5" /flops/verified)" = 1
+jf_check "status complete" test "$(h5attr "$run.h5" /status)" = complete
+jf_check "schema version 1.0" test "$(h5attr "$run.h5" /schema_version)" = 1.0
+jf_check "precision" test "$(h5attr "$run.h5" /config/precision)" = "$(jq -r .precision "$run.json")"
+jf_check "blis_arch" test "$(h5attr "$run.h5" /blis_arch)" = "$(jq -r .blis_arch "$run.json")"
+jf_check "one step-timing row per rank, warm-up + measured steps" \
+    test "$(h5dims "$run.h5" /timing/step_seconds)" = "2,$(jq '.warmup + .steps' "$run.json")"
+jf_check "the loss curve has one value per measured step" \
+    test "$(h5dims "$run.h5" /loss)" = "$(jq .steps_done "$run.json")"
+h5dump -d /loss -b LE -o "$run.loss.bin" "$run.h5" >/dev/null 2>&1
+loss_last=$(od -A n -t f8 -v "$run.loss.bin" | tr -s ' ' '\n' | grep -v '^$' | tail -n 1)
+jf_check "the last loss in the file equals loss_last ($loss_last)" \
+    jq -e --argjson v "$loss_last" '((.loss_last - $v) | fabs) < 1e-9 * (.loss_last | fabs)' "$run.json"
+jf_check "energy not measured: no joules_total attribute" \
+    sh -c '! h5dump -a /energy/joules_total "$1" >/dev/null 2>&1' sh "$run.h5"
+jf_check "energy status says not measured" test "$(h5attr "$run.h5" /energy/status)" = "not measured"
+every_rank_wrote=$(h5dump -d /timing/step_seconds "$run.h5" | sed -n 's/^ *(\([01]\),[0-9]*): //p' | tr ',' '\n' | grep -c '[1-9]')
+jf_check "both ranks wrote their own timings ($every_rank_wrote non-zero values)" test "$every_rank_wrote" -ge 2
+
+# SIGTERM mid-run: the file is written, marked incomplete, with the steps done
+term=$jf_tmp/term
+echo "+ jf-mpirun -np 2 jflop-run --steps 1000000 (then SIGTERM)"
+"$JF_MPIRUN" -np 2 "$JFLOP_RUN" --preset tiny --steps 1000000 --energy none --output "$term.h5" \
+    --summary-json "$term.json" >"$term.out" 2>"$term.err" &
+pid=$!
+for _ in $(seq 100); do
+    grep -q "measured step" "$term.err" 2>/dev/null && break
+    sleep 0.1
+done
+kill -TERM "$pid"
+waited=0
+while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 60 ]; do
+    sleep 0.5
+    waited=$((waited + 1))
+done
+wait "$pid"
+jf_rc=$?
+jf_prefix=$term
+jf_expect_rc 1 "a run stopped by SIGTERM"
+jf_check "the stopped run still wrote its file" test -s "$term.h5"
+jf_check "status incomplete" test "$(h5attr "$term.h5" /status)" = incomplete
+jf_check "the reason names the signal" sh -c 'h5dump -a /status_reason "$1" | grep -q "signal 15"' sh "$term.h5"
+done_steps=$(h5attr "$term.h5" /config/steps_done)
+jf_check "it holds the steps that finished ($done_steps of 1000000)" \
+    sh -c 'test "$1" -gt 0 && test "$1" -lt 1000000' sh "$done_steps"
+jf_check "its loss curve has exactly those steps" test "$(h5dims "$term.h5" /loss)" = "$done_steps"
+jf_jq "$term.json" '.status == "failed" and (.reason | test("incomplete"))' "JSON says incomplete"
+jf_done

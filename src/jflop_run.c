@@ -18,6 +18,7 @@
 #include "core/jf_sysmem.h"
 #include "energy/jf_energy_job.h"
 #include "kern/jf_blis_arch.h"
+#include "kern/jf_peak.h"
 #include "out/jf_results.h"
 #include "out/jf_summary.h"
 #include "train/jf_model.h"
@@ -237,8 +238,16 @@ int main(int argc, char **argv)
         }
     }
 
+    /* the node's peak, every rank at once on its own cores, as the step runs */
+    jf_peak_t peak;
+    MPI_Barrier(MPI_COMM_WORLD);
+    jf_peak_measure(opt.precision, opt.threads, 0.1, &peak);
+
     memset(&run, 0, sizeof run);
     run.opt = opt;
+    MPI_Allreduce(&peak.flops_per_second, &run.peak_flops, 1, MPI_DOUBLE, MPI_SUM,
+                  MPI_COMM_WORLD);
+    run.peak_isa = peak.isa;
     run.process_start = process_start;
     jf_energy_meter_t *meter = jf_energy_begin(&energy);
     err = jf_train_run(&run, MPI_COMM_WORLD, meter, 1, msg, sizeof msg);

@@ -146,6 +146,11 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
             r->seconds > 0 ? (double)r->tokens / r->seconds : 0.0);
     fprintf(out, "        %.2f GFLOP/s all counted FLOPs, %.2f GFLOP/s GEMMs alone\n",
             flop_rate(r) / 1e9, gemm_rate(r) / 1e9);
+    if (r->peak_flops > 0)
+        fprintf(out, "        %.3f of the measured %s FMA peak (%.2f GFLOP/s over all ranks' "
+                     "threads, %s)\n",
+                flop_rate(r) / r->peak_flops, jf_precision_name(o->precision),
+                r->peak_flops / 1e9, r->peak_isa);
     fprintf(out, "FLOP ledger, measured steps, all ranks (every GEMM counted as 2*m*n*k):\n");
     fprintf(out, "  6*N*D                     %28s\n", jf_u128_str_grouped(f6nd, a, sizeof a));
     char c[JF_U128_STRLEN], d[JF_U128_STRLEN];
@@ -369,6 +374,10 @@ json_t *jf_summary_json(const jf_summary_t *s)
     json_object_set_new(j, "startup_seconds", json_real(r->startup_seconds));
     json_object_set_new(j, "flops_per_second", json_real(flop_rate(r)));
     json_object_set_new(j, "flops_per_second_gemm", json_real(gemm_rate(r)));
+    json_object_set_new(j, "peak_flops_per_second", json_real(r->peak_flops));
+    json_object_set_new(j, "peak_isa", json_string(r->peak_isa ? r->peak_isa : ""));
+    json_object_set_new(j, "fraction_of_peak",
+                        r->peak_flops > 0 ? json_real(flop_rate(r) / r->peak_flops) : json_null());
     json_object_set_new(j, "tokens_per_second",
                         json_real(r->seconds > 0 ? (double)r->tokens / r->seconds : 0));
     json_object_set_new(j, "loss_first", json_real(isfinite(r->loss_first) ? r->loss_first : -1));

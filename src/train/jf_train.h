@@ -61,6 +61,8 @@ typedef struct {
     double *loss;             /* global mean loss of each measured step */
     int stopped_by_signal;    /* SIGTERM/SIGINT/SIGUSR1 ended the run early */
     int stop_signal;
+    double peak_flops;        /* measured FMA peak of all ranks' threads, FLOP/s */
+    const char *peak_isa;     /* vector ISA of the peak kernel */
     uint64_t predicted_bytes; /* jf_model_bytes of this run, per rank */
     uint64_t peak_rss_bytes;  /* largest peak resident set over ranks */
     int replicas_identical;   /* weights bitwise equal on every rank at the end */

@@ -11,24 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_stats.h"
 #include "train/jf_model.h"
 #include "train/jf_options.h"
 #include "train/jf_train.h"
 
 #define TARGET_RATIO 0.90
-
-/* Median of n times (sorts them). */
-static int cmp_double(const void *x, const void *y)
-{
-    const double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 int main(int argc, char **argv)
 {
@@ -90,7 +78,7 @@ int main(int argc, char **argv)
         MPI_Allreduce(&dt, &t_bare[i], 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
     }
     const double bytes = (double)count * (double)elem;
-    const double tj = median(t_jf, iters), tb = median(t_bare, iters);
+    const double tj = bench_median(t_jf, iters), tb = bench_median(t_bare, iters);
     const double ratio = tb / tj;  /* bandwidth ratio = inverse time ratio */
     if (rank == 0) {
         char label[64];

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench_stats.h"
 #include "kern/jf_blis_arch.h"
 #include "kern/jf_gemm.h"
 #include "train/jf_data.h"
@@ -87,19 +88,6 @@ static void replay(const jf_gemm_trace_t *t, void *a, void *b, char *c, size_t c
             replay_one(&t->records[g], a, b, c + (size_t)omp_get_thread_num() * c_bytes);
         i = j;
     }
-}
-
-static int cmp_double(const void *x, const void *y)
-{
-    const double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-/* Median of n values (sorts them). */
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 static jf_u128 gemm_flops(const jf_gemm_trace_t *t)
@@ -236,8 +224,8 @@ int main(int argc, char **argv)
         MPI_Barrier(MPI_COMM_WORLD);
         t_raws[r] = MPI_Wtime() - t0;
     }
-    const double t_step = median(t_steps, args.reps);
-    const double t_raw = median(t_raws, args.reps);
+    const double t_step = bench_median(t_steps, args.reps);
+    const double t_raw = bench_median(t_raws, args.reps);
 
     jf_ledger_t total;
     jf_ledger_allreduce(&ledger, &total, MPI_COMM_WORLD);

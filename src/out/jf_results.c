@@ -317,7 +317,25 @@ static void join_domains(const jf_energy_node_t *n, int what, char *buf, size_t 
     }
 }
 
-static int write_energy_node(hid_t parent, hid_t dxpl, int index, const jf_energy_node_t *n,
+/* Collectively write a whole dataset from this rank (have) or nothing. */
+static int write_all_or_none(hid_t d, hid_t mem_type, hsize_t count, int have, const void *data)
+{
+    if (d < 0)
+        return 1;
+    const hid_t fs = H5Dget_space(d);
+    const hid_t ms = have ? H5Screate_simple(1, &count, NULL) : H5Screate(H5S_NULL);
+    const hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+    H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
+    if (!have)
+        H5Sselect_none(fs);
+    const int e = H5Dwrite(d, mem_type, ms, fs, dxpl, data) < 0;
+    H5Pclose(dxpl);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    return e;
+}
+
+static int write_energy_node(hid_t parent, int index, const jf_energy_node_t *n,
                              const jf_energy_meter_t *meter)
 {
     char name[32], list[2048];
@@ -412,34 +430,19 @@ static int write_energy_node(hid_t parent, hid_t dxpl, int index, const jf_energ
         H5Gclose(g);
         return e;
     }
-    if (d >= 0) {
-        const hid_t fs = H5Dget_space(d);
-        const hsize_t all = n->trace_count * cols;
-        const hid_t ms = have ? H5Screate_simple(1, &all, NULL) : H5Screate(H5S_NULL);
-        if (!have)
-            H5Sselect_none(fs);
-        e |= H5Dwrite(d, H5T_NATIVE_DOUBLE, ms, fs, dxpl, rows) < 0;
-        H5Sclose(ms);
-        H5Sclose(fs);
+    e |= write_all_or_none(d, H5T_NATIVE_DOUBLE, n->trace_count * cols, have, rows);
+    e |= write_all_or_none(mk, H5T_NATIVE_INT32, n->trace_count, have, marks);
+    if (d >= 0)
         H5Dclose(d);
-    }
-    if (mk >= 0) {
-        const hid_t fs = H5Dget_space(mk);
-        const hid_t ms = have ? H5Screate_simple(1, &dims[0], NULL) : H5Screate(H5S_NULL);
-        if (!have)
-            H5Sselect_none(fs);
-        e |= H5Dwrite(mk, H5T_NATIVE_INT32, ms, fs, dxpl, marks) < 0;
-        H5Sclose(ms);
-        H5Sclose(fs);
+    if (mk >= 0)
         H5Dclose(mk);
-    }
     free(rows);
     free(marks);
     H5Gclose(g);
     return e;
 }
 
-static int write_energy(hid_t f, hid_t dxpl, const jf_summary_t *s,
+static int write_energy(hid_t f, const jf_summary_t *s,
                         const jf_energy_setup_t *setup)
 {
     const jf_energy_job_t *job = s->energy;
@@ -466,7 +469,7 @@ static int write_energy(hid_t f, hid_t dxpl, const jf_summary_t *s,
     }
     e |= attr_f64_units(g, "sample_interval", job->interval, "s");
     for (int i = 0; i < job->total_nodes; i++)
-        e |= write_energy_node(g, dxpl, i, &job->nodes[i],
+        e |= write_energy_node(g, i, &job->nodes[i],
                                i == my_index && setup->meter_running ? &setup->meter : NULL);
     H5Gclose(g);
     return e;
@@ -537,7 +540,7 @@ jf_err_t jf_results_write(const char *path, const jf_summary_t *s, const jf_ener
     e |= write_flops(f, s);
     e |= write_timing(f, dxpl, s, rank);
     if (s->energy != NULL)
-        e |= write_energy(f, dxpl, s, energy);
+        e |= write_energy(f, s, energy);
     if (H5Fclose(f) < 0)
         e = 1;
     f = -1;

@@ -3,6 +3,7 @@
  * Exit status: 0 ok, 1 the command ran and found a problem, 2 bad usage. */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
+#include <limits.h>
 #include <ftw.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -15,8 +16,10 @@
 #include <unistd.h>
 
 #include "analysis/jf_bounds.h"
+#include "analysis/jf_plot.h"
 #include "analysis/jf_report.h"
 #include "analysis/jf_result_read.h"
+#include "analysis/jf_site.h"
 #include "out/jf_table.h"
 #include "config.h"
 #include "core/jf_error.h"
@@ -39,6 +42,12 @@ static void usage(FILE *out)
           "  --format table|csv|md|json   output format (default table)\n"
           "  --out DIR               one file per table in DIR instead of stdout\n"
           "  --temperature T, --bits B, --active-params N_a   for the bounds table\n"
+          "  --site FILE.json        site description (default: the built-in\n"
+          "                          results/sites/default.json; every table names it)\n"
+          "  --plot DIR              J/FLOP vs N, power traces, scaling curves: data and\n"
+          "                          gnuplot scripts, rendered when gnuplot is installed\n"
+          "  tables: runs, bounds, cooling (Eq. 19), lifecycle, scaling (when runs\n"
+          "  differ only in rank or node count)\n"
           "  (exit 1 when any file was unreadable: those are listed and skipped)\n"
           "  bounds     thermodynamic lower bounds for a model (Tkachenko, arXiv:2503.09980)\n"
           "Options of bounds:\n"
@@ -343,8 +352,16 @@ typedef struct {
 
 static jf_paths_t *walk_paths;
 
+/* Add a file once, however it was named (a folder and a file inside it). */
 static int add_path(jf_paths_t *p, const char *path)
 {
+    char real[PATH_MAX];
+    if (realpath(path, real) != NULL) {
+        path = real;  /* kept resolved, so duplicates compare equal */
+        for (int i = 0; i < p->n; i++)
+            if (strcmp(real, p->paths[i]) == 0)
+                return 0;
+    }
     if (p->n == p->cap) {
         const int cap = p->cap ? 2 * p->cap : 64;
         char **grown = realloc(p->paths, (size_t)cap * sizeof *grown);
@@ -384,10 +401,15 @@ static int report(int argc, char **argv)
         {"temperature", required_argument, NULL, 't'},
         {"bits", required_argument, NULL, 'b'},
         {"active-params", required_argument, NULL, 'a'},
+        {"site", required_argument, NULL, 's'},
+        {"plot", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     jf_report_opts_t ro = {300.0, 0, 0};
+    const char *site_path = NULL, *plot_dir = NULL;
+    jf_site_t site;
+    char why[JF_MSG_LEN];
     jf_format_t format = JF_FMT_TABLE;
     const char *out_dir = NULL;
     jf_paths_t paths = {NULL, 0, 0};
@@ -405,6 +427,8 @@ static int report(int argc, char **argv)
             }
             break;
         case 'o': out_dir = optarg; break;
+        case 's': site_path = optarg; break;
+        case 'P': plot_dir = optarg; break;
         case 't':
             if (real_arg("--temperature", optarg, &ro.temperature) != 0)
                 return 2;
@@ -429,6 +453,15 @@ static int report(int argc, char **argv)
     }
     if (optind == argc) {
         fprintf(stderr, "jflop report: give result files or folders (see jflop --help)\n");
+        return 2;
+    }
+    if ((site_path != NULL ? jf_site_load(site_path, &site, why, sizeof why)
+                           : jf_site_default(&site, why, sizeof why)) != JF_OK) {
+        fprintf(stderr, "jflop report: %s\n", why);
+        return 2;
+    }
+    if (plot_dir != NULL && mkdir(plot_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "jflop report: --plot %s: %s\n", plot_dir, strerror(errno));
         return 2;
     }
     if (out_dir != NULL && mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
@@ -456,7 +489,6 @@ static int report(int argc, char **argv)
     jf_result_t *runs = calloc((size_t)(paths.n > 0 ? paths.n : 1), sizeof *runs);
     int n = 0;
     for (int i = 0; runs != NULL && i < paths.n; i++) {
-        char why[JF_MSG_LEN];
         if (jf_result_read(paths.paths[i], &runs[n], why, sizeof why) == JF_OK)
             n++;
         else {
@@ -469,10 +501,30 @@ static int report(int argc, char **argv)
         status = 1;
         goto cleanup;
     }
-    jf_table_t tables[2];
+    jf_table_t tables[5];
     jf_report_runs(runs, n, &tables[0]);
     jf_report_bounds(runs, n, &ro, &tables[1]);
-    for (int t = 0; t < 2; t++) {
+    jf_report_cooling(runs, n, &site, &ro, &tables[2]);
+    jf_report_lifecycle(runs, n, &site, &tables[3]);
+    const int ntables = jf_report_scaling(runs, n, &tables[4]) > 0 ? 5 : 4;
+    if (plot_dir != NULL) {
+        jf_plot_summary_t ps;
+        if (jf_plot_write(plot_dir, runs, n, ntables == 5 ? &tables[4] : NULL, &ps, why,
+                          sizeof why) != JF_OK) {
+            fprintf(stderr, "jflop report: %s\n", why);
+            status = 1;
+        } else if (ps.have_gnuplot) {
+            fprintf(stderr, "jflop report: --plot %s: %d of %d plots rendered (PNG and SVG)\n",
+                    plot_dir, ps.rendered, ps.scripts);
+        } else {
+            fprintf(stderr, "jflop report: --plot %s: gnuplot is not installed: wrote the data "
+                            "and %d gnuplot scripts (run 'gnuplot NAME.gp' there)\n",
+                    plot_dir, ps.scripts);
+        }
+    }
+    if (ntables == 4)
+        jf_table_free(&tables[4]);
+    for (int t = 0; t < ntables; t++) {
         FILE *out = stdout;
         char file[4200];
         if (out_dir != NULL) {

@@ -59,7 +59,7 @@ jf_expect_rc 2 "bounds with a negative --tokens"
 
 # report over a real metered run
 run=$jf_tmp/run
-mkdir -p "$jf_tmp/results"
+mkdir -p "$jf_tmp/results" "$jf_tmp/scaling"
 jf_mpi 2 "$run" --preset tiny --steps 300 --energy powercap --powercap-root "$jf_tmp/pc" \
     --output "$jf_tmp/results/run.h5" --summary-json "$run.json"
 kill "$feeder" 2>/dev/null
@@ -68,7 +68,7 @@ printf 'garbage' >"$jf_tmp/results/broken.h5"
 jf_cli "$jf_tmp/r" report --format json "$jf_tmp/results"
 jf_expect_rc 1 "report over a folder with one broken file"
 jf_check "the broken file is named and skipped" grep -q "broken.h5.*skipped" "$jf_tmp/r.err"
-jf_check "report prints valid JSON tables" sh -c 'jq -s "length == 2" "$1" | grep -q true' sh "$jf_tmp/r.out"
+jf_check "report prints valid JSON tables (runs, bounds, cooling, lifecycle)" sh -c 'jq -s "[.[].id] == [\"runs\", \"bounds\", \"cooling\", \"lifecycle\"]" "$1" | grep -q true' sh "$jf_tmp/r.out"
 jpf=$(jq -s '.[0].rows[0]["J/FLOP"]' "$jf_tmp/r.out")
 jf_jq "$run.json" "((.energy.joules_per_flop - $jpf) | fabs) < 1e-12 * .energy.joules_per_flop" \
     "the runs table's J/FLOP ($jpf) is the run's joules_per_flop"
@@ -79,7 +79,7 @@ jf_check "Landauer per fp32 FLOP = 32 k_B T ln 2 ($landauer)" \
     jq -n -e "($landauer - 32 * 1.380649e-23 * 300 * (2 | log)) | fabs < 1e-30"
 jf_cli "$jf_tmp/r2" report --format csv --out "$jf_tmp/tables" "$jf_tmp/results/run.h5"
 jf_expect_rc 0 "report --out"
-jf_check "one CSV file per table" test -s "$jf_tmp/tables/runs.csv" -a -s "$jf_tmp/tables/bounds.csv"
+jf_check "one CSV file per table" test -s "$jf_tmp/tables/runs.csv" -a -s "$jf_tmp/tables/bounds.csv" -a -s "$jf_tmp/tables/cooling.csv" -a -s "$jf_tmp/tables/lifecycle.csv"
 for fmt in table md; do
     jf_cli "$jf_tmp/r-$fmt" report --format "$fmt" "$jf_tmp/results/run.h5"
     jf_expect_rc 0 "report --format $fmt"
@@ -87,4 +87,29 @@ for fmt in table md; do
 done
 jf_cli "$jf_tmp/r3" report --format yaml "$jf_tmp/results/run.h5"
 jf_expect_rc 2 "report --format yaml"
+# --plot: data and gnuplot scripts always, pictures when gnuplot is here
+jf_cli "$jf_tmp/pl" report --plot "$jf_tmp/plots" "$jf_tmp/results/run.h5"
+jf_expect_rc 0 "report --plot"
+jf_check "J/FLOP versus N: data and script" test -s "$jf_tmp/plots/jflop_vs_n.dat" -a -s "$jf_tmp/plots/jflop_vs_n.gp"
+jf_check "a power trace per node with its script" test -s "$jf_tmp/plots/power_run_node0000.dat" -a -s "$jf_tmp/plots/power_run_node0000.gp"
+jf_check "the trace's mean power is the run's (within 10%)" sh -c '
+    awk "!/^#/ && \$1 >= 0 && \$1 <= $(jq .energy.nodes[0].seconds "$2") { s += \$2; n++ } END { print s / n }" "$1/power_run_node0000.dat" |
+    xargs -I{} jq -e "({} - .energy.watts | fabs) < 0.1 * .energy.watts" "$2" >/dev/null' sh "$jf_tmp/plots" "$run.json"
+if command -v gnuplot >/dev/null 2>&1; then
+    jf_check "gnuplot rendered PNG and SVG" test -s "$jf_tmp/plots/jflop_vs_n.png" -a -s "$jf_tmp/plots/power_run_node0000.svg"
+else
+    jf_check "without gnuplot, report says so" grep -q "gnuplot is not installed" "$jf_tmp/pl.err"
+fi
+# a bad site file: one line naming the file and the field, exit 2
+jq '.pue.value = 0.8' "${JF_SITE_DEFAULT:?}" >"$jf_tmp/bad-site.json"
+jf_cli "$jf_tmp/r4" report --site "$jf_tmp/bad-site.json" "$jf_tmp/results/run.h5"
+jf_expect_rc 2 "report with a PUE below 1"
+jf_check "the error names the file and the field" grep -q "bad-site.json.*pue" "$jf_tmp/r4.err"
+jf_check "the tables name the built-in site by default" grep -q "built-in default" "$jf_tmp/r-table.out"
+# scaling: the same experiment on 1 and 2 ranks
+jf_mpi 1 "$jf_tmp/s1" --preset tiny --steps 20 --energy none --output "$jf_tmp/scaling/one.h5"
+jf_mpi 2 "$jf_tmp/s2" --preset tiny --steps 20 --energy none --output "$jf_tmp/scaling/two.h5"
+jf_cli "$jf_tmp/r5" report --format json "$jf_tmp/scaling"
+jf_expect_rc 0 "report over a 1-rank and a 2-rank run"
+jf_check "a scaling table compares them" sh -c 'jq -s "[.[] | select(.id == \"scaling\") | .rows | length] == [2]" "$1" | grep -q true' sh "$jf_tmp/r5.out"
 jf_done

@@ -3,6 +3,7 @@
 #define JF_REPORT_H
 
 #include "analysis/jf_result_read.h"
+#include "analysis/jf_site.h"
 #include "out/jf_table.h"
 
 typedef struct {
@@ -15,5 +16,14 @@ typedef struct {
 void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t);
 /* Table 2: measured J/FLOP beside the thermodynamic bounds. */
 void jf_report_bounds(const jf_result_t *runs, int n, const jf_report_opts_t *o, jf_table_t *t);
+
+/* Table 3: IT energy x PUE, and the Eq. 19 penalty for each cooling row of
+ * the site, with the Landauer bound at T* referred back to ambient. */
+void jf_report_cooling(const jf_result_t *runs, int n, const jf_site_t *site,
+                       const jf_report_opts_t *o, jf_table_t *t);
+/* Table 4: operating and embodied energy and carbon per job, FLOP, token. */
+void jf_report_lifecycle(const jf_result_t *runs, int n, const jf_site_t *site, jf_table_t *t);
+/* Table 5: runs that differ only in rank or node count; returns the rows. */
+int jf_report_scaling(const jf_result_t *runs, int n, jf_table_t *t);
 
 #endif

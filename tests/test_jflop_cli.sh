@@ -64,6 +64,12 @@ jf_mpi 2 "$run" --preset tiny --steps 300 --energy powercap --powercap-root "$jf
     --output "$jf_tmp/results/run.h5" --summary-json "$run.json"
 kill "$feeder" 2>/dev/null
 jf_expect_rc 0 "a metered 2-rank run"
+# the file holds what the JSON said, energy included
+h5joules=$(h5dump -m %.17g -a /energy/joules_total "$jf_tmp/results/run.h5" 2>/dev/null | sed -n 's/^ *(0): //p' | head -n 1)
+jf_check "HDF5 /energy/joules_total ($h5joules) == JSON energy.joules_total" \
+    jq -e --argjson v "${h5joules:-null}" '((.energy.joules_total - $v) | fabs) < 1e-9 * .energy.joules_total' "$run.json"
+h5wraps=$(h5dump -a /energy/node_0000/wraps "$jf_tmp/results/run.h5" 2>/dev/null | sed -n 's/^ *(0): //p' | head -n 1)
+jf_check "HDF5 node wraps ($h5wraps) == JSON" jq -e --argjson v "${h5wraps:-null}" '.energy.nodes[0].wraps == $v' "$run.json"
 printf 'garbage' >"$jf_tmp/results/broken.h5"
 jf_cli "$jf_tmp/r" report --format json "$jf_tmp/results"
 jf_expect_rc 1 "report over a folder with one broken file"

@@ -83,4 +83,10 @@ jf_check "it holds the steps that finished ($done_steps of 1000000)" \
     sh -c 'test "$1" -gt 0 && test "$1" -lt 1000000' sh "$done_steps"
 jf_check "its loss curve has exactly those steps" test "$(h5dims "$term.h5" /loss)" = "$done_steps"
 jf_jq "$term.json" '.status == "failed" and (.reason | test("incomplete"))' "JSON says incomplete"
+# jflop report reads the incomplete file and labels it
+if [ -n "${JFLOP:-}" ]; then
+    "$JFLOP" report --format csv "$term.h5" >"$term.report" 2>&1
+    jf_check "jflop report reads the incomplete file" test $? -eq 0
+    jf_check "and labels it incomplete" grep -q "term.h5,.*,incomplete$" "$term.report"
+fi
 jf_done

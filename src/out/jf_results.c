@@ -420,18 +420,10 @@ static int write_energy_node(hid_t parent, int index, const jf_energy_node_t *n,
     const int have = mine && rows != NULL && marks != NULL;
     /* empty datasets get no write at all: OMPIO fails a zero-length
      * collective write (pwritev EINVAL); every rank knows trace_count */
-    if (n->trace_count == 0) {
-        if (d >= 0)
-            H5Dclose(d);
-        if (mk >= 0)
-            H5Dclose(mk);
-        free(rows);
-        free(marks);
-        H5Gclose(g);
-        return e;
+    if (n->trace_count > 0) {
+        e |= write_all_or_none(d, H5T_NATIVE_DOUBLE, n->trace_count * cols, have, rows);
+        e |= write_all_or_none(mk, H5T_NATIVE_INT32, n->trace_count, have, marks);
     }
-    e |= write_all_or_none(d, H5T_NATIVE_DOUBLE, n->trace_count * cols, have, rows);
-    e |= write_all_or_none(mk, H5T_NATIVE_INT32, n->trace_count, have, marks);
     if (d >= 0)
         H5Dclose(d);
     if (mk >= 0)

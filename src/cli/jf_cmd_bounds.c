@@ -1,0 +1,157 @@
+/* jf_cmd_bounds.c: `jflop bounds`, thermodynamic lower bounds for a model
+ * no one ran here, and the paper's Table 1 recomputed. */
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis/jf_bounds.h"
+#include "cli/jf_cmd.h"
+
+static int paper_table1(int as_json)
+{
+    jf_table1_row_t rows[8];
+    const int n = jf_paper_table1(rows, 8);
+    json_t *arr = json_array();
+    if (!as_json)
+        printf("Tkachenko (arXiv:2503.09980) Table 1, bounds columns, J/token at 300 K: "
+               "jflop's recomputation from the equations beside the paper's figure\n"
+               "%-9s %-11s %-34s %11s %11s %9s\n", "function", "model", "column", "computed",
+               "paper", "paper/jf");
+    for (int i = 0; i < n; i++) {
+        const jf_table1_row_t *r = &rows[i];
+        const int have_paper = !isnan(r->paper);
+        const double ratio = r->computed > 0 && have_paper ? r->paper / r->computed : NAN;
+        if (as_json) {
+            json_t *o = json_pack("{s:s, s:s, s:s, s:f, s:s}", "function", r->function, "model",
+                                  r->model, "column", r->column, "computed_j_per_token",
+                                  r->computed, "assumptions", r->assumptions);
+            json_object_set_new(o, "paper_j_per_token", have_paper ? json_real(r->paper)
+                                                                   : json_null());
+            json_object_set_new(o, "explanation", json_string(r->explanation));
+            json_array_append_new(arr, o);
+            continue;
+        }
+        char paper[32], ratio_s[32];
+        snprintf(paper, sizeof paper, have_paper ? "%.3g" : "-", r->paper);
+        snprintf(ratio_s, sizeof ratio_s, isnan(ratio) ? "-" : "%.2f", ratio);
+        printf("%-9s %-11s %-34s %11.3g %11s %9s\n", r->function, r->model, r->column,
+               r->computed, paper, ratio_s);
+        printf("          assumes: %s\n", r->assumptions);
+        if (r->explanation[0] != '\0')
+            printf("          differs: %s\n", r->explanation);
+    }
+    if (as_json) {
+        json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+        printf("\n");
+    } else {
+        printf("The paper's 'current' column (4 J/token Llama 65B inference, 0.2 J/token "
+               "DeepSeek-V3 training) is measured by others, not recomputed here.\n");
+    }
+    json_decref(arr);
+    return 0;
+}
+
+int jf_cmd_bounds(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"params", required_argument, NULL, 'n'},
+        {"tokens", required_argument, NULL, 'd'},
+        {"active-params", required_argument, NULL, 'a'},
+        {"temperature", required_argument, NULL, 't'},
+        {"bits", required_argument, NULL, 'b'},
+        {"neurons", required_argument, NULL, 'u'},
+        {"active-neurons", required_argument, NULL, 'v'},
+        {"paper-table1", no_argument, NULL, 'p'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    double n = 0, d = 0, na = 0, t = 300, bits = 16, nu = 0, nua = 0;
+    int c, table = 0, as_json = 0, bad = 0;
+
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'n': bad |= jf_cmd_count_arg("bounds", "--params", optarg, &n); break;
+        case 'd': bad |= jf_cmd_count_arg("bounds", "--tokens", optarg, &d); break;
+        case 'a': bad |= jf_cmd_count_arg("bounds", "--active-params", optarg, &na); break;
+        case 't': bad |= jf_cmd_real_arg("bounds", "--temperature", optarg, &t); break;
+        case 'b': bad |= jf_cmd_real_arg("bounds", "--bits", optarg, &bits); break;
+        case 'u': bad |= jf_cmd_count_arg("bounds", "--neurons", optarg, &nu); break;
+        case 'v': bad |= jf_cmd_count_arg("bounds", "--active-neurons", optarg, &nua); break;
+        case 'p': table = 1; break;
+        case 'j': as_json = 1; break;
+        case 'h': jf_cmd_usage(stdout); return 0;
+        case ':':
+            fprintf(stderr, "jflop bounds: option '%s' needs a value\n", argv[optind - 1]);
+            return 2;
+        default:
+            fprintf(stderr, "jflop bounds: unknown option '%s' (see jflop --help)\n",
+                    argv[optind - 1]);
+            return 2;
+        }
+        if (bad)
+            return 2;
+    }
+    if (optind < argc) {
+        fprintf(stderr, "jflop bounds: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    if (table)
+        return paper_table1(as_json);
+    if (n == 0 || d == 0) {
+        fprintf(stderr, "jflop bounds: --params and --tokens are required (or --paper-table1)\n");
+        return 2;
+    }
+    if (na == 0)
+        na = n;
+    if (na > n) {
+        fprintf(stderr, "jflop bounds: --active-params %.6g is more than --params %.6g\n", na, n);
+        return 2;
+    }
+    if ((nu > 0) != (nua > 0) || nua > nu) {
+        fprintf(stderr, "jflop bounds: --neurons and --active-neurons go together, with "
+                        "active <= total\n");
+        return 2;
+    }
+    const double flops = 6 * n * d;
+    const double landauer = flops * jf_landauer_flop(bits, t);
+    const double analog = jf_bound_training_analog(n, d, t);
+    const double digital = jf_bound_training_digital(na, d, t);
+    const double infer = nu > 0 ? jf_bound_inference_dynamic(nu, nua, t) : NAN;
+    if (as_json) {
+        json_t *o = json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
+                              "params", n, "active_params", na, "tokens", d, "temperature_k", t,
+                              "bits", bits, "flops_6nd", flops, "landauer_j", landauer,
+                              "landauer_j_per_token", landauer / d, "analog_training_j_eq16",
+                              analog, "analog_training_j_per_token", analog / d,
+                              "digital_training_j_eq17", digital,
+                              "digital_training_j_per_token", digital / d);
+        json_object_set_new(o, "inference_dynamic_j_per_token_eq5",
+                            isnan(infer) ? json_null() : json_real(infer));
+        json_object_set_new(o, "inference_quasistatic_j_per_token_eq7", json_real(0));
+        json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+        printf("\n");
+        json_decref(o);
+        return 0;
+    }
+    printf("Thermodynamic lower bounds (Tkachenko, arXiv:2503.09980) at T = %g K\n", t);
+    printf("N = %.6g parameters (N_a = %.6g active), D = %.6g tokens, 6ND = %.6g FLOPs\n", n,
+           na, d, flops);
+    printf("%-52s %14s %14s\n", "bound", "J", "J/token");
+    printf("%-52s %14.4g %14.4g\n", "Landauer, 6ND FLOPs x bits k_B T ln 2", landauer,
+           landauer / d);
+    printf("  (%g bits per FLOP: %.4g J per FLOP)\n", bits, jf_landauer_flop(bits, t));
+    printf("%-52s %14.4g %14.4g\n", "digital training, Eq. 17: 1e2 N_a D k_B T", digital,
+           digital / d);
+    printf("%-52s %14.4g %14.4g\n", "analog training, Eq. 16: 2 N D k_B T", analog,
+           analog / d);
+    if (!isnan(infer))
+        printf("%-52s %14s %14.4g\n", "inference, dynamic analog, Eq. 5", "-", infer);
+    printf("%-52s %14s %14d\n", "inference, quasi-static, Eq. 7", "-", 0);
+    return 0;
+}
+

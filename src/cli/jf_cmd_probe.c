@@ -1,0 +1,122 @@
+/* jf_cmd_probe.c: `jflop probe`, what this node can measure. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/jf_cmd.h"
+#include "config.h"
+#include "core/jf_error.h"
+#include "energy/jf_energy.h"
+#include "kern/jf_blis_arch.h"
+
+static json_t *domains_json(const jf_energy_session_t *s)
+{
+    json_t *arr = json_array();
+    for (int i = 0; i < s->ndomains; i++) {
+        const jf_energy_domain_t *d = &s->domains[i];
+        json_array_append_new(
+            arr, json_pack("{s:s, s:s, s:b, s:f, s:f}", "name", d->name, "scope", d->scope,
+                           "in_node_total", d->in_node_total, "wrap_joules",
+                           (double)d->range * d->joules_per_unit, "max_watts", d->max_watts));
+    }
+    return arr;
+}
+
+int jf_cmd_probe(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"powercap-root", required_argument, NULL, 'p'},
+        {"pm-counters-root", required_argument, NULL, 'c'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *powercap = NULL, *pm = NULL;
+    int as_json = 0, c, usable = 0;
+    char host[256] = "", msg[JF_MSG_LEN];
+    jf_energy_paths_t paths;
+    jf_blis_info_t blis;
+
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': powercap = optarg; break;
+        case 'c': pm = optarg; break;
+        case 'j': as_json = 1; break;
+        case 'h': jf_cmd_usage(stdout); return 0;
+        case ':':
+            fprintf(stderr, "jflop probe: option '%s' needs a value\n", argv[optind - 1]);
+            return 2;
+        default:
+            fprintf(stderr, "jflop probe: unknown option '%s' (see jflop --help)\n",
+                    argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "jflop probe: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    jf_energy_paths_resolve(&paths, powercap, pm);
+    gethostname(host, sizeof host - 1);
+    memset(&blis, 0, sizeof blis);
+    const int blis_ok = jf_blis_arch_select("auto", &blis, msg, sizeof msg) == JF_OK;
+    if (blis_ok)
+        jf_blis_info_read(&blis);
+
+    json_t *out = json_object(), *backends = json_array();
+    json_object_set_new(out, "host", json_string(host));
+    json_object_set_new(out, "jflop_version", json_string(PACKAGE_VERSION));
+    if (!as_json)
+        printf("jflop probe on %s\nenergy backends (in --energy auto order):\n", host);
+    for (int i = 0; jf_energy_backends[i] != NULL; i++) {
+        const jf_energy_backend_t *b = jf_energy_backends[i];
+        jf_energy_session_t would;
+        char why[JF_MSG_LEN] = "";
+        memset(&would, 0, sizeof would);
+        const int ok = b->probe(&paths, &would, why, sizeof why) == JF_OK;
+        const int measures = ok && would.ndomains > 0;
+        usable |= measures;
+        json_array_append_new(backends,
+                              json_pack("{s:s, s:s, s:b, s:b, s:s, s:o}", "name", b->name,
+                                        "description", b->description, "available", ok,
+                                        "measures_energy", measures, "reason",
+                                        ok ? "" : why, "domains", domains_json(&would)));
+        if (as_json)
+            continue;
+        printf("  %-12s %s\n", b->name, ok ? (measures ? "yes" : "yes (measures nothing)")
+                                          : "no");
+        if (!ok)
+            printf("               %s\n", why);
+        for (int d = 0; d < would.ndomains; d++)
+            printf("               %-24s %-20s %s, wraps at %.6g J\n", would.domains[d].name,
+                   would.domains[d].scope,
+                   would.domains[d].in_node_total ? "in node total" : "inside another, not added",
+                   (double)would.domains[d].range * would.domains[d].joules_per_unit);
+    }
+    json_object_set_new(out, "energy_backends", backends);
+    json_object_set_new(out, "energy_measurable", json_boolean(usable));
+    json_object_set_new(out, "blis",
+                        blis_ok ? json_pack("{s:s, s:s, s:s, s:s}", "version", blis.version,
+                                            "active", blis.active, "detected", blis.detected,
+                                            "how", blis.how)
+                                : json_pack("{s:s}", "error", msg));
+    if (as_json) {
+        json_dumpf(out, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+        printf("\n");
+    } else {
+        if (blis_ok)
+            printf("BLIS %s: %s kernels (%s)\n", blis.version, blis.active, blis.how);
+        else
+            printf("BLIS: %s\n", msg);
+        printf("%s\n", usable ? "energy: measurable on this node"
+                              : "energy: NOT measurable on this node (jflop-run would report "
+                                "\"energy: not measured\")");
+    }
+    json_decref(out);
+    return usable ? 0 : 1;
+}
+

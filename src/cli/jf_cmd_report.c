@@ -1,0 +1,229 @@
+/* jf_cmd_report.c: `jflop report`, tables over any number of results files. */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "analysis/jf_plot.h"
+#include "analysis/jf_report.h"
+#include "analysis/jf_result_read.h"
+#include "analysis/jf_site.h"
+#include "cli/jf_cmd.h"
+#include "out/jf_table.h"
+
+typedef struct {
+    char **paths;
+    int n, cap;
+} jf_paths_t;
+
+static jf_paths_t *walk_paths;
+
+/* Add a file once, however it was named (a folder and a file inside it). */
+static int add_path(jf_paths_t *p, const char *path)
+{
+    char real[PATH_MAX];
+    if (realpath(path, real) != NULL) {
+        path = real;  /* kept resolved, so duplicates compare equal */
+        for (int i = 0; i < p->n; i++)
+            if (strcmp(real, p->paths[i]) == 0)
+                return 0;
+    }
+    if (p->n == p->cap) {
+        const int cap = p->cap ? 2 * p->cap : 64;
+        char **grown = realloc(p->paths, (size_t)cap * sizeof *grown);
+        if (grown == NULL)
+            return -1;
+        p->paths = grown;
+        p->cap = cap;
+    }
+    if ((p->paths[p->n] = strdup(path)) == NULL)
+        return -1;
+    p->n++;
+    return 0;
+}
+
+/* Results files in a directory: *.h5, not the temporaries of a run still
+ * writing (*.h5.tmp.*). */
+static int walk_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    const size_t n = strlen(path);
+    if (type == FTW_F && n > 3 && strcmp(path + n - 3, ".h5") == 0)
+        return add_path(walk_paths, path) == 0 ? 0 : 1;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int jf_cmd_report(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"out", required_argument, NULL, 'o'},
+        {"temperature", required_argument, NULL, 't'},
+        {"bits", required_argument, NULL, 'b'},
+        {"active-params", required_argument, NULL, 'a'},
+        {"site", required_argument, NULL, 's'},
+        {"plot", required_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    jf_report_opts_t ro = {300.0, 0, 0};
+    const char *site_path = NULL, *plot_dir = NULL;
+    jf_site_t site;
+    char why[JF_MSG_LEN];
+    jf_format_t format = JF_FMT_TABLE;
+    const char *out_dir = NULL;
+    jf_paths_t paths = {NULL, 0, 0};
+    int c, skipped = 0, status = 0;
+
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (jf_format_parse(optarg, &format) != JF_OK) {
+                fprintf(stderr, "jflop report: --format: '%s' is not table, csv, md or json\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        case 'o': out_dir = optarg; break;
+        case 's': site_path = optarg; break;
+        case 'P': plot_dir = optarg; break;
+        case 't':
+            if (jf_cmd_real_arg("report", "--temperature", optarg, &ro.temperature) != 0)
+                return 2;
+            break;
+        case 'b':
+            if (jf_cmd_real_arg("report", "--bits", optarg, &ro.bits) != 0)
+                return 2;
+            break;
+        case 'a':
+            if (jf_cmd_count_arg("report", "--active-params", optarg, &ro.active_params) != 0)
+                return 2;
+            break;
+        case 'h': jf_cmd_usage(stdout); return 0;
+        case ':':
+            fprintf(stderr, "jflop report: option '%s' needs a value\n", argv[optind - 1]);
+            return 2;
+        default:
+            fprintf(stderr, "jflop report: unknown option '%s' (see jflop --help)\n",
+                    argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind == argc) {
+        fprintf(stderr, "jflop report: give result files or folders (see jflop --help)\n");
+        return 2;
+    }
+    if ((site_path != NULL ? jf_site_load(site_path, &site, why, sizeof why)
+                           : jf_site_default(&site, why, sizeof why)) != JF_OK) {
+        fprintf(stderr, "jflop report: %s\n", why);
+        return 2;
+    }
+    if (plot_dir != NULL && mkdir(plot_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "jflop report: --plot %s: %s\n", plot_dir, strerror(errno));
+        return 2;
+    }
+    if (out_dir != NULL && mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "jflop report: --out %s: %s\n", out_dir, strerror(errno));
+        return 2;
+    }
+    for (int i = optind; i < argc; i++) {
+        struct stat st;
+        if (stat(argv[i], &st) != 0) {
+            fprintf(stderr, "jflop report: %s: %s (skipped)\n", argv[i], strerror(errno));
+            skipped++;
+        } else if (S_ISDIR(st.st_mode)) {
+            const int before = paths.n;
+            walk_paths = &paths;
+            if (nftw(argv[i], walk_one, 16, FTW_PHYS) != 0) {
+                fprintf(stderr, "jflop report: %s: cannot search it\n", argv[i]);
+                skipped++;
+            }
+            qsort(paths.paths + before, (size_t)(paths.n - before), sizeof *paths.paths, cmp_str);
+        } else if (add_path(&paths, argv[i]) != 0) {
+            fprintf(stderr, "jflop report: out of memory\n");
+            return 1;
+        }
+    }
+    jf_result_t *runs = calloc((size_t)(paths.n > 0 ? paths.n : 1), sizeof *runs);
+    int n = 0;
+    for (int i = 0; runs != NULL && i < paths.n; i++) {
+        if (jf_result_read(paths.paths[i], &runs[n], why, sizeof why) == JF_OK)
+            n++;
+        else {
+            fprintf(stderr, "jflop report: %s (skipped)\n", why);
+            skipped++;
+        }
+    }
+    if (n == 0) {
+        fprintf(stderr, "jflop report: no readable results file\n");
+        status = 1;
+        goto cleanup;
+    }
+    jf_table_t tables[5];
+    jf_report_runs(runs, n, &tables[0]);
+    jf_report_bounds(runs, n, &ro, &tables[1]);
+    jf_report_cooling(runs, n, &site, &ro, &tables[2]);
+    jf_report_lifecycle(runs, n, &site, &tables[3]);
+    const int ntables = jf_report_scaling(runs, n, &tables[4]) > 0 ? 5 : 4;
+    if (plot_dir != NULL) {
+        jf_plot_summary_t ps;
+        if (jf_plot_write(plot_dir, runs, n, ntables == 5 ? &tables[4] : NULL, &ps, why,
+                          sizeof why) != JF_OK) {
+            fprintf(stderr, "jflop report: %s\n", why);
+            status = 1;
+        } else if (ps.have_gnuplot) {
+            fprintf(stderr, "jflop report: --plot %s: %d of %d plots rendered (PNG and SVG)\n",
+                    plot_dir, ps.rendered, ps.scripts);
+        } else {
+            fprintf(stderr, "jflop report: --plot %s: gnuplot is not installed: wrote the data "
+                            "and %d gnuplot scripts (run 'gnuplot NAME.gp' there)\n",
+                    plot_dir, ps.scripts);
+        }
+    }
+    if (ntables == 4)
+        jf_table_free(&tables[4]);
+    for (int t = 0; t < ntables; t++) {
+        FILE *out = stdout;
+        char file[4200];
+        if (out_dir != NULL) {
+            if (snprintf(file, sizeof file, "%s/%s.%s", out_dir, tables[t].id,
+                         jf_format_extension(format)) >= (int)sizeof file ||
+                (out = fopen(file, "w")) == NULL) {
+                fprintf(stderr, "jflop report: %s: %s\n", file, strerror(errno));
+                status = 1;
+                jf_table_free(&tables[t]);
+                continue;
+            }
+        } else if (t > 0 && format != JF_FMT_JSON) {
+            fputc('\n', stdout);
+        }
+        jf_table_emit(out, &tables[t], format);
+        if (out != stdout)
+            fclose(out);
+        jf_table_free(&tables[t]);
+    }
+    if (skipped > 0) {
+        fprintf(stderr, "jflop report: %d of %d inputs skipped\n", skipped, skipped + n);
+        status = 1;
+    }
+cleanup:
+    for (int i = 0; i < paths.n; i++)
+        free(paths.paths[i]);
+    free(paths.paths);
+    free(runs);
+    return status;
+}
+

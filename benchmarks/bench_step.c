@@ -179,7 +179,8 @@ int main(int argc, char **argv)
     if (jf_model_create(&opt.shape, opt.batch, opt.precision, opt.threads, opt.seed, &model,
                         msg, sizeof msg) != JF_OK ||
         jf_data_init(&data, opt.seed, opt.shape.vocab, opt.shape.ctx) != JF_OK ||
-        jf_trainer_init(&tr, model, &data, MPI_COMM_WORLD, opt.batch, opt.lr) != JF_OK) {
+        jf_trainer_init(&tr, model, &data, MPI_COMM_WORLD, opt.batch, opt.lr) != JF_OK ||
+        jf_trainer_set_overlap(&tr, opt.overlap) != JF_OK) {
         fprintf(stderr, "bench_step: rank %d: cannot set up the model: %s\n", rank, msg);
         MPI_Abort(MPI_COMM_WORLD, 3);
     }

@@ -344,6 +344,7 @@ json_t *jf_summary_json(const jf_summary_t *s)
     json_object_set_new(j, "threads_per_rank", json_integer(o->threads));
     json_object_set_new(j, "precision", json_string(jf_precision_name(o->precision)));
     json_object_set_new(j, "seed", json_count(o->seed));
+    json_object_set_new(j, "overlap", json_boolean(o->overlap));
     json_object_set_new(j, "optimizer", json_pack("{s:s, s:f}", "name", "sgd", "lr", o->lr));
     json_object_set_new(j, "flops_6nd", json_count(f6nd));
     json_object_set_new(j, "flops_dense_counted", json_count(jf_ledger_dense(L)));

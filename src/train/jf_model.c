@@ -206,10 +206,17 @@ void jf_model_sgd(jf_model_t *m, double lr, jf_ledger_t *ledger)
     jf_ledger_add(ledger, JF_FLOP_OTHER, (jf_u128)2 * m->nweights);
 }
 
+void jf_model_on_grad_ready(jf_model_t *m, jf_grad_ready_fn fn, void *ctx)
+{
+    m->grad_ready = fn;
+    m->grad_ready_ctx = ctx;
+}
+
 void *jf_model_weights(jf_model_t *m) { return m->weights; }
 void *jf_model_grads(jf_model_t *m) { return m->grads; }
 uint64_t jf_model_nweights(const jf_model_t *m) { return m->nweights; }
 jf_precision_t jf_model_precision(const jf_model_t *m) { return m->precision; }
+const jf_shape_t *jf_model_shape(const jf_model_t *m) { return &m->shape; }
 
 double jf_model_weight(const jf_model_t *m, uint64_t i)
 {

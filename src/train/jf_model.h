@@ -35,6 +35,15 @@ double jf_model_forward_backward(jf_model_t *model, const int32_t *tokens,
                                  const int32_t *targets, double loss_scale,
                                  jf_ledger_t *ledger);
 
+/* Called during backward, from the calling thread, each time a block of
+ * gradients is final: weights [first, first + count). The blocks are the
+ * output head with the final LayerNorm, each layer from the last to the
+ * first, then the embeddings; together they cover every weight once. Lets
+ * a data-parallel trainer start each block's allreduce while the rest of
+ * backward still runs. NULL turns it off. */
+typedef void (*jf_grad_ready_fn)(void *ctx, uint64_t first, uint64_t count);
+void jf_model_on_grad_ready(jf_model_t *model, jf_grad_ready_fn fn, void *ctx);
+
 /* Forward only; returns the unscaled cross-entropy sum. */
 double jf_model_forward(jf_model_t *model, const int32_t *tokens,
                         const int32_t *targets, jf_ledger_t *ledger);
@@ -48,6 +57,7 @@ void *jf_model_weights(jf_model_t *model);
 void *jf_model_grads(jf_model_t *model);
 uint64_t jf_model_nweights(const jf_model_t *model);
 jf_precision_t jf_model_precision(const jf_model_t *model);
+const jf_shape_t *jf_model_shape(const jf_model_t *model);
 double jf_model_weight(const jf_model_t *model, uint64_t i);
 double jf_model_grad(const jf_model_t *model, uint64_t i);
 void jf_model_set_weight(jf_model_t *model, uint64_t i, double value);

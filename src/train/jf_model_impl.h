@@ -47,6 +47,9 @@ struct jf_model {
     void *dh;               /* T x ff */
     void *attn_scratch;     /* per thread: one ctx x ctx tile */
 
+    jf_grad_ready_fn grad_ready;  /* see jf_model_on_grad_ready */
+    void *grad_ready_ctx;
+
     void *arena;            /* everything above lives here */
     size_t arena_bytes;
 };

@@ -35,6 +35,12 @@ static void add_other(jf_ledger_t *ledger, uint64_t elems, int ops)
     jf_ledger_add(ledger, JF_FLOP_OTHER, (jf_u128)elems * (uint64_t)ops);
 }
 
+static void grad_ready(const jf_model_t *m, uint64_t first, uint64_t count)
+{
+    if (m->grad_ready != NULL)
+        m->grad_ready(m->grad_ready_ctx, first, count);
+}
+
 static jf_gemm_ctx_t gemm_ctx(jf_ledger_t *ledger, jf_flop_cat_t cat, int threads)
 {
     jf_gemm_ctx_t c = {ledger, cat, threads};
@@ -350,6 +356,8 @@ void FN(jf_model_bwd)(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger)
     FN(ln_bwd)(m->x_final, W + m->off_lnf_g, m->muf, m->rsf, dtmp, dx,
                G + m->off_lnf_g, G + m->off_lnf_b, T, d, nth);
     add_other(ledger, (uint64_t)(T * d), OPS_LN_BWD);
+    /* final LayerNorm and head are last in the weight array */
+    grad_ready(m, (uint64_t)m->off_lnf_g, m->nweights - (uint64_t)m->off_lnf_g);
 
     for (int64_t l = s->layers - 1; l >= 0; l--) {
         const jf_layer_offsets_t *o = &m->layer_off[l];
@@ -374,6 +382,8 @@ void FN(jf_model_bwd)(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger)
                    G + o->ln1_b, T, d, nth);
         add_other(ledger, (uint64_t)(T * d), 2 * OPS_LN_BWD + 2 * OPS_ADD);
         add_other(ledger, (uint64_t)(T * ff), OPS_GELU_BWD);
+        const int64_t end = l + 1 < s->layers ? m->layer_off[l + 1].ln1_g : m->off_lnf_g;
+        grad_ready(m, (uint64_t)o->ln1_g, (uint64_t)(end - o->ln1_g));
     }
     /* dx holds dL/dx0: scatter into the embeddings */
     real *ge = G + m->off_emb, *gp = G + m->off_pos;
@@ -387,6 +397,7 @@ void FN(jf_model_bwd)(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger)
         }
     }
     add_other(ledger, (uint64_t)(T * d), 2 * OPS_ADD);
+    grad_ready(m, (uint64_t)m->off_emb, (uint64_t)m->layer_off[0].ln1_g);
 }
 
 static void FN(fill_normal)(real *w, int64_t n, double std, uint64_t key, int nth)

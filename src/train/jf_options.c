@@ -21,7 +21,7 @@ enum {
     OPT_STEPS, OPT_WARMUP, OPT_PARAMS, OPT_TOKENS, OPT_PRECISION, OPT_THREADS,
     OPT_SEED, OPT_LR, OPT_VERIFY, OPT_BLIS_ARCH, OPT_SUMMARY_JSON, OPT_PRESET,
     OPT_LIST_PRESETS, OPT_VERSION, OPT_ENERGY, OPT_POWERCAP_ROOT, OPT_PM_COUNTERS_ROOT,
-    OPT_SAMPLE_INTERVAL, OPT_OUTPUT
+    OPT_SAMPLE_INTERVAL, OPT_OUTPUT, OPT_OVERLAP
 };
 
 static const struct option long_options[] = {
@@ -41,6 +41,7 @@ static const struct option long_options[] = {
     {"seed", required_argument, NULL, OPT_SEED},
     {"lr", required_argument, NULL, OPT_LR},
     {"verify", no_argument, NULL, OPT_VERIFY},
+    {"overlap", no_argument, NULL, OPT_OVERLAP},
     {"blis-arch", required_argument, NULL, OPT_BLIS_ARCH},
     {"summary-json", required_argument, NULL, OPT_SUMMARY_JSON},
     {"output", required_argument, NULL, OPT_OUTPUT},
@@ -84,6 +85,8 @@ void jf_options_usage(FILE *out)
         "  --threads N          threads per rank (default OMP_NUM_THREADS or 1)\n"
         "  --seed N             seed for data and initial weights (default 1)\n"
         "  --lr X               SGD learning rate (default 0.5)\n"
+        "  --overlap            sum each layer's gradients (MPI_Iallreduce) as soon as\n"
+        "                       backward has them, hiding communication behind compute\n"
         "  --blis-arch auto|keep|NAME  BLIS kernel set: auto replaces BLIS's generic\n"
         "                       fallback with skx/haswell when the CPU has AVX-512 or\n"
         "                       AVX2+FMA (default auto; BLIS_ARCH_TYPE in the\n"
@@ -277,6 +280,9 @@ static jf_err_t parse_one(int c, const char *arg, jf_run_options_t *o, jf_seen_t
     }
     case OPT_VERIFY:
         o->verify = 1;
+        return JF_OK;
+    case OPT_OVERLAP:
+        o->overlap = 1;
         return JF_OK;
     case OPT_BLIS_ARCH:
         o->blis_arch = arg;

@@ -22,6 +22,7 @@ typedef struct {
     uint64_t seed;
     double lr;                 /* SGD learning rate */
     int verify;                /* run the --verify checks */
+    int overlap;               /* --overlap: per-block MPI_Iallreduce in backward */
     const char *blis_arch;     /* auto | keep | kernel-set name */
     const char *summary_json;  /* path or NULL */
     const char *output;        /* HDF5 results file; NULL: the default name; "none" */

@@ -53,9 +53,56 @@ jf_err_t jf_trainer_init(jf_trainer_t *tr, jf_model_t *model, const jf_data_t *d
 
 void jf_trainer_free(jf_trainer_t *tr)
 {
+    if (tr->model != NULL && tr->overlap)
+        jf_model_on_grad_ready(tr->model, NULL, NULL);
     free(tr->tokens);
     free(tr->targets);
+    free(tr->requests);
     tr->tokens = tr->targets = NULL;
+    tr->requests = NULL;
+}
+
+/* Backward says a block of gradients is final: start summing it, and let
+ * MPI progress the sums already started (no progress thread here). */
+static void start_block_sum(void *ctx, uint64_t first, uint64_t count)
+{
+    jf_trainer_t *tr = ctx;
+    const jf_precision_t prec = jf_model_precision(tr->model);
+    const MPI_Datatype type = prec == JF_FP64 ? MPI_DOUBLE : MPI_FLOAT;
+    const size_t elem = prec == JF_FP64 ? sizeof(double) : sizeof(float);
+    char *p = (char *)jf_model_grads(tr->model) + first * elem;
+    while (count > 0) {
+        const int chunk = count > (uint64_t)INT_MAX ? INT_MAX : (int)count;
+        if (tr->nrequests < tr->max_requests)
+            MPI_Iallreduce(MPI_IN_PLACE, p, chunk, type, MPI_SUM, tr->comm,
+                           &tr->requests[tr->nrequests++]);
+        else  /* never expected (see set_overlap); correct, just not overlapped */
+            MPI_Allreduce(MPI_IN_PLACE, p, chunk, type, MPI_SUM, tr->comm);
+        p += (size_t)chunk * elem;
+        count -= (uint64_t)chunk;
+    }
+    int done;
+    MPI_Testall(tr->nrequests, tr->requests, &done, MPI_STATUSES_IGNORE);
+}
+
+jf_err_t jf_trainer_set_overlap(jf_trainer_t *tr, int overlap)
+{
+    tr->overlap = overlap;
+    if (!overlap) {
+        jf_model_on_grad_ready(tr->model, NULL, NULL);
+        return JF_OK;
+    }
+    /* one request per block (layers, head, embeddings), plus one per
+     * INT_MAX-element chunk a block may be split into */
+    const uint64_t n = jf_model_nweights(tr->model);
+    tr->max_requests = (int)jf_model_shape(tr->model)->layers + 2 + 1 +
+                       (int)(n / (uint64_t)INT_MAX) + 2;
+    free(tr->requests);
+    tr->requests = malloc((size_t)tr->max_requests * sizeof *tr->requests);
+    if (tr->requests == NULL)
+        return JF_ENOMEM;
+    jf_model_on_grad_ready(tr->model, start_block_sum, tr);
+    return JF_OK;
 }
 
 jf_err_t jf_allreduce_sum(void *buf, uint64_t count, jf_precision_t precision, MPI_Comm comm)
@@ -84,11 +131,17 @@ jf_err_t jf_trainer_step(jf_trainer_t *tr, uint64_t step, jf_ledger_t *ledger,
     double sum;
 
     jf_data_fill(tr->data, first, tr->batch, tr->tokens, tr->targets);
+    tr->nrequests = 0;
     sum = jf_model_forward_backward(tr->model, tr->tokens, tr->targets, 1.0 / global_tokens,
                                     ledger);
-    if (jf_allreduce_sum(jf_model_grads(tr->model), jf_model_nweights(tr->model),
-                         jf_model_precision(tr->model), tr->comm) != JF_OK)
+    if (tr->overlap) {
+        /* the sums started during backward */
+        if (MPI_Waitall(tr->nrequests, tr->requests, MPI_STATUSES_IGNORE) != MPI_SUCCESS)
+            return JF_EMPI;
+    } else if (jf_allreduce_sum(jf_model_grads(tr->model), jf_model_nweights(tr->model),
+                                jf_model_precision(tr->model), tr->comm) != JF_OK) {
         return JF_EMPI;
+    }
     if (MPI_Allreduce(MPI_IN_PLACE, &sum, 1, MPI_DOUBLE, MPI_SUM, tr->comm) != MPI_SUCCESS)
         return JF_EMPI;
     jf_model_sgd(tr->model, tr->lr, ledger);
@@ -214,6 +267,8 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
     err = jf_data_init(&data, o->seed, o->shape.vocab, o->shape.ctx);
     if (err == JF_OK)
         err = jf_trainer_init(&tr, model, &data, comm, o->batch, o->lr);
+    if (err == JF_OK)
+        err = jf_trainer_set_overlap(&tr, o->overlap);
     if (err != JF_OK) {
         snprintf(msg, msglen, "cannot allocate the training data buffers");
         goto cleanup;

@@ -21,10 +21,16 @@ typedef struct {
     int64_t batch;          /* sequences per rank per step */
     double lr;
     int32_t *tokens, *targets;
+    int overlap;            /* start each block's allreduce during backward */
+    MPI_Request *requests;  /* outstanding MPI_Iallreduce of this step */
+    int nrequests, max_requests;
 } jf_trainer_t;
 
 jf_err_t jf_trainer_init(jf_trainer_t *tr, jf_model_t *model, const jf_data_t *data,
                          MPI_Comm comm, int64_t batch, double lr);
+/* --overlap: sum each block of gradients with MPI_Iallreduce as soon as
+ * backward has finished it, instead of one MPI_Allreduce after backward. */
+jf_err_t jf_trainer_set_overlap(jf_trainer_t *tr, int overlap);
 void jf_trainer_free(jf_trainer_t *tr);
 
 /* One step over global sequences [step*ranks*batch, (step+1)*ranks*batch):

@@ -228,7 +228,8 @@ static int write_config(hid_t f, const jf_summary_t *s)
     e |= attr_f64_units(g, "startup_seconds", r->startup_seconds, "s");
     e |= attr_f64_units(g, "peak_flops_per_second", r->peak_flops, "FLOP/s (measured FMA peak, all ranks)");
     e |= attr_str(g, "peak_isa", r->peak_isa ? r->peak_isa : "");
-    e |= attr_u64(g, "predicted_model_bytes_per_rank", r->predicted_bytes);
+    e |= attr_u64(g, "predicted_peak_rss_bytes", r->predicted_bytes);
+    e |= attr_u64(g, "predicted_model_bytes_per_rank", r->predicted_model_bytes);
     e |= attr_u64(g, "peak_rss_bytes_max_rank", r->peak_rss_bytes);
     e |= attr_f64(g, "loss_first", r->loss_first);
     e |= attr_f64(g, "loss_last", r->loss_last);

@@ -176,9 +176,13 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
     fprintf(out, "weights identical on all ranks: %s\n", r->replicas_identical ? "yes" : "NO");
     if (s->energy != NULL)
         print_energy(out, s);
-    fprintf(out, "memory  model arrays %.3f GiB per rank (predicted before allocating); peak "
-                 "resident %.3f GiB (largest rank, getrusage)\n",
-            (double)r->predicted_bytes / 1073741824.0, (double)r->peak_rss_bytes / 1073741824.0);
+    fprintf(out, "memory  predicted before allocating %.3f GiB peak resident per rank (model "
+                 "arrays %.3f + process %.3f + allreduce scratch %.3f); measured %.3f GiB "
+                 "(largest rank, getrusage)\n",
+            (double)r->predicted_bytes / 1073741824.0,
+            (double)r->predicted_model_bytes / 1073741824.0,
+            (double)r->baseline_bytes / 1073741824.0, (double)r->scratch_bytes / 1073741824.0,
+            (double)r->peak_rss_bytes / 1073741824.0);
     for (int i = 0; s->placement != NULL && i < s->placement->nwarnings; i++)
         fprintf(out, "warning %s\n", s->placement->warnings[i]);
     for (int i = 0; i < s->nchecks; i++)
@@ -397,8 +401,11 @@ json_t *jf_summary_json(const jf_summary_t *s)
     json_object_set_new(j, "blis_version", json_string(s->blis->version));
     json_object_set_new(j, "mpi_library", json_string(s->mpi_library));
     json_object_set_new(j, "memory",
-                        json_pack("{s:I, s:I}", "predicted_model_bytes_per_rank",
-                                  (json_int_t)r->predicted_bytes, "peak_rss_bytes_max_rank",
+                        json_pack("{s:I, s:I, s:I, s:I, s:I}", "predicted_peak_rss_bytes",
+                                  (json_int_t)r->predicted_bytes, "predicted_model_bytes_per_rank",
+                                  (json_int_t)r->predicted_model_bytes, "baseline_rss_bytes",
+                                  (json_int_t)r->baseline_bytes, "allreduce_scratch_bytes",
+                                  (json_int_t)r->scratch_bytes, "peak_rss_bytes_max_rank",
                                   (json_int_t)r->peak_rss_bytes));
     json_t *warnings = json_array();
     for (int i = 0; s->placement != NULL && i < s->placement->nwarnings; i++)

@@ -72,7 +72,7 @@ static void start_block_sum(void *ctx, uint64_t first, uint64_t count)
     const size_t elem = prec == JF_FP64 ? sizeof(double) : sizeof(float);
     char *p = (char *)jf_model_grads(tr->model) + first * elem;
     while (count > 0) {
-        const int chunk = count > (uint64_t)INT_MAX ? INT_MAX : (int)count;
+        const int chunk = (int)(count > JF_ALLREDUCE_CHUNK ? JF_ALLREDUCE_CHUNK : count);
         if (tr->nrequests < tr->max_requests)
             MPI_Iallreduce(MPI_IN_PLACE, p, chunk, type, MPI_SUM, tr->comm,
                            &tr->requests[tr->nrequests++]);
@@ -93,10 +93,10 @@ jf_err_t jf_trainer_set_overlap(jf_trainer_t *tr, int overlap)
         return JF_OK;
     }
     /* one request per block (layers, head, embeddings), plus one per
-     * INT_MAX-element chunk a block may be split into */
+     * JF_ALLREDUCE_CHUNK-element piece a block may be split into */
     const uint64_t n = jf_model_nweights(tr->model);
     tr->max_requests = (int)jf_model_shape(tr->model)->layers + 2 + 1 +
-                       (int)(n / (uint64_t)INT_MAX) + 2;
+                       (int)(n / JF_ALLREDUCE_CHUNK) + 2;
     free(tr->requests);
     tr->requests = malloc((size_t)tr->max_requests * sizeof *tr->requests);
     if (tr->requests == NULL)
@@ -112,7 +112,7 @@ jf_err_t jf_allreduce_sum(void *buf, uint64_t count, jf_precision_t precision, M
     char *p = buf;
 
     while (count > 0) {
-        const int chunk = count > (uint64_t)INT_MAX ? INT_MAX : (int)count;
+        const int chunk = (int)(count > JF_ALLREDUCE_CHUNK ? JF_ALLREDUCE_CHUNK : count);
         if (MPI_Allreduce(MPI_IN_PLACE, p, chunk, type, MPI_SUM, comm) != MPI_SUCCESS)
             return JF_EMPI;
         p += (size_t)chunk * elem;
@@ -258,12 +258,23 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
         snprintf(msg, msglen, "cannot allocate the step-time table");
         return JF_ENOMEM;
     }
+    /* the peak resident prediction, made before the model is allocated */
+    struct rusage before;
+    run->baseline_bytes = getrusage(RUSAGE_SELF, &before) == 0 ? (uint64_t)before.ru_maxrss * 1024 : 0;
+    run->predicted_model_bytes = jf_model_bytes(&o->shape, o->batch, o->precision, o->threads);
+    /* MPI's allreduce scratch is about one message: one chunk, or the
+     * whole gradient when that is smaller */
+    const uint64_t weights = jf_shape_params_allocated(&o->shape);
+    run->scratch_bytes = run->ranks > 1 ? (weights < JF_ALLREDUCE_CHUNK ? weights
+                                                                         : JF_ALLREDUCE_CHUNK) *
+                                              (o->precision == JF_FP64 ? sizeof(double) : sizeof(float))
+                                        : 0;
+    run->predicted_bytes = run->baseline_bytes + run->predicted_model_bytes + run->scratch_bytes;
     err = jf_model_create(&o->shape, o->batch, o->precision, o->threads, o->seed, &model,
                           msg, msglen);
     if (err != JF_OK)
         goto cleanup;
     run->n_weights = jf_model_nweights(model);
-    run->predicted_bytes = jf_model_bytes(&o->shape, o->batch, o->precision, o->threads);
     err = jf_data_init(&data, o->seed, o->shape.vocab, o->shape.ctx);
     if (err == JF_OK)
         err = jf_trainer_init(&tr, model, &data, comm, o->batch, o->lr);

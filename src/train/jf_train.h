@@ -42,7 +42,13 @@ jf_err_t jf_trainer_step(jf_trainer_t *tr, uint64_t step, jf_ledger_t *ledger,
 /* Sum ledgers over comm (exact 128-bit sums). */
 jf_err_t jf_ledger_allreduce(const jf_ledger_t *local, jf_ledger_t *global, MPI_Comm comm);
 
-/* Sum `count` elements in place over comm in chunks of at most INT_MAX. */
+/* Gradients are summed in pieces of at most this many elements: MPI's
+ * large-message allreduce allocates scratch in proportion to its message,
+ * so whole-model messages would add up to a gradient's size of unpredicted
+ * memory; 4 Mi elements keep it small and the bandwidth unchanged. */
+#define JF_ALLREDUCE_CHUNK ((uint64_t)1 << 22)
+
+/* Sum `count` elements in place over comm, JF_ALLREDUCE_CHUNK at a time. */
 jf_err_t jf_allreduce_sum(void *buf, uint64_t count, jf_precision_t precision, MPI_Comm comm);
 
 typedef struct {
@@ -69,7 +75,10 @@ typedef struct {
     int stop_signal;
     double peak_flops;        /* measured FMA peak of all ranks' threads, FLOP/s */
     const char *peak_isa;     /* vector ISA of the peak kernel */
-    uint64_t predicted_bytes; /* jf_model_bytes of this run, per rank */
+    uint64_t predicted_bytes; /* predicted peak resident bytes per rank (below) */
+    uint64_t predicted_model_bytes;   /* jf_model_bytes: the model's arrays */
+    uint64_t baseline_bytes;  /* resident before the model was allocated */
+    uint64_t scratch_bytes;   /* allreduce scratch allowance (ranks > 1) */
     uint64_t peak_rss_bytes;  /* largest peak resident set over ranks */
     int replicas_identical;   /* weights bitwise equal on every rank at the end */
     uint64_t weights_hash;

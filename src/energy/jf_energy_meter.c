@@ -41,8 +41,14 @@ static void account(jf_energy_meter_t *m, const uint64_t *raw, double t)
         } else {
             step = raw[i] + (d->range - m->last_raw[i]);
             const double joules = (double)step * d->joules_per_unit;
-            /* 2x peak and a 1 ms floor on dt keep a real wrap inside */
-            if (d->range == 0 || joules > 2.0 * d->max_watts * fmax(dt, 1e-3)) {
+            /* A wrap is plausible when the unwrapped step fits in twice the
+             * domain's peak power over the time since the last reading, or
+             * in half the range: with the interval held at a quarter of the
+             * wrap period a real wrap stays below that even when the counter
+             * was updated in a burst (a late update, a stalled writer). */
+            const int plausible = joules <= 2.0 * d->max_watts * fmax(dt, 1e-3) ||
+                                  step <= d->range / 2;
+            if (d->range == 0 || !plausible) {
                 /* a backend that saw its counters restart (pm_counters'
                  * startup) has said so; that reason is the one to report */
                 if (!m->failed && !m->validity.invalid) {

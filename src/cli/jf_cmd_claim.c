@@ -32,7 +32,7 @@ static void claims_table(const jf_claim_eval_t *ev, int n, const jf_claim_set_t 
 {
     static const char *const headers[] = {
         "claim", "model", "hardware", "reference", "FLOPs [FLOP]", "6ND [FLOP]", "FLOPs basis",
-        "accelerator-hours [h]", "MFU [%]", "claimed [kWh]", "energy basis", "IT energy [kWh]",
+        "accelerator-hours [h]", "MFU [%]", "claimed [kWh]", "energy basis", "IT energy or ESTIMATE [kWh]",
         "W per accelerator [W]", "implied [J/FLOP]", "hardware floor [J/FLOP]", "implied/floor",
         "Landauer [J/FLOP]", "Eq. 17 [J]", "Eq. 16 [J]", "verdict", "reason",
     };
@@ -132,7 +132,7 @@ static void measured_table(const jf_claim_eval_t *ev, int n, const jf_result_t *
 {
     static const char *const headers[] = {
         "claim", "measured [J/FLOP]", "measured basis", "claim FLOPs [FLOP]", "predicted [kWh]",
-        "claimed IT [kWh]", "energy basis", "claimed/predicted", "hardware",
+        "claimed IT or ESTIMATE [kWh]", "energy basis", "claimed/predicted", "hardware",
     };
     char title[160], text[JF_CLAIM_TEXT_LEN + 32];
     int est;

@@ -1,0 +1,172 @@
+#!/bin/sh
+# test_claim_cli: `jflop claim` on the shipped claims (exit 1: the popular
+# article's GPT-3 figure is implausible; 0 for a selection of consistent
+# claims), NAME selection, every format (JSON parsed by jq, the DeepSeek-V3
+# ESTIMATE labelled in each), malformed claims and hardware files generated
+# from the shipped ones (exit 2, one line naming the file and the field),
+# and --measured with a real results file from a tiny metered run.
+# shellcheck source=jf_testlib.sh disable=SC2016 # jq programs are meant literally
+. "${JF_TESTLIB:?run through make check}"
+jf_require_jq
+JFLOP=${JFLOP:?run through make check}
+claims_dir=$(cd "$(dirname "$JF_TESTLIB")/../results/claims" && pwd) ||
+    jf_hard_error "results/claims not found beside tests/"
+CLAIMS=$claims_dir/claims.json
+HARDWARE=$claims_dir/hardware.json
+
+# jf_cli PREFIX ARGS...: run jflop, output to PREFIX.out/.err, status in jf_rc
+jf_cli() {
+    jf_prefix=$1
+    shift
+    echo "+ jflop $*"
+    "$JFLOP" "$@" >"$jf_prefix.out" 2>"$jf_prefix.err"
+    jf_rc=$?
+    echo "  exit status $jf_rc"
+}
+
+# --- the shipped claims ---------------------------------------------------
+jf_cli "$jf_tmp/all" claim
+jf_expect_rc 1 "jflop claim over the shipped claims (one is implausible)"
+jf_show "$jf_tmp/all.out"
+jf_check "the article's low end is implausible" \
+    grep -q '^gpt3-popular-article \[low end\] .* implausible ' "$jf_tmp/all.out"
+jf_check "the article's high end is implausible" \
+    grep -q '^gpt3-popular-article \[high end\] .* implausible ' "$jf_tmp/all.out"
+jf_check "Patterson's GPT-3 figure is consistent" grep -q '^gpt3-patterson .* consistent ' "$jf_tmp/all.out"
+jf_check "DeepSeek-V3's energy is labelled ESTIMATE" grep -q '^deepseek-v3 .*ESTIMATE' "$jf_tmp/all.out"
+jf_check "nothing on stderr" test ! -s "$jf_tmp/all.err"
+
+jf_cli "$jf_tmp/ok" claim gpt3-patterson bloom-176b llama-65b deepseek-v3
+jf_expect_rc 0 "only consistent claims selected"
+jf_cli "$jf_tmp/one" claim --format json gpt3-popular-article
+jf_expect_rc 1 "the article alone"
+jf_check "JSON parses: claims then checks" sh -c 'jq -s -e "[.[].id] == [\"claims\", \"checks\"]" "$1" >/dev/null' sh "$jf_tmp/one.out"
+jf_check "both ends of the range, both implausible" sh -c \
+    'jq -s -e ".[0].rows | length == 2 and all(.verdict == \"implausible\")" "$1" >/dev/null' sh "$jf_tmp/one.out"
+jf_check "the low end's implied J/FLOP is 1200 kWh / 3.14e23" sh -c \
+    'jq -s -e ".[0].rows[0][\"implied [J/FLOP]\"] - 1200 * 3.6e6 / 3.14e23 | fabs < 1e-24" "$1" >/dev/null' sh "$jf_tmp/one.out"
+
+jf_cli "$jf_tmp/sel" claim --format json deepseek-v3 gpt3-patterson
+jf_expect_rc 0 "two named claims"
+jf_check "they come in the order named" sh -c \
+    'jq -s -e "[.[0].rows[].claim] == [\"deepseek-v3\", \"gpt3-patterson\"]" "$1" >/dev/null' sh "$jf_tmp/sel.out"
+jf_check "JSON numbers stay numbers (FLOPs, MFU)" sh -c \
+    'jq -s -e ".[0].rows[1][\"FLOPs [FLOP]\"] == 3.14e23 and (.[0].rows[1][\"MFU [%]\"] | type) == \"number\"" "$1" >/dev/null' sh "$jf_tmp/sel.out"
+jf_check "JSON: DeepSeek-V3's energy basis says ESTIMATE, its claimed energy is null" sh -c \
+    'jq -s -e ".[0].rows[0] | (.[\"energy basis\"] | test(\"ESTIMATE\")) and .[\"claimed [kWh]\"] == null" "$1" >/dev/null' sh "$jf_tmp/sel.out"
+jf_check "JSON: the checks say the ESTIMATE is not a claim" sh -c \
+    'jq -s -e "[.[1].rows[] | select(.claim == \"deepseek-v3\") | .result | test(\"ESTIMATE\")] | all" "$1" >/dev/null' sh "$jf_tmp/sel.out"
+for fmt in csv md; do
+    jf_cli "$jf_tmp/f-$fmt" claim --format "$fmt" deepseek-v3
+    jf_expect_rc 0 "--format $fmt"
+    jf_check "$fmt: the DeepSeek-V3 row says ESTIMATE" sh -c 'grep "^|* *deepseek-v3" "$1" | grep -q ESTIMATE' sh "$jf_tmp/f-$fmt.out"
+done
+jf_check "CSV keeps full precision (MFU 16.54228...)" grep -q ',16\.54228775465' "$jf_tmp/f-csv.out"
+
+jf_cli "$jf_tmp/unk" claim gpt3-patterson gpt-5
+jf_expect_rc 2 "an unknown claim name"
+jf_grep_count "$jf_tmp/unk.err" "no claim named 'gpt-5'" 1 "it is named on one line"
+jf_check "and nothing else is printed" sh -c 'test "$(wc -l <"$1")" -eq 1 && test ! -s "$2"' sh "$jf_tmp/unk.err" "$jf_tmp/unk.out"
+jf_cli "$jf_tmp/fmt" claim --format yaml
+jf_expect_rc 2 "--format yaml"
+jf_cli "$jf_tmp/t" claim --temperature -3
+jf_expect_rc 2 "a negative --temperature"
+jf_cli "$jf_tmp/help" claim --help
+jf_expect_rc 0 "jflop claim --help"
+jf_check "the usage documents claim" grep -q -- "--measured-hardware NAME" "$jf_tmp/help.out"
+jf_cli "$jf_tmp/mh" claim --measured-hardware V100-SXM2
+jf_expect_rc 2 "--measured-hardware without --measured"
+
+# --bits and --temperature reach the bounds: Landauer per FLOP at 77 K and
+# 32 bits = 32 x 1.380649e-23 x 77 x ln 2
+jf_cli "$jf_tmp/bt" claim --format json --bits 32 --temperature 77 bloom-176b
+jf_expect_rc 0 "--bits 32 --temperature 77"
+jf_check "Landauer = 32 k_B (77 K) ln 2" sh -c \
+    'jq -s -e ".[0].rows[0][\"Landauer [J/FLOP]\"] - 32 * 1.380649e-23 * 77 * (2 | log) | fabs < 1e-30" "$1" >/dev/null' sh "$jf_tmp/bt.out"
+
+# --claims / --hardware with the shipped files give the built-in result
+jf_cli "$jf_tmp/files" claim --claims "$CLAIMS" --hardware "$HARDWARE"
+jf_expect_rc 1 "--claims and --hardware with the shipped files"
+jf_check "the same verdicts as the built-in defaults" sh -c \
+    'test "$(grep -c " implausible " "$1")" -eq 2 && grep -v "note:" "$1" | tail -n +2 | sed -n 1,7p | cut -c1-40 >"$1.a" &&
+     grep -v "note:" "$2" | tail -n +2 | sed -n 1,7p | cut -c1-40 >"$2.a" && cmp -s "$1.a" "$2.a"' \
+    sh "$jf_tmp/files.out" "$jf_tmp/all.out"
+jf_check "the tables name the files used" grep -q "claims: $CLAIMS; hardware: $HARDWARE" "$jf_tmp/files.out"
+
+# --- malformed input: exit 2, one line naming the file and the field --------
+# bad_claims NAME JQ_FILTER FIELD_TEXT: the shipped claims edited by jq
+bad_claims() {
+    jq "$2" "$CLAIMS" >"$jf_tmp/$1.json" || jf_hard_error "jq '$2' failed"
+    jf_cli "$jf_tmp/$1" claim --claims "$jf_tmp/$1.json"
+    jf_expect_rc 2 "claims with $1"
+    jf_check "$1: one line naming the file and '$3'" sh -c \
+        'test "$(wc -l <"$1.err")" -eq 1 && grep -q -F "$1.json: " "$1.err" && grep -q -F -- "$2" "$1.err"' \
+        sh "$jf_tmp/$1" "$3"
+}
+bad_claims missing-energy-unit 'del(.claims[0].energy.unit)' "claims[0] (gpt3-patterson): field 'energy.unit' is missing"
+bad_claims bad-unit '.claims[2].energy.unit = "kwh"' "claims[2] (bloom-176b): field 'energy.unit': 'kwh' is not a unit"
+bad_claims negative-energy '.claims[3].energy.value = -449' "claims[3] (llama-65b): field 'energy.value' = -449 is negative"
+bad_claims zero-hours '.claims[4].accelerator_hours.value = 0' "claims[4] (deepseek-v3): field 'accelerator_hours.value' = 0 is zero"
+bad_claims unknown-hardware '.claims[4].hardware.id = "H900"' "field 'hardware.id': unknown hardware 'H900'"
+bad_claims no-peak '.claims[0].hardware.precision = "fp8"' "field 'hardware.precision': V100-SXM2 has no fp8 peak"
+bad_claims no-source 'del(.claims[1].tokens.source)' "claims[1] (gpt3-popular-article): field 'tokens.source' is missing"
+bad_claims string-number '.claims[3].params.value = "65B"' "field 'params.value' is not a number"
+bad_claims pue-below-1 '.claims[0].pue.value = 0.9' "field 'pue.value' = 0.9"
+bad_claims range-reversed '.claims[1].energy.max = 100' "field 'energy.max' = 100 is below 'energy.min' = 1200"
+bad_claims no-id 'del(.claims[2].id)' "claims[2]: field 'id' is missing"
+bad_claims not-claims '.schema = "jflop-site"' "field 'schema' is not \"jflop-claims\""
+printf '{"schema": "jflop-claims", "claims": [' >"$jf_tmp/cut.json"
+jf_cli "$jf_tmp/cut" claim --claims "$jf_tmp/cut.json"
+jf_expect_rc 2 "a truncated claims file"
+jf_check "it is named as not JSON" grep -q "cut.json: not JSON" "$jf_tmp/cut.err"
+jf_cli "$jf_tmp/none" claim --claims "$jf_tmp/does-not-exist.json"
+jf_expect_rc 2 "a claims file that does not exist"
+jf_check "it is named" grep -q "does-not-exist.json: cannot open it" "$jf_tmp/none.err"
+jq '.hardware[0].board_power_w.value = -300' "$HARDWARE" >"$jf_tmp/neg-hw.json"
+jf_cli "$jf_tmp/neghw" claim --hardware "$jf_tmp/neg-hw.json"
+jf_expect_rc 2 "a hardware table with negative board power"
+jf_check "the file and the field are named" \
+    grep -q "neg-hw.json: hardware\[0\] (V100-SXM2): field 'board_power_w.value' = -300 is negative" "$jf_tmp/neghw.err"
+
+# --- --measured: a real results file from a tiny metered run ----------------
+jf_require_mpi
+FEEDER=${JF_FEEDER:?run through make check}
+"$FEEDER" --powercap "$jf_tmp/pc" --pkg-watts 80 --dram-watts 12 --range-uj 20000000 \
+    --ready "$jf_tmp/ready" &
+feeder=$!
+for _ in $(seq 100); do [ -e "$jf_tmp/ready" ] && break; sleep 0.05; done
+jf_mpi 1 "$jf_tmp/run" --preset tiny --steps 100 --energy powercap --powercap-root "$jf_tmp/pc" \
+    --output "$jf_tmp/run.h5" --summary-json "$jf_tmp/run.json"
+kill "$feeder" 2>/dev/null
+wait "$feeder" 2>/dev/null
+jf_expect_rc 0 "a tiny metered run"
+jf_cli "$jf_tmp/m" claim --format json --measured "$jf_tmp/run.h5" gpt3-patterson deepseek-v3
+jf_expect_rc 0 "--measured"
+jf_check "JSON: claims, checks, measured" sh -c 'jq -s -e "[.[].id] == [\"claims\", \"checks\", \"measured\"]" "$1" >/dev/null' sh "$jf_tmp/m.out"
+# measured J/FLOP = the run's joules / counted FLOPs (JSON summary)
+jpf=$(jq '.energy.joules_total / .flops_total_counted' "$jf_tmp/run.json")
+jf_check "measured J/FLOP ($jpf) = joules / counted FLOPs" sh -c \
+    'jq -s -e --argjson v "$2" "((.[2].rows[0][\"measured [J/FLOP]\"] - \$v) | fabs) < 1e-9 * \$v" "$1" >/dev/null' sh "$jf_tmp/m.out" "$jpf"
+jf_check "predicted = measured J/FLOP x 3.14e23, in kWh" sh -c \
+    'jq -s -e ".[2].rows[0] | ((.[\"predicted [kWh]\"] - .[\"measured [J/FLOP]\"] * 3.14e23 / 3.6e6) | fabs) < 1e-9 * .[\"predicted [kWh]\"]" "$1" >/dev/null' sh "$jf_tmp/m.out"
+jf_check "claimed/predicted = 4.212e12 J (IT) / predicted" sh -c \
+    'jq -s -e ".[2].rows[0] | ((.[\"claimed/predicted\"] - 4.212e12 / (.[\"predicted [kWh]\"] * 3.6e6)) | fabs) < 1e-9 * .[\"claimed/predicted\"]" "$1" >/dev/null' sh "$jf_tmp/m.out"
+jf_check "labelled a prediction from different hardware" sh -c \
+    'jq -s -e "[.[2].rows[].hardware | test(\"DIFFERENT HARDWARE\")] | all" "$1" >/dev/null' sh "$jf_tmp/m.out"
+jf_check "DeepSeek-V3 is compared through its ESTIMATE, labelled" sh -c \
+    'jq -s -e ".[2].rows[1][\"energy basis\"] | test(\"ESTIMATE\")" "$1" >/dev/null' sh "$jf_tmp/m.out"
+jf_cli "$jf_tmp/m2" claim --measured "$jf_tmp/run.h5" --measured-hardware V100-SXM2 gpt3-patterson deepseek-v3
+jf_expect_rc 0 "--measured-hardware V100-SXM2"
+jf_check "same hardware for the V100 claim" grep -q "^gpt3-patterson .*same hardware (V100-SXM2)" "$jf_tmp/m2.out"
+jf_check "different hardware for the H800 claim" grep -q "^deepseek-v3 .*DIFFERENT HARDWARE (V100-SXM2, claim: H800-SXM)" "$jf_tmp/m2.out"
+jf_cli "$jf_tmp/m3" claim --measured "$jf_tmp/run.h5" --measured-hardware Z80
+jf_expect_rc 2 "--measured-hardware with unknown hardware"
+jf_mpi 1 "$jf_tmp/run0" --preset tiny --steps 4 --energy none --output "$jf_tmp/run0.h5"
+jf_cli "$jf_tmp/m4" claim --measured "$jf_tmp/run0.h5"
+jf_expect_rc 2 "--measured with a run that measured no energy"
+jf_check "it says so" grep -q "run0.h5: no measured energy" "$jf_tmp/m4.err"
+printf 'garbage' >"$jf_tmp/broken.h5"
+jf_cli "$jf_tmp/m5" claim --measured "$jf_tmp/broken.h5"
+jf_expect_rc 2 "--measured with a broken file"
+jf_check "it is named" grep -q "broken.h5" "$jf_tmp/m5.err"
+jf_done

@@ -189,6 +189,11 @@ static int write_root(hid_t f, const jf_summary_t *s, const jf_meta_t *meta, con
     e |= attr_u64(f, "seed", r->opt.seed);
     e |= attr_str(f, "status", status);
     e |= attr_str(f, "status_reason", reason);
+    char warnings[JF_MAX_WARNINGS * (JF_WARNING_LEN + 1)] = "";
+    for (int i = 0, used = 0; s->placement != NULL && i < s->placement->nwarnings; i++)
+        used += snprintf(warnings + used, sizeof warnings - (size_t)used, "%s%s", i ? "\n" : "",
+                         s->placement->warnings[i]);
+    e |= attr_str(f, "warnings", warnings);
     return e;
 }
 

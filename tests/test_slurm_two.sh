@@ -89,6 +89,41 @@ for launcher in srun mpirun; do
     jf_expect_rc 0 "a 2-node job through $launcher"
     check_two_nodes "$launcher" "$sub/results/jflop-$jf_job.json" "$sub/results/jflop-$jf_job.h5"
 done
+# scaling.sh over 1 and 2 nodes: strong and weak series, one after the
+# other, then a report job per series that waits for its runs
+series=$jf_tmp/series
+echo "+ scaling.sh --nodes '1 2' --params 60k --tokens 8k --outdir $series"
+JFLOP_ENERGY=powercap JFLOP_ARGS="--powercap-root $jf_tmp/tree-%h" \
+    jf_slurm "$jobscripts/scaling.sh" --nodes "1 2" --params 60k --tokens 8k --outdir "$series" \
+    -- --ntasks-per-node=2 >"$jf_tmp/scaling.out" 2>&1
+rc=$?
+jf_check "scaling.sh submitted the series (exit status $rc)" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || jf_show "$jf_tmp/scaling.out"
+jf_check "4 runs and 2 report jobs submitted" \
+    test "$(grep -c '^scaling.sh: .*job [0-9]' "$jf_tmp/scaling.out")" -eq 6
+i=0
+while [ -n "$(jf_slurm squeue -h -o %i 2>/dev/null)" ] && [ "$i" -lt $((jf_limit * 5)) ]; do
+    sleep 0.2
+    i=$((i + 1))
+done
+echo "  the series and their reports ended after about $((i / 5)) s"
+for s in strong weak; do
+    jf_check "$s series: 2 results (1 and 2 nodes)" test "$(find "$series/$s" -name "*.h5" | wc -l)" -eq 2
+    t=$series/report-$s/scaling.txt
+    if [ -s "$t" ]; then
+        jf_check "$s report job wrote a scaling table over 1 and 2 nodes" \
+            sh -c 'grep -q "  2  *1  " "$1" && grep -q "  4  *2  " "$1"' sh "$t"
+    else
+        jf_check "$s report job wrote $t" false
+        jf_show "$series/report-$s.out"
+    fi
+done
+jf_check "strong: both runs did D = 8192 tokens" \
+    sh -c 'for f in "$1"/*.h5; do h5dump -a /config/D "$f" | grep -q "(0): 8192$" || exit 1; done' \
+    sh "$series/strong"
+jf_check "weak: D doubled with the node count" \
+    sh -c 'h5dump -a /config/D "$1"/*.h5 | grep -q "(0): 16384$"' sh "$series/weak"
+
 jf_feeder_stop f1
 jf_feeder_stop f2
 

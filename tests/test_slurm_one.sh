@@ -100,6 +100,55 @@ if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
         sh -c 'h5dump -a /warnings "$1" | grep -q "shared allocation"' sh "$sub/results/jflop-$jf_job.h5"
 fi
 
+# likwid.sbatch: these machines have no PMU, so likwid-mpirun is a stand-in
+# on PATH that starts the ranks with srun, as likwid-mpirun -mpi slurm does,
+# and writes a Metric table in likwid-mpirun -O's layout (rows: metrics,
+# columns: host:rank:cpu; read off likwid 5.2's likwid-mpirun) with known
+# rates: 1000 and 1500 MFLOP/s for 2 s each make 5e9 hardware FLOPs. What is
+# tested is the jobscript: its likwid-mpirun command line and the sum it
+# prints beside jflop's ledger.
+sub=$jf_tmp/likwid
+mkdir -p "$sub/bin"
+cat >"$sub/bin/likwid-mpirun" <<'STANDIN'
+#!/bin/sh
+out= group= np=
+while [ $# -gt 0 ]; do
+    case $1 in
+    -o) out=$2; shift 2 ;;
+    -g) group=$2; shift 2 ;;
+    -np) np=$2; shift 2 ;;
+    -t | -mpi | --mpiopts) shift 2 ;;
+    -O) shift ;;
+    *) break ;;
+    esac
+done
+echo "likwid-mpirun stand-in: group $group, $np ranks, output $out" >&2
+srun --mpi=pmix -n "$np" "$@"
+rc=$?
+cat >"$out" <<CSV
+STRUCT,Info,3,,
+TABLE,Group 1 Metric,$group,2,,
+Metric,node:0:0,node:1:1
+Runtime (RDTSC) [s],2.0,2.0
+${group#FLOPS_} [MFLOP/s],1000,1500
+TABLE,Group 1 Metric STAT,$group,4,,
+Metric,Sum,Min,Max
+${group#FLOPS_} [MFLOP/s] STAT,2500,1000,1500
+CSV
+exit $rc
+STANDIN
+chmod +x "$sub/bin/likwid-mpirun"
+PATH=$sub/bin:$PATH JFLOP_PRESET=tiny JFLOP_STEPS=5 JFLOP_PRECISION=fp64 JFLOP_ENERGY=none \
+    JFLOP_OUTDIR=$sub/results jf_sbatch "$sub/job" --chdir="$sub" "$jobscripts/likwid.sbatch"
+jf_expect_rc 0 "sbatch likwid.sbatch"
+expect_result "likwid" "$sub/results/jflop-$jf_job.h5" complete
+log=$sub/jflop-$jf_job.out
+jf_check "fp64 asks likwid for FLOPS_DP on 2 ranks" grep -q "stand-in: group FLOPS_DP, 2 ranks" "$log"
+counted=$(jq -r .flops_total_counted "$sub/results/jflop-$jf_job.json" 2>/dev/null)
+jf_check "the log gives likwid's 5e+09 hardware FLOPs beside the ledger's $counted" \
+    grep -q "likwid FLOPS_DP (hardware, whole processes): 5e+09; jflop ledger (counted, measured steps): $counted$" "$log"
+[ "$jf_failures" -eq 0 ] || jf_show "$log"
+
 # 2. a job array over a 3-line grid (comments and blank lines do not count)
 sub=$jf_tmp/sweep
 mkdir -p "$sub"

@@ -206,4 +206,27 @@ jf_check "the jobscript passed the signal on" grep -q "USR1 received" "$sub/jflo
 "$JFLOP" report "$sub/results" >"$sub/report" 2>&1
 jf_check "jflop report labels the run incomplete" grep -q incomplete "$sub/report"
 
+# 4. the harness: every daemon stops by the PID it recorded, at the end and
+# also when a test dies halfway (a cluster started, then exit 1)
+# all_gone PID...: none of them is alive
+# shellcheck disable=SC2317 # called through jf_check
+all_gone() {
+    for p; do
+        ! kill -0 "$p" 2>/dev/null || return 1
+    done
+}
+pids=$(cat "$jf_slurm_dir"/run/*.pid "$jf_slurm_dir"/munge/munged.pid | tr '\n' ' ')
+jf_slurm_stop
+jf_check "3 daemons recorded their PIDs ($pids)" test "$(echo "$pids" | wc -w)" -eq 3
+# shellcheck disable=SC2086 # one PID per word
+jf_check "all of them are gone after jf_slurm_stop" all_gone $pids
+sh -c '. "$JF_TESTLIB"; . "$(dirname "$JF_TESTLIB")/jf_slurm_lib.sh"; jf_slurm_start one >/dev/null
+       cat "$jf_slurm_dir"/run/*.pid "$jf_slurm_dir"/munge/munged.pid >"$1"; exit 1' sh "$jf_tmp/pids" \
+    >"$jf_tmp/dying.out" 2>&1
+pids=$(cat "$jf_tmp/pids" 2>/dev/null)
+jf_check "a test that started a cluster and then failed recorded 3 PIDs" test "$(echo "$pids" | wc -w)" -eq 3
+# shellcheck disable=SC2086 # one PID per word
+jf_check "its exit trap stopped all 3" all_gone $pids
+[ "$jf_failures" -eq 0 ] || jf_show "$jf_tmp/dying.out"
+
 jf_done

@@ -19,14 +19,6 @@ jf_require_mpi
 jf_require_jq
 jf_require_slurm
 
-jobscripts=$(cd "$(dirname "$JF_TESTLIB")/../jobscripts" && pwd)
-export JFLOP_RUN
-# Open MPI refuses root unless told (the CI machines run as root)
-if [ "$(id -u)" -eq 0 ]; then
-    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-fi
-# no task/affinity plugin here: srun cannot bind (Open MPI's mpirun can)
-export JFLOP_CPU_BIND=none
 
 jf_slurm_start one
 

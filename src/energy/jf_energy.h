@@ -87,7 +87,7 @@ jf_err_t jf_energy_paths_resolve(jf_energy_paths_t *paths, const char *powercap_
 
 /* Open `request` ("auto" or a backend name) on this node. With auto, the
  * first backend whose probe and start succeed; the reasons of those that
- * did not are written to tried (one per line). */
+ * did not are written to tried (separated by "; "). */
 jf_err_t jf_energy_open(const char *request, const jf_energy_paths_t *paths,
                         jf_energy_session_t *s, char *tried, size_t triedlen,
                         char *msg, size_t msglen);

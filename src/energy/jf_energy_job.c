@@ -210,10 +210,6 @@ jf_err_t jf_energy_setup(jf_energy_setup_t *e, MPI_Comm world, const char *reque
             snprintf(e->not_measured, sizeof e->not_measured, "%s%s%s", why,
                      tried[0] ? ": " : "", tried);
         }
-        /* the reasons of the backends auto tried, on one line */
-        for (char *p = e->not_measured; *p; p++)
-            if (*p == '\n')
-                *p = ';';
     } else {
         opened = 1;  /* non-leaders do not vote */
     }

@@ -113,7 +113,7 @@ jf_err_t jf_energy_open(const char *request, const jf_energy_paths_t *paths,
             return JF_OK;
         if (used < triedlen) {
             /* each backend's reason starts with its own name */
-            const int n = snprintf(tried + used, triedlen - used, "%s%s", used ? "\n" : "", why);
+            const int n = snprintf(tried + used, triedlen - used, "%s%s", used ? "; " : "", why);
             used += n > 0 ? (size_t)n : 0;
         }
     }

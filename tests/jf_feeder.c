@@ -12,7 +12,11 @@
  *             [--ready FILE]            (a fault time S may be "usr1")
  *
  * (at least one of --powercap and --pm-counters). The true energy since
- * start is E(t) = P·t per zone, t from CLOCK_MONOTONIC; every --period-ms
+ * start is E(tau) = P·tau per zone; tau follows CLOCK_MONOTONIC but moves
+ * at most 4 periods per update: a feeder descheduled on a loaded machine
+ * resumes where it stopped instead of publishing the missed energy in one
+ * jump (which no real counter does, and a reader rightly takes for a
+ * counter gone wrong). The log holds what was published. Every --period-ms
  * each counter is rewritten from it:
  *   powercap, per socket s (power split evenly over sockets):
  *     DIR/intel-rapl:s     name "package-s", energy_uj, max_energy_range_uj,
@@ -401,6 +405,7 @@ int main(int argc, char **argv)
 
     const double t0 = mono_now();
     const double period = o.period_ms * 1e-3;
+    double tau = 0, last_t = 0;  /* the counters' time: see the top */
     uint64_t freshness = 0;
     double pm_reset_joules = -1; /* node-controller restart: E at that moment */
     int startup_changed = 0, went_back = 0, garbage = 0, ready_done = 0;
@@ -411,7 +416,9 @@ int main(int argc, char **argv)
     while (!stop_signal) {
         const double t = mono_now() - t0;
         const double now_real = real_now();
-        const double e_pkg = pkg_w * t, e_dram = dram_w * t; /* per socket */
+        tau += fmin(t - last_t, 4 * period);
+        last_t = t;
+        const double e_pkg = pkg_w * tau, e_dram = dram_w * tau; /* per socket */
         if (!garbage && due(o.garbage_after, t)) {
             garbage = 1;
             announce("package-0 energy_uj turns to garbage");

@@ -160,6 +160,9 @@ jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msgl
         missing = "/energy/joules_total_extrapolated";
         goto cleanup;
     }
+    /* schema 1.1: optional, absent in 1.0 files */
+    if (read_str(f, "/", "warnings", r->warnings, sizeof r->warnings) != 0)
+        r->warnings[0] = '\0';
 #undef STR
 #undef NUM
 cleanup:

@@ -23,6 +23,7 @@ typedef struct {
     int64_t measured_nodes, total_nodes, extrapolated;
     int have_joules;
     double joules, joules_extrapolated;
+    char warnings[1024];   /* the run's warnings, one per line ("" when none) */
 } jf_result_t;
 
 /* Read one file. Errors name the file and the field: not HDF5, not a

@@ -233,6 +233,24 @@ static void progress_report(jf_progress_t *p, const jf_run_t *run, int64_t done,
             eta);
 }
 
+/* The per-step tables grow with the steps that run, not with the steps
+ * asked: a run of --steps 100000000 stopped after 300 steps must neither
+ * hold nor write 100 million rows. New entries are zero. */
+static jf_err_t grow_step_tables(jf_run_t *run, int64_t capacity)
+{
+    double **tables[] = {&run->step_seconds, &run->step_start, &run->loss};
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        double *grown = realloc(*tables[t], (size_t)capacity * sizeof **tables[t]);
+        if (grown == NULL)
+            return JF_ENOMEM;
+        memset(grown + run->steps_capacity, 0,
+               (size_t)(capacity - run->steps_capacity) * sizeof *grown);
+        *tables[t] = grown;
+    }
+    run->steps_capacity = capacity;
+    return JF_OK;
+}
+
 jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, int progress,
                       char *msg, size_t msglen)
 {
@@ -251,10 +269,8 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
     run->n_params = jf_shape_params(&o->shape);
     run->tokens_per_step = (uint64_t)run->ranks * (uint64_t)o->batch * (uint64_t)o->shape.ctx;
     run->ok = 1;
-    run->step_seconds = calloc((size_t)(o->warmup + o->steps), sizeof *run->step_seconds);
-    run->step_start = calloc((size_t)(o->warmup + o->steps), sizeof *run->step_start);
-    run->loss = calloc((size_t)o->steps, sizeof *run->loss);
-    if (run->step_seconds == NULL || run->step_start == NULL || run->loss == NULL) {
+    if (grow_step_tables(run, o->warmup + o->steps < 1024 ? o->warmup + o->steps : 1024) !=
+        JF_OK) {
         snprintf(msg, msglen, "cannot allocate the step-time table");
         return JF_ENOMEM;
     }
@@ -296,6 +312,12 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
         const int measured = s >= o->warmup;
         double loss;
         uint64_t ntok;
+        if (s == run->steps_capacity &&
+            grow_step_tables(run, total - s < s ? total : 2 * s) != JF_OK) {
+            snprintf(msg, msglen, "step %lld: cannot grow the step-time table", (long long)s);
+            err = JF_ENOMEM;
+            goto cleanup;
+        }
         if (s == o->warmup) {
             /* the measured phase starts with every rank at the barrier, and
              * the node's energy reading between two barriers */
@@ -319,6 +341,7 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
             goto cleanup;
         }
         run->step_seconds[s] = MPI_Wtime() - ts;
+        run->steps_ran = s + 1;
         /* the step ran, finite or not: its tokens belong with its FLOPs */
         if (measured) {
             tokens_local += ntok;
@@ -380,9 +403,14 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
 
     if (run->ok && run->stopped_by_signal) {
         run->ok = 0;
+        const int sig = run->stop_signal;
         snprintf(run->reason, sizeof run->reason,
-                 "stopped by signal %d after %lld of %lld measured steps (incomplete)",
-                 run->stop_signal, (long long)run->steps_done, (long long)o->steps);
+                 "stopped by signal %d (%s) after %lld of %lld measured steps (incomplete)", sig,
+                 sig == SIGTERM  ? "SIGTERM"
+                 : sig == SIGINT ? "SIGINT"
+                 : sig == SIGUSR1 ? "SIGUSR1, e.g. Slurm's --signal before the time limit"
+                                  : "?",
+                 (long long)run->steps_done, (long long)o->steps);
     }
     if (run->ok && run->steps_done < o->steps) {
         run->ok = 0;
@@ -410,4 +438,5 @@ void jf_run_free(jf_run_t *run)
     free(run->step_start);
     free(run->loss);
     run->step_seconds = run->step_start = run->loss = NULL;
+    run->steps_capacity = run->steps_ran = 0;
 }

@@ -235,6 +235,7 @@ static int write_config(hid_t f, const jf_summary_t *s)
     e |= attr_f64(g, "loss_last", r->loss_last);
     e |= attr_f64(g, "loss_floor", r->loss_floor);
     e |= attr_i64(g, "weights_identical_on_ranks", r->replicas_identical);
+    e |= attr_f64_units(g, "min_seconds", o->min_seconds, "s (--min-seconds; 0 when not given)");
     H5Gclose(g);
     return e;
 }
@@ -272,7 +273,9 @@ static int write_flops(hid_t f, const jf_summary_t *s)
 static int write_timing(hid_t f, hid_t dxpl, const jf_summary_t *s, int rank)
 {
     const jf_run_t *r = s->run;
-    const hsize_t steps = (hsize_t)(r->opt.warmup + r->opt.steps);
+    /* --min-seconds may have run more measured steps than asked */
+    const hsize_t steps = (hsize_t)(r->opt.warmup + (r->steps_done > r->opt.steps
+                                                         ? r->steps_done : r->opt.steps));
     const hsize_t dims[2] = {(hsize_t)r->ranks, steps};
     double *rel = malloc((size_t)steps * sizeof *rel);
     int e = 0;

@@ -227,10 +227,34 @@ static void progress_report(jf_progress_t *p, const jf_run_t *run, int64_t done,
     p->last_print = now;
     const double elapsed = now - p->start;
     const double tps = elapsed > 0 ? (double)run->tokens_per_step * (double)done / elapsed : 0;
-    const double eta = done > 0 ? elapsed / (double)done * (double)(total - done) : 0;
+    double eta = done > 0 ? elapsed / (double)done * (double)(total - done) : 0;
+    if (measured && run->opt.min_seconds > 0 && run->opt.min_seconds - elapsed > eta)
+        eta = run->opt.min_seconds - elapsed;  /* --min-seconds keeps it going */
     fprintf(stderr, "jflop-run: %s step %lld/%lld  loss %.4f  %.0f tokens/s  ETA %.0f s\n",
-            measured ? "measured" : "warm-up", (long long)done, (long long)total, loss, tps,
-            eta);
+            measured ? "measured" : "warm-up", (long long)done,
+            (long long)(done > total ? done : total), loss, tps, eta);
+}
+
+/* Double the per-step tables (--min-seconds ran past --steps); the new
+ * entries are 0, "did not run", until a step fills them. */
+static jf_err_t grow_steps(jf_run_t *run, int64_t warmup, int64_t *capacity)
+{
+    const int64_t cap = 2 * *capacity;
+    double *sec = realloc(run->step_seconds, (size_t)cap * sizeof *sec);
+    if (sec != NULL)
+        run->step_seconds = sec;
+    double *start = realloc(run->step_start, (size_t)cap * sizeof *start);
+    if (start != NULL)
+        run->step_start = start;
+    double *loss = realloc(run->loss, (size_t)(cap - warmup) * sizeof *loss);
+    if (loss != NULL)
+        run->loss = loss;
+    if (sec == NULL || start == NULL || loss == NULL)
+        return JF_ENOMEM;
+    for (int64_t i = *capacity; i < cap; i++)
+        run->step_seconds[i] = run->step_start[i] = 0;
+    *capacity = cap;
+    return JF_OK;
 }
 
 jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, int progress,
@@ -291,7 +315,7 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
     jf_progress_t prog = {MPI_Wtime(), 0, progress && rank == 0};
     uint64_t tokens_local = 0;
     double t0 = -1;  /* set when the measured phase starts */
-    const int64_t total = o->warmup + o->steps;
+    int64_t total = o->warmup + o->steps, capacity = total;
     for (int64_t s = 0; s < total; s++) {
         const int measured = s >= o->warmup;
         double loss;
@@ -345,6 +369,20 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
             run->stopped_by_signal = 1;
             run->stop_signal = any_sig;
             break;
+        }
+        /* --min-seconds: one more measured step while the phase is short;
+         * the slowest clock's view decides, so every rank agrees */
+        if (measured && s == total - 1 && o->min_seconds > 0) {
+            double elapsed = MPI_Wtime() - t0, least = 0;
+            MPI_Allreduce(&elapsed, &least, 1, MPI_DOUBLE, MPI_MIN, comm);
+            if (least < o->min_seconds) {
+                if (total == capacity && grow_steps(run, o->warmup, &capacity) != JF_OK) {
+                    err = JF_ENOMEM;
+                    snprintf(msg, msglen, "cannot grow the step-time table (--min-seconds)");
+                    goto cleanup;
+                }
+                total++;
+            }
         }
     }
     MPI_Barrier(comm);

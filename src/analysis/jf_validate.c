@@ -626,8 +626,8 @@ static void rule_system_nodes(const jf_submission_t *s, int i, int level, jf_val
                           "ran on %lld of the %lld nodes system.json describes",
                           (long long)r->nodes, (long long)sys);
     else
-        jf_validation_add(v, FILE_NAME(s, i), JF_PASS, "ran on all %lld nodes of %s",
-                          (long long)sys, s->system.system_name);
+        jf_validation_add(v, FILE_NAME(s, i), JF_PASS, "ran on %lld node%s, all of %s",
+                          (long long)sys, sys == 1 ? "" : "s", s->system.system_name);
 }
 
 static void rule_status(const jf_submission_t *s, int i, int level, jf_validation_t *v)
@@ -1031,7 +1031,7 @@ static void rule_peak(const jf_submission_t *s, int i, int level, jf_validation_
         return;
     }
     jf_validation_add(v, FILE_NAME(s, i), JF_PASS,
-                      "%.4g FLOP/s counted = %.2f%% of the theoretical %s peak %.4g FLOP/s%s",
+                      "%.4g FLOP/s counted = %.3g%% of the theoretical %s peak %.4g FLOP/s%s",
                       rate, 100 * rate / declared, r->precision, declared,
                       r->have_peak_flops ? "; below the measured FMA peak" : "");
 }

@@ -447,8 +447,7 @@ static int metered_nodes(const jf_submission_t *s, int i)
     return n;
 }
 
-/* Metered nodes a level requires of a job of `total` nodes. */
-static int64_t nodes_required(int level, int64_t total)
+int64_t jf_validate_nodes_required(int level, int64_t total)
 {
     if (level >= 3 || total <= JF_VALIDATE_NODES_FLOOR)
         return total;
@@ -790,7 +789,7 @@ static void rule_energy_nodes(const jf_submission_t *s, int i, int level, jf_val
     const jf_result_t *r = &s->results[i];
     const int64_t total = s->nnodes[i];
     const int metered = metered_nodes(s, i);
-    const int64_t need = nodes_required(level, total);
+    const int64_t need = jf_validate_nodes_required(level, total);
     if (total != r->nodes || total != r->total_nodes) {
         jf_validation_add(v, FILE_NAME(s, i), JF_FAIL,
                           "%lld node groups, but /config/nodes %lld and /energy/total_nodes %lld",

@@ -30,6 +30,11 @@
 #define JF_VALIDATE_MAX_UNCOVERED_S 10.0  /* Level 3 */
 #define JF_VALIDATE_NODES_FLOOR 15        /* metered nodes: at least this many, or all */
 
+/* Metered nodes `level` requires of a job of `total` nodes: Level 1 the
+ * larger of 1/10 of the nodes and 15, Level 2 of 1/8 and 15 (all when
+ * fewer), Level 3 all. */
+int64_t jf_validate_nodes_required(int level, int64_t total);
+
 /* system.json, checked; figures converted to SI. */
 typedef struct {
     char origin[1024];

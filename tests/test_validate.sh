@@ -188,11 +188,17 @@ jf_check "submission.md gives the verdict and the rules" \
 validate "$pass" 3 0 "the packed passing submission at level 3"
 for r in manifest versions system.nodes status flops.ledger verify counters.startup \
     counters.backwards energy.measured energy.nodes energy.extrapolation phase.seconds \
-    sampling.rate sampling.count sampling.interval sampling.coverage blis.kernels flops.peak; do
+    sampling.rate sampling.count sampling.interval sampling.coverage blis.kernels; do
     rule "$pass" PASS "$r" "level 3: $r passes"
 done
+# the FMA peak is measured for 0.1 s beside whatever else the machine runs:
+# on a loaded machine the step rate can beat it, a WARN (timings are never
+# asserted); the declared peak is never exceeded
+rule "$pass" "(PASS|WARN)" flops.peak "(of the theoretical fp32 peak|FMA peak the run measured)" \
+    "level 3: flops.peak passes (or warns about the measured peak only)"
 jf_grep_count "$pass.out" "FAIL  " 0 "no rule fails"
-jf_grep_count "$pass.out" "WARN  " 0 "no rule warns"
+jf_check "no rule warns (but flops.peak's measured peak)" \
+    sh -c '! grep "^WARN  " "$1" | grep -v -q "flops.peak .*FMA peak the run measured"' sh "$pass.out"
 jf_check "the verdict line says PASS at level 3" grep -q '^verdict: PASS at level 3 ' "$pass.out"
 for lvl in 1 2; do
     validate "$pass" $lvl 0 "the passing submission at level $lvl"

@@ -485,7 +485,10 @@ static int phase_trace(const jf_result_node_t *x, jf_phase_trace_t *p)
         const double gap = x->trace[r * x->trace_cols] - x->trace[(r - 1) * x->trace_cols];
         if (gap > p->max_gap)
             p->max_gap = gap;
-        if (gap > x->sample_interval)
+        /* a gap of more than two intervals missed a reading: what it
+         * lasts beyond one interval went unobserved (shorter gaps are the
+         * sampler's jitter around its deadlines, which is not lost time) */
+        if (gap > 2 * x->sample_interval)
             p->uncovered += gap - x->sample_interval;
     }
     p->span = x->trace[p->last * x->trace_cols] - x->trace[p->first * x->trace_cols];

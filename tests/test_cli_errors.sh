@@ -67,6 +67,9 @@ expect_usage --lr --lr 0
 expect_usage --lr --lr nan
 expect_usage --lr --lr -0.1
 expect_usage --seed --seed -1
+expect_usage --powercap-root --powercap-root "$jf_tmp/tree-%q"
+expect_usage --pm-counters-root --pm-counters-root "$jf_tmp/%"
+expect_usage --powercap-root --powercap-root "$jf_tmp/no-such-tree"
 # the memory a shape needs is checked against the node's before anything is
 # allocated (after MPI_Init: as a singleton here)
 expect_usage GiB --d-model 65536 --ff 262144 --layers 64

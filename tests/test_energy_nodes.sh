@@ -1,7 +1,8 @@
 #!/bin/sh
 # test_energy_nodes: one reader per node, over nodes. One host plays two
 # nodes: an MPMD launch gives each rank its own JFLOP_NODE_NAME (a, b) and
-# its own powercap tree (JFLOP_POWERCAP_ROOT), each advanced by a feeder
+# its own powercap tree (--powercap-root tree-%h, %h the node's name), each
+# advanced by a feeder
 # (a: 80 W package + 12 W DRAM, b: 40 W + 6 W). The job total is the sum of
 # the two nodes (each matching its own feeder's truth), with both named.
 # Then node b's tree is missing: node a is measured, b is not (with its
@@ -22,11 +23,13 @@ tb=$jf_tmp/tree-b
 jf_feeder_start fa --powercap "$ta" --pkg-watts 80 --dram-watts 12 --range-uj 20000000
 jf_feeder_start fb --powercap "$tb" --pkg-watts 40 --dram-watts 6 --range-uj 20000000
 
-# every rank gets the same jflop-run arguments; only the environment differs
+# every rank gets the same jflop-run arguments, as under Slurm; only the node
+# name differs, and %h turns it into each node's own tree
 run=$jf_tmp/two
-set -- --preset tiny --steps "$jf_energy_steps" --energy powercap --summary-json "$run.json"
-jf_mpmd "$run" -np 1 env JFLOP_NODE_NAME=a JFLOP_POWERCAP_ROOT="$ta" "$JFLOP_RUN" "$@" \
-    : -np 1 env JFLOP_NODE_NAME=b JFLOP_POWERCAP_ROOT="$tb" "$JFLOP_RUN" "$@"
+set -- --preset tiny --steps "$jf_energy_steps" --energy powercap --summary-json "$run.json" \
+    --powercap-root "$jf_tmp/tree-%h"
+jf_mpmd "$run" -np 1 env JFLOP_NODE_NAME=a "$JFLOP_RUN" "$@" \
+    : -np 1 env JFLOP_NODE_NAME=b.example.org "$JFLOP_RUN" "$@"
 jf_feeder_stop fa
 jf_feeder_stop fb
 jf_expect_rc 0 "two fake nodes, both measured"
@@ -34,12 +37,13 @@ if [ -s "$run.json" ]; then
     jf_jq "$run.json" '.ranks == 2' "2 ranks, one per fake node"
     jf_jq "$run.json" '.energy.total_nodes == 2 and .energy.measured_nodes == 2 and
                        (.energy.nodes | length) == 2' "2 nodes, both measured"
-    jf_jq "$run.json" '[.energy.nodes[].node] | sort == ["a", "b"]' "the nodes are named a and b"
+    jf_jq "$run.json" '[.energy.nodes[].node] | sort == ["a", "b.example.org"]' \
+        "the nodes are named a and b.example.org (whose tree is tree-b: %h is the short name)"
     jf_jq "$run.json" '.energy.extrapolated == false and .energy.derived_from == "measured"' \
         "nothing extrapolated"
     for n in a b; do
         if [ $n = a ]; then w=92; else w=46; fi
-        sel=".energy.nodes[] | select(.node == \"$n\")"
+        sel=".energy.nodes[] | select(.node | startswith(\"$n\"))"
         j=$(jf_val "$run.json" "$sel | .joules")
         t0=$(jf_val "$run.json" "$sel | .phase_start_utc")
         t1=$(jf_val "$run.json" "$sel | .phase_end_utc")
@@ -53,7 +57,7 @@ if [ -s "$run.json" ]; then
     jf_jq "$run.json" '(.energy.joules_total - ([.energy.nodes[].joules] | add) | fabs) <=
                        1e-9 * .energy.joules_total' "job total = node a + node b"
     ja=$(jf_val "$run.json" '.energy.nodes[] | select(.node == "a") | .joules')
-    jb=$(jf_val "$run.json" '.energy.nodes[] | select(.node == "b") | .joules')
+    jb=$(jf_val "$run.json" '.energy.nodes[] | select(.node == "b.example.org") | .joules')
     jf_close "node a drew twice node b's power" \
         "$(awk -v a="$ja" -v b="$jb" 'BEGIN { printf "%.6f", a / b }')" 2 0.03
     jf_grep_count "$run.out" "energy  powercap on 2 of 2 nodes" 1 "stdout: 2 of 2 nodes measured"

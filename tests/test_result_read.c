@@ -92,9 +92,9 @@ int main(void)
     CHECK(!r.have_verify && r.nverify == 0);  /* schema 1.0: no /verify, still read */
     CHECK(!r.have_peak_flops);
 
-    /* schema 1.1: /verify with its checks */
+    /* schema 1.2: /verify with its checks */
     snprintf(path, sizeof path, "%s/verify.h5", dir);
-    make_file(path, "1.1", NULL);
+    make_file(path, "1.2", NULL);
     {
         const hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
         const int64_t one = 1, zero = 0;

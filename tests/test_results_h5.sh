@@ -38,7 +38,7 @@ for key in flops_6nd flops_dense_counted flops_attention_counted flops_attention
 done
 jf_check "/flops/verified is 1" test "$(h5attr "$run.h5" /flops/verified)" = 1
 jf_check "status complete" test "$(h5attr "$run.h5" /status)" = complete
-jf_check "schema version 1.1" test "$(h5attr "$run.h5" /schema_version)" = 1.1
+jf_check "schema version 1.2" test "$(h5attr "$run.h5" /schema_version)" = 1.2
 jf_check "/verify/requested is 0 without --verify" test "$(h5attr "$run.h5" /verify/requested)" = 0
 jf_check "/verify/checks is 0 without --verify" test "$(h5attr "$run.h5" /verify/checks)" = 0
 jf_check "precision" test "$(h5attr "$run.h5" /config/precision)" = "$(jq -r .precision "$run.json")"
@@ -56,6 +56,32 @@ jf_check "energy not measured: no joules_total attribute" \
 jf_check "energy status says not measured" test "$(h5attr "$run.h5" /energy/status)" = "not measured"
 every_rank_wrote=$(h5dump -d /timing/step_seconds "$run.h5" | sed -n 's/^ *(\([01]\),[0-9]*): //p' | tr ',' '\n' | grep -c '[1-9]')
 jf_check "both ranks wrote their own timings ($every_rank_wrote non-zero values)" test "$every_rank_wrote" -ge 2
+
+# a job that Slurm gave half of each node's CPUs: the node may be shared, so
+# its energy is not the job's alone; the file and the report say so. The
+# Slurm variables go to the ranks only (mpirun itself must not see them).
+cpus=$(getconf _NPROCESSORS_ONLN)
+if [ "$cpus" -ge 2 ]; then
+    shared=$jf_tmp/shared
+    echo "+ jf-mpirun -np 1 env SLURM_JOB_ID=4242 SLURM_CPUS_ON_NODE=1 jflop-run --preset tiny --steps 1"
+    $jf_timeout "$JF_MPIRUN" -np 1 env SLURM_JOB_ID=4242 SLURM_CPUS_ON_NODE=1 "$JFLOP_RUN" \
+        --preset tiny --steps 1 --energy none --output "$shared.h5" \
+        --summary-json "$shared.json" >"$shared.out" 2>"$shared.err"
+    jf_rc=$?
+    jf_expect_rc 0 "a run on 1 of the node's $cpus CPUs under Slurm"
+    jf_jq "$shared.json" '.warnings | any(test("shared allocation: Slurm gave this job 1 of a node"))' \
+        "the summary warns of a shared allocation"
+    jf_check "the results file's /warnings says so too" \
+        sh -c 'h5dump -a /warnings "$1" | grep -q "shared allocation"' sh "$shared.h5"
+    jf_check "the file records the Slurm job id" test "$(h5attr "$shared.h5" /slurm_job_id)" = 4242
+    "$JFLOP" report "$shared.h5" >"$shared.report" 2>&1
+    jf_check "jflop report notes the warning under the runs table" \
+        grep -q "shared.h5: warning: shared allocation" "$shared.report"
+    jf_check "a whole-node run has no such warning" \
+        sh -c '! h5dump -a /warnings "$1" | grep -q "shared allocation"' sh "$run.h5"
+else
+    echo "note: 1 CPU: a partial allocation cannot be shown here"
+fi
 
 # SIGTERM mid-run: the file is written, marked incomplete, with the steps done
 term=$jf_tmp/term

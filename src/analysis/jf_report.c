@@ -66,6 +66,14 @@ void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t)
         jf_table_note(t, "%d run(s) had unmeasured nodes: their energy is an ESTIMATE "
                          "(measured nodes' mean x node count), see 'energy basis'",
                       estimated_rows);
+    for (int i = 0; i < n; i++) {
+        /* a shared node or oversubscribed cores qualify the run's figures */
+        for (const char *w = runs[i].warnings; *w && t->nnotes < JF_TABLE_MAX_NOTES;) {
+            const size_t len = strcspn(w, "\n");
+            jf_table_note(t, "%s: warning: %.*s", basename_of(runs[i].path), (int)len, w);
+            w += len + (w[len] == '\n');
+        }
+    }
 }
 
 /* Operand width of a run's precision. */

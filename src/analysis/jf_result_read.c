@@ -194,7 +194,10 @@ jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msgl
         missing = "/energy/joules_total_extrapolated";
         goto cleanup;
     }
-    /* optional, newer fields */
+    /* schema 1.1: optional, absent in 1.0 files */
+    if (read_str(f, "/", "warnings", r->warnings, sizeof r->warnings) != 0)
+        r->warnings[0] = '\0';
+    /* optional, newer fields (jflop validate; /verify since 1.2) */
     read_str(f, "/", "end_utc", r->end_utc, sizeof r->end_utc);
     read_str(f, "/", "command_line", r->command_line, sizeof r->command_line);
     if (read_str(f, "/flops", "flops_dense_counted", text, sizeof text) == 0 &&

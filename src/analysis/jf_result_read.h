@@ -33,7 +33,8 @@ typedef struct {
     int64_t measured_nodes, total_nodes, extrapolated;
     int have_joules;
     double joules, joules_extrapolated;
-    /* read since schema 1.1 (jflop validate); optional fields absent from a
+    char warnings[1024];   /* the run's warnings, one per line ("" when none) */
+    /* read for jflop validate (/verify since schema 1.2); optional fields absent from a
      * file stay 0 or empty, with have_* saying so */
     char end_utc[40], command_line[2048];
     jf_u128 flops_dense_counted;
@@ -41,7 +42,7 @@ typedef struct {
     double peak_flops;          /* /config/peak_flops_per_second: measured FMA peak, all ranks */
     double min_seconds;         /* /config/min_seconds, 0 when absent */
     double sample_interval;     /* /energy/sample_interval, s */
-    int have_verify;            /* /verify exists (schema >= 1.1) */
+    int have_verify;            /* /verify exists (schema >= 1.2) */
     int verify_requested, nverify;
     jf_result_check_t verify[JF_RESULT_MAX_CHECKS];
 } jf_result_t;

@@ -685,7 +685,7 @@ static void rule_verify(const jf_submission_t *s, int i, int level, jf_validatio
     size_t used = 0;
     if (!r->have_verify) {
         jf_validation_add(v, FILE_NAME(s, i), JF_FAIL,
-                          "no /verify in the file (schema %s, before 1.1): the checks cannot "
+                          "no /verify in the file (schema %s, before 1.2): the checks cannot "
                           "be seen", r->schema_version);
         return;
     }

@@ -60,8 +60,11 @@ int jf_cmd_probe(int argc, char **argv)
         fprintf(stderr, "jflop probe: unexpected argument '%s'\n", argv[optind]);
         return 2;
     }
-    jf_energy_paths_resolve(&paths, powercap, pm);
     gethostname(host, sizeof host - 1);
+    if (jf_energy_paths_resolve(&paths, powercap, pm, host, msg, sizeof msg) != JF_OK) {
+        fprintf(stderr, "jflop probe: %s\n", msg);
+        return 2;
+    }
     memset(&blis, 0, sizeof blis);
     const int blis_ok = jf_blis_arch_select("auto", &blis, msg, sizeof msg) == JF_OK;
     if (blis_ok)

@@ -17,8 +17,8 @@
 /* Where backends look; every root can be moved (tests replay synthetic
  * trees; some sites mount sysfs elsewhere). */
 typedef struct {
-    const char *powercap_root;     /* default /sys/class/powercap */
-    const char *pm_counters_root;  /* default /sys/cray/pm_counters */
+    char powercap_root[1024];     /* default /sys/class/powercap */
+    char pm_counters_root[1024];  /* default /sys/cray/pm_counters */
 } jf_energy_paths_t;
 
 /* One counter a backend reads. Raw values are unsigned integers in
@@ -77,9 +77,13 @@ extern const jf_energy_backend_t *const jf_energy_backends[];
 const jf_energy_backend_t *jf_energy_backend_find(const char *name);
 
 /* Roots from flags, else JFLOP_POWERCAP_ROOT / JFLOP_PM_COUNTERS_ROOT, else
- * the kernel's defaults. Flags may be NULL. */
-void jf_energy_paths_resolve(jf_energy_paths_t *paths, const char *powercap_flag,
-                             const char *pm_counters_flag);
+ * the kernel's defaults. Flags may be NULL. In a root, %h becomes the node's
+ * short name (node_name up to its first '.'), so one job can give each node
+ * its own tree, and %% a '%'. Returns JF_EINVAL with a message when a root
+ * does not fit or holds another % sequence. */
+jf_err_t jf_energy_paths_resolve(jf_energy_paths_t *paths, const char *powercap_flag,
+                                 const char *pm_counters_flag, const char *node_name,
+                                 char *msg, size_t msglen);
 
 /* Open `request` ("auto" or a backend name) on this node. With auto, the
  * first backend whose probe and start succeed; the reasons of those that

@@ -171,7 +171,15 @@ jf_err_t jf_energy_setup(jf_energy_setup_t *e, MPI_Comm world, const char *reque
     MPI_Comm_rank(e->node, &node_rank);
     e->leader = node_rank == 0;
     MPI_Comm_split(world, e->leader ? 0 : MPI_UNDEFINED, world_rank, &e->leaders);
-    jf_energy_paths_resolve(&e->paths, powercap_flag, pm_counters_flag);
+    /* the same flags on every rank, but %h expands per node: agree on failure */
+    int bad_root = jf_energy_paths_resolve(&e->paths, powercap_flag, pm_counters_flag,
+                                           e->node_name, why, sizeof why) != JF_OK, any_bad_root;
+    MPI_Allreduce(&bad_root, &any_bad_root, 1, MPI_INT, MPI_LOR, world);
+    if (any_bad_root) {
+        snprintf(msg, msglen, "%s", bad_root ? why : "an energy root does not expand on "
+                                                     "another node");
+        return JF_EINVAL;
+    }
     e->interval = interval;
 
     if (e->leader) {

@@ -19,18 +19,60 @@ const jf_energy_backend_t *jf_energy_backend_find(const char *name)
     return NULL;
 }
 
-void jf_energy_paths_resolve(jf_energy_paths_t *paths, const char *powercap_flag,
-                             const char *pm_counters_flag)
+/* Copy `root` into out, replacing %h by the short node name and %% by %. */
+static jf_err_t expand_root(char *out, size_t outlen, const char *root, const char *what,
+                            const char *node_name, char *msg, size_t msglen)
 {
-    const char *env;
-    paths->powercap_root = powercap_flag;
-    if (paths->powercap_root == NULL)
-        paths->powercap_root = (env = getenv("JFLOP_POWERCAP_ROOT")) && *env
-                                   ? env : "/sys/class/powercap";
-    paths->pm_counters_root = pm_counters_flag;
-    if (paths->pm_counters_root == NULL)
-        paths->pm_counters_root = (env = getenv("JFLOP_PM_COUNTERS_ROOT")) && *env
-                                      ? env : "/sys/cray/pm_counters";
+    const size_t short_len = strcspn(node_name, ".");
+    size_t used = 0;
+
+    for (const char *p = root; *p; p++) {
+        const char *piece = p;
+        size_t len = 1;
+        if (*p == '%') {
+            if (p[1] == 'h') {
+                piece = node_name;
+                len = short_len;
+            } else if (p[1] != '%') {
+                char seq[16] = "a trailing '%'";
+                if (p[1])
+                    snprintf(seq, sizeof seq, "'%%%c'", p[1]);
+                snprintf(msg, msglen, "%s '%s': %s is not expanded (only %%h, the node's short "
+                         "name, and %%%%)", what, root, seq);
+                return JF_EINVAL;
+            }
+            p++;
+        }
+        if (used + len >= outlen) {
+            snprintf(msg, msglen, "%s '%s' is longer than %zu bytes once expanded", what, root,
+                     outlen - 1);
+            return JF_EINVAL;
+        }
+        memcpy(out + used, piece, len);
+        used += len;
+    }
+    out[used] = '\0';
+    return JF_OK;
+}
+
+jf_err_t jf_energy_paths_resolve(jf_energy_paths_t *paths, const char *powercap_flag,
+                                 const char *pm_counters_flag, const char *node_name,
+                                 char *msg, size_t msglen)
+{
+    const char *env, *powercap = powercap_flag, *pm = pm_counters_flag;
+
+    if (powercap == NULL)
+        powercap = (env = getenv("JFLOP_POWERCAP_ROOT")) && *env ? env : "/sys/class/powercap";
+    if (pm == NULL)
+        pm = (env = getenv("JFLOP_PM_COUNTERS_ROOT")) && *env ? env : "/sys/cray/pm_counters";
+    if (expand_root(paths->powercap_root, sizeof paths->powercap_root, powercap,
+                    powercap_flag ? "--powercap-root" : "JFLOP_POWERCAP_ROOT", node_name, msg,
+                    msglen) != JF_OK ||
+        expand_root(paths->pm_counters_root, sizeof paths->pm_counters_root, pm,
+                    pm_counters_flag ? "--pm-counters-root" : "JFLOP_PM_COUNTERS_ROOT",
+                    node_name, msg, msglen) != JF_OK)
+        return JF_EINVAL;
+    return JF_OK;
 }
 
 static jf_err_t try_backend(const jf_energy_backend_t *b, const jf_energy_paths_t *paths,

@@ -189,6 +189,11 @@ static int write_root(hid_t f, const jf_summary_t *s, const jf_meta_t *meta, con
     e |= attr_u64(f, "seed", r->opt.seed);
     e |= attr_str(f, "status", status);
     e |= attr_str(f, "status_reason", reason);
+    char warnings[JF_MAX_WARNINGS * (JF_WARNING_LEN + 1)] = "";
+    for (int i = 0, used = 0; s->placement != NULL && i < s->placement->nwarnings; i++)
+        used += snprintf(warnings + used, sizeof warnings - (size_t)used, "%s%s", i ? "\n" : "",
+                         s->placement->warnings[i]);
+    e |= attr_str(f, "warnings", warnings);
     return e;
 }
 
@@ -273,11 +278,10 @@ static int write_flops(hid_t f, const jf_summary_t *s)
 static int write_timing(hid_t f, hid_t dxpl, const jf_summary_t *s, int rank)
 {
     const jf_run_t *r = s->run;
-    /* --min-seconds may have run more measured steps than asked */
-    const hsize_t steps = (hsize_t)(r->opt.warmup + (r->steps_done > r->opt.steps
-                                                         ? r->steps_done : r->opt.steps));
+    /* rows: the steps that ran (every rank stops at the same step) */
+    const hsize_t steps = (hsize_t)r->steps_ran;
     const hsize_t dims[2] = {(hsize_t)r->ranks, steps};
-    double *rel = malloc((size_t)steps * sizeof *rel);
+    double *rel = malloc((size_t)(steps > 0 ? steps : 1) * sizeof *rel);
     int e = 0;
     if (rel == NULL)
         return -1;
@@ -287,14 +291,16 @@ static int write_timing(hid_t f, hid_t dxpl, const jf_summary_t *s, int rank)
     e |= g < 0 || attr_i64(g, "warmup_steps", r->opt.warmup);
     hid_t d = dataset_f64(g, "step_seconds", 2, dims, "s",
                           "wall time of each step on each rank, [rank][step], warm-up steps "
-                          "first; 0 for steps that did not run");
-    e |= d < 0 || write_row(d, dxpl, H5T_NATIVE_DOUBLE, rank, steps, 1, r->step_seconds);
+                          "first, one column per step that ran");
+    if (steps > 0)  /* see write_energy_node: no zero-length collective writes */
+        e |= d < 0 || write_row(d, dxpl, H5T_NATIVE_DOUBLE, rank, steps, 1, r->step_seconds);
     if (d >= 0)
         H5Dclose(d);
     d = dataset_f64(g, "step_start", 2, dims, "s",
                     "start of each step on each rank relative to the start of the measured "
-                    "phase (negative in warm-up); 0 for steps that did not run");
-    e |= d < 0 || write_row(d, dxpl, H5T_NATIVE_DOUBLE, rank, steps, 1, rel);
+                    "phase (negative in warm-up), one column per step that ran");
+    if (steps > 0)
+        e |= d < 0 || write_row(d, dxpl, H5T_NATIVE_DOUBLE, rank, steps, 1, rel);
     if (d >= 0)
         H5Dclose(d);
     const hsize_t nloss = (hsize_t)r->steps_done;

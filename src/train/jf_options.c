@@ -99,9 +99,10 @@ void jf_options_usage(FILE *out)
         "  --energy auto|likwid|powercap|pm_counters|none  backend (default auto: the\n"
         "                       first that works of pm_counters, likwid, powercap)\n"
         "  --powercap-root DIR  powercap tree (default /sys/class/powercap, or\n"
-        "                       $JFLOP_POWERCAP_ROOT)\n"
+        "                       $JFLOP_POWERCAP_ROOT); %h in DIR becomes the node's\n"
+        "                       short name, so each node can have its own tree\n"
         "  --pm-counters-root DIR  Cray pm_counters (default /sys/cray/pm_counters, or\n"
-        "                       $JFLOP_PM_COUNTERS_ROOT)\n"
+        "                       $JFLOP_PM_COUNTERS_ROOT); %h as for --powercap-root\n"
         "  --sample-interval T  seconds between readings, e.g. 0.1 or 100ms (default\n"
         "                       100ms, shortened when a counter could wrap unseen)\n"
         "Checks and output:\n"
@@ -333,7 +334,8 @@ static jf_err_t parse_one(int c, const char *arg, jf_run_options_t *o, jf_seen_t
     case OPT_PM_COUNTERS_ROOT: {
         const char *flag = c == OPT_POWERCAP_ROOT ? "--powercap-root" : "--pm-counters-root";
         struct stat st;
-        if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        /* a root with %h names a different folder per node: checked on each node */
+        if (strchr(arg, '%') == NULL && (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode))) {
             snprintf(msg, msglen, "%s: '%s' is not a folder", flag, arg);
             return JF_EINVAL;
         }

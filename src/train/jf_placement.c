@@ -8,13 +8,25 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { W_OVERSUBSCRIBED = 1, W_THREADS_UNPINNED = 2, W_RANKS_UNBOUND = 4 };
+enum { W_OVERSUBSCRIBED = 1, W_THREADS_UNPINNED = 2, W_RANKS_UNBOUND = 4, W_NODE_SHARED = 8 };
+
+/* Under Slurm, SLURM_CPUS_ON_NODE is what the job holds on this node: fewer
+ * than the node's CPUs means another job may run there (no --exclusive). */
+static int slurm_cpus_on_node(void)
+{
+    const char *job = getenv("SLURM_JOB_ID"), *cpus = getenv("SLURM_CPUS_ON_NODE");
+    char *end;
+    if (job == NULL || *job == '\0' || cpus == NULL)
+        return 0;
+    const long n = strtol(cpus, &end, 10);
+    return end != cpus && *end == '\0' && n > 0 && n < 1 << 20 ? (int)n : 0;
+}
 
 void jf_placement_check(MPI_Comm world, int threads, jf_placement_t *p)
 {
     MPI_Comm node;
     cpu_set_t set;
-    int rank, flags = 0, all_flags = 0;
+    int rank, flags = 0, all_flags = 0, held = 0, fewest_held = 0;
 
     memset(p, 0, sizeof *p);
     MPI_Comm_rank(world, &rank);
@@ -33,7 +45,13 @@ void jf_placement_check(MPI_Comm world, int threads, jf_placement_t *p)
     /* several ranks on a node, each allowed every CPU: ranks are not bound */
     if (p->local_ranks > 1 && p->cpus_allowed >= p->cores_online && p->cores_online > 1)
         flags |= W_RANKS_UNBOUND;
+    held = slurm_cpus_on_node();
+    if (held > 0 && held < p->cores_online)
+        flags |= W_NODE_SHARED;
     MPI_Reduce(&flags, &all_flags, 1, MPI_INT, MPI_BOR, 0, world);
+    if (held == 0)
+        held = p->cores_online;
+    MPI_Reduce(&held, &fewest_held, 1, MPI_INT, MPI_MIN, 0, world);
     if (rank != 0)
         return;
     if (all_flags & W_OVERSUBSCRIBED)
@@ -48,4 +66,9 @@ void jf_placement_check(MPI_Comm world, int threads, jf_placement_t *p)
         snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
                  "ranks are not bound to cores (each may run on any of %d CPUs); use "
                  "mpirun --bind-to core or srun --cpu-bind=cores", p->cores_online);
+    if (all_flags & W_NODE_SHARED)
+        snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
+                 "shared allocation: Slurm gave this job %d of a node's %d CPUs, so other "
+                 "jobs may run on the node and its energy then includes their work (submit "
+                 "with --exclusive)", fewest_held, p->cores_online);
 }

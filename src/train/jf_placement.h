@@ -7,7 +7,7 @@
 #include <mpi.h>
 #include <stddef.h>
 
-#define JF_MAX_WARNINGS 4
+#define JF_MAX_WARNINGS 6
 #define JF_WARNING_LEN 240
 
 typedef struct {
@@ -19,7 +19,9 @@ typedef struct {
 } jf_placement_t;
 
 /* Collective over world: every rank inspects its own placement; rank 0
- * gets the warnings that hold on any rank. */
+ * gets the warnings that hold on any rank. Also warns when Slurm gave the
+ * job only part of a node (SLURM_CPUS_ON_NODE below the online CPUs): node
+ * energy is then not the job's alone. */
 void jf_placement_check(MPI_Comm world, int threads, jf_placement_t *p);
 
 #endif

@@ -235,25 +235,21 @@ static void progress_report(jf_progress_t *p, const jf_run_t *run, int64_t done,
             (long long)(done > total ? done : total), loss, tps, eta);
 }
 
-/* Double the per-step tables (--min-seconds ran past --steps); the new
- * entries are 0, "did not run", until a step fills them. */
-static jf_err_t grow_steps(jf_run_t *run, int64_t warmup, int64_t *capacity)
+/* The per-step tables grow with the steps that run, not with the steps
+ * asked: a run of --steps 100000000 stopped after 300 steps must neither
+ * hold nor write 100 million rows. New entries are zero. */
+static jf_err_t grow_step_tables(jf_run_t *run, int64_t capacity)
 {
-    const int64_t cap = 2 * *capacity;
-    double *sec = realloc(run->step_seconds, (size_t)cap * sizeof *sec);
-    if (sec != NULL)
-        run->step_seconds = sec;
-    double *start = realloc(run->step_start, (size_t)cap * sizeof *start);
-    if (start != NULL)
-        run->step_start = start;
-    double *loss = realloc(run->loss, (size_t)(cap - warmup) * sizeof *loss);
-    if (loss != NULL)
-        run->loss = loss;
-    if (sec == NULL || start == NULL || loss == NULL)
-        return JF_ENOMEM;
-    for (int64_t i = *capacity; i < cap; i++)
-        run->step_seconds[i] = run->step_start[i] = 0;
-    *capacity = cap;
+    double **tables[] = {&run->step_seconds, &run->step_start, &run->loss};
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        double *grown = realloc(*tables[t], (size_t)capacity * sizeof **tables[t]);
+        if (grown == NULL)
+            return JF_ENOMEM;
+        memset(grown + run->steps_capacity, 0,
+               (size_t)(capacity - run->steps_capacity) * sizeof *grown);
+        *tables[t] = grown;
+    }
+    run->steps_capacity = capacity;
     return JF_OK;
 }
 
@@ -275,10 +271,8 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
     run->n_params = jf_shape_params(&o->shape);
     run->tokens_per_step = (uint64_t)run->ranks * (uint64_t)o->batch * (uint64_t)o->shape.ctx;
     run->ok = 1;
-    run->step_seconds = calloc((size_t)(o->warmup + o->steps), sizeof *run->step_seconds);
-    run->step_start = calloc((size_t)(o->warmup + o->steps), sizeof *run->step_start);
-    run->loss = calloc((size_t)o->steps, sizeof *run->loss);
-    if (run->step_seconds == NULL || run->step_start == NULL || run->loss == NULL) {
+    if (grow_step_tables(run, o->warmup + o->steps < 1024 ? o->warmup + o->steps : 1024) !=
+        JF_OK) {
         snprintf(msg, msglen, "cannot allocate the step-time table");
         return JF_ENOMEM;
     }
@@ -315,11 +309,17 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
     jf_progress_t prog = {MPI_Wtime(), 0, progress && rank == 0};
     uint64_t tokens_local = 0;
     double t0 = -1;  /* set when the measured phase starts */
-    int64_t total = o->warmup + o->steps, capacity = total;
+    int64_t total = o->warmup + o->steps;  /* --min-seconds may add to it */
     for (int64_t s = 0; s < total; s++) {
         const int measured = s >= o->warmup;
         double loss;
         uint64_t ntok;
+        if (s == run->steps_capacity &&
+            grow_step_tables(run, total - s < s && o->min_seconds <= 0 ? total : 2 * s) != JF_OK) {
+            snprintf(msg, msglen, "step %lld: cannot grow the step-time table", (long long)s);
+            err = JF_ENOMEM;
+            goto cleanup;
+        }
         if (s == o->warmup) {
             /* the measured phase starts with every rank at the barrier, and
              * the node's energy reading between two barriers */
@@ -343,6 +343,7 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
             goto cleanup;
         }
         run->step_seconds[s] = MPI_Wtime() - ts;
+        run->steps_ran = s + 1;
         /* the step ran, finite or not: its tokens belong with its FLOPs */
         if (measured) {
             tokens_local += ntok;
@@ -375,14 +376,8 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
         if (measured && s == total - 1 && o->min_seconds > 0) {
             double elapsed = MPI_Wtime() - t0, least = 0;
             MPI_Allreduce(&elapsed, &least, 1, MPI_DOUBLE, MPI_MIN, comm);
-            if (least < o->min_seconds) {
-                if (total == capacity && grow_steps(run, o->warmup, &capacity) != JF_OK) {
-                    err = JF_ENOMEM;
-                    snprintf(msg, msglen, "cannot grow the step-time table (--min-seconds)");
-                    goto cleanup;
-                }
-                total++;
-            }
+            if (least < o->min_seconds)
+                total++;  /* the tables grow at the top of the loop */
         }
     }
     MPI_Barrier(comm);
@@ -418,9 +413,14 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
 
     if (run->ok && run->stopped_by_signal) {
         run->ok = 0;
+        const int sig = run->stop_signal;
         snprintf(run->reason, sizeof run->reason,
-                 "stopped by signal %d after %lld of %lld measured steps (incomplete)",
-                 run->stop_signal, (long long)run->steps_done, (long long)o->steps);
+                 "stopped by signal %d (%s) after %lld of %lld measured steps (incomplete)", sig,
+                 sig == SIGTERM  ? "SIGTERM"
+                 : sig == SIGINT ? "SIGINT"
+                 : sig == SIGUSR1 ? "SIGUSR1, e.g. Slurm's --signal before the time limit"
+                                  : "?",
+                 (long long)run->steps_done, (long long)o->steps);
     }
     if (run->ok && run->steps_done < o->steps) {
         run->ok = 0;
@@ -448,4 +448,5 @@ void jf_run_free(jf_run_t *run)
     free(run->step_start);
     free(run->loss);
     run->step_seconds = run->step_start = run->loss = NULL;
+    run->steps_capacity = run->steps_ran = 0;
 }

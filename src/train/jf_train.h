@@ -67,6 +67,8 @@ typedef struct {
     double startup_seconds;   /* process start to the first step */
     double *step_seconds;     /* this rank's wall time per step (warm-up first) */
     double *step_start;       /* when each step began, jf_clock_seconds() */
+    int64_t steps_ran;        /* entries of step_seconds/step_start: steps that ran */
+    int64_t steps_capacity;   /* allocated entries of step_*, loss (grown as steps run) */
     double phase_start, phase_stop;  /* measured phase, jf_clock_seconds() */
     int64_t steps_done;       /* measured steps completed */
     double loss_first, loss_last, loss_floor;

@@ -275,7 +275,7 @@ void jf_submission_free(jf_submission_t *s)
         free(s->files[i]);
     for (int i = 0; i < s->nresults; i++) {
         free(s->result_names[i]);
-        if (s->nodes != NULL)
+        if (s->nodes != NULL && s->nnodes != NULL)
             jf_result_nodes_free(s->nodes[i], s->nnodes[i]);
     }
     free(s->files);

@@ -117,6 +117,10 @@ int main(int argc, char **argv)
     const double process_start = jf_clock_seconds();
     jf_err_t err;
 
+    /* from the first instruction: a stop signal (Slurm's time-limit warning
+     * can come during start-up) ends the run after its first step, with
+     * its file, instead of killing it */
+    jf_train_catch_signals();
     memset(&blis, 0, sizeof blis);
     err = jf_options_parse(argc, argv, &opt, msg, sizeof msg);
     if (err != JF_OK) {
@@ -155,7 +159,7 @@ int main(int argc, char **argv)
 
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    jf_train_catch_signals();
+    jf_train_catch_signals();  /* again: the MPI library may have set its own */
     int ranks;
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);
     err = jf_options_resolve(&opt, ranks, msg, sizeof msg);

@@ -22,9 +22,16 @@ jf_slurm_mode=
 jf_slurm_netns=
 jf_slurm_hosts_line=
 
+# jf_require_slurm: skip unless root; what the jobs need in their
+# environment (sbatch passes it on): the jobscripts' folder in $jobscripts,
+# jflop-run in JFLOP_RUN, Open MPI allowed to run as root.
 jf_require_slurm() {
     [ "$(id -u)" -eq 0 ] ||
         jf_skip "not root: munged and slurmd must be started as their own users"
+    jobscripts=$(cd "$(dirname "$JF_TESTLIB")/../jobscripts" && pwd)
+    export JFLOP_RUN OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+    # no task/affinity plugin here: srun cannot bind (Open MPI's mpirun can)
+    export JFLOP_CPU_BIND=none
     for jf_b in munged slurmctld slurmd sbatch squeue sinfo scontrol; do
         command -v "$jf_b" >/dev/null 2>&1 || [ -x "/usr/sbin/$jf_b" ] ||
             jf_hard_error "$jf_b not found (./install-deps installs slurmctld, slurmd, slurm-client and munge)"

@@ -19,18 +19,12 @@ jf_require_feeder
 jf_require_energy
 jf_require_slurm
 
-jobscripts=$(cd "$(dirname "$JF_TESTLIB")/../jobscripts" && pwd)
-export JFLOP_RUN
-if [ "$(id -u)" -eq 0 ]; then
-    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-fi
 # MPI between the namespaces: TCP on their eth0 (shared memory within a node)
 export OMPI_MCA_btl=self,vader,tcp OMPI_MCA_btl_tcp_if_include=eth0 \
     OMPI_MCA_oob_tcp_if_include=eth0
 # 4 ranks on this machine's 2 cores: ranks that spin while they wait for a
 # message would take the others' core (mpirun --oversubscribe does this itself)
 export OMPI_MCA_mpi_yield_when_idle=1
-export JFLOP_CPU_BIND=none
 
 jf_slurm_start two
 

@@ -2,7 +2,7 @@
 # test_verify: on 2 ranks, --verify runs the GEMM residual, finite-difference
 # gradient and 1-rank-versus-2-ranks checks; each passes, below its
 # threshold, in fp32 and fp64, and the run exits 0. The results file holds
-# the same verdicts, figures and thresholds under /verify (schema 1.1).
+# the same verdicts, figures and thresholds under /verify (schema 1.2).
 # shellcheck source=jf_testlib.sh disable=SC2016 # sh -c '...$1...' is meant
 . "${JF_TESTLIB:?run through make check}"
 jf_require_mpi

@@ -68,7 +68,7 @@ static int parse_u128(const char *s, jf_u128 *v)
     return 0;
 }
 
-/* /verify (schema 1.1): absent in 1.0 files, which is not an error. */
+/* /verify (schema 1.2): absent in 1.0 and 1.1 files, which is not an error. */
 static int read_verify(hid_t f, jf_result_t *r)
 {
     int64_t v = 0;

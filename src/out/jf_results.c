@@ -477,7 +477,7 @@ static int write_energy(hid_t f, const jf_summary_t *s,
     return e;
 }
 
-/* The --verify checks (schema 1.1): /verify says whether they were asked
+/* The --verify checks (schema 1.2): /verify says whether they were asked
  * for, and holds one group per check with its verdict, the figure it
  * measured and the threshold it was held to. */
 static int write_verify(hid_t f, const jf_summary_t *s)

@@ -1290,10 +1290,11 @@ static char *summary_md(const jf_submission_t *s, const jf_validation_t *v)
     jf_buf_t b = {NULL, 0, 0, 0};
     char c1[1200];
     md(&b, "# jflop submission: %s\n\n", cell(y->system_name, c1, sizeof c1));
-    md(&b, "Verdict at level %d: **%s** (%d rules passed, %d warnings, %d failed). Packed by "
-           "jflop %s; `jflop validate --level %d .` checks it again, `sha256sum -c %s` "
+    md(&b, "Verdict at level %d: **%s** (%d checks passed, %d warning%s, %d failed). Packed "
+           "by jflop %s; `jflop validate --level %d .` checks it again, `sha256sum -c %s` "
            "checks the files.\n\n",
-       v->level, jf_verdict_name(jf_validation_verdict(v)), v->npass, v->nwarn, v->nfail,
+       v->level, jf_verdict_name(jf_validation_verdict(v)), v->npass, v->nwarn,
+       v->nwarn == 1 ? "" : "s", v->nfail,
        PACKAGE_VERSION, v->level, JF_VALIDATE_MANIFEST);
     md(&b, "## System\n\n| field | value |\n| --- | --- |\n");
     md(&b, "| submitter | %s |\n", cell(y->submitter, c1, sizeof c1));

@@ -913,7 +913,7 @@ static void rule_sampling(const jf_submission_t *s, int i, int level, jf_validat
             break;
         }
         const int worse = which == SAMPLE_RATE || which == SAMPLE_COUNT ? val < worst : val > worst;
-        if (worse) {
+        if (worse || worst_node[0] == '\0') {
             worst = val;
             worst_node = x->node;
         }

@@ -3,6 +3,7 @@
  *   report  tables over any number of results files
  *   bounds  thermodynamic lower bounds for a model no one ran here
  *   claim   published training-energy claims against hardware and bounds
+ *   validate  the rules a submitted run must meet; --pack writes its manifest
  * Each command lives in cli/jf_cmd_<name>.c.
  * Exit status: 0 ok, 1 the command ran and found a problem, 2 bad usage. */
 #include <stdio.h>
@@ -33,6 +34,8 @@ int main(int argc, char **argv)
         return jf_cmd_report(argc - 1, argv + 1);
     if (strcmp(argv[1], "claim") == 0)
         return jf_cmd_claim(argc - 1, argv + 1);
+    if (strcmp(argv[1], "validate") == 0)
+        return jf_cmd_validate(argc - 1, argv + 1);
     fprintf(stderr, "jflop: unknown command '%s' (see jflop --help)\n", argv[1]);
     return 2;
 }

@@ -89,6 +89,56 @@ int main(void)
     CHECK_U128_EQ((jf_u128)6 * 10000000000000ULL * 1000000000000000ULL, r.flops_6nd);
     CHECK(r.verified == 1 && r.have_joules && r.joules == 4321.0);
     CHECK_STR_EQ("a,b", r.hosts);
+    CHECK(!r.have_verify && r.nverify == 0);  /* schema 1.0: no /verify, still read */
+    CHECK(!r.have_peak_flops);
+
+    /* schema 1.2: /verify with its checks */
+    snprintf(path, sizeof path, "%s/verify.h5", dir);
+    make_file(path, "1.2", NULL);
+    {
+        const hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+        const int64_t one = 1, zero = 0;
+        const double value = 0.25, threshold = 1.0, peak = 3.5e12;
+        H5Gclose(H5Gcreate2(f, "verify", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        H5Gclose(H5Gcreate2(f, "verify/gemm", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        H5Gclose(H5Gcreate2(f, "verify/ranks", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        attr_num(f, "/verify", "requested", H5T_NATIVE_INT64, &one);
+        attr_num(f, "/verify/gemm", "ran", H5T_NATIVE_INT64, &one);
+        attr_num(f, "/verify/gemm", "pass", H5T_NATIVE_INT64, &one);
+        attr_num(f, "/verify/gemm", "value", H5T_NATIVE_DOUBLE, &value);
+        attr_num(f, "/verify/gemm", "threshold", H5T_NATIVE_DOUBLE, &threshold);
+        attr_str(f, "/verify/gemm", "detail", "residuals");
+        attr_num(f, "/verify/ranks", "ran", H5T_NATIVE_INT64, &zero);
+        attr_num(f, "/verify/ranks", "pass", H5T_NATIVE_INT64, &one);
+        attr_num(f, "/verify/ranks", "value", H5T_NATIVE_DOUBLE, &value);
+        attr_num(f, "/config", "peak_flops_per_second", H5T_NATIVE_DOUBLE, &peak);
+        H5Fclose(f);
+    }
+    /* the ranks check lacks its threshold: named */
+    CHECK(jf_result_read(path, &r, msg, sizeof msg) == JF_EINVAL);
+    CHECK_STR_CONTAINS(msg, "/verify");
+    {
+        const hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+        const double threshold = 1e-5;
+        attr_num(f, "/verify/ranks", "threshold", H5T_NATIVE_DOUBLE, &threshold);
+        H5Fclose(f);
+    }
+    CHECK_INT_EQ(JF_OK, jf_result_read(path, &r, msg, sizeof msg));
+    CHECK(r.have_verify && r.verify_requested && r.nverify == 2);
+    CHECK_STR_EQ("gemm", r.verify[0].name);
+    CHECK(r.verify[0].ran && r.verify[0].pass && r.verify[0].value == 0.25 &&
+          r.verify[0].threshold == 1.0);
+    CHECK_STR_EQ("residuals", r.verify[0].detail);
+    CHECK_STR_EQ("ranks", r.verify[1].name);
+    CHECK(!r.verify[1].ran && r.verify[1].pass && r.verify[1].threshold == 1e-5);
+    CHECK(r.have_peak_flops && r.peak_flops == 3.5e12);
+
+    /* node groups: total_nodes says 2, none is there: the first is named */
+    jf_result_node_t *nodes = NULL;
+    int nnodes = -1;
+    CHECK(jf_result_read_nodes(path, &nodes, &nnodes, msg, sizeof msg) == JF_EINVAL);
+    CHECK_STR_CONTAINS(msg, "/energy/node_0000/node");
+    CHECK(nodes == NULL && nnodes == 0);
 
     snprintf(path, sizeof path, "%s/newer.h5", dir);
     make_file(path, "2.0", NULL);
@@ -134,7 +184,7 @@ int main(void)
     CHECK(jf_result_read(cut, &r, msg, sizeof msg) != JF_OK);
     CHECK_STR_CONTAINS(msg, "cut.h5");
 
-    const char *names[] = {"good.h5", "newer.h5", "minor.h5", "missing.h5", "nojflop.h5",
+    const char *names[] = {"good.h5", "verify.h5", "newer.h5", "minor.h5", "missing.h5", "nojflop.h5",
                            "text.h5", "cut.h5"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);

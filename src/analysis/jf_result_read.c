@@ -68,6 +68,40 @@ static int parse_u128(const char *s, jf_u128 *v)
     return 0;
 }
 
+/* /verify (schema 1.2): absent in 1.0 and 1.1 files, which is not an error. */
+static int read_verify(hid_t f, jf_result_t *r)
+{
+    int64_t v = 0;
+    H5G_info_t info;
+    if (H5Lexists(f, "/verify", H5P_DEFAULT) <= 0)
+        return 0;
+    r->have_verify = 1;
+    if (read_num(f, "/verify", "requested", H5T_NATIVE_INT64, &v) != 0)
+        return -1;
+    r->verify_requested = v != 0;
+    if (H5Gget_info_by_name(f, "/verify", &info, H5P_DEFAULT) < 0)
+        return -1;
+    for (hsize_t i = 0; i < info.nlinks && r->nverify < JF_RESULT_MAX_CHECKS; i++) {
+        jf_result_check_t *c = &r->verify[r->nverify];
+        char obj[64];
+        int64_t ran = 0, pass = 0;
+        if (H5Lget_name_by_idx(f, "/verify", H5_INDEX_NAME, H5_ITER_INC, i, c->name,
+                               sizeof c->name, H5P_DEFAULT) < 0)
+            return -1;
+        snprintf(obj, sizeof obj, "/verify/%s", c->name);
+        if (read_num(f, obj, "ran", H5T_NATIVE_INT64, &ran) != 0 ||
+            read_num(f, obj, "pass", H5T_NATIVE_INT64, &pass) != 0 ||
+            read_num(f, obj, "value", H5T_NATIVE_DOUBLE, &c->value) != 0 ||
+            read_num(f, obj, "threshold", H5T_NATIVE_DOUBLE, &c->threshold) != 0)
+            return -1;
+        read_str(f, obj, "detail", c->detail, sizeof c->detail);
+        c->ran = ran != 0;
+        c->pass = pass != 0;
+        r->nverify++;
+    }
+    return 0;
+}
+
 jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msglen)
 {
     char schema[32] = "", text[64];
@@ -163,6 +197,22 @@ jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msgl
     /* schema 1.1: optional, absent in 1.0 files */
     if (read_str(f, "/", "warnings", r->warnings, sizeof r->warnings) != 0)
         r->warnings[0] = '\0';
+    /* optional, newer fields (jflop validate; /verify since 1.2) */
+    read_str(f, "/", "end_utc", r->end_utc, sizeof r->end_utc);
+    read_str(f, "/", "command_line", r->command_line, sizeof r->command_line);
+    if (read_str(f, "/flops", "flops_dense_counted", text, sizeof text) == 0 &&
+        parse_u128(text, &r->flops_dense_counted) != 0) {
+        missing = "/flops/flops_dense_counted (not a decimal integer)";
+        goto cleanup;
+    }
+    r->have_peak_flops =
+        read_num(f, "/config", "peak_flops_per_second", H5T_NATIVE_DOUBLE, &r->peak_flops) == 0;
+    read_num(f, "/config", "min_seconds", H5T_NATIVE_DOUBLE, &r->min_seconds);
+    read_num(f, "/energy", "sample_interval", H5T_NATIVE_DOUBLE, &r->sample_interval);
+    if (read_verify(f, r) != 0) {
+        missing = "/verify (a check's ran, pass, value or threshold)";
+        goto cleanup;
+    }
 #undef STR
 #undef NUM
 cleanup:
@@ -179,3 +229,129 @@ double jf_result_joules(const jf_result_t *r, int *estimated)
     *estimated = r->extrapolated != 0;
     return r->extrapolated ? r->joules_extrapolated : r->joules;
 }
+
+void jf_result_nodes_free(jf_result_node_t *nodes, int count)
+{
+    for (int i = 0; nodes != NULL && i < count; i++) {
+        free(nodes[i].trace);
+        free(nodes[i].trace_mark);
+    }
+    free(nodes);
+}
+
+/* A whole dataset of `expect_rank` dimensions into a new buffer. */
+static int read_dataset(hid_t f, const char *name, hid_t mem_type, size_t elem, int expect_rank,
+                        hsize_t dims[2], void **out)
+{
+    const hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    const hid_t sp = d >= 0 ? H5Dget_space(d) : -1;
+    int rc = -1;
+    *out = NULL;
+    dims[0] = dims[1] = 1;
+    if (sp >= 0 && H5Sget_simple_extent_ndims(sp) == expect_rank &&
+        H5Sget_simple_extent_dims(sp, dims, NULL) == expect_rank) {
+        const size_t n = (size_t)dims[0] * (size_t)(expect_rank == 2 ? dims[1] : 1);
+        if (n == 0) {
+            rc = 0;
+        } else if ((*out = malloc(n * elem)) != NULL &&
+                   H5Dread(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) >= 0) {
+            rc = 0;
+        }
+        if (rc != 0) {
+            free(*out);
+            *out = NULL;
+        }
+    }
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (d >= 0)
+        H5Dclose(d);
+    return rc;
+}
+
+jf_err_t jf_result_read_nodes(const char *path, jf_result_node_t **nodes, int *count, char *msg,
+                              size_t msglen)
+{
+    char obj[64], field[160] = "";
+    int64_t total = 0, measured = 0, invalid = 0;
+    jf_result_node_t *n = NULL;
+    jf_err_t err = JF_OK;
+    int i = 0;
+
+    *nodes = NULL;
+    *count = 0;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    const hid_t f = H5Fis_hdf5(path) > 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
+    if (f < 0) {
+        snprintf(msg, msglen, "%s: not a readable HDF5 file (truncated, corrupt or not HDF5)",
+                 path);
+        return JF_EIO;
+    }
+    if (read_num(f, "/energy", "total_nodes", H5T_NATIVE_INT64, &total) != 0 || total < 0 ||
+        total > 1000000) {
+        snprintf(field, sizeof field, "/energy/total_nodes");
+        goto cleanup;
+    }
+    if (total > 0 && (n = calloc((size_t)total, sizeof *n)) == NULL) {
+        snprintf(msg, msglen, "%s: out of memory reading %lld nodes", path, (long long)total);
+        err = JF_ENOMEM;
+        goto cleanup;
+    }
+    for (i = 0; i < total; i++) {
+        jf_result_node_t *x = &n[i];
+        hsize_t dims[2];
+        void *buf;
+        snprintf(obj, sizeof obj, "/energy/node_%04d", i);
+#define NODE_FIELD(call, name)                                                    \
+    if ((call) != 0) {                                                            \
+        snprintf(field, sizeof field, "%s/%s", obj, name);                        \
+        goto cleanup;                                                             \
+    }
+        NODE_FIELD(read_str(f, obj, "node", x->node, sizeof x->node), "node")
+        NODE_FIELD(read_str(f, obj, "backend", x->backend, sizeof x->backend), "backend")
+        NODE_FIELD(read_str(f, obj, "reason", x->reason, sizeof x->reason), "reason")
+        NODE_FIELD(read_num(f, obj, "measured", H5T_NATIVE_INT64, &measured), "measured")
+        NODE_FIELD(read_num(f, obj, "invalid", H5T_NATIVE_INT64, &invalid), "invalid")
+        NODE_FIELD(read_num(f, obj, "seconds", H5T_NATIVE_DOUBLE, &x->seconds), "seconds")
+        NODE_FIELD(read_num(f, obj, "samples", H5T_NATIVE_UINT64, &x->samples), "samples")
+        NODE_FIELD(read_num(f, obj, "wraps", H5T_NATIVE_UINT64, &x->wraps), "wraps")
+        NODE_FIELD(read_num(f, obj, "sample_interval", H5T_NATIVE_DOUBLE, &x->sample_interval),
+                   "sample_interval")
+        NODE_FIELD(read_num(f, obj, "phase_start_utc", H5T_NATIVE_DOUBLE, &x->phase_start_utc),
+                   "phase_start_utc")
+        NODE_FIELD(read_num(f, obj, "phase_end_utc", H5T_NATIVE_DOUBLE, &x->phase_end_utc),
+                   "phase_end_utc")
+        x->measured = measured != 0;
+        x->invalid = invalid != 0;
+        x->have_joules = read_num(f, obj, "joules", H5T_NATIVE_DOUBLE, &x->joules) == 0;
+        NODE_FIELD(x->measured && !x->have_joules, "joules")
+        snprintf(field, sizeof field, "%s/trace", obj);
+        NODE_FIELD(read_dataset(f, field, H5T_NATIVE_DOUBLE, sizeof(double), 2, dims, &buf),
+                   "trace")
+        x->trace = buf;
+        x->trace_rows = (size_t)dims[0];
+        x->trace_cols = (size_t)dims[1];
+        snprintf(field, sizeof field, "%s/trace_mark", obj);
+        NODE_FIELD(read_dataset(f, field, H5T_NATIVE_INT32, sizeof(int32_t), 1, dims, &buf),
+                   "trace_mark")
+        x->trace_mark = buf;
+        NODE_FIELD((size_t)dims[0] != x->trace_rows || (x->trace_rows > 0 && x->trace_cols < 1),
+                   "trace_mark (not one mark per trace row)")
+#undef NODE_FIELD
+        field[0] = '\0';
+    }
+cleanup:
+    if (field[0] != '\0') {
+        snprintf(msg, msglen, "%s: missing or malformed %s", path, field);
+        err = JF_EINVAL;
+    }
+    H5Fclose(f);
+    if (err != JF_OK) {
+        jf_result_nodes_free(n, (int)total);
+        return err;
+    }
+    *nodes = n;
+    *count = (int)total;
+    return JF_OK;
+}
+

@@ -9,6 +9,16 @@
 #include "core/jf_error.h"
 #include "core/jf_ledger.h"
 
+#define JF_RESULT_MAX_CHECKS 8
+
+/* One --verify check as /verify/<name> holds it. */
+typedef struct {
+    char name[32];
+    int ran, pass;
+    double value, threshold;
+    char detail[256];
+} jf_result_check_t;
+
 typedef struct {
     char path[1024];
     char schema_version[16], jflop_version[32], status[16], status_reason[512];
@@ -24,6 +34,17 @@ typedef struct {
     int have_joules;
     double joules, joules_extrapolated;
     char warnings[1024];   /* the run's warnings, one per line ("" when none) */
+    /* read for jflop validate (/verify since schema 1.2); optional fields absent from a
+     * file stay 0 or empty, with have_* saying so */
+    char end_utc[40], command_line[2048];
+    jf_u128 flops_dense_counted;
+    int have_peak_flops;
+    double peak_flops;          /* /config/peak_flops_per_second: measured FMA peak, all ranks */
+    double min_seconds;         /* /config/min_seconds, 0 when absent */
+    double sample_interval;     /* /energy/sample_interval, s */
+    int have_verify;            /* /verify exists (schema >= 1.2) */
+    int verify_requested, nverify;
+    jf_result_check_t verify[JF_RESULT_MAX_CHECKS];
 } jf_result_t;
 
 /* Read one file. Errors name the file and the field: not HDF5, not a
@@ -32,5 +53,23 @@ jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msgl
 
 /* The Joules a table should use: measured, or the labelled estimate. */
 double jf_result_joules(const jf_result_t *r, int *estimated);
+
+/* One node's energy group, /energy/node_NNNN, with its trace. */
+typedef struct {
+    char node[64], backend[24], reason[512];
+    int measured, invalid, have_joules;
+    double joules, seconds, sample_interval, phase_start_utc, phase_end_utc;
+    uint64_t samples, wraps;
+    size_t trace_rows, trace_cols;  /* trace: rows x (1 + domains) */
+    double *trace;                  /* column 0 time from the phase start (s), then J */
+    int32_t *trace_mark;            /* 0 periodic, 1 first, 2 phase start, 3 stop, 4 last */
+} jf_result_node_t;
+
+/* Read every node group of a file (/energy/total_nodes of them) with its
+ * trace; the caller frees them with jf_result_nodes_free. Errors name the
+ * file and the field. */
+jf_err_t jf_result_read_nodes(const char *path, jf_result_node_t **nodes, int *count, char *msg,
+                              size_t msglen);
+void jf_result_nodes_free(jf_result_node_t *nodes, int count);
 
 #endif

@@ -10,6 +10,7 @@ int jf_cmd_probe(int argc, char **argv);
 int jf_cmd_report(int argc, char **argv);
 int jf_cmd_bounds(int argc, char **argv);
 int jf_cmd_claim(int argc, char **argv);
+int jf_cmd_validate(int argc, char **argv);
 
 /* The whole CLI's usage text. */
 void jf_cmd_usage(FILE *out);

@@ -240,6 +240,7 @@ static int write_config(hid_t f, const jf_summary_t *s)
     e |= attr_f64(g, "loss_last", r->loss_last);
     e |= attr_f64(g, "loss_floor", r->loss_floor);
     e |= attr_i64(g, "weights_identical_on_ranks", r->replicas_identical);
+    e |= attr_f64_units(g, "min_seconds", o->min_seconds, "s (--min-seconds; 0 when not given)");
     H5Gclose(g);
     return e;
 }
@@ -476,6 +477,35 @@ static int write_energy(hid_t f, const jf_summary_t *s,
     return e;
 }
 
+/* The --verify checks (schema 1.2): /verify says whether they were asked
+ * for, and holds one group per check with its verdict, the figure it
+ * measured and the threshold it was held to. */
+static int write_verify(hid_t f, const jf_summary_t *s)
+{
+    const hid_t g = H5Gcreate2(f, "verify", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int e = 0;
+    if (g < 0)
+        return -1;
+    e |= attr_i64(g, "requested", s->run->opt.verify);
+    e |= attr_i64(g, "checks", s->nchecks);
+    for (int i = 0; i < s->nchecks; i++) {
+        const jf_check_t *c = &s->checks[i];
+        const hid_t cg = H5Gcreate2(g, c->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        if (cg < 0) {
+            e = 1;
+            continue;
+        }
+        e |= attr_i64(cg, "ran", c->ran);
+        e |= attr_i64(cg, "pass", c->pass);
+        e |= attr_f64(cg, "value", c->value);
+        e |= attr_f64(cg, "threshold", c->threshold);
+        e |= attr_str(cg, "detail", c->detail);
+        H5Gclose(cg);
+    }
+    H5Gclose(g);
+    return e;
+}
+
 static void fill_meta(jf_meta_t *m, const jf_summary_t *s, double started, double ended,
                       MPI_Comm world)
 {
@@ -542,6 +572,7 @@ jf_err_t jf_results_write(const char *path, const jf_summary_t *s, const jf_ener
     e |= write_timing(f, dxpl, s, rank);
     if (s->energy != NULL)
         e |= write_energy(f, s, energy);
+    e |= write_verify(f, s);
     if (H5Fclose(f) < 0)
         e = 1;
     f = -1;

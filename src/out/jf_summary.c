@@ -139,6 +139,9 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
             (long long)o->steps, jf_u128_str_grouped(r->tokens, a, sizeof a));
     if (o->tokens_target)
         fprintf(out, " (target %s)", jf_u128_str_grouped(o->tokens_target, b, sizeof b));
+    if (o->min_seconds > 0)
+        fprintf(out, " (--min-seconds %g: steps went on until the phase lasted that long)",
+                o->min_seconds);
     fprintf(out, "\n        optimizer SGD (lr %g), seed %llu\n", o->lr,
             (unsigned long long)o->seed);
     fprintf(out, "time    %.3f s measured (%.2f s warm-up, %.2f s start-up); %.0f tokens/s\n",
@@ -342,6 +345,7 @@ json_t *jf_summary_json(const jf_summary_t *s)
     json_object_set_new(j, "batch", json_integer(o->batch));
     json_object_set_new(j, "steps", json_integer(o->steps));
     json_object_set_new(j, "steps_done", json_integer(r->steps_done));
+    json_object_set_new(j, "min_seconds", json_real(o->min_seconds));
     json_object_set_new(j, "warmup", json_integer(o->warmup));
     json_object_set_new(j, "ranks", json_integer(r->ranks));
     json_object_set_new(j, "nodes", json_integer(r->nodes));

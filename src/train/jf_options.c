@@ -21,7 +21,7 @@ enum {
     OPT_STEPS, OPT_WARMUP, OPT_PARAMS, OPT_TOKENS, OPT_PRECISION, OPT_THREADS,
     OPT_SEED, OPT_LR, OPT_VERIFY, OPT_BLIS_ARCH, OPT_SUMMARY_JSON, OPT_PRESET,
     OPT_LIST_PRESETS, OPT_VERSION, OPT_ENERGY, OPT_POWERCAP_ROOT, OPT_PM_COUNTERS_ROOT,
-    OPT_SAMPLE_INTERVAL, OPT_OUTPUT, OPT_OVERLAP
+    OPT_SAMPLE_INTERVAL, OPT_OUTPUT, OPT_OVERLAP, OPT_MIN_SECONDS
 };
 
 static const struct option long_options[] = {
@@ -50,6 +50,7 @@ static const struct option long_options[] = {
     {"powercap-root", required_argument, NULL, OPT_POWERCAP_ROOT},
     {"pm-counters-root", required_argument, NULL, OPT_PM_COUNTERS_ROOT},
     {"sample-interval", required_argument, NULL, OPT_SAMPLE_INTERVAL},
+    {"min-seconds", required_argument, NULL, OPT_MIN_SECONDS},
     {"list-presets", no_argument, NULL, OPT_LIST_PRESETS},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -80,6 +81,9 @@ void jf_options_usage(FILE *out)
         "  --warmup N           unmeasured steps before them (may be 0)\n"
         "  --tokens D           target D, tokens over all ranks in the measured steps\n"
         "                       (k/M/G/T/P suffixes); derives --steps, rounding up\n"
+        "  --min-seconds S      go on with measured steps after --steps until the\n"
+        "                       measured phase lasts at least S seconds (e.g. 60 for\n"
+        "                       jflop validate); D counts every step that ran\n"
         "Numerics and threads:\n"
         "  --precision fp32|fp64  operand precision (default fp32)\n"
         "  --threads N          threads per rank (default OMP_NUM_THREADS or 1)\n"
@@ -209,6 +213,27 @@ static jf_err_t parse_interval(const char *text, double *seconds, char *msg, siz
     return JF_OK;
 }
 
+/* --min-seconds: "60" or "60s", a positive number of seconds, at most a
+ * year (a typo's guard). */
+static jf_err_t parse_min_seconds(const char *text, double *seconds, char *msg, size_t msglen)
+{
+    char number[64], why[JF_MSG_LEN];
+    size_t n = strlen(text);
+    if (n > 1 && text[n - 1] == 's')
+        n--;
+    snprintf(number, sizeof number, "%.*s", (int)(n < sizeof number ? n : sizeof number - 1),
+             text);
+    if (jf_parse_positive_real(number, seconds, why, sizeof why) != JF_OK) {
+        snprintf(msg, msglen, "--min-seconds: '%s' is not a positive number of seconds", text);
+        return JF_EINVAL;
+    }
+    if (*seconds > 365.0 * 86400) {
+        snprintf(msg, msglen, "--min-seconds: %s is more than a year", text);
+        return JF_ERANGE;
+    }
+    return JF_OK;
+}
+
 /* Which flags the user set, for the conflict checks. */
 typedef struct {
     int shape, steps;
@@ -323,6 +348,8 @@ static jf_err_t parse_one(int c, const char *arg, jf_run_options_t *o, jf_seen_t
     case OPT_SAMPLE_INTERVAL:
         o->sample_interval_given = 1;
         return parse_interval(arg, &o->sample_interval, msg, msglen);
+    case OPT_MIN_SECONDS:
+        return parse_min_seconds(arg, &o->min_seconds, msg, msglen);
     case OPT_OUTPUT:
         if (*arg == '\0') {
             snprintf(msg, msglen, "--output: empty file name");

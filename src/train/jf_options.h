@@ -33,6 +33,8 @@ typedef struct {
     int sample_interval_given; /* 0: the default, shortened if the counters need it */
     int verbose;
     int help, version, list_presets;
+    double min_seconds;        /* --min-seconds: measured steps go on until the phase
+                                * lasts this long (0: exactly --steps) */
 } jf_run_options_t;
 
 /* Parse argv into *opt (defaults from the "default" preset, or --preset).

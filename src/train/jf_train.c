@@ -227,10 +227,12 @@ static void progress_report(jf_progress_t *p, const jf_run_t *run, int64_t done,
     p->last_print = now;
     const double elapsed = now - p->start;
     const double tps = elapsed > 0 ? (double)run->tokens_per_step * (double)done / elapsed : 0;
-    const double eta = done > 0 ? elapsed / (double)done * (double)(total - done) : 0;
+    double eta = done > 0 ? elapsed / (double)done * (double)(total - done) : 0;
+    if (measured && run->opt.min_seconds > 0 && run->opt.min_seconds - elapsed > eta)
+        eta = run->opt.min_seconds - elapsed;  /* --min-seconds keeps it going */
     fprintf(stderr, "jflop-run: %s step %lld/%lld  loss %.4f  %.0f tokens/s  ETA %.0f s\n",
-            measured ? "measured" : "warm-up", (long long)done, (long long)total, loss, tps,
-            eta);
+            measured ? "measured" : "warm-up", (long long)done,
+            (long long)(done > total ? done : total), loss, tps, eta);
 }
 
 /* The per-step tables grow with the steps that run, not with the steps
@@ -307,13 +309,13 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
     jf_progress_t prog = {MPI_Wtime(), 0, progress && rank == 0};
     uint64_t tokens_local = 0;
     double t0 = -1;  /* set when the measured phase starts */
-    const int64_t total = o->warmup + o->steps;
+    int64_t total = o->warmup + o->steps;  /* --min-seconds may add to it */
     for (int64_t s = 0; s < total; s++) {
         const int measured = s >= o->warmup;
         double loss;
         uint64_t ntok;
         if (s == run->steps_capacity &&
-            grow_step_tables(run, total - s < s ? total : 2 * s) != JF_OK) {
+            grow_step_tables(run, total - s < s && o->min_seconds <= 0 ? total : 2 * s) != JF_OK) {
             snprintf(msg, msglen, "step %lld: cannot grow the step-time table", (long long)s);
             err = JF_ENOMEM;
             goto cleanup;
@@ -368,6 +370,14 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
             run->stopped_by_signal = 1;
             run->stop_signal = any_sig;
             break;
+        }
+        /* --min-seconds: one more measured step while the phase is short;
+         * the slowest clock's view decides, so every rank agrees */
+        if (measured && s == total - 1 && o->min_seconds > 0) {
+            double elapsed = MPI_Wtime() - t0, least = 0;
+            MPI_Allreduce(&elapsed, &least, 1, MPI_DOUBLE, MPI_MIN, comm);
+            if (least < o->min_seconds)
+                total++;  /* the tables grow at the top of the loop */
         }
     }
     MPI_Barrier(comm);

@@ -1,0 +1,125 @@
+/* jf_h5_edit: rewrite one value in a copy of a results file, so the
+ * validate test can make a file break exactly one rule without a run that
+ * breaks it (serial HDF5; a helper, not a test):
+ *
+ *   jf_h5_edit FILE attr OBJECT NAME VALUE    an existing attribute; its
+ *              type class is kept (string, integer or float)
+ *   jf_h5_edit FILE data DATASET INDEX VALUE  one element of a numeric
+ *              dataset, INDEX counted over all its elements in row order
+ *
+ * Exit 0 done, 1 the HDF5 operation failed, 2 bad usage. */
+#include <hdf5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Attribute `name` of the open object o (obj: its path, for messages). */
+static int set_attr_on(hid_t o, const char *obj, const char *name, const char *value)
+{
+    const hid_t a = H5Aopen(o, name, H5P_DEFAULT);
+    const hid_t t = H5Aget_type(a);
+    const H5T_class_t cls = H5Tget_class(t);
+    H5Tclose(t);
+    herr_t rc;
+    if (cls == H5T_INTEGER) {
+        const long long v = strtoll(value, NULL, 10);
+        rc = H5Awrite(a, H5T_NATIVE_LLONG, &v);
+        H5Aclose(a);
+    } else if (cls == H5T_FLOAT) {
+        const double v = strtod(value, NULL);
+        rc = H5Awrite(a, H5T_NATIVE_DOUBLE, &v);
+        H5Aclose(a);
+    } else if (cls == H5T_STRING) {
+        /* a fixed-length string of the new length: delete, create again */
+        H5Aclose(a);
+        const size_t n = strlen(value);
+        const hid_t st = H5Tcopy(H5T_C_S1), sp = H5Screate(H5S_SCALAR);
+        H5Tset_size(st, n > 0 ? n : 1);
+        H5Tset_strpad(st, H5T_STR_NULLPAD);
+        rc = H5Adelete(o, name);
+        const hid_t b = rc < 0 ? -1 : H5Acreate2(o, name, st, sp, H5P_DEFAULT, H5P_DEFAULT);
+        rc = b < 0 ? -1 : H5Awrite(b, st, n > 0 ? value : "");
+        if (b >= 0)
+            H5Aclose(b);
+        H5Sclose(sp);
+        H5Tclose(st);
+    } else {
+        H5Aclose(a);
+        fprintf(stderr, "jf_h5_edit: %s/%s is neither string, integer nor float\n", obj, name);
+        return 1;
+    }
+    return rc < 0;
+}
+
+static int set_attr(hid_t file, const char *obj, const char *name, const char *value)
+{
+    /* the object itself, then its attribute: HDF5 1.10 cannot write an
+     * attribute opened by path from the file (H5Aopen_by_name) */
+    const hid_t o = H5Oopen(file, obj, H5P_DEFAULT);
+    if (o < 0 || H5Aexists(o, name) <= 0) {
+        fprintf(stderr, "jf_h5_edit: no attribute %s on %s\n", name, obj);
+        if (o >= 0)
+            H5Oclose(o);
+        return 1;
+    }
+    const int rc = set_attr_on(o, obj, name, value);
+    H5Oclose(o);
+    return rc;
+}
+
+static int set_data(hid_t f, const char *name, const char *index, const char *value)
+{
+    const hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    if (d < 0) {
+        fprintf(stderr, "jf_h5_edit: no dataset %s\n", name);
+        return 1;
+    }
+    const hid_t fs = H5Dget_space(d);
+    const int rank = H5Sget_simple_extent_ndims(fs);
+    hsize_t dims[8] = {0}, coord[8] = {0}, one = 1;
+    unsigned long long at = strtoull(index, NULL, 10), total = 1;
+    H5Sget_simple_extent_dims(fs, dims, NULL);
+    for (int k = 0; k < rank; k++)
+        total *= dims[k];
+    if (rank < 1 || rank > 8 || at >= total) {
+        fprintf(stderr, "jf_h5_edit: index %s outside %s (%llu elements)\n", index, name, total);
+        H5Sclose(fs);
+        H5Dclose(d);
+        return 1;
+    }
+    for (int k = rank - 1; k >= 0; k--) {
+        coord[k] = at % dims[k];
+        at /= dims[k];
+    }
+    const double v = strtod(value, NULL);
+    const hid_t ms = H5Screate_simple(1, &one, NULL);
+    herr_t rc = H5Sselect_elements(fs, H5S_SELECT_SET, 1, coord);
+    if (rc >= 0)
+        rc = H5Dwrite(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, &v);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    H5Dclose(d);
+    return rc < 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 6 || (strcmp(argv[2], "attr") != 0 && strcmp(argv[2], "data") != 0)) {
+        fprintf(stderr, "usage: jf_h5_edit FILE attr OBJECT NAME VALUE\n"
+                        "       jf_h5_edit FILE data DATASET INDEX VALUE\n");
+        return 2;
+    }
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    const hid_t f = H5Fopen(argv[1], H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f < 0) {
+        fprintf(stderr, "jf_h5_edit: cannot open %s for writing\n", argv[1]);
+        return 1;
+    }
+    const int rc = strcmp(argv[2], "attr") == 0 ? set_attr(f, argv[3], argv[4], argv[5])
+                                                : set_data(f, argv[3], argv[4], argv[5]);
+    if (H5Fclose(f) < 0)
+        return 1;
+    if (rc != 0)
+        fprintf(stderr, "jf_h5_edit: %s %s %s %s failed\n", argv[2], argv[3], argv[4], argv[5]);
+    return rc;
+}

@@ -12,12 +12,14 @@
  *             [--ready FILE]            (a fault time S may be "usr1")
  *
  * (at least one of --powercap and --pm-counters). The true energy since
- * start is E(tau) = P·tau per zone; tau follows CLOCK_MONOTONIC but moves
- * at most 4 periods per update: a feeder descheduled on a loaded machine
- * resumes where it stopped instead of publishing the missed energy in one
- * jump (which no real counter does, and a reader rightly takes for a
- * counter gone wrong). The log holds what was published. Every --period-ms
- * each counter is rewritten from it:
+ * start is E(tau) = P·tau per zone; tau follows CLOCK_MONOTONIC, but with
+ * a powercap tree no update advances a counter by more than a quarter of
+ * its range: a feeder descheduled on a loaded machine then resumes where
+ * it stopped instead of publishing the missed energy in one jump, which a
+ * reader would rightly take for a counter that went backwards (no real
+ * RAPL counter lags its own energy). pm_counters alone do not wrap, so they
+ * always follow the clock. The log holds what was published. Every
+ * --period-ms each counter is rewritten from it:
  *   powercap, per socket s (power split evenly over sockets):
  *     DIR/intel-rapl:s     name "package-s", energy_uj, max_energy_range_uj,
  *                          constraint_0_max_power_uw, enabled
@@ -406,6 +408,9 @@ int main(int argc, char **argv)
     const double t0 = mono_now();
     const double period = o.period_ms * 1e-3;
     double tau = 0, last_t = 0;  /* the counters' time: see the top */
+    const double zone_w = fmax(pkg_w, dram_w);
+    const double max_step = o.powercap != NULL && zone_w > 0
+                                ? (double)o.range_uj * 1e-6 / 4 / zone_w : INFINITY;
     uint64_t freshness = 0;
     double pm_reset_joules = -1; /* node-controller restart: E at that moment */
     int startup_changed = 0, went_back = 0, garbage = 0, ready_done = 0;
@@ -416,7 +421,7 @@ int main(int argc, char **argv)
     while (!stop_signal) {
         const double t = mono_now() - t0;
         const double now_real = real_now();
-        tau += fmin(t - last_t, 4 * period);
+        tau += fmin(t - last_t, max_step);
         last_t = t;
         const double e_pkg = pkg_w * tau, e_dram = dram_w * tau; /* per socket */
         if (!garbage && due(o.garbage_after, t)) {

@@ -7,7 +7,7 @@
 #include <mpi.h>
 #include <stddef.h>
 
-#define JF_MAX_WARNINGS 4
+#define JF_MAX_WARNINGS 6
 #define JF_WARNING_LEN 240
 
 typedef struct {

@@ -78,5 +78,5 @@ placed_run() {
   [ "$threads" != - ] || th=()
   "$launcher" -np "$np" ${flags[@]+"${flags[@]}"} env ${envs[@]+"${envs[@]}"} \
     "$run" ${th[@]+"${th[@]}"} --energy none --output none --summary-json "$json" "$@" \
-    >/dev/null 2>"$json.err"
+    </dev/null >/dev/null 2>"$json.err"
 }

@@ -123,6 +123,22 @@ static const char *best_for_cpu(void)
     return NULL;
 }
 
+/* A kernel set that beats the one BLIS detects, for this precision, or NULL.
+ * BLIS 0.9 has no Zen 4 configuration and runs AMD Zen 4 and 5 (AVX-512)
+ * on its zen3 set (AVX2 kernels, blocking for Zen 3's 512 KiB L2). Measured
+ * on a Zen 4 (benchmarks/README.md): skx's AVX-512 dgemm with its 1 MiB-L2
+ * blocking is faster on the training step's shapes, while zen3's sgemm
+ * stays faster, so only fp64 moves. A real Zen 3 has no AVX-512 and keeps
+ * zen3. */
+static const char *better_for(int detected, jf_precision_t precision)
+{
+    const char *best = best_for_cpu();
+    if (precision == JF_FP64 && detected == arch_id_of("zen3") && best != NULL &&
+        strcmp(best, "skx") == 0)
+        return "skx";
+    return NULL;
+}
+
 static jf_err_t force_arch(int id, jf_blis_info_t *info)
 {
     char v[16];
@@ -135,6 +151,12 @@ static jf_err_t force_arch(int id, jf_blis_info_t *info)
 
 jf_err_t jf_blis_arch_select(const char *request, jf_blis_info_t *info,
                              char *msg, size_t msglen)
+{
+    return jf_blis_arch_select_for(request, JF_FP32, info, msg, msglen);
+}
+
+jf_err_t jf_blis_arch_select_for(const char *request, jf_precision_t precision,
+                                 jf_blis_info_t *info, char *msg, size_t msglen)
 {
     char why[120];
     const char *env = getenv("BLIS_ARCH_TYPE");
@@ -165,6 +187,17 @@ jf_err_t jf_blis_arch_select(const char *request, jf_blis_info_t *info,
         snprintf(info->detected, sizeof info->detected, "%s",
                  bli_arch_string((arch_t)detected));
         const char *best = best_for_cpu();
+        const char *better = detected != BLIS_ARCH_GENERIC ? better_for(detected, precision) : NULL;
+        if (better != NULL) {
+            const int id = arch_id_of(better);
+            if (id >= 0 && probe_in_child(id, why, sizeof why) == id) {
+                snprintf(info->how, sizeof info->how,
+                         "jflop: BLIS detected %s on a CPU with AVX-512; %s GEMM is faster "
+                         "with %s; set BLIS_ARCH_TYPE=%d (%s)", info->detected,
+                         precision == JF_FP64 ? "fp64" : "fp32", better, id, better);
+                return force_arch(id, info);
+            }
+        }
         if (detected != BLIS_ARCH_GENERIC || best == NULL) {
             snprintf(info->how, sizeof info->how, "BLIS's own CPU detection");
             return JF_OK;

@@ -174,7 +174,8 @@ int main(int argc, char **argv)
         return 2;
     }
     memset(&blis, 0, sizeof blis);
-    if (jf_blis_arch_select_for(opt.blis_arch, opt.precision, &blis, msg, sizeof msg) != JF_OK) {
+    if (jf_blis_arch_select_for(opt.blis_arch, opt.precision, opt.shape.d_model, &blis, msg,
+                                sizeof msg) != JF_OK) {
         fprintf(stderr, "bench_step: %s\n", msg);
         return 2;
     }

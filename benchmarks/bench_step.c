@@ -9,7 +9,11 @@
  * step/replay pairs); the rest is jflop's overhead
  * (norms, softmax, GELU, loss, allreduce, SGD, memory traffic).
  *
- * Usage: bench_step [--reps N] [--json FILE] [--label TEXT] [-- jflop-run flags] */
+ * With --peak, each pair is followed by the FMA peak measured on every rank
+ * at once (jf_peak, as jflop-run does before its steps), and the step's
+ * FLOP rate (every counted FLOP) is also given as a fraction of its median.
+ *
+ * Usage: bench_step [--reps N] [--peak] [--json FILE] [--label TEXT] [-- jflop-run flags] */
 #include <blis.h>
 #include <jansson.h>
 #include <mpi.h>
@@ -19,18 +23,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench_row.h"
 #include "bench_stats.h"
 #include "kern/jf_blis_arch.h"
 #include "kern/jf_gemm.h"
+#include "kern/jf_peak.h"
 #include "train/jf_data.h"
 #include "train/jf_model.h"
 #include "train/jf_options.h"
 #include "train/jf_train.h"
 
 #define TARGET_RATIO 0.90
+#define TARGET_PEAK 0.75
+#define PEAK_SECONDS 0.2
 
 typedef struct {
     int reps;
+    int peak;
     const char *json;
     const char *label;
 } bench_args_t;
@@ -102,6 +111,7 @@ static jf_u128 gemm_flops(const jf_gemm_trace_t *t)
 static int parse_bench_args(int argc, char **argv, bench_args_t *b, int *rest)
 {
     b->reps = 9;
+    b->peak = 0;
     b->json = NULL;
     b->label = "";
     int i = 1;
@@ -111,13 +121,15 @@ static int parse_bench_args(int argc, char **argv, bench_args_t *b, int *rest)
             break;
         } else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
             b->reps = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--peak") == 0) {
+            b->peak = 1;
         } else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) {
             b->json = argv[++i];
         } else if (strcmp(argv[i], "--label") == 0 && i + 1 < argc) {
             b->label = argv[++i];
         } else {
             fprintf(stderr, "bench_step: unknown option '%s' (bench_step [--reps N] "
-                            "[--json FILE] [--label TEXT] [-- jflop-run flags])\n", argv[i]);
+                            "[--peak] [--json FILE] [--label TEXT] [-- jflop-run flags])\n", argv[i]);
             return -1;
         }
     }
@@ -162,7 +174,8 @@ int main(int argc, char **argv)
         return 2;
     }
     memset(&blis, 0, sizeof blis);
-    if (jf_blis_arch_select(opt.blis_arch, &blis, msg, sizeof msg) != JF_OK) {
+    if (jf_blis_arch_select_for(opt.blis_arch, opt.precision, opt.shape.d_model, &blis, msg,
+                                sizeof msg) != JF_OK) {
         fprintf(stderr, "bench_step: %s\n", msg);
         return 2;
     }
@@ -204,12 +217,15 @@ int main(int argc, char **argv)
     char *c = calloc(sz[2] * (size_t)opt.threads, elem);
     double *t_steps = calloc((size_t)args.reps, sizeof *t_steps);
     double *t_raws = calloc((size_t)args.reps, sizeof *t_raws);
+    double *peaks = calloc((size_t)args.reps, sizeof *peaks);
     if (a == NULL || b == NULL || c == NULL || t_steps == NULL || t_raws == NULL ||
+        peaks == NULL ||
         trace.overflow) {
         fprintf(stderr, "bench_step: rank %d: cannot allocate replay buffers\n", rank);
         MPI_Abort(MPI_COMM_WORLD, 3);
     }
     replay(&trace, a, b, c, sz[2] * elem, opt.threads);  /* warm */
+    const char *peak_isa = "";
 
     /* Step and replay alternate, so drift on a shared machine (other jobs,
      * frequency changes) hits both alike; medians discard outliers. */
@@ -224,9 +240,18 @@ int main(int argc, char **argv)
         replay(&trace, a, b, c, sz[2] * elem, opt.threads);
         MPI_Barrier(MPI_COMM_WORLD);
         t_raws[r] = MPI_Wtime() - t0;
+        if (args.peak) {
+            jf_peak_t pk;
+            jf_peak_measure(opt.precision, opt.threads, PEAK_SECONDS, &pk);
+            MPI_Allreduce(&pk.flops_per_second, &peaks[r], 1, MPI_DOUBLE, MPI_SUM,
+                          MPI_COMM_WORLD);
+            peak_isa = pk.isa;
+            MPI_Barrier(MPI_COMM_WORLD);
+        }
     }
     const double t_step = bench_median(t_steps, args.reps);
     const double t_raw = bench_median(t_raws, args.reps);
+    const double peak = args.peak ? bench_median(peaks, args.reps) : 0;
 
     jf_ledger_t total;
     jf_ledger_allreduce(&ledger, &total, MPI_COMM_WORLD);
@@ -237,28 +262,56 @@ int main(int argc, char **argv)
     const double ratio = step_gemm_rate / raw_rate;
 
     if (rank == 0) {
-        char cpu[256];
+        char cpu[256], id[160], name[160];
+        const char *prec = jf_precision_name(opt.precision);
+        const double all_rate = all_per_step / t_step;
         cpu_model(cpu, sizeof cpu);
-        printf("%-28s %-5s %9.2f %9.2f %9.2f %7.3f %6.2f  %s\n", args.label,
-               jf_precision_name(opt.precision), all_per_step / t_step / 1e9,
-               step_gemm_rate / 1e9, raw_rate / 1e9, ratio, TARGET_RATIO,
-               ratio >= TARGET_RATIO ? "pass" : "MISS");
+        printf("step vs raw GEMM  %-10s %-5s step %9.2f GFLOP/s (GEMM %9.2f), raw %9.2f: "
+               "%.4f (target >= %.2f)\n", args.label, prec, all_rate / 1e9,
+               step_gemm_rate / 1e9, raw_rate / 1e9, ratio, TARGET_RATIO);
+        if (args.peak)
+            printf("step vs FMA peak  %-10s %-5s step %9.2f GFLOP/s, peak %9.2f (%s): %.4f "
+                   "(target >= %.2f)\n", args.label, prec, all_rate / 1e9, peak / 1e9,
+                   peak_isa, all_rate / peak, TARGET_PEAK);
         if (args.json != NULL) {
+            json_t *rows = json_array();
+            snprintf(id, sizeof id, "step_vs_raw_gemm/%s/%s", args.label, prec);
+            snprintf(name, sizeof name, "%s %s (d_model %d)", args.label, prec,
+                     (int)opt.shape.d_model);
+            json_array_append_new(
+                rows, bench_row(id, "step vs raw BLIS GEMM", name, step_gemm_rate / 1e9,
+                                "GFLOP/s", "GEMM FLOPs per step / step time",
+                                raw_rate / 1e9, "GFLOP/s",
+                                "the step's exact GEMMs replayed in raw BLIS", ratio, ">=",
+                                TARGET_RATIO, "ratio"));
+            if (args.peak) {
+                snprintf(id, sizeof id, "step_vs_fma_peak/%s/%s", args.label, prec);
+                json_array_append_new(
+                    rows, bench_row(id, "step vs measured FMA peak", name, all_rate / 1e9,
+                                    "GFLOP/s", "every counted FLOP per step / step time",
+                                    peak / 1e9, "GFLOP/s",
+                                    "FMA peak measured on all ranks at once",
+                                    all_rate / peak, ">=", TARGET_PEAK, "ratio"));
+            }
             json_t *j = json_pack(
-                "{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f, "
-                "s:f, s:f, s:f, s:f, s:i, s:{s:s, s:i, s:s, s:s, s:s}}",
-                "benchmark", "step_vs_raw_gemm", "label", args.label, "precision",
-                jf_precision_name(opt.precision), "ranks", ranks, "threads_per_rank",
-                opt.threads, "layers", (int)opt.shape.layers, "d_model", (int)opt.shape.d_model,
-                "heads", (int)opt.shape.heads, "ctx", (int)opt.shape.ctx, "ff",
-                (int)opt.shape.ff, "batch", (int)opt.batch, "gemm_calls_per_step",
-                (int)trace.count, "step_seconds", t_step, "raw_gemm_seconds", t_raw,
-                "step_flops_per_second_all_counted", all_per_step / t_step,
-                "step_gemm_flops_per_second", step_gemm_rate, "raw_gemm_flops_per_second",
-                raw_rate, "ratio", ratio, "target", TARGET_RATIO, "reps", args.reps,
-                "machine", "cpu", cpu, "cores_online", (int)sysconf(_SC_NPROCESSORS_ONLN),
-                "blis_arch", blis.active, "blis_version", blis.version, "blis_arch_how",
-                blis.how);
+                "{s:s, s:o, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:f, "
+                "s:f, s:f, s:f, s:f, s:f, s:i, s:{s:s, s:i, s:s, s:s, s:s}}",
+                "benchmark", "step_vs_raw_gemm", "rows", rows, "label", args.label,
+                "precision", prec, "ranks", ranks, "threads_per_rank", opt.threads, "layers",
+                (int)opt.shape.layers, "d_model", (int)opt.shape.d_model, "heads",
+                (int)opt.shape.heads, "ctx", (int)opt.shape.ctx, "ff", (int)opt.shape.ff,
+                "batch", (int)opt.batch, "gemm_calls_per_step", (int)trace.count,
+                "step_seconds", t_step, "raw_gemm_seconds", t_raw,
+                "step_flops_per_second_all_counted", all_rate, "step_gemm_flops_per_second",
+                step_gemm_rate, "raw_gemm_flops_per_second", raw_rate, "ratio", ratio,
+                "target", TARGET_RATIO, "reps", args.reps, "machine", "cpu", cpu,
+                "cores_online", (int)sysconf(_SC_NPROCESSORS_ONLN), "blis_arch", blis.active,
+                "blis_version", blis.version, "blis_arch_how", blis.how);
+            if (j != NULL && args.peak) {
+                json_object_set_new(j, "peak_flops_per_second_median", json_real(peak));
+                json_object_set_new(j, "peak_isa", json_string(peak_isa));
+                json_object_set_new(j, "peak_seconds_each", json_real(PEAK_SECONDS));
+            }
             if (j == NULL || json_dump_file(j, args.json, JSON_INDENT(2) | JSON_SORT_KEYS) != 0)
                 fprintf(stderr, "bench_step: cannot write %s\n", args.json);
             json_decref(j);
@@ -269,6 +322,7 @@ int main(int argc, char **argv)
     free(c);
     free(t_steps);
     free(t_raws);
+    free(peaks);
     jf_gemm_trace_free(&trace);
     jf_trainer_free(&tr);
     jf_data_free(&data);

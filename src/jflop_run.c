@@ -150,7 +150,8 @@ int main(int argc, char **argv)
         return JF_EXIT_USAGE;
     }
     /* BLIS fixes its kernel set on first use: choose before anything calls it */
-    err = jf_blis_arch_select(opt.blis_arch, &blis, msg, sizeof msg);
+    err = jf_blis_arch_select_for(opt.blis_arch, opt.precision, opt.shape.d_model, &blis, msg,
+                                  sizeof msg);
     if (err != JF_OK) {
         if (speaker)
             fprintf(stderr, "jflop-run: %s\n", msg);

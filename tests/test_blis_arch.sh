@@ -69,5 +69,22 @@ if [ -n "$want" ]; then
 else
     echo "note: this CPU has neither AVX-512 nor AVX2+FMA; the replacement check does not apply"
 fi
+# auto on an AVX-512 CPU that BLIS runs as zen3 (AMD Zen 4/5 under BLIS
+# 0.9): fp64 at d_model >= 1024 moves to skx (measured faster there,
+# benchmarks/README.md); narrower fp64 and fp32 stay with BLIS's choice
+if [ "$want" = skx ]; then
+    JFLOP_TEST_BLIS_DETECTED=zen3 jf_arch_run zen3wide --precision fp64 --d-model 1024 \
+        --heads 16 --ff 1024 --verify
+    jf_expect_rc 0 "auto, fp64, d_model 1024, after a zen3 detection"
+    jf_jq "$jf_tmp/zen3wide.json" '.blis_arch == "skx" and .blis_arch_overridden and (.blis_arch_how | test("zen3"))' \
+        "auto runs wide fp64 on skx where BLIS detected zen3, and says why"
+    jf_jq "$jf_tmp/zen3wide.json" '.status == "ok" and .flops_verified' "--verify passes and 6ND is exact on skx"
+    JFLOP_TEST_BLIS_DETECTED=zen3 jf_arch_run zen3narrow --precision fp64
+    jf_expect_rc 0 "auto, fp64, d_model 64, after a zen3 detection"
+    jf_jq "$jf_tmp/zen3narrow.json" '.blis_arch_overridden == false' "auto leaves narrow fp64 with BLIS's choice"
+    JFLOP_TEST_BLIS_DETECTED=zen3 jf_arch_run zen3fp32 --precision fp32 --d-model 1024 --heads 16
+    jf_expect_rc 0 "auto, fp32, after a zen3 detection"
+    jf_jq "$jf_tmp/zen3fp32.json" '.blis_arch_overridden == false' "auto leaves fp32 with BLIS's choice"
+fi
 echo "BLIS's own detection here: $detected"
 jf_done

@@ -123,6 +123,25 @@ static const char *best_for_cpu(void)
     return NULL;
 }
 
+/* A kernel set that beats the one BLIS detects, for this precision and
+ * model width, or NULL. BLIS 0.9 has no Zen 4 configuration and runs AMD
+ * Zen 4 and 5 (AVX-512) on its zen3 set (AVX2 kernels, blocking for Zen
+ * 3's 512 KiB L2). Measured on a Zen 4 (benchmarks/README.md): skx's
+ * AVX-512 dgemm is faster on d_model 1024 steps (+3% step FLOP/s, +12% on
+ * the same GEMMs replayed), 2-3% slower on d_model 256 ones, and zen3's
+ * sgemm stays faster, so only fp64 at d_model >= 1024 moves. A real Zen 3
+ * has no AVX-512 and keeps zen3. */
+#define SKX_FP64_MIN_D_MODEL 1024
+
+static const char *better_for(int detected, jf_precision_t precision, int64_t d_model)
+{
+    const char *best = best_for_cpu();
+    if (precision == JF_FP64 && d_model >= SKX_FP64_MIN_D_MODEL &&
+        detected == arch_id_of("zen3") && best != NULL && strcmp(best, "skx") == 0)
+        return "skx";
+    return NULL;
+}
+
 static jf_err_t force_arch(int id, jf_blis_info_t *info)
 {
     char v[16];
@@ -135,6 +154,13 @@ static jf_err_t force_arch(int id, jf_blis_info_t *info)
 
 jf_err_t jf_blis_arch_select(const char *request, jf_blis_info_t *info,
                              char *msg, size_t msglen)
+{
+    return jf_blis_arch_select_for(request, JF_FP32, 0, info, msg, msglen);
+}
+
+jf_err_t jf_blis_arch_select_for(const char *request, jf_precision_t precision,
+                                 int64_t d_model, jf_blis_info_t *info, char *msg,
+                                 size_t msglen)
 {
     char why[120];
     const char *env = getenv("BLIS_ARCH_TYPE");
@@ -165,6 +191,19 @@ jf_err_t jf_blis_arch_select(const char *request, jf_blis_info_t *info,
         snprintf(info->detected, sizeof info->detected, "%s",
                  bli_arch_string((arch_t)detected));
         const char *best = best_for_cpu();
+        const char *better = detected != BLIS_ARCH_GENERIC ? better_for(detected, precision, d_model)
+                                                          : NULL;
+        if (better != NULL) {
+            const int id = arch_id_of(better);
+            if (id >= 0 && probe_in_child(id, why, sizeof why) == id) {
+                snprintf(info->how, sizeof info->how,
+                         "jflop: BLIS detected %s on a CPU with AVX-512; %s GEMM at d_model "
+                         ">= %d is faster with %s; set BLIS_ARCH_TYPE=%d (%s)", info->detected,
+                         precision == JF_FP64 ? "fp64" : "fp32", SKX_FP64_MIN_D_MODEL, better,
+                         id, better);
+                return force_arch(id, info);
+            }
+        }
         if (detected != BLIS_ARCH_GENERIC || best == NULL) {
             snprintf(info->how, sizeof info->how, "BLIS's own CPU detection");
             return JF_OK;

@@ -8,8 +8,10 @@
 #define JF_BLIS_ARCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/jf_error.h"
+#include "core/jf_shape.h"
 
 typedef struct {
     char active[32];        /* kernel set in use, e.g. "skx" */
@@ -27,6 +29,14 @@ typedef struct {
  * Fills info->how/detected/overridden; call jf_blis_info_read afterwards. */
 jf_err_t jf_blis_arch_select(const char *request, jf_blis_info_t *info,
                              char *msg, size_t msglen);
+/* The same for a run of one precision and model width: "auto" may also
+ * replace a kernel set BLIS detects with one measured faster for that run
+ * on this CPU (fp64 at d_model >= 1024 on AVX-512 CPUs that BLIS 0.9 runs
+ * as zen3, i.e. AMD Zen 4/5). jf_blis_arch_select is this with fp32, where
+ * nothing is replaced. */
+jf_err_t jf_blis_arch_select_for(const char *request, jf_precision_t precision,
+                                 int64_t d_model, jf_blis_info_t *info, char *msg,
+                                 size_t msglen);
 
 /* Read the active kernel set and version (initialises BLIS). */
 void jf_blis_info_read(jf_blis_info_t *info);

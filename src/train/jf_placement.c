@@ -2,13 +2,34 @@
 #define _GNU_SOURCE
 #include "jf_placement.h"
 
+#include <omp.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-enum { W_OVERSUBSCRIBED = 1, W_THREADS_UNPINNED = 2, W_RANKS_UNBOUND = 4, W_NODE_SHARED = 8 };
+enum {
+    W_OVERSUBSCRIBED = 1, W_THREADS_UNPINNED = 2, W_RANKS_UNBOUND = 4, W_THREADS_CROWDED = 8,
+    W_BLIS_THREADS_IGNORED = 16, W_NODE_SHARED = 32
+};
+
+/* CPUs this rank may use. With OMP_PROC_BIND set, libgomp binds the
+ * initial thread to its first place as it starts, so that thread's mask
+ * shows one place; the place list still spans every CPU the rank was given. */
+static int rank_cpus(int cores_online)
+{
+    cpu_set_t set;
+    int n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : cores_online;
+#if defined(_OPENMP) && _OPENMP >= 201511
+    int in_places = 0;
+    for (int i = 0; i < omp_get_num_places(); i++)
+        in_places += omp_get_place_num_procs(i);
+    if (in_places > n)
+        n = in_places;
+#endif
+    return n;
+}
 
 /* Under Slurm, SLURM_CPUS_ON_NODE is what the job holds on this node: fewer
  * than the node's CPUs means another job may run there (no --exclusive). */
@@ -25,7 +46,6 @@ static int slurm_cpus_on_node(void)
 void jf_placement_check(MPI_Comm world, int threads, jf_placement_t *p)
 {
     MPI_Comm node;
-    cpu_set_t set;
     int rank, flags = 0, all_flags = 0, held = 0, fewest_held = 0;
 
     memset(p, 0, sizeof *p);
@@ -34,8 +54,7 @@ void jf_placement_check(MPI_Comm world, int threads, jf_placement_t *p)
     MPI_Comm_size(node, &p->local_ranks);
     MPI_Comm_free(&node);
     p->cores_online = (int)sysconf(_SC_NPROCESSORS_ONLN);
-    p->cpus_allowed = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
-                                                                 : p->cores_online;
+    p->cpus_allowed = rank_cpus(p->cores_online);
     if (p->local_ranks * threads > p->cores_online)
         flags |= W_OVERSUBSCRIBED;
     /* more than one thread and no OpenMP binding: threads may migrate */
@@ -45,6 +64,17 @@ void jf_placement_check(MPI_Comm world, int threads, jf_placement_t *p)
     /* several ranks on a node, each allowed every CPU: ranks are not bound */
     if (p->local_ranks > 1 && p->cpus_allowed >= p->cores_online && p->cores_online > 1)
         flags |= W_RANKS_UNBOUND;
+    /* more threads than the CPUs the rank may use: mpirun binds a lone rank
+     * to one core by default, and OMP_PROC_BIND then pins every thread to it */
+    if (threads > p->cpus_allowed)
+        flags |= W_THREADS_CROWDED;
+    /* jflop passes its thread count to every BLIS call, so BLIS_NUM_THREADS
+     * alone does nothing */
+    const char *blis_nt = getenv("BLIS_NUM_THREADS");
+    if (blis_nt != NULL && blis_nt[0] != '\0' && atoi(blis_nt) != threads)
+        flags |= W_BLIS_THREADS_IGNORED;
+    int allowed_min = p->cpus_allowed;
+    MPI_Reduce(&p->cpus_allowed, &allowed_min, 1, MPI_INT, MPI_MIN, 0, world);
     held = slurm_cpus_on_node();
     if (held > 0 && held < p->cores_online)
         flags |= W_NODE_SHARED;
@@ -62,6 +92,17 @@ void jf_placement_check(MPI_Comm world, int threads, jf_placement_t *p)
         snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
                  "%d threads per rank but OMP_PROC_BIND is not set: threads may migrate "
                  "(set OMP_PROC_BIND=close OMP_PLACES=cores)", threads);
+    if (all_flags & W_THREADS_CROWDED)
+        snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
+                 "%d threads per rank but a rank may run on only %d CPU%s: its threads share "
+                 "cores (bind each rank to %d cores: mpirun --map-by slot:PE=%d or --bind-to "
+                 "none, srun --cpus-per-task=%d)", threads, allowed_min,
+                 allowed_min == 1 ? "" : "s", threads, threads, threads);
+    if (all_flags & W_BLIS_THREADS_IGNORED)
+        snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
+                 "BLIS_NUM_THREADS=%s is ignored: jflop-run gives BLIS its own thread count "
+                 "(%d per rank; set --threads or OMP_NUM_THREADS)",
+                 blis_nt ? blis_nt : "?", threads);
     if (all_flags & W_RANKS_UNBOUND)
         snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
                  "ranks are not bound to cores (each may run on any of %d CPUs); use "

@@ -43,7 +43,7 @@ check_two_nodes() {
         return
     fi
     jf_jq "$2" '.status == "ok" and .flops_verified == true' "$1: complete, 6ND verified"
-    jf_jq "$2" '.ranks == 4 and .nodes == 2' "$1: 4 ranks on 2 nodes"
+    jf_jq "$2" ".ranks == $((2 * per_node)) and .nodes == 2" "$1: $((2 * per_node)) ranks on 2 nodes"
     jf_check "$1: the results file lists both hosts" \
         sh -c 'h5dump -a /hosts "$1" | grep -q "node1,node2"' sh "$3"
     jf_jq "$2" '.energy.total_nodes == 2 and .energy.measured_nodes == 2 and
@@ -72,14 +72,20 @@ check_two_nodes() {
         "$(awk -v a="$j1" -v b="$j2" 'BEGIN { printf "%.6f", a / b }')" 2 0.03
 }
 
-# srun --mpi=pmix (the jobscript's default launcher), 2 ranks per node
+# srun --mpi=pmix (the jobscript's default launcher). One rank per node:
+# with 2 per node (4 ranks over TCP) Debian's Open MPI 4.1.4 wrote the HDF5
+# file through OMPIO and, in 2 of 7 runs, crashed in its set_view
+# (malloc: invalid size) or hung in the collective write -- OMPIO's known
+# trouble with parallel HDF5 at 3 or more ranks (open-mpi/ompi#12718).
+# JF_SLURM_PER_NODE=2 runs the 2-per-node case.
+per_node=${JF_SLURM_PER_NODE:-1}
 for launcher in srun mpirun; do
     sub=$jf_tmp/$launcher
     mkdir -p "$sub"
     JFLOP_LAUNCHER=$launcher JFLOP_PRESET=tiny JFLOP_STEPS=${JF_SLURM_STEPS:-100} \
         JFLOP_ENERGY=powercap JFLOP_ARGS="--powercap-root $jf_tmp/tree-%h" \
         JFLOP_OUTDIR=$sub/results \
-        jf_sbatch "$sub/job" --chdir="$sub" --nodes=2 --ntasks-per-node=2 "$jobscripts/jflop.sbatch"
+        jf_sbatch "$sub/job" --chdir="$sub" --nodes=2 --ntasks-per-node="$per_node" "$jobscripts/jflop.sbatch"
     jf_expect_rc 0 "a 2-node job through $launcher"
     check_two_nodes "$launcher" "$sub/results/jflop-$jf_job.json" "$sub/results/jflop-$jf_job.h5"
 done
@@ -89,7 +95,7 @@ series=$jf_tmp/series
 echo "+ scaling.sh --nodes '1 2' --params 60k --tokens 8k --outdir $series"
 JFLOP_ENERGY=powercap JFLOP_ARGS="--powercap-root $jf_tmp/tree-%h" \
     jf_slurm "$jobscripts/scaling.sh" --nodes "1 2" --params 60k --tokens 8k --outdir "$series" \
-    -- --ntasks-per-node=2 >"$jf_tmp/scaling.out" 2>&1
+    -- --ntasks-per-node="$per_node" >"$jf_tmp/scaling.out" 2>&1
 rc=$?
 jf_check "scaling.sh submitted the series (exit status $rc)" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || jf_show "$jf_tmp/scaling.out"
@@ -106,7 +112,7 @@ for s in strong weak; do
     t=$series/report-$s/scaling.txt
     if [ -s "$t" ]; then
         jf_check "$s report job wrote a scaling table over 1 and 2 nodes" \
-            sh -c 'grep -q "  2  *1  " "$1" && grep -q "  4  *2  " "$1"' sh "$t"
+            sh -c 'grep -q "  $2  *1  " "$1" && grep -q "  $3  *2  " "$1"' sh "$t" "$per_node" "$((2 * per_node))"
     else
         jf_check "$s report job wrote $t" false
         jf_show "$series/report-$s.out"

@@ -61,6 +61,14 @@ jf_slurm_stop() {
         kill -KILL "$jf_p" 2>/dev/null
         echo "stopped $(basename "$jf_pf" .pid) (pid $jf_p)"
     done
+    # a job that hung (or outlived the cancel) keeps its processes after
+    # slurmd is gone: everything started through this cluster carries its
+    # SLURM_CONF in its environment
+    for jf_d in /proc/[0-9]*; do
+        if grep -qzx "SLURM_CONF=$jf_slurm_dir/slurm.conf" "$jf_d/environ" 2>/dev/null; then
+            kill -KILL "${jf_d#/proc/}" 2>/dev/null && echo "killed a leftover job process (pid ${jf_d#/proc/})"
+        fi
+    done
     for jf_ns in $jf_slurm_netns; do
         ip netns delete "$jf_ns" 2>/dev/null
     done

@@ -211,7 +211,7 @@ int main(int argc, char **argv)
     omp_set_num_threads(opt.threads);
     jf_placement_t placement;
     jf_placement_check(MPI_COMM_WORLD, opt.threads, &placement);
-    for (int i = 0; i < placement.nwarnings; i++)
+    for (int i = 0; rank == 0 && i < placement.nwarnings; i++)
         fprintf(stderr, "jflop-run: warning: %s\n", placement.warnings[i]);
     jf_blis_info_read(&blis);
     if (rank == 0 && (blis.overridden || opt.verbose))
@@ -230,17 +230,9 @@ int main(int argc, char **argv)
         checks[nchecks++] = jf_verify_gemm();
         checks[nchecks++] = jf_verify_gradients(opt.threads);
         checks[nchecks++] = jf_verify_ranks(MPI_COMM_WORLD, opt.precision, opt.threads, opt.seed);
-        /* a check that fails on any rank fails everywhere */
-        for (int i = 0; i < nchecks; i++) {
-            int pass = checks[i].pass, all;
-            MPI_Allreduce(&pass, &all, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
-            if (!all && checks[i].pass) {
-                checks[i].pass = 0;
-                snprintf(checks[i].detail + strlen(checks[i].detail),
-                         sizeof checks[i].detail - strlen(checks[i].detail),
-                         " [failed on another rank]");
-            }
-        }
+        /* a check that fails on any rank fails everywhere; every rank then
+         * holds the same checks, as the results file needs */
+        jf_verify_agree(MPI_COMM_WORLD, checks, nchecks);
     }
 
     /* the node's peak, every rank at once on its own cores, as the step runs */

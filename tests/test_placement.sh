@@ -45,6 +45,21 @@ placed unbound 2 none OMP_NUM_THREADS=1 OMP_PLACES=cores OMP_PROC_BIND=close
 jf_jq "$jf_tmp/unbound.json" 'any(.warnings[]; test("ranks are not bound"))' \
     "2 unbound ranks: the ranks are not bound"
 
+# the same with its HDF5 result: all ranks write the file, and a warning
+# once held only by rank 0 gave the ranks different HDF5 metadata, so the
+# write deadlocked (one rank in a cache sync barrier, the other in
+# MPI_File_set_size); --verify adds per-rank residuals to the file
+sub=$jf_tmp/unbound-h5
+echo "+ jf-mpirun -np 2 --bind-to none jflop-run ... --verify --output $sub.h5"
+# shellcheck disable=SC2086
+$jf_timeout "$JF_MPIRUN" -np 2 --bind-to none "$JFLOP_RUN" ${tiny% --output none} --verify \
+    --output "$sub.h5" </dev/null >"$sub.out" 2>"$sub.err"
+jf_rc=$?
+jf_prefix=$sub
+jf_expect_rc 0 "2 unbound ranks writing their HDF5 result (124: the write hung)"
+jf_check "the result file carries the warning" \
+    sh -c 'h5dump -a /warnings "$1" | grep -q "ranks are not bound"' sh "$sub.h5"
+
 # BLIS_NUM_THREADS alone does not change jflop's threads
 placed blisnt 1 core OMP_NUM_THREADS=1 BLIS_NUM_THREADS=2
 jf_jq "$jf_tmp/blisnt.json" '.threads_per_rank == 1 and any(.warnings[]; test("BLIS_NUM_THREADS=2 is ignored"))' \

@@ -58,8 +58,33 @@ void jf_results_default_path(MPI_Comm world, char *path, size_t pathlen)
 
 /* --- attribute and dataset helpers; each returns 0 or -1 -------------------- */
 
-static int attr_str(hid_t loc, const char *name, const char *value)
+/* The ranks writing the file. Every attribute takes rank 0's value: a value
+ * that differed between ranks (a warning seen only on rank 0, a per-rank
+ * residual in a check's detail) would give the ranks' metadata caches
+ * different sizes, and parallel HDF5 then deadlocks at a cache sync point
+ * or in the file's close (seen: one rank in H5AC's barrier, the other in
+ * MPI_File_set_size's). The callers also make values agree at their source;
+ * this makes the file safe whatever a future caller passes. */
+static MPI_Comm writers = MPI_COMM_NULL;
+
+/* value, or on the other ranks a copy of rank 0's; free() it */
+static char *agreed_str(const char *value)
 {
+    const size_t mine = strlen(value);
+    unsigned long long n = mine;
+    MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, writers);
+    char *v = malloc(n + 1);
+    if (v == NULL)
+        MPI_Abort(writers, 3);  /* the others would wait in the Bcast below */
+    memcpy(v, value, mine < n ? mine : n);
+    MPI_Bcast(v, (int)n, MPI_CHAR, 0, writers);
+    v[n] = '\0';
+    return v;
+}
+
+static int attr_str(hid_t loc, const char *name, const char *local_value)
+{
+    char *value = agreed_str(local_value);
     const hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate(H5S_SCALAR);
     const size_t n = strlen(value);
     H5Tset_size(type, n > 0 ? n : 1);
@@ -70,11 +95,18 @@ static int attr_str(hid_t loc, const char *name, const char *value)
         H5Aclose(a);
     H5Sclose(space);
     H5Tclose(type);
+    free(value);
     return a < 0 || w < 0 ? -1 : 0;
 }
 
-static int attr_scalar(hid_t loc, const char *name, hid_t type, const void *value)
+static int attr_scalar(hid_t loc, const char *name, hid_t type, const void *local_value)
 {
+    unsigned char value[16];
+    const size_t size = H5Tget_size(type);
+    if (size == 0 || size > sizeof value)
+        return -1;
+    memcpy(value, local_value, size);
+    MPI_Bcast(value, (int)size, MPI_BYTE, 0, writers);
     const hid_t space = H5Screate(H5S_SCALAR);
     const hid_t a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
     const herr_t w = a < 0 ? -1 : H5Awrite(a, type, value);
@@ -545,6 +577,7 @@ jf_err_t jf_results_write(const char *path, const jf_summary_t *s, const jf_ener
     jf_err_t err = JF_OK;
 
     MPI_Comm_rank(world, &rank);
+    writers = world;
     fill_meta(&meta, s, started_utc, ended_utc, world);
     const int ok = jf_summary_ok(s, &reason);
     const char *status = ok ? "complete" : s->run->stopped_by_signal ? "incomplete" : "failed";
@@ -602,5 +635,6 @@ cleanup:
         H5Pclose(dxpl);
     if (fapl >= 0)
         H5Pclose(fapl);
+    writers = MPI_COMM_NULL;
     return err;
 }

@@ -43,6 +43,40 @@ static int slurm_cpus_on_node(void)
     return end != cpus && *end == '\0' && n > 0 && n < 1 << 20 ? (int)n : 0;
 }
 
+/* The warnings, worded for the user, for the flags seen on any rank. */
+static void write_warnings(jf_placement_t *p, int all_flags, int threads, int allowed_min,
+                           int fewest_held, const char *blis_nt)
+{
+    if (all_flags & W_OVERSUBSCRIBED)
+        snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
+                 "%d ranks x %d threads on a node with %d cores: cores are oversubscribed, "
+                 "timings and J/FLOP will suffer", p->local_ranks, threads, p->cores_online);
+    if (all_flags & W_THREADS_UNPINNED)
+        snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
+                 "%d threads per rank but OMP_PROC_BIND is not set: threads may migrate "
+                 "(set OMP_PROC_BIND=close OMP_PLACES=cores)", threads);
+    if (all_flags & W_THREADS_CROWDED)
+        snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
+                 "%d threads per rank but a rank may run on only %d CPU%s: its threads share "
+                 "cores (bind each rank to %d cores: mpirun --map-by slot:PE=%d or --bind-to "
+                 "none, srun --cpus-per-task=%d)", threads, allowed_min,
+                 allowed_min == 1 ? "" : "s", threads, threads, threads);
+    if (all_flags & W_BLIS_THREADS_IGNORED)
+        snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
+                 "BLIS_NUM_THREADS=%s is ignored: jflop-run gives BLIS its own thread count "
+                 "(%d per rank; set --threads or OMP_NUM_THREADS)",
+                 blis_nt ? blis_nt : "?", threads);
+    if (all_flags & W_RANKS_UNBOUND)
+        snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
+                 "ranks are not bound to cores (each may run on any of %d CPUs); use "
+                 "mpirun --bind-to core or srun --cpu-bind=cores", p->cores_online);
+    if (all_flags & W_NODE_SHARED)
+        snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
+                 "shared allocation: Slurm gave this job %d of a node's %d CPUs, so other "
+                 "jobs may run on the node and its energy then includes their work (submit "
+                 "with --exclusive)", fewest_held, p->cores_online);
+}
+
 void jf_placement_check(MPI_Comm world, int threads, jf_placement_t *p)
 {
     MPI_Comm node;
@@ -82,34 +116,9 @@ void jf_placement_check(MPI_Comm world, int threads, jf_placement_t *p)
     if (held == 0)
         held = p->cores_online;
     MPI_Reduce(&held, &fewest_held, 1, MPI_INT, MPI_MIN, 0, world);
-    if (rank != 0)
-        return;
-    if (all_flags & W_OVERSUBSCRIBED)
-        snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
-                 "%d ranks x %d threads on a node with %d cores: cores are oversubscribed, "
-                 "timings and J/FLOP will suffer", p->local_ranks, threads, p->cores_online);
-    if (all_flags & W_THREADS_UNPINNED)
-        snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
-                 "%d threads per rank but OMP_PROC_BIND is not set: threads may migrate "
-                 "(set OMP_PROC_BIND=close OMP_PLACES=cores)", threads);
-    if (all_flags & W_THREADS_CROWDED)
-        snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
-                 "%d threads per rank but a rank may run on only %d CPU%s: its threads share "
-                 "cores (bind each rank to %d cores: mpirun --map-by slot:PE=%d or --bind-to "
-                 "none, srun --cpus-per-task=%d)", threads, allowed_min,
-                 allowed_min == 1 ? "" : "s", threads, threads, threads);
-    if (all_flags & W_BLIS_THREADS_IGNORED)
-        snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
-                 "BLIS_NUM_THREADS=%s is ignored: jflop-run gives BLIS its own thread count "
-                 "(%d per rank; set --threads or OMP_NUM_THREADS)",
-                 blis_nt ? blis_nt : "?", threads);
-    if (all_flags & W_RANKS_UNBOUND)
-        snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
-                 "ranks are not bound to cores (each may run on any of %d CPUs); use "
-                 "mpirun --bind-to core or srun --cpu-bind=cores", p->cores_online);
-    if (all_flags & W_NODE_SHARED)
-        snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
-                 "shared allocation: Slurm gave this job %d of a node's %d CPUs, so other "
-                 "jobs may run on the node and its energy then includes their work (submit "
-                 "with --exclusive)", fewest_held, p->cores_online);
+    if (rank == 0)
+        write_warnings(p, all_flags, threads, allowed_min, fewest_held, blis_nt);
+    /* every rank holds them: the results file is written by all ranks */
+    MPI_Bcast(&p->nwarnings, 1, MPI_INT, 0, world);
+    MPI_Bcast(p->warnings, (int)sizeof p->warnings, MPI_CHAR, 0, world);
 }

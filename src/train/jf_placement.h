@@ -18,8 +18,8 @@ typedef struct {
     char warnings[JF_MAX_WARNINGS][JF_WARNING_LEN];
 } jf_placement_t;
 
-/* Collective over world: every rank inspects its own placement; rank 0
- * gets the warnings that hold on any rank. Also warns when Slurm gave the
+/* Collective over world: every rank inspects its own placement, and every
+ * rank gets the same warnings: those that hold on any rank. Also warns when Slurm gave the
  * job only part of a node (SLURM_CPUS_ON_NODE below the online CPUs): node
  * energy is then not the job's alone. */
 void jf_placement_check(MPI_Comm world, int threads, jf_placement_t *p);

@@ -219,3 +219,36 @@ jf_check_t jf_verify_ranks(MPI_Comm comm, jf_precision_t precision, int threads,
     jf_model_destroy(one);
     return c;
 }
+
+void jf_verify_agree(MPI_Comm comm, jf_check_t *checks, int n)
+{
+    int rank, ranks;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &ranks);
+    for (int i = 0; i < n; i++) {
+        jf_check_t *c = &checks[i];
+        /* how bad: a failure or a NaN beats any finite error */
+        struct { double badness; int rank; } mine, worst;
+        mine.badness = !c->pass || isnan(c->value) ? INFINITY : c->value;
+        mine.rank = rank;
+        MPI_Allreduce(&mine, &worst, 1, MPI_DOUBLE_INT, MPI_MAXLOC, comm);
+        struct { int ran, pass; double value, threshold; char detail[sizeof c->detail]; } v;
+        memset(&v, 0, sizeof v);
+        v.ran = c->ran;
+        v.pass = c->pass;
+        v.value = c->value;
+        v.threshold = c->threshold;
+        memcpy(v.detail, c->detail, sizeof v.detail);
+        MPI_Bcast(&v, (int)sizeof v, MPI_BYTE, worst.rank, comm);
+        c->ran = v.ran;
+        c->pass = v.pass;
+        c->value = v.value;
+        c->threshold = v.threshold;
+        memcpy(c->detail, v.detail, sizeof c->detail);
+        c->detail[sizeof c->detail - 1] = '\0';
+        const size_t used = strlen(c->detail);
+        if (ranks > 1 && c->ran)
+            snprintf(c->detail + used, sizeof c->detail - used, " [worst of %d ranks: rank %d]",
+                     ranks, worst.rank);
+    }
+}

@@ -33,4 +33,10 @@ jf_check_t jf_verify_gradients(int threads);
 jf_check_t jf_verify_ranks(MPI_Comm comm, jf_precision_t precision, int threads,
                            uint64_t seed);
 
+/* Makes the checks of every rank of comm identical: each check becomes its
+ * worst rank's (a failing rank first, then the largest value), with that
+ * rank named in the detail when there are several. Collective over comm;
+ * the checks must be the same ones, in the same order, on every rank. */
+void jf_verify_agree(MPI_Comm comm, jf_check_t *checks, int n);
+
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_args.h"
 #include "bench_row.h"
 #include "bench_stats.h"
 #include "train/jf_model.h"
@@ -21,29 +22,13 @@
 
 int main(int argc, char **argv)
 {
-    int iters = 20, rest = 1, rank, ranks, provided;
+    int iters = 20, rank, ranks, provided;
     const char *json = NULL;
     jf_run_options_t opt;
     char msg[JF_MSG_LEN];
 
-    for (; rest < argc; rest++) {
-        if (strcmp(argv[rest], "--") == 0) {
-            rest++;
-            break;
-        } else if (strcmp(argv[rest], "--iters") == 0 && rest + 1 < argc) {
-            iters = atoi(argv[++rest]);
-        } else if (strcmp(argv[rest], "--json") == 0 && rest + 1 < argc) {
-            json = argv[++rest];
-        } else {
-            fprintf(stderr, "bench_allreduce: unknown option '%s'\n", argv[rest]);
-            return 2;
-        }
-    }
-    argv[rest - 1] = argv[0];
-    if (iters < 1 || jf_options_parse(argc - rest + 1, argv + rest - 1, &opt, msg, sizeof msg) != JF_OK) {
-        fprintf(stderr, "bench_allreduce: %s\n", iters < 1 ? "--iters must be >= 1" : msg);
+    if (bench_parse_args("bench_allreduce", "--iters", &iters, &json, argc, argv, &opt) != 0)
         return 2;
-    }
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_args.h"
 #include "bench_row.h"
 #include "bench_stats.h"
 #include "train/jf_data.h"
@@ -38,30 +39,13 @@ static double timed_step(jf_trainer_t *tr, int overlap, uint64_t step, jf_ledger
 
 int main(int argc, char **argv)
 {
-    int reps = 7, rest = 1, rank, ranks, provided;
+    int reps = 7, rank, ranks, provided;
     const char *json = NULL;
     jf_run_options_t opt;
     char msg[JF_MSG_LEN];
 
-    for (; rest < argc; rest++) {
-        if (strcmp(argv[rest], "--") == 0) {
-            rest++;
-            break;
-        } else if (strcmp(argv[rest], "--reps") == 0 && rest + 1 < argc) {
-            reps = atoi(argv[++rest]);
-        } else if (strcmp(argv[rest], "--json") == 0 && rest + 1 < argc) {
-            json = argv[++rest];
-        } else {
-            fprintf(stderr, "bench_overlap: unknown option '%s'\n", argv[rest]);
-            return 2;
-        }
-    }
-    argv[rest - 1] = argv[0];
-    if (reps < 1 ||
-        jf_options_parse(argc - rest + 1, argv + rest - 1, &opt, msg, sizeof msg) != JF_OK) {
-        fprintf(stderr, "bench_overlap: %s\n", reps < 1 ? "--reps must be >= 1" : msg);
+    if (bench_parse_args("bench_overlap", "--reps", &reps, &json, argc, argv, &opt) != 0)
         return 2;
-    }
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);

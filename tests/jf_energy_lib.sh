@@ -22,9 +22,12 @@ jf_require_feeder() {
     [ -x "$JF_FEEDER" ] || jf_hard_error "$JF_FEEDER is missing or not executable (make check builds it)"
 }
 
-# jflop-run must offer energy metering: a build without it is a failure of
-# this test, not a reason to skip it.
+# What every energy test needs: jflop-run under MPI, jq for its summaries,
+# and energy metering in the build (a build without it is a failure of the
+# test, not a reason to skip it).
 jf_require_energy() {
+    jf_require_mpi
+    jf_require_jq
     "$JFLOP_RUN" --help 2>&1 | grep -q -e '--energy' ||
         jf_hard_error "$JFLOP_RUN --help does not mention --energy (no energy support?)"
 }
@@ -160,18 +163,12 @@ jf_lines_matching() {
 }
 
 # jf_mpmd PREFIX LAUNCHER_ARGS...: jf-mpirun with arguments given in full
-# (MPMD launches with ':'); stdout/stderr to PREFIX.out/.err, status in jf_rc.
+# (MPMD launches with ':').
 jf_mpmd() {
-    jf_prefix=$1
+    jf_p=$1
     shift
     echo "+ jf-mpirun $*"
-    # shellcheck disable=SC2086 # jf_timeout is a command and its arguments
-    $jf_timeout "$JF_MPIRUN" "$@" >"$jf_prefix.out" 2>"$jf_prefix.err"
-    jf_rc=$?
-    echo "  exit status $jf_rc"
-    if [ "$jf_rc" -eq 124 ] || [ "$jf_rc" -eq 137 ]; then
-        jf_fail "the MPMD job did not finish within $jf_limit s (hang?)"
-    fi
+    jf_logged "$jf_p" "the MPMD job" "$JF_MPIRUN" "$@"
 }
 
 # jf_mpi_fault NP PREFIX FEEDER ARGS...: as jf_mpi, and once the run reports

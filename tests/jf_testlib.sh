@@ -102,32 +102,47 @@ jf_show() {
     echo "----"
 }
 
-# jf_mpi NP PREFIX ARGS...: run jflop-run on NP ranks through jf-mpirun;
-# stdout to PREFIX.out, stderr to PREFIX.err, exit status in $jf_rc.
-jf_mpi() {
-    jf_np=$1
-    jf_prefix=$2
+# jf_logged PREFIX WHAT CMD ARGS...: run a bounded command, stdout to
+# PREFIX.out, stderr to PREFIX.err, exit status in $jf_rc; a command cut off
+# by the time limit fails the test, named by WHAT.
+jf_logged() {
+    jf_prefix=$1
+    jf_what=$2
     shift 2
-    echo "+ jf-mpirun -np $jf_np jflop-run $*"
     # shellcheck disable=SC2086 # jf_timeout is a command and its arguments
-    $jf_timeout "$JF_MPIRUN" -np "$jf_np" "$JFLOP_RUN" "$@" >"$jf_prefix.out" 2>"$jf_prefix.err"
+    $jf_timeout "$@" >"$jf_prefix.out" 2>"$jf_prefix.err"
     jf_rc=$?
     echo "  exit status $jf_rc"
     if [ "$jf_rc" -eq 124 ] || [ "$jf_rc" -eq 137 ]; then
-        jf_fail "jflop-run on $jf_np ranks did not finish within $jf_limit s (hang?)"
+        jf_fail "$jf_what did not finish within $jf_limit s (hang?)"
     fi
+}
+
+# jf_mpi NP PREFIX ARGS...: run jflop-run on NP ranks through jf-mpirun.
+jf_mpi() {
+    jf_np=$1
+    shift
+    echo "+ jf-mpirun -np $jf_np jflop-run $*"
+    jf_p=$1
+    shift
+    jf_logged "$jf_p" "jflop-run on $jf_np ranks" "$JF_MPIRUN" -np "$jf_np" "$JFLOP_RUN" "$@"
 }
 
 # jf_direct PREFIX ARGS...: run jflop-run without a launcher (argument
 # errors are found before MPI_Init; a singleton MPI start otherwise).
 jf_direct() {
-    jf_prefix=$1
+    jf_p=$1
     shift
     echo "+ jflop-run $*"
-    # shellcheck disable=SC2086
-    $jf_timeout "$JFLOP_RUN" "$@" >"$jf_prefix.out" 2>"$jf_prefix.err"
-    jf_rc=$?
-    echo "  exit status $jf_rc"
+    jf_logged "$jf_p" "jflop-run (no launcher)" "$JFLOP_RUN" "$@"
+}
+
+# jf_cli PREFIX ARGS...: run the jflop CLI ($JFLOP).
+jf_cli() {
+    jf_p=$1
+    shift
+    echo "+ jflop $*"
+    jf_logged "$jf_p" "jflop $1" "${JFLOP:?run through make check}" "$@"
 }
 
 # jf_expect_rc WANT DESCRIPTION: the last run's exit status; shows its

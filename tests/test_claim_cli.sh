@@ -14,16 +14,6 @@ claims_dir=$(cd "$(dirname "$JF_TESTLIB")/../results/claims" && pwd) ||
 CLAIMS=$claims_dir/claims.json
 HARDWARE=$claims_dir/hardware.json
 
-# jf_cli PREFIX ARGS...: run jflop, output to PREFIX.out/.err, status in jf_rc
-jf_cli() {
-    jf_prefix=$1
-    shift
-    echo "+ jflop $*"
-    "$JFLOP" "$@" >"$jf_prefix.out" 2>"$jf_prefix.err"
-    jf_rc=$?
-    echo "  exit status $jf_rc"
-}
-
 # --- the shipped claims ---------------------------------------------------
 jf_cli "$jf_tmp/all" claim
 jf_expect_rc 1 "jflop claim over the shipped claims (one is implausible)"

@@ -15,10 +15,8 @@
 . "${JF_TESTLIB:?run through make check}"
 # shellcheck source=jf_energy_lib.sh
 . "$(dirname "$JF_TESTLIB")/jf_energy_lib.sh"
-jf_require_mpi
-jf_require_jq
-jf_require_feeder
 jf_require_energy
+jf_require_feeder
 
 # expect_one_line NEEDLE DESCRIPTION: the last run exited 2 with one line on
 # stderr, "jflop-run: ..." containing NEEDLE (an ERE), nothing on stdout and

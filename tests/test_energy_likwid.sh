@@ -10,8 +10,6 @@
 . "${JF_TESTLIB:?run through make check}"
 # shellcheck source=jf_energy_lib.sh
 . "$(dirname "$JF_TESTLIB")/jf_energy_lib.sh"
-jf_require_mpi
-jf_require_jq
 jf_require_energy
 
 now() { date +%s.%N; }

@@ -13,10 +13,8 @@
 . "${JF_TESTLIB:?run through make check}"
 # shellcheck source=jf_energy_lib.sh
 . "$(dirname "$JF_TESTLIB")/jf_energy_lib.sh"
-jf_require_mpi
-jf_require_jq
-jf_require_feeder
 jf_require_energy
+jf_require_feeder
 
 ta=$jf_tmp/tree-a
 tb=$jf_tmp/tree-b

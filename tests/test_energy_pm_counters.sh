@@ -14,10 +14,8 @@
 . "${JF_TESTLIB:?run through make check}"
 # shellcheck source=jf_energy_lib.sh
 . "$(dirname "$JF_TESTLIB")/jf_energy_lib.sh"
-jf_require_mpi
-jf_require_jq
-jf_require_feeder
 jf_require_energy
+jf_require_feeder
 
 # --- a clean run ---------------------------------------------------------
 pm=$jf_tmp/pm

@@ -12,16 +12,6 @@ jf_require_jq
 JFLOP=${JFLOP:?run through make check}
 FEEDER=${JF_FEEDER:?run through make check}
 
-# jf_cli PREFIX ARGS...: run jflop, output to PREFIX.out/.err, status in jf_rc
-jf_cli() {
-    jf_prefix=$1
-    shift
-    echo "+ jflop $*"
-    "$JFLOP" "$@" >"$jf_prefix.out" 2>"$jf_prefix.err"
-    jf_rc=$?
-    echo "  exit status $jf_rc"
-}
-
 jf_cli "$jf_tmp/help" --help
 jf_expect_rc 0 "jflop --help"
 jf_cli "$jf_tmp/bad" frobnicate

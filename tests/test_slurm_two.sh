@@ -13,10 +13,8 @@
 . "$(dirname "$JF_TESTLIB")/jf_energy_lib.sh"
 # shellcheck source=jf_slurm_lib.sh
 . "$(dirname "$JF_TESTLIB")/jf_slurm_lib.sh"
-jf_require_mpi
-jf_require_jq
-jf_require_feeder
 jf_require_energy
+jf_require_feeder
 jf_require_slurm
 
 # MPI between the namespaces: TCP on their eth0 (shared memory within a node)

@@ -23,10 +23,8 @@
 . "${JF_TESTLIB:?run through make check}"
 # shellcheck source=jf_energy_lib.sh
 . "$(dirname "$JF_TESTLIB")/jf_energy_lib.sh"
-jf_require_mpi
-jf_require_jq
-jf_require_feeder
 jf_require_energy
+jf_require_feeder
 [ -n "${JFLOP:-}" ] && [ -x "$JFLOP" ] || jf_hard_error "JFLOP is not set or not executable"
 [ -n "${JF_H5_EDIT:-}" ] && [ -x "$JF_H5_EDIT" ] ||
     jf_hard_error "JF_H5_EDIT is not set or not executable (make check builds it)"

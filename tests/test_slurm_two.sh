@@ -7,6 +7,7 @@
 # The result must list both nodes, each node's Joules must match its own
 # feeder's truth within 2 %, the job total must be their sum (each node
 # counted once, by one reader), and the same must hold through mpirun.
+# 2 ranks per node.
 # shellcheck source=jf_testlib.sh disable=SC2016 # sh -c '...$1...' is meant
 . "${JF_TESTLIB:?run through make check}"
 # shellcheck source=jf_energy_lib.sh
@@ -70,13 +71,12 @@ check_two_nodes() {
         "$(awk -v a="$j1" -v b="$j2" 'BEGIN { printf "%.6f", a / b }')" 2 0.03
 }
 
-# srun --mpi=pmix (the jobscript's default launcher). One rank per node:
-# with 2 per node (4 ranks over TCP) Debian's Open MPI 4.1.4 wrote the HDF5
-# file through OMPIO and, in 2 of 7 runs, crashed in its set_view
-# (malloc: invalid size) or hung in the collective write -- OMPIO's known
-# trouble with parallel HDF5 at 3 or more ranks (open-mpi/ompi#12718).
-# JF_SLURM_PER_NODE=2 runs the 2-per-node case.
-per_node=${JF_SLURM_PER_NODE:-1}
+# srun --mpi=pmix (the jobscript's default launcher), then mpirun; 2 ranks
+# per node, 4 over TCP (JF_SLURM_PER_NODE changes it). srun leaves the
+# ranks unbound here (no task/affinity plugin), so rank 0 warns, and every
+# rank must write that warning into the HDF5 file: when only rank 0 held
+# it, this case crashed in OMPIO's set_view or hung in the write.
+per_node=${JF_SLURM_PER_NODE:-2}
 for launcher in srun mpirun; do
     sub=$jf_tmp/$launcher
     mkdir -p "$sub"

@@ -263,7 +263,7 @@ jf_sbatch() {
         jf_i=$((jf_i + 1))
         if [ "$jf_i" -gt $((jf_limit * 5)) ]; then
             jf_fail "job $jf_job did not end within $jf_limit s"
-            jf_slurm scancel "$jf_job"
+            jf_slurm_hung
             break
         fi
         sleep 0.2
@@ -276,6 +276,29 @@ jf_sbatch() {
     echo "  job $jf_job ended after $(($(date +%s) - jf_t0)) s, exit status $jf_rc"
 }
 
+# jf_slurm_hung: job $jf_job ran out of time. Into the log: its processes
+# and where each jflop-run among them is stuck (gdb, when installed); then
+# they are killed and the job cancelled, so the next jobs do not queue
+# behind it (scancel alone did not end them here: a rank stuck in MPI
+# ignores TERM, and the job stayed "completing").
+jf_slurm_hung() {
+    jf_hung=
+    for jf_d in /proc/[0-9]*; do
+        grep -qzx "SLURM_JOB_ID=$jf_job" "$jf_d/environ" 2>/dev/null || continue
+        grep -qzx "SLURM_CONF=$jf_slurm_dir/slurm.conf" "$jf_d/environ" 2>/dev/null || continue
+        jf_p=${jf_d#/proc/}
+        jf_hung="$jf_hung $jf_p"
+        echo "  pid $jf_p: $(tr '\0' ' ' <"$jf_d/cmdline" | cut -c 1-150)"
+        if [ "$(cat "$jf_d/comm" 2>/dev/null)" = jflop-run ] && command -v gdb >/dev/null 2>&1; then
+            timeout 60 gdb -p "$jf_p" -batch -ex "bt 25" 2>/dev/null | grep '^#' | sed 's/^/    /'
+        fi
+    done
+    jf_slurm squeue 2>&1 | sed 's/^/  /'
+    # shellcheck disable=SC2086 # one PID per word
+    [ -z "$jf_hung" ] || kill -KILL $jf_hung 2>/dev/null
+    jf_slurm scancel "$jf_job"
+}
+
 # jf_sbatch_wait PREFIX ARGS...: the same through sbatch --wait itself
 jf_sbatch_wait() {
     jf_prefix=$1
@@ -286,5 +309,9 @@ jf_sbatch_wait() {
     jf_slurm $jf_timeout sbatch --wait "$@" >"$jf_prefix.sbatch" 2>&1
     jf_rc=$?
     jf_job=$(sed -n 's/^Submitted batch job \([0-9]*\).*/\1/p' "$jf_prefix.sbatch" | head -n 1)
+    if [ "$jf_rc" -eq 124 ] || [ "$jf_rc" -eq 137 ]; then
+        jf_fail "job ${jf_job:-?} did not end within $jf_limit s"
+        [ -z "$jf_job" ] || jf_slurm_hung
+    fi
     echo "  job ${jf_job:-?} ended after $(($(date +%s) - jf_t0)) s, exit status $jf_rc"
 }

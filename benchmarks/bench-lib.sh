@@ -24,7 +24,7 @@ fi
 
 # median of numbers on stdin, one or more per line
 median() {
-  tr ' ' '\n' | grep -v '^$' | sort -g |
+  tr ' ' '\n' | { grep -v '^$' || true; } | sort -g |
     awk '{ v[NR] = $1 } END { if (NR == 0) print "null"; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 

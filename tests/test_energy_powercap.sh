@@ -98,6 +98,9 @@ jf_jq "$run.json" '.energy.sample_interval > 0 and .energy.sample_interval <= 0.
     "sample interval automatically shortened to <= 25 ms (got $(jf_val "$run.json" .energy.sample_interval))"
 jf_jq "$run.json" '.energy.nodes[0].samples >= (.energy.nodes[0].seconds / .energy.sample_interval / 2)' \
     "the sampler read at its interval ($(jf_val "$run.json" .energy.nodes[0].samples) samples)"
+jf_jq "$run.json" '.energy.nodes[0] as $n | $n.sampler_reads >= $n.samples and
+                   $n.sampler_cpu_seconds > 0 and $n.sampler_cpu_seconds < $n.seconds' \
+    "the sampler's own CPU time is recorded: $(jf_val "$run.json" .energy.nodes[0].sampler_cpu_seconds) s for $(jf_val "$run.json" .energy.nodes[0].sampler_reads) readings, less than the phase's $(jf_val "$run.json" .energy.nodes[0].seconds) s"
 jf_jq "$run.json" '.energy.nodes[0].peak_watts >= .energy.nodes[0].mean_watts and
                    (.energy.nodes[0].mean_watts - .energy.nodes[0].joules / .energy.nodes[0].seconds | fabs) < 1e-6 * .energy.nodes[0].mean_watts' \
     "mean_watts = joules / seconds, peak_watts >= mean"

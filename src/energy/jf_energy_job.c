@@ -62,6 +62,8 @@ void jf_energy_node_fill(jf_energy_node_t *out, const char *node,
     jf_energy_meter_phase(meter, &phase);
     out->interval = meter->interval;
     out->trace_count = meter->count;
+    out->sampler_cpu_seconds = meter->sampler_cpu_seconds;
+    out->sampler_reads = meter->sampler_reads;
     out->samples = phase.samples;
     out->wraps = phase.wraps;
     out->seconds = phase.seconds;

@@ -32,6 +32,8 @@ typedef struct {
     uint64_t samples, wraps;
     double interval, start_utc, stop_utc;
     uint64_t trace_count;        /* samples in the node leader's trace */
+    double sampler_cpu_seconds;  /* CPU time of the node's sampler thread, whole run */
+    uint64_t sampler_reads;      /* readings that thread took */
 } jf_energy_node_t;
 
 typedef struct {

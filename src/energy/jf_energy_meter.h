@@ -34,6 +34,10 @@ typedef struct {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     int thread_running, stop_requested;
+    double sampler_cpu_seconds;            /* the sampler thread's own CPU time
+                                              (set when it stops), what the
+                                              metering costs the node */
+    uint64_t sampler_reads;                /* readings the thread took */
 
     uint64_t last_raw[JF_ENERGY_MAX_DOMAINS];
     double last_t;

@@ -403,6 +403,10 @@ static int write_energy_node(hid_t parent, int index, const jf_energy_node_t *n,
     e |= attr_f64_units(g, "sample_interval", n->interval, "s");
     e |= attr_f64_units(g, "phase_start_utc", n->start_utc, "s since 1970-01-01 UTC");
     e |= attr_f64_units(g, "phase_end_utc", n->stop_utc, "s since 1970-01-01 UTC");
+    if (n->sampler_reads > 0)
+        e |= attr_f64_units(g, "sampler_cpu_seconds", n->sampler_cpu_seconds,
+                            "s (CPU time of the sampler thread over the whole run)");
+    e |= attr_u64(g, "sampler_reads", n->sampler_reads);
     join_domains(n, 0, list, sizeof list);
     e |= attr_str(g, "domains", list);
     join_domains(n, 1, list, sizeof list);

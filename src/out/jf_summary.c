@@ -257,6 +257,10 @@ static json_t *energy_node_json(const jf_energy_node_t *n)
     json_object_set_new(j, "sample_interval", json_number_or_null(n->interval > 0, n->interval));
     json_object_set_new(j, "phase_start_utc", json_number_or_null(timed, n->start_utc));
     json_object_set_new(j, "phase_end_utc", json_number_or_null(timed, n->stop_utc));
+    /* what metering cost: the sampler thread's CPU time over the whole run */
+    json_object_set_new(j, "sampler_cpu_seconds",
+                        json_number_or_null(n->sampler_reads > 0, n->sampler_cpu_seconds));
+    json_object_set_new(j, "sampler_reads", json_integer((json_int_t)n->sampler_reads));
     return j;
 }
 

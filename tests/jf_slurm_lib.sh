@@ -62,12 +62,9 @@ jf_slurm_stop() {
         echo "stopped $(basename "$jf_pf" .pid) (pid $jf_p)"
     done
     # a job that hung (or outlived the cancel) keeps its processes after
-    # slurmd is gone: everything started through this cluster carries its
-    # SLURM_CONF in its environment
-    for jf_d in /proc/[0-9]*; do
-        if grep -qzx "SLURM_CONF=$jf_slurm_dir/slurm.conf" "$jf_d/environ" 2>/dev/null; then
-            kill -KILL "${jf_d#/proc/}" 2>/dev/null && echo "killed a leftover job process (pid ${jf_d#/proc/})"
-        fi
+    # slurmd is gone
+    for jf_p in $(jf_slurm_pids); do
+        kill -KILL "$jf_p" 2>/dev/null && echo "killed a leftover job process (pid $jf_p)"
     done
     for jf_ns in $jf_slurm_netns; do
         ip netns delete "$jf_ns" 2>/dev/null
@@ -83,6 +80,16 @@ jf_slurm_stop() {
 }
 # feeders (jf_energy_lib.sh) may run as well: stop everything on exit
 trap 'jf_slurm_stop; command -v jf_feeders_stop >/dev/null && jf_feeders_stop; rm -rf "$jf_tmp"' EXIT
+
+# jf_slurm_pids [JOB]: PIDs of the processes started through this cluster
+# (they carry its SLURM_CONF in their environment), or only of job JOB's
+jf_slurm_pids() {
+    for jf_d in /proc/[0-9]*; do
+        grep -qzx "SLURM_CONF=$jf_slurm_dir/slurm.conf" "$jf_d/environ" 2>/dev/null || continue
+        [ -z "${1:-}" ] || grep -qzx "SLURM_JOB_ID=$1" "$jf_d/environ" 2>/dev/null || continue
+        echo "${jf_d#/proc/}"
+    done
+}
 
 # jf_slurm CMD ARGS...: a client command, in the controller's namespace
 jf_slurm() {
@@ -282,14 +289,10 @@ jf_sbatch() {
 # behind it (scancel alone did not end them here: a rank stuck in MPI
 # ignores TERM, and the job stayed "completing").
 jf_slurm_hung() {
-    jf_hung=
-    for jf_d in /proc/[0-9]*; do
-        grep -qzx "SLURM_JOB_ID=$jf_job" "$jf_d/environ" 2>/dev/null || continue
-        grep -qzx "SLURM_CONF=$jf_slurm_dir/slurm.conf" "$jf_d/environ" 2>/dev/null || continue
-        jf_p=${jf_d#/proc/}
-        jf_hung="$jf_hung $jf_p"
-        echo "  pid $jf_p: $(tr '\0' ' ' <"$jf_d/cmdline" | cut -c 1-150)"
-        if [ "$(cat "$jf_d/comm" 2>/dev/null)" = jflop-run ] && command -v gdb >/dev/null 2>&1; then
+    jf_hung=$(jf_slurm_pids "$jf_job")
+    for jf_p in $jf_hung; do
+        echo "  pid $jf_p: $(tr '\0' ' ' <"/proc/$jf_p/cmdline" | cut -c 1-150)"
+        if [ "$(cat "/proc/$jf_p/comm" 2>/dev/null)" = jflop-run ] && command -v gdb >/dev/null 2>&1; then
             timeout 60 gdb -p "$jf_p" -batch -ex "bt 25" 2>/dev/null | grep '^#' | sed 's/^/    /'
         fi
     done

@@ -51,12 +51,11 @@ jf_jq "$jf_tmp/unbound.json" 'any(.warnings[]; test("ranks are not bound"))' \
 # MPI_File_set_size); --verify adds per-rank residuals to the file
 sub=$jf_tmp/unbound-h5
 echo "+ jf-mpirun -np 2 --bind-to none jflop-run ... --verify --output $sub.h5"
-# shellcheck disable=SC2086
-$jf_timeout "$JF_MPIRUN" -np 2 --bind-to none "$JFLOP_RUN" ${tiny% --output none} --verify \
-    --output "$sub.h5" </dev/null >"$sub.out" 2>"$sub.err"
-jf_rc=$?
-jf_prefix=$sub
+# shellcheck disable=SC2086 # $tiny is words
+jf_logged "$sub" "2 unbound ranks writing HDF5" "$JF_MPIRUN" -np 2 --bind-to none "$JFLOP_RUN" \
+    ${tiny% --output none} --verify --output "$sub.h5"
 jf_expect_rc 0 "2 unbound ranks writing their HDF5 result (124: the write hung)"
+# shellcheck disable=SC2016 # $1 is for sh -c
 jf_check "the result file carries the warning" \
     sh -c 'h5dump -a /warnings "$1" | grep -q "ranks are not bound"' sh "$sub.h5"
 

@@ -17,7 +17,7 @@
 
 #define META_LEN 512
 
-/* Provenance that must be identical on every rank: filled on rank 0. */
+/* Provenance, from each rank's own view; the file gets rank 0's (attr_str). */
 typedef struct {
     char started[40], ended[40];
     char slurm_job[META_LEN / 4], slurm_array_job[META_LEN / 4], slurm_array_task[META_LEN / 4];
@@ -63,20 +63,20 @@ void jf_results_default_path(MPI_Comm world, char *path, size_t pathlen)
  * residual in a check's detail) would give the ranks' metadata caches
  * different sizes, and parallel HDF5 then deadlocks at a cache sync point
  * or in the file's close (seen: one rank in H5AC's barrier, the other in
- * MPI_File_set_size's). The callers also make values agree at their source;
- * this makes the file safe whatever a future caller passes. */
+ * MPI_File_set_size's). So values need not agree before they get here.
+ * (Structure -- which groups, datasets and attributes exist -- must still
+ * follow from values every rank shares.) */
 static MPI_Comm writers = MPI_COMM_NULL;
 
 /* value, or on the other ranks a copy of rank 0's; free() it */
 static char *agreed_str(const char *value)
 {
-    const size_t mine = strlen(value);
-    unsigned long long n = mine;
+    unsigned long long n = strlen(value);
     MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, writers);
     char *v = malloc(n + 1);
     if (v == NULL)
         MPI_Abort(writers, 3);  /* the others would wait in the Bcast below */
-    memcpy(v, value, mine < n ? mine : n);
+    strncpy(v, value, n);       /* what rank 0 sends; the others' is overwritten */
     MPI_Bcast(v, (int)n, MPI_CHAR, 0, writers);
     v[n] = '\0';
     return v;
@@ -542,31 +542,25 @@ static int write_verify(hid_t f, const jf_summary_t *s)
     return e;
 }
 
-static void fill_meta(jf_meta_t *m, const jf_summary_t *s, double started, double ended,
-                      MPI_Comm world)
+static void fill_meta(jf_meta_t *m, const jf_summary_t *s, double started, double ended)
 {
-    int rank;
-    MPI_Comm_rank(world, &rank);
+    const char *v;
     memset(m, 0, sizeof *m);
-    if (rank == 0) {
-        const char *v;
-        iso_utc(started, m->started, sizeof m->started);
-        iso_utc(ended, m->ended, sizeof m->ended);
-        snprintf(m->slurm_job, sizeof m->slurm_job, "%s", (v = getenv("SLURM_JOB_ID")) ? v : "");
-        snprintf(m->slurm_array_job, sizeof m->slurm_array_job, "%s",
-                 (v = getenv("SLURM_ARRAY_JOB_ID")) ? v : "");
-        snprintf(m->slurm_array_task, sizeof m->slurm_array_task, "%s",
-                 (v = getenv("SLURM_ARRAY_TASK_ID")) ? v : "");
-        size_t used = 0;
-        for (int i = 0; s->energy != NULL && i < s->energy->total_nodes; i++) {
-            const int w = snprintf(m->hosts + used, sizeof m->hosts - used, "%s%s", i ? "," : "",
-                                   s->energy->nodes[i].node);
-            if (w < 0 || (size_t)w >= sizeof m->hosts - used)
-                break;
-            used += (size_t)w;
-        }
+    iso_utc(started, m->started, sizeof m->started);
+    iso_utc(ended, m->ended, sizeof m->ended);
+    snprintf(m->slurm_job, sizeof m->slurm_job, "%s", (v = getenv("SLURM_JOB_ID")) ? v : "");
+    snprintf(m->slurm_array_job, sizeof m->slurm_array_job, "%s",
+             (v = getenv("SLURM_ARRAY_JOB_ID")) ? v : "");
+    snprintf(m->slurm_array_task, sizeof m->slurm_array_task, "%s",
+             (v = getenv("SLURM_ARRAY_TASK_ID")) ? v : "");
+    size_t used = 0;
+    for (int i = 0; s->energy != NULL && i < s->energy->total_nodes; i++) {
+        const int w = snprintf(m->hosts + used, sizeof m->hosts - used, "%s%s", i ? "," : "",
+                               s->energy->nodes[i].node);
+        if (w < 0 || (size_t)w >= sizeof m->hosts - used)
+            break;
+        used += (size_t)w;
     }
-    MPI_Bcast(m, sizeof *m, MPI_BYTE, 0, world);
 }
 
 jf_err_t jf_results_write(const char *path, const jf_summary_t *s, const jf_energy_setup_t *energy,
@@ -582,7 +576,7 @@ jf_err_t jf_results_write(const char *path, const jf_summary_t *s, const jf_ener
 
     MPI_Comm_rank(world, &rank);
     writers = world;
-    fill_meta(&meta, s, started_utc, ended_utc, world);
+    fill_meta(&meta, s, started_utc, ended_utc);
     const int ok = jf_summary_ok(s, &reason);
     const char *status = ok ? "complete" : s->run->stopped_by_signal ? "incomplete" : "failed";
     /* the temporary name is the same on every rank (rank 0's pid) */

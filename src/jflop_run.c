@@ -18,6 +18,8 @@
 #include "core/jf_sysmem.h"
 #include "energy/jf_energy_job.h"
 #include "kern/jf_blis_arch.h"
+#include "kern/jf_gemm.h"
+#include "kern/jf_gemm_select.h"
 #include "kern/jf_peak.h"
 #include "out/jf_results.h"
 #include "out/jf_summary.h"
@@ -99,6 +101,34 @@ static int check_memory(const jf_run_options_t *o, MPI_Comm comm, int rank)
     return all_fit;
 }
 
+/* Collective: every rank measured the same candidates; sum their rates, a
+ * candidate unusable on any rank is out, and apply the fastest. */
+static int agree_gemm_choice(jf_gemm_choice_t *g, jf_blis_info_t *blis, MPI_Comm comm, int rank)
+{
+    double rate[JF_NCAND];
+    int usable[JF_NCAND];
+    char msg[JF_MSG_LEN];
+    for (int i = 0; i < JF_NCAND; i++) {
+        rate[i] = g->cand[i].gflops;
+        usable[i] = g->cand[i].usable;
+    }
+    MPI_Allreduce(MPI_IN_PLACE, rate, JF_NCAND, MPI_DOUBLE, MPI_SUM, comm);
+    MPI_Allreduce(MPI_IN_PLACE, usable, JF_NCAND, MPI_INT, MPI_LAND, comm);
+    for (int i = 0; i < JF_NCAND; i++) {
+        if (g->cand[i].usable && !usable[i])
+            snprintf(g->cand[i].note, sizeof g->cand[i].note, "not usable on every rank");
+        g->cand[i].gflops = rate[i];
+        g->cand[i].usable = usable[i];
+    }
+    /* every rank applies the same choice, from the same sums */
+    if (jf_gemm_select_apply(g, blis, msg, sizeof msg) != JF_OK) {
+        if (rank == 0)
+            fprintf(stderr, "jflop-run: %s\n", msg);
+        return 0;
+    }
+    return 1;
+}
+
 static int finish(int status)
 {
     MPI_Finalize();
@@ -109,6 +139,7 @@ int main(int argc, char **argv)
 {
     jf_run_options_t opt;
     jf_blis_info_t blis;
+    jf_gemm_choice_t gemm;
     jf_run_t run;
     jf_check_t checks[NCHECKS];
     char msg[JF_MSG_LEN], cmdline[8192], mpi_lib[MPI_MAX_LIBRARY_VERSION_STRING];
@@ -149,9 +180,14 @@ int main(int argc, char **argv)
                     opt.output);
         return JF_EXIT_USAGE;
     }
-    /* BLIS fixes its kernel set on first use: choose before anything calls it */
-    err = jf_blis_arch_select_for(opt.blis_arch, opt.precision, opt.shape.d_model, &blis, msg,
-                                  sizeof msg);
+    /* BLIS fixes its kernel set on first use, and forked children must not
+     * inherit OpenMP threads: measure the GEMM candidates before anything
+     * else runs */
+    const jf_gemm_request_t gemm_req = {opt.gemm, opt.blis_arch, opt.precision, opt.shape,
+                                        opt.batch, opt.threads, 0.05};
+    err = jf_gemm_request_check(&gemm_req, msg, sizeof msg);
+    if (err == JF_OK)
+        err = jf_gemm_select_measure(&gemm_req, &gemm, msg, sizeof msg);
     if (err != JF_OK) {
         if (speaker)
             fprintf(stderr, "jflop-run: %s\n", msg);
@@ -163,6 +199,8 @@ int main(int argc, char **argv)
     jf_train_catch_signals();  /* again: the MPI library may have set its own */
     int ranks;
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    if (!agree_gemm_choice(&gemm, &blis, MPI_COMM_WORLD, rank))
+        return finish(JF_EXIT_INTERNAL);
     err = jf_options_resolve(&opt, ranks, msg, sizeof msg);
     if (err != JF_OK) {
         if (rank == 0)
@@ -214,9 +252,14 @@ int main(int argc, char **argv)
     for (int i = 0; rank == 0 && i < placement.nwarnings; i++)
         fprintf(stderr, "jflop-run: warning: %s\n", placement.warnings[i]);
     jf_blis_info_read(&blis);
-    if (rank == 0 && (blis.overridden || opt.verbose))
+    if (rank == 0 && opt.verbose) {
+        char cands[1024];
+        jf_gemm_choice_str(&gemm, cands, sizeof cands);
         fprintf(stderr, "jflop-run: BLIS %s, %s kernels: %s\n", blis.version, blis.active,
                 blis.how);
+        fprintf(stderr, "jflop-run: GEMM %s: %s; measured in %.2f s on %s: %s\n",
+                jf_precision_name(opt.precision), gemm.how, gemm.seconds, gemm.shapes, cands);
+    }
     if (rank == 0 && opt.verbose)
         fprintf(stderr, "jflop-run: %d ranks; model arrays %.3f GiB per rank (estimate)\n",
                 ranks,
@@ -238,13 +281,17 @@ int main(int argc, char **argv)
     /* the node's peak, every rank at once on its own cores, as the step runs */
     jf_peak_t peak;
     MPI_Barrier(MPI_COMM_WORLD);
-    jf_peak_measure(opt.precision, opt.threads, 0.1, &peak);
+    if (opt.precision == JF_BF16)
+        jf_peak_measure_gemm(opt.precision, opt.threads, 0.2, &peak);
+    else
+        jf_peak_measure(opt.precision, opt.threads, 0.1, &peak);
 
     memset(&run, 0, sizeof run);
     run.opt = opt;
     MPI_Allreduce(&peak.flops_per_second, &run.peak_flops, 1, MPI_DOUBLE, MPI_SUM,
                   MPI_COMM_WORLD);
     run.peak_isa = peak.isa;
+    run.peak_kind = peak.kind;
     run.process_start = process_start;
     jf_energy_meter_t *meter = jf_energy_begin(&energy);
     err = jf_train_run(&run, MPI_COMM_WORLD, meter, 1, msg, sizeof msg);
@@ -252,6 +299,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "jflop-run: rank %d: %s\n", rank, msg);
         MPI_Abort(MPI_COMM_WORLD, JF_EXIT_INTERNAL);
     }
+    jf_gemm_choice_finish(&gemm);
     jf_energy_job_t job;
     if (jf_energy_end(&energy, MPI_COMM_WORLD, &job) != JF_OK) {
         fprintf(stderr, "jflop-run: rank %d: gathering the energy results failed\n", rank);
@@ -263,7 +311,7 @@ int main(int argc, char **argv)
         MPI_Abort(MPI_COMM_WORLD, JF_EXIT_INTERNAL);
     }
     char results_error[JF_MSG_LEN] = "";
-    const jf_summary_t summary = {&run, &blis, checks, nchecks, mpi_lib, cmdline, &job,
+    const jf_summary_t summary = {&run, &blis, &gemm, checks, nchecks, mpi_lib, cmdline, &job,
                                   &placement, results_path, results_error};
     const char *reason;
     const int ok = jf_summary_ok(&summary, &reason);

@@ -18,6 +18,7 @@ void jf_ledger_merge(jf_ledger_t *dst, const jf_ledger_t *src)
     for (int c = 0; c < JF_FLOP_NCAT; c++)
         dst->flops[c] += src->flops[c];
     dst->gemm_calls += src->gemm_calls;
+    dst->bf16_converted += src->bf16_converted;
 }
 
 jf_u128 jf_ledger_dense(const jf_ledger_t *l)

@@ -25,6 +25,9 @@ typedef enum {
 typedef struct {
     jf_u128 flops[JF_FLOP_NCAT];
     uint64_t gemm_calls;
+    /* bf16 runs: fp32 elements rounded to bf16 for GEMM operands, not
+     * FLOPs and in no category above (non-GEMM work, reported apart) */
+    uint64_t bf16_converted;
 } jf_ledger_t;
 
 void jf_ledger_clear(jf_ledger_t *ledger);

@@ -121,10 +121,19 @@ int64_t jf_steps_for_tokens(uint64_t target_tokens, int64_t tokens_per_step)
 
 const char *jf_precision_name(jf_precision_t p)
 {
-    return p == JF_FP64 ? "fp64" : "fp32";
+    return p == JF_FP64 ? "fp64" : p == JF_BF16 ? "bf16" : "fp32";
 }
 
+int jf_precision_parse(const char *name)
+{
+    for (int p = 0; p < JF_NPRECISION; p++)
+        if (strcmp(name, jf_precision_name((jf_precision_t)p)) == 0)
+            return p;
+    return -1;
+}
+
+/* The operand width, which the Landauer comparison counts per FLOP. */
 int jf_precision_bits(jf_precision_t p)
 {
-    return p == JF_FP64 ? 64 : 32;
+    return p == JF_FP64 ? 64 : p == JF_BF16 ? 16 : 32;
 }

@@ -6,7 +6,10 @@
 #include <stdint.h>
 #include "jf_error.h"
 
-typedef enum { JF_FP32 = 0, JF_FP64 = 1 } jf_precision_t;
+/* The GEMM operand precision of a run. bf16 is mixed precision as the
+ * frameworks train: bf16 GEMM operands, fp32 accumulation, outputs, master
+ * weights and everything else (see train/jf_model.h). */
+typedef enum { JF_FP32 = 0, JF_FP64 = 1, JF_BF16 = 2, JF_NPRECISION } jf_precision_t;
 
 typedef struct {
     int64_t layers;   /* n_layer */
@@ -54,6 +57,8 @@ jf_err_t jf_shape_from_params(uint64_t target_params, jf_shape_t *shape,
 int64_t jf_steps_for_tokens(uint64_t target_tokens, int64_t tokens_per_step);
 
 const char *jf_precision_name(jf_precision_t precision);
+/* "fp32", "fp64" or "bf16" to a precision; -1 if none. */
+int jf_precision_parse(const char *name);
 int jf_precision_bits(jf_precision_t precision);
 
 #endif

@@ -13,12 +13,17 @@
 
 /* Index of a kernel-set name in BLIS's arch_t, or -1. bli_arch_string only
  * reads a static table; it does not initialise BLIS. */
-static int arch_id_of(const char *name)
+int jf_blis_arch_id(const char *name)
 {
     for (int id = 0; id < BLIS_NUM_ARCHS; id++)
         if (strcmp(bli_arch_string((arch_t)id), name) == 0)
             return id;
     return -1;
+}
+
+const char *jf_blis_arch_name(int id)
+{
+    return id >= 0 && id < BLIS_NUM_ARCHS ? bli_arch_string((arch_t)id) : "?";
 }
 
 void jf_blis_arch_names(char *buf, size_t buflen)
@@ -34,11 +39,8 @@ void jf_blis_arch_names(char *buf, size_t buflen)
     }
 }
 
-/* In a child process: optionally force arch_id, let BLIS initialise, run a
- * small GEMM in each precision against a reference, and report the id BLIS
- * settled on. Returns that id, or -1 with the reason in msg (BLIS rejected
- * the id, the kernels crashed, e.g. SIGILL, or gave wrong results). */
-static int probe_in_child(int arch_id, char *msg, size_t msglen)
+/* See jf_blis_arch.h. */
+int jf_blis_arch_try(int arch_id, char *msg, size_t msglen)
 {
     int fds[2];
     if (pipe(fds) != 0) {
@@ -108,41 +110,7 @@ static int probe_in_child(int arch_id, char *msg, size_t msglen)
     return got;
 }
 
-/* The kernel set this CPU should get when BLIS falls back to generic. */
-static const char *best_for_cpu(void)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-        __builtin_cpu_supports("fma"))
-        return "skx";
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        return "haswell";
-#endif
-    return NULL;
-}
-
-/* A kernel set that beats the one BLIS detects, for this precision and
- * model width, or NULL. BLIS 0.9 has no Zen 4 configuration and runs AMD
- * Zen 4 and 5 (AVX-512) on its zen3 set (AVX2 kernels, blocking for Zen
- * 3's 512 KiB L2). Measured on a Zen 4 (benchmarks/README.md): skx's
- * AVX-512 dgemm is faster on d_model 1024 steps (+3% step FLOP/s, +12% on
- * the same GEMMs replayed), 2-3% slower on d_model 256 ones, and zen3's
- * sgemm stays faster, so only fp64 at d_model >= 1024 moves. A real Zen 3
- * has no AVX-512 and keeps zen3. */
-#define SKX_FP64_MIN_D_MODEL 1024
-
-static const char *better_for(int detected, jf_precision_t precision, int64_t d_model)
-{
-    const char *best = best_for_cpu();
-    if (precision == JF_FP64 && d_model >= SKX_FP64_MIN_D_MODEL &&
-        detected == arch_id_of("zen3") && best != NULL && strcmp(best, "skx") == 0)
-        return "skx";
-    return NULL;
-}
-
-static jf_err_t force_arch(int id, jf_blis_info_t *info)
+jf_err_t jf_blis_arch_force(int id, jf_blis_info_t *info)
 {
     char v[16];
     snprintf(v, sizeof v, "%d", id);
@@ -155,72 +123,16 @@ static jf_err_t force_arch(int id, jf_blis_info_t *info)
 jf_err_t jf_blis_arch_select(const char *request, jf_blis_info_t *info,
                              char *msg, size_t msglen)
 {
-    return jf_blis_arch_select_for(request, JF_FP32, 0, info, msg, msglen);
-}
-
-jf_err_t jf_blis_arch_select_for(const char *request, jf_precision_t precision,
-                                 int64_t d_model, jf_blis_info_t *info, char *msg,
-                                 size_t msglen)
-{
     char why[120];
     const char *env = getenv("BLIS_ARCH_TYPE");
 
     info->overridden = 0;
-    info->detected[0] = '\0';
-    if (strcmp(request, "keep") == 0) {
-        snprintf(info->how, sizeof info->how, "%s (--blis-arch keep)",
+    if (strcmp(request, "keep") == 0 || strcmp(request, "auto") == 0) {
+        snprintf(info->how, sizeof info->how, "%s",
                  env ? "BLIS_ARCH_TYPE from the environment" : "BLIS's own CPU detection");
         return JF_OK;
     }
-    if (strcmp(request, "auto") == 0) {
-        if (env != NULL) {
-            snprintf(info->how, sizeof info->how,
-                     "BLIS_ARCH_TYPE=%s from the environment", env);
-            return JF_OK;
-        }
-        int detected = probe_in_child(-1, why, sizeof why);
-        if (detected < 0) {
-            snprintf(msg, msglen, "BLIS failed to start: %s", why);
-            return JF_EBLIS;
-        }
-        /* Test seam: the replacement logic cannot otherwise be exercised on
-         * a CPU that BLIS recognises. Named so nobody sets it by accident. */
-        const char *assumed = getenv("JFLOP_TEST_BLIS_DETECTED");
-        if (assumed != NULL && arch_id_of(assumed) >= 0)
-            detected = arch_id_of(assumed);
-        snprintf(info->detected, sizeof info->detected, "%s",
-                 bli_arch_string((arch_t)detected));
-        const char *best = best_for_cpu();
-        const char *better = detected != BLIS_ARCH_GENERIC ? better_for(detected, precision, d_model)
-                                                          : NULL;
-        if (better != NULL) {
-            const int id = arch_id_of(better);
-            if (id >= 0 && probe_in_child(id, why, sizeof why) == id) {
-                snprintf(info->how, sizeof info->how,
-                         "jflop: BLIS detected %s on a CPU with AVX-512; %s GEMM at d_model "
-                         ">= %d is faster with %s; set BLIS_ARCH_TYPE=%d (%s)", info->detected,
-                         precision == JF_FP64 ? "fp64" : "fp32", SKX_FP64_MIN_D_MODEL, better,
-                         id, better);
-                return force_arch(id, info);
-            }
-        }
-        if (detected != BLIS_ARCH_GENERIC || best == NULL) {
-            snprintf(info->how, sizeof info->how, "BLIS's own CPU detection");
-            return JF_OK;
-        }
-        const int id = arch_id_of(best);
-        if (id < 0 || probe_in_child(id, why, sizeof why) != id) {
-            snprintf(info->how, sizeof info->how,
-                     "BLIS's own CPU detection (generic; %s not usable: %s)", best,
-                     id < 0 ? "not in this BLIS build" : why);
-            return JF_OK;
-        }
-        snprintf(info->how, sizeof info->how,
-                 "jflop: BLIS detected generic on a CPU with %s; set BLIS_ARCH_TYPE=%d (%s)",
-                 strcmp(best, "skx") == 0 ? "AVX-512" : "AVX2+FMA", id, best);
-        return force_arch(id, info);
-    }
-    const int id = arch_id_of(request);
+    const int id = jf_blis_arch_id(request);
     if (id < 0) {
         char names[400];
         jf_blis_arch_names(names, sizeof names);
@@ -228,12 +140,12 @@ jf_err_t jf_blis_arch_select_for(const char *request, jf_precision_t precision,
                  request, names);
         return JF_EINVAL;
     }
-    if (probe_in_child(id, why, sizeof why) != id) {
+    if (jf_blis_arch_try(id, why, sizeof why) != id) {
         snprintf(msg, msglen, "--blis-arch %s: %s", request, why);
         return JF_EINVAL;
     }
     snprintf(info->how, sizeof info->how, "--blis-arch %s (BLIS_ARCH_TYPE=%d)", request, id);
-    return force_arch(id, info);
+    return jf_blis_arch_force(id, info);
 }
 
 void jf_blis_info_read(jf_blis_info_t *info)

@@ -1,9 +1,10 @@
-/* jf_blis_arch.h: which BLIS kernel set runs, and choosing a better one.
- * BLIS 0.9 falls back to its slow "generic" kernels on CPUs it does not
- * recognise (e.g. AMD Zen 4) even when they run AVX-512 or AVX2+FMA. It
+/* jf_blis_arch.h: which BLIS kernel set runs, and forcing one. BLIS 0.9
  * fixes its choice once, on first use, from the integer BLIS_ARCH_TYPE
- * environment variable or its own CPUID table, so a choice must be made
- * before the process makes its first BLIS call. */
+ * environment variable or its own CPUID table (falling back to its slow
+ * "generic" kernels on CPUs it does not recognise, and to AVX2 "zen3" or
+ * "haswell" on some AVX-512 ones), so a choice must be made before the
+ * process makes its first BLIS call. Which set is best is measured
+ * (jf_gemm_select.h); this file only asks and forces. */
 #ifndef JF_BLIS_ARCH_H
 #define JF_BLIS_ARCH_H
 
@@ -22,21 +23,22 @@ typedef struct {
     int threading_openmp;   /* BLIS built with OpenMP */
 } jf_blis_info_t;
 
-/* Apply --blis-arch: "auto" (replace generic with the CPU's best set when
- * BLIS_ARCH_TYPE is unset), "keep" (leave BLIS alone) or a kernel-set name.
- * Must run before any BLIS call and before threads exist (it forks a child
- * to ask BLIS what it would pick, and to try the chosen set safely).
- * Fills info->how/detected/overridden; call jf_blis_info_read afterwards. */
+/* BLIS's arch id of a kernel-set name, or -1 (reads a static table only). */
+int jf_blis_arch_id(const char *name);
+const char *jf_blis_arch_name(int id);
+
+/* In a forked child: force arch id (or -1: BLIS's own choice), let BLIS
+ * start and check a small GEMM in each precision. Returns the id BLIS runs,
+ * or -1 with the reason (rejected by this build, SIGILL, wrong results). */
+int jf_blis_arch_try(int id, char *why, size_t whylen);
+
+/* Set BLIS_ARCH_TYPE for this process; before the first BLIS call. */
+jf_err_t jf_blis_arch_force(int id, jf_blis_info_t *info);
+
+/* --blis-arch without measuring (jflop probe): "auto" and "keep" leave
+ * BLIS's own choice, a name is forced if it works on this CPU. */
 jf_err_t jf_blis_arch_select(const char *request, jf_blis_info_t *info,
                              char *msg, size_t msglen);
-/* The same for a run of one precision and model width: "auto" may also
- * replace a kernel set BLIS detects with one measured faster for that run
- * on this CPU (fp64 at d_model >= 1024 on AVX-512 CPUs that BLIS 0.9 runs
- * as zen3, i.e. AMD Zen 4/5). jf_blis_arch_select is this with fp32, where
- * nothing is replaced. */
-jf_err_t jf_blis_arch_select_for(const char *request, jf_precision_t precision,
-                                 int64_t d_model, jf_blis_info_t *info, char *msg,
-                                 size_t msglen);
 
 /* Read the active kernel set and version (initialises BLIS). */
 void jf_blis_info_read(jf_blis_info_t *info);

@@ -1,13 +1,20 @@
-/* jf_gemm.c: BLIS GEMM through the typed expert API. Row-major storage and
- * transposition are both expressed as BLIS strides, so BLIS packs each
- * operand once and never needs a separate transpose. */
+/* jf_gemm.c: the counting door in front of the GEMM back-ends, and the
+ * bf16 operand preparation of mixed-precision calls. */
 #include "jf_gemm.h"
 
-#include <blis.h>
 #include <omp.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static jf_gemm_trace_t *active_trace;
+static const jf_gemm_backend_t *backend_for[JF_NPRECISION];
+static pthread_once_t defaults_once = PTHREAD_ONCE_INIT;
+
+static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
+static int failed;
+static char fail_msg[256];
 
 void jf_gemm_trace_begin(jf_gemm_trace_t *trace)
 {
@@ -49,50 +56,173 @@ static void trace_add(const jf_gemm_record_t *r)
     }
 }
 
-static void count(const jf_gemm_ctx_t *ctx, int64_t m, int64_t n, int64_t k)
+static void set_defaults(void)
 {
-    jf_ledger_add(ctx->ledger, ctx->cat,
-                  (jf_u128)2 * (uint64_t)m * (uint64_t)n * (uint64_t)k);
-    ctx->ledger->gemm_calls++;
+    for (int p = 0; p < JF_NPRECISION; p++)
+        for (int i = 0; backend_for[p] == NULL && jf_gemm_backends[i] != NULL; i++)
+            if (jf_gemm_backends[i]->precisions & JF_PRECISION_BIT(p))
+                backend_for[p] = jf_gemm_backends[i];
 }
 
-/* Row and column strides of a row-major operand, transposed or not. */
-#define JF_STRIDES(trans, ld, rs, cs) \
-    do {                              \
-        if (trans) {                  \
-            (rs) = 1;                 \
-            (cs) = (ld);              \
-        } else {                      \
-            (rs) = (ld);              \
-            (cs) = 1;                 \
-        }                             \
-    } while (0)
+static void defaults(void)
+{
+    pthread_once(&defaults_once, set_defaults);
+}
 
-#define JF_DEFINE_GEMM(ch, real_t)                                               \
-    void jf_gemm_##ch(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b,         \
-                      int64_t m, int64_t n, int64_t k, real_t alpha,              \
-                      const real_t *a, int64_t lda, const real_t *b, int64_t ldb, \
-                      real_t beta, real_t *c, int64_t ldc)                        \
-    {                                                                             \
-        inc_t rsa, csa, rsb, csb;                                                 \
-        rntm_t rntm = BLIS_RNTM_INITIALIZER;                                      \
-        JF_STRIDES(trans_a, lda, rsa, csa);                                       \
-        JF_STRIDES(trans_b, ldb, rsb, csb);                                       \
-        bli_rntm_set_num_threads(ctx->threads > 0 ? ctx->threads : 1, &rntm);     \
-        bli_##ch##gemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, m, n, k, &alpha,  \
-                          (real_t *)a, rsa, csa, (real_t *)b, rsb, csb, &beta, c, \
-                          ldc, 1, NULL, &rntm);                                   \
-        count(ctx, m, n, k);                                                      \
-        if (active_trace != NULL) {                                               \
-            const jf_gemm_record_t r = {m, n, k, lda, ldb, ldc, trans_a, trans_b,   \
-                                        ctx->threads, omp_in_parallel(),          \
-                                        sizeof(real_t) == sizeof(double), ctx->cat}; \
-            trace_add(&r);                                                        \
-        }                                                                         \
+void jf_gemm_use(jf_precision_t precision, const jf_gemm_backend_t *backend)
+{
+    defaults();
+    backend_for[precision] = backend;
+}
+
+const jf_gemm_backend_t *jf_gemm_backend_of(jf_precision_t precision)
+{
+    defaults();
+    return backend_for[precision];
+}
+
+static void fail(const char *msg)
+{
+    pthread_mutex_lock(&fail_lock);
+    if (!failed)
+        snprintf(fail_msg, sizeof fail_msg, "%s", msg);
+    failed = 1;
+    pthread_mutex_unlock(&fail_lock);
+}
+
+int jf_gemm_failed(char *msg, size_t msglen)
+{
+    pthread_mutex_lock(&fail_lock);
+    const int f = failed;
+    if (f)
+        snprintf(msg, msglen, "%s", fail_msg);
+    pthread_mutex_unlock(&fail_lock);
+    return f;
+}
+
+/* Count, trace and run one product on the precision's back-end. */
+static void run(const jf_gemm_ctx_t *ctx, const jf_gemm_args_t *g)
+{
+    jf_ledger_add(ctx->ledger, ctx->cat,
+                  (jf_u128)2 * (uint64_t)g->m * (uint64_t)g->n * (uint64_t)g->k);
+    ctx->ledger->gemm_calls++;
+    if (active_trace != NULL) {
+        const jf_gemm_record_t r = {g->m, g->n, g->k, g->lda, g->ldb, g->ldc, g->trans_a,
+                                    g->trans_b, g->threads, omp_in_parallel(), g->precision,
+                                    ctx->cat};
+        trace_add(&r);
     }
+    const jf_gemm_backend_t *b = jf_gemm_backend_of(g->precision);
+    char msg[200];
+    if (b == NULL) {
+        snprintf(msg, sizeof msg, "no GEMM back-end for %s in this build",
+                 jf_precision_name(g->precision));
+        fail(msg);
+        return;
+    }
+    if (b->gemm(g, msg, sizeof msg) != JF_OK)
+        fail(msg);
+}
 
-JF_DEFINE_GEMM(s, float)
-JF_DEFINE_GEMM(d, double)
+static jf_gemm_args_t args_of(const jf_gemm_ctx_t *ctx, jf_precision_t p, int trans_a,
+                              int trans_b, int64_t m, int64_t n, int64_t k, double alpha,
+                              const void *a, int64_t lda, const void *b, int64_t ldb,
+                              double beta, void *c, int64_t ldc)
+{
+    const jf_gemm_args_t g = {p, trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta,
+                              a, b, c, ctx->threads > 0 ? ctx->threads : 1};
+    return g;
+}
+
+void jf_gemm_d(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b, int64_t m, int64_t n,
+               int64_t k, double alpha, const double *a, int64_t lda, const double *b,
+               int64_t ldb, double beta, double *c, int64_t ldc)
+{
+    const jf_gemm_args_t g = args_of(ctx, JF_FP64, trans_a, trans_b, m, n, k, alpha, a, lda,
+                                     b, ldb, beta, c, ldc);
+    run(ctx, &g);
+}
+
+void jf_gemm_bf16(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b, int64_t m, int64_t n,
+                  int64_t k, float alpha, const jf_bf16_t *a, int64_t lda, const jf_bf16_t *b,
+                  int64_t ldb, float beta, float *c, int64_t ldc)
+{
+    const jf_gemm_args_t g = args_of(ctx, JF_BF16, trans_a, trans_b, m, n, k, alpha, a, lda,
+                                     b, ldb, beta, c, ldc);
+    run(ctx, &g);
+}
+
+/* Per-thread buffers for rounded operands, kept reachable from one list
+ * for the life of the process (OpenMP's threads outlive any one call). */
+typedef struct operand_scratch {
+    jf_bf16_t *buf[2];
+    size_t elems[2];
+    struct operand_scratch *next;
+} operand_scratch_t;
+
+static pthread_mutex_t scratch_lock = PTHREAD_MUTEX_INITIALIZER;
+static operand_scratch_t *scratch_list;
+static _Thread_local operand_scratch_t *scratch_self;
+
+static jf_bf16_t *scratch(int slot, size_t elems)
+{
+    operand_scratch_t *s = scratch_self;
+    if (s == NULL) {
+        s = calloc(1, sizeof *s);
+        if (s == NULL)
+            return NULL;
+        pthread_mutex_lock(&scratch_lock);
+        s->next = scratch_list;
+        scratch_list = s;
+        pthread_mutex_unlock(&scratch_lock);
+        scratch_self = s;
+    }
+    if (s->elems[slot] < elems) {
+        jf_bf16_t *p = realloc(s->buf[slot], elems * sizeof *p);
+        if (p == NULL)
+            return NULL;
+        s->buf[slot] = p;
+        s->elems[slot] = elems;
+    }
+    return s->buf[slot];
+}
+
+/* The bf16 form of a stored rows x cols operand: its mirror when it lies
+ * in one (same leading dimension), else a rounded dense copy (*ld becomes
+ * cols). NULL if out of memory. */
+static const jf_bf16_t *bf16_operand(const jf_gemm_ctx_t *ctx, int slot, const float *x,
+                                     int64_t rows, int64_t cols, int64_t *ld)
+{
+    const jf_bf16_mirror_t *mr = ctx->bf16;
+    if (x >= mr->base && x + (rows - 1) * *ld + cols <= mr->base + mr->count)
+        return mr->bf16 + (x - mr->base);
+    jf_bf16_t *dst = scratch(slot, (size_t)(rows * cols));
+    if (dst == NULL)
+        return NULL;
+    jf_bf16_from_matrix(dst, x, rows, cols, *ld, omp_in_parallel() ? 1 : ctx->threads);
+    ctx->ledger->bf16_converted += (uint64_t)(rows * cols);
+    *ld = cols;
+    return dst;
+}
+
+void jf_gemm_s(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b, int64_t m, int64_t n,
+               int64_t k, float alpha, const float *a, int64_t lda, const float *b,
+               int64_t ldb, float beta, float *c, int64_t ldc)
+{
+    if (ctx->bf16 == NULL) {
+        const jf_gemm_args_t g = args_of(ctx, JF_FP32, trans_a, trans_b, m, n, k, alpha, a,
+                                         lda, b, ldb, beta, c, ldc);
+        run(ctx, &g);
+        return;
+    }
+    const jf_bf16_t *ab = bf16_operand(ctx, 0, a, trans_a ? k : m, trans_a ? m : k, &lda);
+    const jf_bf16_t *bb = bf16_operand(ctx, 1, b, trans_b ? n : k, trans_b ? k : n, &ldb);
+    if (ab == NULL || bb == NULL) {
+        fail("out of memory rounding GEMM operands to bf16");
+        return;
+    }
+    jf_gemm_bf16(ctx, trans_a, trans_b, m, n, k, alpha, ab, lda, bb, ldb, beta, c, ldc);
+}
 
 #define JF_DEFINE_GEMM_REF(ch, real_t)                                              \
     void jf_gemm_ref_##ch(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, \

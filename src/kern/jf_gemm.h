@@ -1,19 +1,36 @@
-/* jf_gemm.h: the one door to BLIS GEMM. Each call computes
+/* jf_gemm.h: the one door to GEMM. Each call computes
  *     C = alpha * op(A) * op(B) + beta * C      (op(A) m x k, op(B) k x n)
- * on row-major operands and adds exactly 2*m*n*k to the caller's ledger.
- * "trans" flags describe how A and B are stored: A is stored m x k (lda) when
- * trans_a is 0, k x m when 1; likewise B. Threads: BLIS's own, per call. */
+ * on row-major operands and adds exactly 2*m*n*k to the caller's ledger,
+ * whichever back-end (jf_gemm_backend.h) runs it. "trans" flags describe
+ * how A and B are stored: A is stored m x k (lda) when trans_a is 0, k x m
+ * when 1; likewise B. Threads: the back-end's own, per call. */
 #ifndef JF_GEMM_H
 #define JF_GEMM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/jf_ledger.h"
+#include "jf_bf16.h"
+#include "jf_gemm_backend.h"
+
+/* An fp32 array with a bf16 copy kept current by its owner (the model's
+ * weights: the optimizer writes both). Operands inside it are not rounded
+ * again on every call. */
+typedef struct {
+    const float *base;
+    uint64_t count;
+    const jf_bf16_t *bf16;
+} jf_bf16_mirror_t;
 
 typedef struct {
     jf_ledger_t *ledger;  /* where the FLOPs go */
     jf_flop_cat_t cat;    /* which category */
-    int threads;          /* BLIS threads for this call (>= 1) */
+    int threads;          /* threads for this call (>= 1) */
+    /* non-NULL: mixed precision. jf_gemm_s rounds A and B to bf16 (or takes
+     * them from this mirror) and runs the bf16 back-end, fp32 accumulation
+     * and fp32 C; the rounding is counted in ledger->bf16_converted */
+    const jf_bf16_mirror_t *bf16;
 } jf_gemm_ctx_t;
 
 void jf_gemm_s(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b,
@@ -26,15 +43,32 @@ void jf_gemm_d(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b,
                const double *a, int64_t lda, const double *b, int64_t ldb,
                double beta, double *c, int64_t ldc);
 
+/* bf16 operands already rounded, fp32 C (benchmarks, the bf16 peak). */
+void jf_gemm_bf16(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b,
+                  int64_t m, int64_t n, int64_t k, float alpha,
+                  const jf_bf16_t *a, int64_t lda, const jf_bf16_t *b, int64_t ldb,
+                  float beta, float *c, int64_t ldc);
+
+/* Which back-end runs each precision's products. Set before the first
+ * GEMM (jf_gemm_select.h chooses); defaults: BLIS for fp32 and fp64, the
+ * first built-in back-end serving bf16 for bf16 (none without oneDNN). */
+void jf_gemm_use(jf_precision_t precision, const jf_gemm_backend_t *backend);
+const jf_gemm_backend_t *jf_gemm_backend_of(jf_precision_t precision);
+
+/* A back-end that fails mid-run cannot return through the model's
+ * arithmetic: the door keeps the first failure, the caller asks after each
+ * step. 1 (and the reason) if a product failed since the start. */
+int jf_gemm_failed(char *msg, size_t msglen);
+
 /* Optional record of every GEMM call, for benchmarks that replay a training
- * step's exact GEMMs against raw BLIS. Off (one pointer test per call)
+ * step's exact GEMMs against raw back-ends. Off (one pointer test per call)
  * unless jf_gemm_trace_begin was called. Not for concurrent traces. */
 typedef struct {
     int64_t m, n, k, lda, ldb, ldc;
     int trans_a, trans_b;
-    int threads;       /* BLIS threads of the call */
+    int threads;       /* threads of the call */
     int in_parallel;   /* issued from inside an OpenMP parallel region */
-    int fp64;
+    jf_precision_t precision;  /* of the operands the back-end received */
     jf_flop_cat_t cat;
 } jf_gemm_record_t;
 

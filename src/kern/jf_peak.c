@@ -7,7 +7,9 @@
 
 #include <omp.h>
 #include <stdint.h>
+#include <stdlib.h>
 
+#include "kern/jf_gemm.h"
 #include "core/jf_clock.h"
 #include "kern/jf_vmath.h"
 
@@ -85,4 +87,47 @@ void jf_peak_measure(jf_precision_t precision, int threads, double seconds, jf_p
     out->seconds = elapsed;
     out->threads = threads;
     out->isa = isa_name();
+    out->kind = "FMA";
+}
+
+void jf_peak_measure_gemm(jf_precision_t precision, int threads, double seconds,
+                          jf_peak_t *out)
+{
+    enum { N = 2048 };
+    jf_bf16_t *a = malloc((size_t)N * N * sizeof *a), *b = malloc((size_t)N * N * sizeof *b);
+    float *c = calloc((size_t)N * N, sizeof *c);
+    jf_ledger_t scratch_ledger;  /* not the run's: the peak is not training work */
+    const jf_gemm_ctx_t ctx = {&scratch_ledger, JF_FLOP_OTHER, threads, NULL};
+    const jf_gemm_backend_t *be = jf_gemm_backend_of(precision);
+    double best = 0, spent = 0;
+
+    out->flops_per_second = 0;
+    out->seconds = 0;
+    out->threads = threads;
+    out->isa = be != NULL ? be->name : "none";
+    out->kind = "GEMM";
+    jf_ledger_clear(&scratch_ledger);
+    if (a == NULL || b == NULL || c == NULL || precision != JF_BF16)
+        goto cleanup;
+    for (int64_t i = 0; i < (int64_t)N * N; i++) {
+        a[i] = jf_bf16_from_float((float)((i * 7 % 13) - 6) * 0.125f);
+        b[i] = jf_bf16_from_float((float)((i * 5 % 11) - 5) * 0.125f);
+    }
+    const double t_start = jf_clock_seconds();
+    do {
+        const double t0 = jf_clock_seconds();
+        jf_gemm_bf16(&ctx, 0, 0, N, N, N, 1, a, N, b, N, 0, c, N);
+        const double dt = jf_clock_seconds() - t0;
+        const double rate = 2.0 * N * N * (double)N / dt;
+        best = rate > best ? rate : best;
+        spent = jf_clock_seconds() - t_start;
+    } while (spent < seconds);
+    char why[64];
+    if (!jf_gemm_failed(why, sizeof why))
+        out->flops_per_second = best;
+    out->seconds = spent;
+cleanup:
+    free(a);
+    free(b);
+    free(c);
 }

@@ -11,10 +11,18 @@ typedef struct {
     double flops_per_second;   /* all threads of this process */
     double seconds;            /* how long it ran */
     int threads;
-    const char *isa;           /* "avx512f", "avx2", "default" */
+    const char *isa;           /* "avx512f", "avx2", "default"; GEMM: the back-end */
+    const char *kind;          /* "FMA" or "GEMM" (see below) */
 } jf_peak_t;
 
 /* Run `threads` OpenMP threads for about `seconds` of FMA at `precision`. */
 void jf_peak_measure(jf_precision_t precision, int threads, double seconds, jf_peak_t *out);
+
+/* bf16 has no scalar FMA chain that stands for the matrix units: its peak
+ * is the best sustained rate of the run's own bf16 GEMM back-end on a large
+ * square product (n = 2048), over about `seconds`. A measured attainable
+ * peak, not a datasheet figure. flops_per_second 0 if it could not run. */
+void jf_peak_measure_gemm(jf_precision_t precision, int threads, double seconds,
+                          jf_peak_t *out);
 
 #endif

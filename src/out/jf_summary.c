@@ -107,6 +107,50 @@ static void print_energy(FILE *out, const jf_summary_t *s)
             d.per_flop_counted, d.gflops_per_watt, d.per_token, d.watts);
 }
 
+/* The GEMM back-end lines: what ran, how it was chosen, what it beat. */
+static void print_gemm(FILE *out, const jf_summary_t *s)
+{
+    const jf_gemm_choice_t *g = s->gemm;
+    char cands[1024];
+    if (g == NULL)
+        return;
+    fprintf(out, "GEMM    %s on %s (%s; %s)%s\n", jf_precision_name(g->precision), g->backend,
+            g->version, g->kernel,
+            g->precision != JF_BF16 ? ""
+            : g->native ? "; native bf16 instructions"
+                        : "; bf16 EMULATED: this CPU (or ONEDNN_MAX_CPU_ISA) has no "
+                          "AVX512-BF16 or AMX-BF16 instructions in use");
+    fprintf(out, "        chosen by: %s\n", g->how);
+    jf_gemm_choice_str(g, cands, sizeof cands);
+    fprintf(out, "        candidates (GFLOP/s summed over ranks, %s; %.2f s): %s\n", g->shapes,
+            g->seconds, cands);
+    if (g->precision == JF_BF16)
+        fprintf(out, "        %s\n", jf_gemm_bf16_tensors(g->precision));
+}
+
+static json_t *gemm_json(const jf_summary_t *s)
+{
+    const jf_gemm_choice_t *g = s->gemm;
+    if (g == NULL)
+        return json_null();
+    json_t *cands = json_array();
+    for (int i = 0; i < JF_NCAND; i++) {
+        const jf_gemm_candidate_t *c = &g->cand[i];
+        json_array_append_new(
+            cands, json_pack("{s:s, s:s, s:b, s:b, s:o, s:s, s:b}", "backend", c->backend,
+                             "kernel", c->kernel, "considered", c->considered, "usable",
+                             c->usable, "gflops",
+                             c->considered && c->usable ? json_real(c->gflops) : json_null(),
+                             "note", c->note, "chosen", i == g->chosen));
+    }
+    return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:f, s:s, s:o}", "precision",
+                     jf_precision_name(g->precision), "backend", g->backend, "version",
+                     g->version, "kernel", g->kernel, "native", g->native, "emulated",
+                     g->precision == JF_BF16 && !g->native, "how", g->how, "measured_shapes",
+                     g->shapes, "measure_seconds", g->seconds, "bf16_tensors",
+                     jf_gemm_bf16_tensors(g->precision), "candidates", cands);
+}
+
 void jf_summary_print(FILE *out, const jf_summary_t *s)
 {
     const jf_run_t *r = s->run;
@@ -124,6 +168,7 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
             r->nodes == 1 ? "" : "s", o->threads, o->threads == 1 ? "" : "s",
             jf_precision_name(o->precision), s->blis->version, s->blis->active);
     fprintf(out, "  BLIS kernels chosen by: %s\n", s->blis->how);
+    print_gemm(out, s);
     fprintf(out, "model   preset %s: layers %lld, d_model %lld, heads %lld, d_ff %lld, ctx %lld, vocab %lld\n",
             o->params_target ? "(from --params)" : o->preset, (long long)o->shape.layers,
             (long long)o->shape.d_model, (long long)o->shape.heads, (long long)o->shape.ff,
@@ -149,7 +194,13 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
             r->seconds > 0 ? (double)r->tokens / r->seconds : 0.0);
     fprintf(out, "        %.2f GFLOP/s all counted FLOPs, %.2f GFLOP/s GEMMs alone\n",
             flop_rate(r) / 1e9, gemm_rate(r) / 1e9);
-    if (r->peak_flops > 0)
+    if (r->peak_flops > 0 && r->peak_kind != NULL && strcmp(r->peak_kind, "GEMM") == 0)
+        fprintf(out, "        %.3f of the measured %s GEMM peak (%.2f GFLOP/s over all ranks: "
+                     "best sustained rate of %s on a 2048^3 product; measured attainable, "
+                     "not a datasheet figure)\n",
+                flop_rate(r) / r->peak_flops, jf_precision_name(o->precision),
+                r->peak_flops / 1e9, r->peak_isa);
+    else if (r->peak_flops > 0)
         fprintf(out, "        %.3f of the measured %s FMA peak (%.2f GFLOP/s over all ranks' "
                      "threads, %s)\n",
                 flop_rate(r) / r->peak_flops, jf_precision_name(o->precision),
@@ -169,6 +220,10 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
             jf_u128_str_grouped(L->flops[JF_FLOP_HEAD], a, sizeof a));
     fprintf(out, "  other (non-GEMM)          %28s  (nominal: norms, softmax, GELU, loss, SGD)\n",
             jf_u128_str_grouped(L->flops[JF_FLOP_OTHER], a, sizeof a));
+    if (o->precision == JF_BF16)
+        fprintf(out, "  bf16 conversions          %28s  elements rounded fp32 -> bf16 (non-GEMM "
+                     "work, not FLOPs)\n",
+                jf_u128_str_grouped(L->bf16_converted, a, sizeof a));
     if (dense == f6nd && r->tokens > 0)
         fprintf(out, "  6ND verified: counted == 6*N*D\n");
     else
@@ -372,6 +427,8 @@ json_t *jf_summary_json(const jf_summary_t *s)
     json_object_set_new(j, "flops_other_kind", json_string("nominal per-element operation counts"));
     json_object_set_new(j, "flops_total_counted", json_count(jf_ledger_total(L)));
     json_object_set_new(j, "gemm_calls", json_count(L->gemm_calls));
+    json_object_set_new(j, "bf16_converted_elements", json_count(L->bf16_converted));
+    json_object_set_new(j, "gemm", gemm_json(s));
     json_object_set_new(j, "flops_exact",
                         json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "flops_6nd",
                                   json_count_str(f6nd), "flops_dense_counted",
@@ -389,6 +446,7 @@ json_t *jf_summary_json(const jf_summary_t *s)
     json_object_set_new(j, "flops_per_second_gemm", json_real(gemm_rate(r)));
     json_object_set_new(j, "peak_flops_per_second", json_real(r->peak_flops));
     json_object_set_new(j, "peak_isa", json_string(r->peak_isa ? r->peak_isa : ""));
+    json_object_set_new(j, "peak_kind", json_string(r->peak_kind ? r->peak_kind : ""));
     json_object_set_new(j, "fraction_of_peak",
                         r->peak_flops > 0 ? json_real(flop_rate(r) / r->peak_flops) : json_null());
     json_object_set_new(j, "tokens_per_second",

@@ -8,6 +8,7 @@
 
 #include "energy/jf_energy_job.h"
 #include "kern/jf_blis_arch.h"
+#include "kern/jf_gemm_select.h"
 #include "train/jf_placement.h"
 #include "train/jf_train.h"
 #include "train/jf_verify.h"
@@ -15,6 +16,7 @@
 typedef struct {
     const jf_run_t *run;
     const jf_blis_info_t *blis;
+    const jf_gemm_choice_t *gemm;   /* the GEMM back-end choice and what ran */
     const jf_check_t *checks;   /* the --verify checks, nchecks of them */
     int nchecks;
     const char *mpi_library;    /* MPI_Get_library_version, first line */

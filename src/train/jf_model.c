@@ -3,7 +3,10 @@
  * it only measures, which is how jf_model_bytes predicts memory exactly. */
 #include "jf_model_impl.h"
 
+#include "kern/jf_vmath.h"
+
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +60,8 @@ static void carve_layout(jf_model_t *m, jf_arena_t *a)
 
     m->weights = carve(a, m->nweights, e);
     m->grads = carve(a, m->nweights, e);
+    if (m->precision == JF_BF16)
+        m->weights_bf16 = carve(a, m->nweights, sizeof(jf_bf16_t));
     for (int64_t l = 0; l < s->layers; l++) {
         jf_layer_acts_t *A = &m->acts[l];
         A->x = carve(a, T * d, e);
@@ -92,7 +97,7 @@ static void model_init_fields(jf_model_t *m, const jf_shape_t *shape, int64_t ba
     m->batch = batch;
     m->tokens = batch * shape->ctx;
     m->precision = precision;
-    m->elem = precision == JF_FP64 ? sizeof(double) : sizeof(float);
+    m->elem = precision == JF_FP64 ? sizeof(double) : sizeof(float);  /* bf16: fp32 master */
     m->threads = threads > 0 ? threads : 1;
 }
 
@@ -122,6 +127,16 @@ uint64_t jf_model_bytes(const jf_shape_t *shape, int64_t batch,
         carve_layout(&m, &a);
         bytes = (uint64_t)a.used + sizeof m +
                 (uint64_t)shape->layers * (sizeof *m.layer_off + sizeof *m.acts);
+        if (precision == JF_BF16) {
+            /* the GEMM door's rounded copies of the two widest operands */
+            const uint64_t Tn = (uint64_t)m.tokens;
+            uint64_t widest_op = Tn * (uint64_t)shape->ff;
+            if (Tn * (uint64_t)shape->vocab > widest_op)
+                widest_op = Tn * (uint64_t)shape->vocab;
+            if (Tn * 3 * (uint64_t)shape->d_model > widest_op)
+                widest_op = Tn * 3 * (uint64_t)shape->d_model;
+            bytes += 2 * widest_op * sizeof(jf_bf16_t);
+        }
     }
     free(m.layer_off);
     free(m.acts);
@@ -156,6 +171,13 @@ jf_err_t jf_model_create(const jf_shape_t *shape, int64_t batch,
     else
         jf_model_init_weights_s(m, seed);
     memset(m->grads, 0, (size_t)m->nweights * m->elem);
+    if (precision == JF_BF16) {
+        m->mirror.base = m->weights;
+        m->mirror.count = m->nweights;
+        m->mirror.bf16 = m->weights_bf16;
+        jf_bf16_from_matrix(m->weights_bf16, m->weights, 1, (int64_t)m->nweights,
+                            (int64_t)m->nweights, m->threads);
+    }
     *out = m;
     return JF_OK;
 nomem:
@@ -197,12 +219,36 @@ double jf_model_forward(jf_model_t *m, const int32_t *tok, const int32_t *tgt,
                                    : jf_model_fwd_s(m, tok, tgt, 0.0, 0, ledger);
 }
 
+/* SGD on the fp32 master weights fused with their rounding to the bf16
+ * copy the GEMMs read: one pass over the weights instead of two. */
+JF_VECTOR_CLONES
+static void sgd_bf16_chunk(float *restrict w, const float *restrict g, jf_bf16_t *restrict wb,
+                           float step, int64_t n)
+{
+#pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        const float v = w[i] - step * g[i];
+        w[i] = v;
+        wb[i] = jf_bf16_from_float(v);
+    }
+}
+
 void jf_model_sgd(jf_model_t *m, double lr, jf_ledger_t *ledger)
 {
-    if (m->precision == JF_FP64)
+    if (m->precision == JF_FP64) {
         jf_model_sgd_d(m, lr);
-    else
+    } else if (m->precision == JF_BF16) {
+#pragma omp parallel num_threads(m->threads)
+        {
+            int64_t lo, len;
+            jf_thread_chunk((int64_t)m->nweights, &lo, &len);
+            sgd_bf16_chunk((float *)m->weights + lo, (const float *)m->grads + lo,
+                           m->weights_bf16 + lo, (float)lr, len);
+        }
+        ledger->bf16_converted += m->nweights;
+    } else {
         jf_model_sgd_s(m, lr);
+    }
     jf_ledger_add(ledger, JF_FLOP_OTHER, (jf_u128)2 * m->nweights);
 }
 
@@ -236,4 +282,6 @@ void jf_model_set_weight(jf_model_t *m, uint64_t i, double v)
         ((double *)m->weights)[i] = v;
     else
         ((float *)m->weights)[i] = (float)v;
+    if (m->precision == JF_BF16)
+        m->weights_bf16[i] = jf_bf16_from_float((float)v);
 }

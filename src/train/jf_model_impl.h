@@ -4,6 +4,7 @@
 #define JF_MODEL_IMPL_H
 
 #include "jf_model.h"
+#include "kern/jf_gemm.h"
 
 /* Offsets (in elements) of one layer's tensors inside the weight array. */
 typedef struct {
@@ -29,11 +30,13 @@ struct jf_model {
     jf_shape_t shape;
     int64_t batch, tokens;  /* sequences and tokens per step (T = tokens) */
     jf_precision_t precision;
-    size_t elem;            /* sizeof(float) or sizeof(double) */
+    size_t elem;            /* sizeof(double) for fp64, else sizeof(float) */
     int threads;
 
     uint64_t nweights;
     void *weights, *grads;
+    jf_bf16_t *weights_bf16;   /* bf16 models: the GEMMs' copy of the weights */
+    jf_bf16_mirror_t mirror;   /* weights -> weights_bf16, kept current */
     int64_t off_emb, off_pos, off_lnf_g, off_lnf_b, off_head;
     jf_layer_offsets_t *layer_off;
 

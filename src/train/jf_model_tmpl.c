@@ -41,9 +41,12 @@ static void grad_ready(const jf_model_t *m, uint64_t first, uint64_t count)
         m->grad_ready(m->grad_ready_ctx, first, count);
 }
 
-static jf_gemm_ctx_t gemm_ctx(jf_ledger_t *ledger, jf_flop_cat_t cat, int threads)
+/* bf16 models (fp32 template) give every GEMM bf16 operands through the
+ * weights' bf16 mirror; fp32 and fp64 models have none. */
+static jf_gemm_ctx_t gemm_ctx(const jf_model_t *m, jf_ledger_t *ledger, jf_flop_cat_t cat,
+                              int threads)
 {
-    jf_gemm_ctx_t c = {ledger, cat, threads};
+    jf_gemm_ctx_t c = {ledger, cat, threads, m->precision == JF_BF16 ? &m->mirror : NULL};
     return c;
 }
 
@@ -177,7 +180,7 @@ static void FN(attn_fwd)(jf_model_t *m, const real *qkv, real *prob, real *att,
     {
         jf_ledger_t local;
         jf_ledger_clear(&local);
-        const jf_gemm_ctx_t gc = gemm_ctx(&local, JF_FLOP_ATTN_FWD, 1);
+        const jf_gemm_ctx_t gc = gemm_ctx(m, &local, JF_FLOP_ATTN_FWD, 1);
 #pragma omp for schedule(static)
         for (int64_t bh = 0; bh < pairs; bh++) {
             const int64_t b = bh / H, h = bh % H;
@@ -222,7 +225,7 @@ static void FN(attn_bwd)(jf_model_t *m, const real *qkv, const real *prob,
     {
         jf_ledger_t local;
         jf_ledger_clear(&local);
-        const jf_gemm_ctx_t gc = gemm_ctx(&local, JF_FLOP_ATTN_BWD, 1);
+        const jf_gemm_ctx_t gc = gemm_ctx(m, &local, JF_FLOP_ATTN_BWD, 1);
         real *dP = (real *)m->attn_scratch + (int64_t)omp_get_thread_num() * ctx * ctx;
 #pragma omp for schedule(static)
         for (int64_t bh = 0; bh < pairs; bh++) {
@@ -295,8 +298,8 @@ double FN(jf_model_fwd)(jf_model_t *m, const int32_t *tok, const int32_t *tgt,
     const int64_t T = m->tokens, d = s->d_model, ff = s->ff, V = s->vocab;
     const int nth = m->threads;
     const real *W = m->weights;
-    const jf_gemm_ctx_t dense = gemm_ctx(ledger, JF_FLOP_DENSE_FWD, nth);
-    const jf_gemm_ctx_t head = gemm_ctx(ledger, JF_FLOP_HEAD, nth);
+    const jf_gemm_ctx_t dense = gemm_ctx(m, ledger, JF_FLOP_DENSE_FWD, nth);
+    const jf_gemm_ctx_t head = gemm_ctx(m, ledger, JF_FLOP_HEAD, nth);
 
     /* token + position embedding */
     real *x0 = m->acts[0].x;
@@ -345,9 +348,9 @@ void FN(jf_model_bwd)(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger)
     const int nth = m->threads;
     const real *W = m->weights;
     real *G = m->grads, *dx = m->dx, *dtmp = m->dtmp, *dh = m->dh, *dqkv = m->dqkv;
-    const jf_gemm_ctx_t head = gemm_ctx(ledger, JF_FLOP_HEAD, nth);
-    const jf_gemm_ctx_t bwd_w = gemm_ctx(ledger, JF_FLOP_DENSE_BWD_WEIGHT, nth);
-    const jf_gemm_ctx_t bwd_x = gemm_ctx(ledger, JF_FLOP_DENSE_BWD_DATA, nth);
+    const jf_gemm_ctx_t head = gemm_ctx(m, ledger, JF_FLOP_HEAD, nth);
+    const jf_gemm_ctx_t bwd_w = gemm_ctx(m, ledger, JF_FLOP_DENSE_BWD_WEIGHT, nth);
+    const jf_gemm_ctx_t bwd_x = gemm_ctx(m, ledger, JF_FLOP_DENSE_BWD_DATA, nth);
 
     /* head: dWhead = af^T dlogits; daf = dlogits Whead^T */
     FN(jf_gemm)(&head, 1, 0, d, V, T, 1, m->af, d, m->logits, V, 0, G + m->off_head, V);

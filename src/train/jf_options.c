@@ -19,7 +19,7 @@
 enum {
     OPT_LAYERS = 256, OPT_DMODEL, OPT_HEADS, OPT_CTX, OPT_FF, OPT_VOCAB, OPT_BATCH,
     OPT_STEPS, OPT_WARMUP, OPT_PARAMS, OPT_TOKENS, OPT_PRECISION, OPT_THREADS,
-    OPT_SEED, OPT_LR, OPT_VERIFY, OPT_BLIS_ARCH, OPT_SUMMARY_JSON, OPT_PRESET,
+    OPT_SEED, OPT_LR, OPT_VERIFY, OPT_BLIS_ARCH, OPT_GEMM, OPT_SUMMARY_JSON, OPT_PRESET,
     OPT_LIST_PRESETS, OPT_VERSION, OPT_ENERGY, OPT_POWERCAP_ROOT, OPT_PM_COUNTERS_ROOT,
     OPT_SAMPLE_INTERVAL, OPT_OUTPUT, OPT_OVERLAP, OPT_MIN_SECONDS
 };
@@ -43,6 +43,7 @@ static const struct option long_options[] = {
     {"verify", no_argument, NULL, OPT_VERIFY},
     {"overlap", no_argument, NULL, OPT_OVERLAP},
     {"blis-arch", required_argument, NULL, OPT_BLIS_ARCH},
+    {"gemm", required_argument, NULL, OPT_GEMM},
     {"summary-json", required_argument, NULL, OPT_SUMMARY_JSON},
     {"output", required_argument, NULL, OPT_OUTPUT},
     {"preset", required_argument, NULL, OPT_PRESET},
@@ -85,16 +86,22 @@ void jf_options_usage(FILE *out)
         "                       measured phase lasts at least S seconds (e.g. 60 for\n"
         "                       jflop validate); D counts every step that ran\n"
         "Numerics and threads:\n"
-        "  --precision fp32|fp64  operand precision (default fp32)\n"
+        "  --precision fp32|fp64|bf16  GEMM operand precision (default fp32). bf16 is\n"
+        "                       mixed precision: bf16 GEMM operands, fp32 accumulation,\n"
+        "                       outputs, master weights, norms, softmax, GELU and loss\n"
         "  --threads N          threads per rank (default OMP_NUM_THREADS or 1)\n"
         "  --seed N             seed for data and initial weights (default 1)\n"
         "  --lr X               SGD learning rate (default 0.5)\n"
         "  --overlap            sum each layer's gradients (MPI_Iallreduce) as soon as\n"
         "                       backward has them, hiding communication behind compute\n"
-        "  --blis-arch auto|keep|NAME  BLIS kernel set: auto replaces BLIS's generic\n"
-        "                       fallback with skx/haswell when the CPU has AVX-512 or\n"
-        "                       AVX2+FMA (default auto; BLIS_ARCH_TYPE in the\n"
-        "                       environment is respected)\n"
+        "  --gemm auto|blis|onednn  GEMM back-end (default auto: each back-end and\n"
+        "                       BLIS kernel set that serves the precision is timed on\n"
+        "                       the step's own GEMM shapes before the run, the fastest\n"
+        "                       runs; every candidate's figure is recorded)\n"
+        "  --blis-arch auto|keep|NAME  BLIS kernel set: auto measures BLIS's own\n"
+        "                       choice against skx, haswell and zen3 where the CPU runs\n"
+        "                       them; keep leaves BLIS's choice (BLIS_ARCH_TYPE in the\n"
+        "                       environment is respected); NAME forces one\n"
         "Energy (one reader per node; see README):\n"
         "  --energy auto|likwid|powercap|pm_counters|none  backend (default auto: the\n"
         "                       first that works of pm_counters, likwid, powercap)\n"
@@ -286,14 +293,11 @@ static jf_err_t parse_one(int c, const char *arg, jf_run_options_t *o, jf_seen_t
         o->threads = (int)v;
         return err;
     case OPT_PRECISION:
-        if (strcmp(arg, "fp32") == 0)
-            o->precision = JF_FP32;
-        else if (strcmp(arg, "fp64") == 0)
-            o->precision = JF_FP64;
-        else {
-            snprintf(msg, msglen, "--precision: '%s' is not fp32 or fp64", arg);
+        if (jf_precision_parse(arg) < 0) {
+            snprintf(msg, msglen, "--precision: '%s' is not fp32, fp64 or bf16", arg);
             return JF_EINVAL;
         }
+        o->precision = (jf_precision_t)jf_precision_parse(arg);
         return JF_OK;
     case OPT_SEED:
         return parse_u64("--seed", arg, &o->seed, msg, msglen);
@@ -309,6 +313,9 @@ static jf_err_t parse_one(int c, const char *arg, jf_run_options_t *o, jf_seen_t
         return JF_OK;
     case OPT_OVERLAP:
         o->overlap = 1;
+        return JF_OK;
+    case OPT_GEMM:
+        o->gemm = arg;
         return JF_OK;
     case OPT_BLIS_ARCH:
         o->blis_arch = arg;
@@ -410,6 +417,7 @@ jf_err_t jf_options_parse(int argc, char **argv, jf_run_options_t *o, char *msg,
     o->seed = 1;
     o->lr = 0.5;
     o->blis_arch = "auto";
+    o->gemm = "auto";
     o->energy = "auto";
     o->sample_interval = 0.1;
     err = find_preset(argc, argv, &preset, msg, msglen);

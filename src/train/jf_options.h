@@ -24,6 +24,7 @@ typedef struct {
     int verify;                /* run the --verify checks */
     int overlap;               /* --overlap: per-block MPI_Iallreduce in backward */
     const char *blis_arch;     /* auto | keep | kernel-set name */
+    const char *gemm;          /* auto | GEMM back-end name */
     const char *summary_json;  /* path or NULL */
     const char *output;        /* HDF5 results file; NULL: the default name; "none" */
     const char *energy;        /* auto | likwid | powercap | pm_counters | none */

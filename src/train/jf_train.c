@@ -1,6 +1,8 @@
 /* jf_train.c: the data-parallel training loop, its timing and its checks. */
 #include "jf_train.h"
 
+#include "kern/jf_gemm.h"
+
 #include "core/jf_clock.h"
 #include "energy/jf_energy_job.h"
 
@@ -177,6 +179,8 @@ jf_err_t jf_ledger_allreduce(const jf_ledger_t *local, jf_ledger_t *global, MPI_
     if (MPI_Allreduce(MPI_IN_PLACE, global->flops, JF_FLOP_NCAT, u128, op, comm) !=
             MPI_SUCCESS ||
         MPI_Allreduce(MPI_IN_PLACE, &global->gemm_calls, 1, MPI_UINT64_T, MPI_SUM, comm) !=
+            MPI_SUCCESS ||
+        MPI_Allreduce(MPI_IN_PLACE, &global->bf16_converted, 1, MPI_UINT64_T, MPI_SUM, comm) !=
             MPI_SUCCESS)
         err = JF_EMPI;
     MPI_Op_free(&op);
@@ -363,9 +367,18 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
         }
         progress_report(&prog, run, measured ? s - o->warmup + 1 : s + 1,
                         measured ? o->steps : o->warmup, loss, measured);
-        /* a signal on any rank stops every rank after this step */
-        int sig = stop_signal, any_sig = 0;
-        MPI_Allreduce(&sig, &any_sig, 1, MPI_INT, MPI_MAX, comm);
+        /* a signal on any rank stops every rank after this step, and so
+         * does a GEMM back-end that failed on any rank */
+        char gemm_why[256];
+        int flags[2] = {stop_signal, jf_gemm_failed(gemm_why, sizeof gemm_why)}, any[2];
+        MPI_Allreduce(flags, any, 2, MPI_INT, MPI_MAX, comm);
+        if (any[1] != 0) {
+            run->ok = 0;
+            snprintf(run->reason, sizeof run->reason, "GEMM back-end failed at step %lld%s%s",
+                     (long long)s, flags[1] ? ": " : " on another rank", flags[1] ? gemm_why : "");
+            break;
+        }
+        const int any_sig = any[0];
         if (any_sig != 0) {
             run->stopped_by_signal = 1;
             run->stop_signal = any_sig;

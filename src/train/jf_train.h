@@ -76,7 +76,8 @@ typedef struct {
     int stopped_by_signal;    /* SIGTERM/SIGINT/SIGUSR1 ended the run early */
     int stop_signal;
     double peak_flops;        /* measured FMA peak of all ranks' threads, FLOP/s */
-    const char *peak_isa;     /* vector ISA of the peak kernel */
+    const char *peak_isa;     /* vector ISA of the peak kernel (GEMM: its back-end) */
+    const char *peak_kind;    /* "FMA" chain, or "GEMM" on a large square (bf16) */
     uint64_t predicted_bytes; /* predicted peak resident bytes per rank (below) */
     uint64_t predicted_model_bytes;   /* jf_model_bytes: the model's arrays */
     uint64_t baseline_bytes;  /* resident before the model was allocated */

@@ -1,0 +1,571 @@
+/* jf_gemm_select.c: GEMM back-end and kernel-set choice by measurement, see
+ * jf_gemm_select.h. Each candidate runs in its own forked child: BLIS can
+ * only be given a kernel set before it starts, a kernel set the CPU cannot
+ * run dies of SIGILL there instead of here, and the parent stays free of
+ * OpenMP threads (libgomp does not survive a fork). */
+#define _GNU_SOURCE
+#include "jf_gemm_select.h"
+
+#include <errno.h>
+#include <math.h>
+#include <omp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/jf_clock.h"
+#include "core/jf_rng.h"
+#include "jf_bf16.h"
+#include "jf_gemm.h"
+#include "jf_gemm_backend.h"
+
+#define MAX_SHAPES 16
+/* the token dimension is cut so that no measured GEMM exceeds this */
+#define SHAPE_FLOPS_CAP 4e9
+#define CHILD_TIMEOUT_S 20.0
+
+typedef struct {
+    int64_t m, n, k;
+    int trans_a, trans_b;
+    double weight;   /* products of this shape per step */
+} shape_t;
+
+/* What a child writes back. */
+typedef struct {
+    int ok;          /* 1 measured and correct */
+    int arch;        /* BLIS kernel set that ran (BLIS candidates) */
+    int nshapes;     /* shapes timed per pass */
+    double gflops;
+    char kernel[64];
+    char why[120];
+} report_t;
+
+static const char *const slot_backend[JF_NCAND] = {"blis", "blis", "blis", "blis", "onednn"};
+static const char *const slot_kernel[JF_NCAND] = {"", "skx", "haswell", "zen3", ""};
+
+jf_err_t jf_gemm_request_check(const jf_gemm_request_t *req, char *msg, size_t msglen)
+{
+    char names[64];
+    jf_gemm_backend_names(names, sizeof names);
+    if (strcmp(req->gemm, "auto") != 0) {
+        const jf_gemm_backend_t *b = jf_gemm_backend_find(req->gemm);
+        if (b == NULL) {
+            snprintf(msg, msglen, "--gemm: unknown back-end '%s' (auto, %s%s)", req->gemm,
+                     names, strcmp(req->gemm, "onednn") == 0
+                                ? "; this jflop was built without oneDNN (configure --with-onednn)"
+                                : "");
+            return JF_EINVAL;
+        }
+        if (!(b->precisions & JF_PRECISION_BIT(req->precision))) {
+            snprintf(msg, msglen, "--gemm %s: the %s back-end has no %s GEMM", req->gemm,
+                     req->gemm, jf_precision_name(req->precision));
+            return JF_EINVAL;
+        }
+    }
+    for (int i = 0; jf_gemm_backends[i] != NULL; i++)
+        if (jf_gemm_backends[i]->precisions & JF_PRECISION_BIT(req->precision))
+            return JF_OK;
+    snprintf(msg, msglen,
+             "--precision %s: this jflop was built without a back-end for %s GEMMs (%s); "
+             "install oneDNN (Debian: libdnnl-dev) and configure --with-onednn",
+             jf_precision_name(req->precision), jf_precision_name(req->precision), names);
+    return JF_EINVAL;
+}
+
+/* The step's distinct dense and head GEMMs (jf_model_tmpl.c), largest
+ * total first, with the token dimension T cut to *t_used. */
+static int step_shapes(const jf_gemm_request_t *req, shape_t *s, int64_t *t_used)
+{
+    const jf_shape_t *sh = &req->shape;
+    const int64_t d = sh->d_model, ff = sh->ff, V = sh->vocab, L = sh->layers;
+    int64_t T = req->batch * sh->ctx;
+    const int64_t widest = ff > 3 * d ? ff : 3 * d;
+    const int64_t wide2 = V > widest ? V : widest;
+    while (T > 256 && 2.0 * (double)T * (double)wide2 * (double)(d > ff ? d : ff) > SHAPE_FLOPS_CAP)
+        T /= 2;
+    *t_used = T;
+    const shape_t all[] = {
+        /* forward: x W */
+        {T, 3 * d, d, 0, 0, (double)L}, {T, d, d, 0, 0, (double)L},
+        {T, ff, d, 0, 0, (double)L}, {T, d, ff, 0, 0, (double)L}, {T, V, d, 0, 0, 1},
+        /* backward, weights: x^T dy */
+        {d, 3 * d, T, 1, 0, (double)L}, {d, d, T, 1, 0, (double)L},
+        {d, ff, T, 1, 0, (double)L}, {ff, d, T, 1, 0, (double)L}, {d, V, T, 1, 0, 1},
+        /* backward, data: dy W^T */
+        {T, d, 3 * d, 0, 1, (double)L}, {T, d, d, 0, 1, (double)L},
+        {T, d, ff, 0, 1, (double)L}, {T, ff, d, 0, 1, (double)L}, {T, d, V, 0, 1, 1},
+    };
+    const int n = (int)(sizeof all / sizeof all[0]);
+    for (int i = 0; i < n; i++)
+        s[i] = all[i];
+    /* largest share of the step's FLOPs first (insertion sort, stable) */
+    for (int i = 1; i < n; i++) {
+        const shape_t x = s[i];
+        const double fx = x.weight * (double)x.m * (double)x.n * (double)x.k;
+        int j = i - 1;
+        while (j >= 0 && s[j].weight * (double)s[j].m * (double)s[j].n * (double)s[j].k < fx) {
+            s[j + 1] = s[j];
+            j--;
+        }
+        s[j + 1] = x;
+    }
+    return n;
+}
+
+static void fill(void *buf, jf_precision_t p, int64_t n, uint64_t key)
+{
+    for (int64_t i = 0; i < n; i++) {
+        const double v = jf_rng_uniform(key, (uint64_t)i) - 0.5;
+        if (p == JF_FP64)
+            ((double *)buf)[i] = v;
+        else if (p == JF_FP32)
+            ((float *)buf)[i] = (float)v;
+        else
+            ((jf_bf16_t *)buf)[i] = jf_bf16_from_float((float)v);
+    }
+}
+
+static double value(const void *buf, jf_precision_t p, int64_t i)
+{
+    return p == JF_FP64 ? ((const double *)buf)[i]
+         : p == JF_FP32 ? (double)((const float *)buf)[i]
+                        : (double)jf_bf16_to_float(((const jf_bf16_t *)buf)[i]);
+}
+
+/* One product checked against a long-double reference of the same
+ * (already rounded) operands: only accumulation error may remain. */
+static int check_product(const jf_gemm_backend_t *b, jf_precision_t p, char *why, size_t len)
+{
+    enum { M = 37, N = 29, K = 41 };
+    const size_t in = p == JF_FP64 ? 8 : p == JF_FP32 ? 4 : 2, out = p == JF_FP64 ? 8 : 4;
+    void *a = malloc(M * K * in), *bb = malloc(K * N * in), *c = calloc(M * N, out);
+    int ok = 0;
+    if (a == NULL || bb == NULL || c == NULL) {
+        snprintf(why, len, "out of memory");
+        goto cleanup;
+    }
+    fill(a, p, M * K, 11);
+    fill(bb, p, K * N, 12);
+    const jf_gemm_args_t g = {p, 0, 0, M, N, K, K, N, N, 1.0, 0.0, a, bb, c, 1};
+    if (b->gemm(&g, why, len) != JF_OK)
+        goto cleanup;
+    const double u = p == JF_FP64 ? 0x1p-53 : 0x1p-24;
+    ok = 1;
+    for (int i = 0; i < M && ok; i++)
+        for (int j = 0; j < N && ok; j++) {
+            long double ref = 0, mag = 0;
+            for (int q = 0; q < K; q++) {
+                const long double x = value(a, p, i * K + q) * value(bb, p, q * N + j);
+                ref += x;
+                mag += fabsl(x);
+            }
+            const double got = p == JF_FP64 ? ((double *)c)[i * N + j] : ((float *)c)[i * N + j];
+            if (!(fabsl(got - ref) <= 2.0L * K * u * mag + 1e-30L))
+                ok = 0;
+        }
+    if (!ok)
+        snprintf(why, len, "wrong results on a %dx%dx%d check", M, N, K);
+cleanup:
+    free(a);
+    free(bb);
+    free(c);
+    return ok;
+}
+
+/* In the child: run the shapes; rep->nshapes 0 means decide how many fit
+ * in half the budget (the first candidate does, the others follow it). */
+static void measure(const jf_gemm_backend_t *b, const jf_gemm_request_t *req,
+                    const shape_t *s, int nshapes, report_t *rep)
+{
+    const jf_precision_t p = req->precision;
+    const size_t in = p == JF_FP64 ? 8 : p == JF_FP32 ? 4 : 2, out = p == JF_FP64 ? 8 : 4;
+    int64_t amax = 0, bmax = 0, cmax = 0;
+    for (int i = 0; i < nshapes; i++) {
+        amax = s[i].m * s[i].k > amax ? s[i].m * s[i].k : amax;
+        bmax = s[i].k * s[i].n > bmax ? s[i].k * s[i].n : bmax;
+        cmax = s[i].m * s[i].n > cmax ? s[i].m * s[i].n : cmax;
+    }
+    void *a = malloc((size_t)amax * in), *bb = malloc((size_t)bmax * in);
+    void *c = calloc((size_t)cmax, out);
+    if (a == NULL || bb == NULL || c == NULL) {
+        snprintf(rep->why, sizeof rep->why, "out of memory for the measurement");
+        goto cleanup;
+    }
+    fill(a, p, amax, 1);
+    fill(bb, p, bmax, 2);
+    const int decide = rep->nshapes == 0;
+    int use = decide ? nshapes : rep->nshapes;
+    double flops = 0, t0, spent = 0;
+    /* warm-up pass (packing buffers, JIT), and in it the decision */
+    t0 = jf_clock_seconds();
+    for (int i = 0; i < use; i++) {
+        const shape_t *x = &s[i];
+        const jf_gemm_args_t g = {p, x->trans_a, x->trans_b, x->m, x->n, x->k,
+                                  x->trans_a ? x->m : x->k, x->trans_b ? x->k : x->n, x->n,
+                                  1.0, 0.0, a, bb, c, req->threads};
+        if (b->gemm(&g, rep->why, sizeof rep->why) != JF_OK)
+            goto cleanup;
+        if (decide && jf_clock_seconds() - t0 >= req->budget / 2) {
+            use = i + 1;
+            break;
+        }
+    }
+    rep->nshapes = use;
+    const double warm = jf_clock_seconds() - t0;
+    if (!decide && warm > 2 * req->budget) {
+        /* far slower than the first candidate: its warm-up pass is figure
+         * enough (it only flatters it), and keeps the whole choice short */
+        for (int i = 0; i < use; i++)
+            flops += 2.0 * (double)s[i].m * (double)s[i].n * (double)s[i].k;
+        rep->gflops = flops / warm * 1e-9;
+        rep->ok = 1;
+        goto cleanup;
+    }
+    t0 = jf_clock_seconds();
+    do {
+        for (int i = 0; i < use; i++) {
+            const shape_t *x = &s[i];
+            const jf_gemm_args_t g = {p, x->trans_a, x->trans_b, x->m, x->n, x->k,
+                                      x->trans_a ? x->m : x->k, x->trans_b ? x->k : x->n, x->n,
+                                      1.0, 0.0, a, bb, c, req->threads};
+            if (b->gemm(&g, rep->why, sizeof rep->why) != JF_OK)
+                goto cleanup;
+            flops += 2.0 * (double)x->m * (double)x->n * (double)x->k;
+        }
+        spent = jf_clock_seconds() - t0;
+    } while (spent < req->budget);
+    rep->gflops = flops / spent * 1e-9;
+    rep->ok = 1;
+cleanup:
+    free(a);
+    free(bb);
+    free(c);
+}
+
+static void child_main(int slot, int arch, const jf_gemm_request_t *req, const shape_t *s,
+                       int nshapes, report_t *rep)
+{
+    const jf_gemm_backend_t *b = jf_gemm_backend_find(slot_backend[slot]);
+    if (b == NULL) {
+        snprintf(rep->why, sizeof rep->why, "not built in");
+        return;
+    }
+    omp_set_num_threads(req->threads);
+    if (strcmp(b->name, "blis") == 0) {
+        if (arch >= 0) {
+            char v[16];
+            snprintf(v, sizeof v, "%d", arch);
+            setenv("BLIS_ARCH_TYPE", v, 1);
+        }
+        b->kernel(req->precision, rep->kernel, sizeof rep->kernel);  /* starts BLIS */
+        rep->arch = jf_blis_arch_id(rep->kernel);
+        if (arch >= 0 && rep->arch != arch) {
+            snprintf(rep->why, sizeof rep->why, "BLIS ran %s instead", rep->kernel);
+            return;
+        }
+    }
+    char why[120] = "";
+    if (!b->probe(req->precision, why, sizeof why)) {
+        snprintf(rep->why, sizeof rep->why, "%s", why);
+        return;
+    }
+    if (!check_product(b, req->precision, rep->why, sizeof rep->why))
+        return;
+    measure(b, req, s, nshapes, rep);
+    if (strcmp(b->name, "blis") != 0)
+        b->kernel(req->precision, rep->kernel, sizeof rep->kernel);
+}
+
+/* Fork, run child_main, collect its report; a child that dies or hangs is
+ * a reason, not a failure of the run. */
+static void run_child(int slot, int arch, const jf_gemm_request_t *req, const shape_t *s,
+                      int nshapes, report_t *rep)
+{
+    int fds[2];
+    if (pipe(fds) != 0) {
+        snprintf(rep->why, sizeof rep->why, "pipe: %s", strerror(errno));
+        return;
+    }
+    fflush(NULL);
+    const pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(rep->why, sizeof rep->why, "fork: %s", strerror(errno));
+        close(fds[0]);
+        close(fds[1]);
+        return;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        if (freopen("/dev/null", "w", stderr) == NULL || freopen("/dev/null", "w", stdout) == NULL)
+            _exit(3);
+        child_main(slot, arch, req, s, nshapes, rep);
+        const ssize_t w = write(fds[1], rep, sizeof *rep);
+        _exit(w == (ssize_t)sizeof *rep ? 0 : 4);
+    }
+    close(fds[1]);
+    struct pollfd pfd = {fds[0], POLLIN, 0};
+    const double deadline = jf_clock_seconds() + CHILD_TIMEOUT_S + 20 * req->budget;
+    ssize_t r = -1;
+    for (;;) {
+        const int left = (int)((deadline - jf_clock_seconds()) * 1000);
+        const int ready = left > 0 ? poll(&pfd, 1, left) : 0;
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready > 0) {
+            do {
+                r = read(fds[0], rep, sizeof *rep);
+            } while (r < 0 && errno == EINTR);
+        } else {
+            kill(pid, SIGKILL);
+        }
+        break;
+    }
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (r != (ssize_t)sizeof *rep) {
+        rep->ok = 0;
+        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+            snprintf(rep->why, sizeof rep->why, "no answer within %.0f s", CHILD_TIMEOUT_S);
+        else if (WIFSIGNALED(status))
+            snprintf(rep->why, sizeof rep->why, "died with signal %d (%s)%s", WTERMSIG(status),
+                     strsignal(WTERMSIG(status)),
+                     WTERMSIG(status) == SIGILL ? ": this CPU lacks its instructions" : "");
+        else
+            snprintf(rep->why, sizeof rep->why, "failed to start (exit %d)",
+                     WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    }
+}
+
+static int cpu_has_avx512(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+#else
+    return 0;
+#endif
+}
+
+static int cpu_has_avx2(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
+static void rule_out(jf_gemm_candidate_t *c, const char *fmt, const char *arg)
+{
+    c->considered = 0;
+    snprintf(c->note, sizeof c->note, fmt, arg);
+}
+
+jf_err_t jf_gemm_select_measure(const jf_gemm_request_t *req, jf_gemm_choice_t *ch,
+                                char *msg, size_t msglen)
+{
+    shape_t shapes[MAX_SHAPES];
+    int64_t t_used;
+    const int nshapes = step_shapes(req, shapes, &t_used);
+    const char *env = getenv("BLIS_ARCH_TYPE");
+    const int blis_keep = strcmp(req->blis_arch, "keep") == 0 ||
+                          (strcmp(req->blis_arch, "auto") == 0 && env != NULL);
+    const int blis_named = !blis_keep && strcmp(req->blis_arch, "auto") != 0;
+    int forced_arch = -1;
+    const double t0 = jf_clock_seconds();
+
+    memset(ch, 0, sizeof *ch);
+    ch->precision = req->precision;
+    ch->chosen = -1;
+    ch->forced = strcmp(req->gemm, "auto") != 0 || blis_named;
+    if (blis_named) {
+        forced_arch = jf_blis_arch_id(req->blis_arch);
+        if (forced_arch < 0) {
+            char names[400];
+            jf_blis_arch_names(names, sizeof names);
+            snprintf(msg, msglen, "--blis-arch: unknown kernel set '%s' (auto, keep, %s)",
+                     req->blis_arch, names);
+            return JF_EINVAL;
+        }
+    }
+    for (int i = 0; i < JF_NCAND; i++) {
+        jf_gemm_candidate_t *c = &ch->cand[i];
+        const jf_gemm_backend_t *b = jf_gemm_backend_find(slot_backend[i]);
+        snprintf(c->backend, sizeof c->backend, "%s", slot_backend[i]);
+        snprintf(c->kernel, sizeof c->kernel, "%s", slot_kernel[i]);
+        c->considered = 1;
+        if (b == NULL)
+            rule_out(c, "not built in (configure --with-%s)", slot_backend[i]);
+        else if (!(b->precisions & JF_PRECISION_BIT(req->precision)))
+            snprintf(c->note, sizeof c->note, "%s has no %s GEMM",
+                     strcmp(b->name, "blis") == 0 ? "BLIS" : "oneDNN",
+                     jf_precision_name(req->precision)), c->considered = 0;
+        else if (strcmp(req->gemm, "auto") != 0 && strcmp(req->gemm, b->name) != 0)
+            rule_out(c, "not a candidate: --gemm %s", req->gemm);
+        else if (i == JF_CAND_BLIS_OWN && blis_named)
+            snprintf(c->kernel, sizeof c->kernel, "%s", req->blis_arch);
+        else if (i > JF_CAND_BLIS_OWN && i < JF_CAND_ONEDNN && (blis_keep || blis_named))
+            rule_out(c, "not a candidate: %s",
+                     blis_named ? "--blis-arch names the kernel set"
+                     : env != NULL ? "BLIS_ARCH_TYPE is set" : "--blis-arch keep");
+        else if (i == JF_CAND_BLIS_SKX && !cpu_has_avx512())
+            rule_out(c, "%s", "this CPU lacks AVX-512 F/DQ/BW/VL");
+        else if ((i == JF_CAND_BLIS_HASWELL || i == JF_CAND_BLIS_ZEN3) && !cpu_has_avx2())
+            rule_out(c, "%s", "this CPU lacks AVX2 with FMA");
+    }
+    snprintf(ch->shapes, sizeof ch->shapes,
+             "the step's dense and head GEMM shapes (T = %lld tokens%s), largest first",
+             (long long)t_used, t_used < req->batch * req->shape.ctx ? ", cut from the step's" : "");
+    /* BLIS's own choice first (a quick child), so that a kernel set it
+     * would pick anyway is not measured twice */
+    int own_arch = -1;
+    if (ch->cand[JF_CAND_BLIS_OWN].considered) {
+        char why[120];
+        own_arch = forced_arch >= 0 ? forced_arch : jf_blis_arch_try(-1, why, sizeof why);
+    }
+    for (int i = JF_CAND_BLIS_OWN + 1; i < JF_CAND_ONEDNN; i++) {
+        jf_gemm_candidate_t *c = &ch->cand[i];
+        const int arch = jf_blis_arch_id(slot_kernel[i]);
+        if (!c->considered)
+            continue;
+        if (arch < 0)
+            rule_out(c, "not in this BLIS build%s", "");
+        else if (arch == own_arch && ch->cand[JF_CAND_BLIS_OWN].considered)
+            rule_out(c, "the same kernel set as BLIS's own choice%s", "");
+    }
+    /* the likely fastest first: it decides how many shapes fit the budget,
+     * and the slower ones then run the same shapes */
+    static const int order[JF_NCAND] = {JF_CAND_ONEDNN, JF_CAND_BLIS_SKX, JF_CAND_BLIS_HASWELL,
+                                        JF_CAND_BLIS_ZEN3, JF_CAND_BLIS_OWN};
+    int decided = 0;
+    for (int o = 0; o < JF_NCAND; o++) {
+        const int i = order[o];
+        jf_gemm_candidate_t *c = &ch->cand[i];
+        if (!c->considered)
+            continue;
+        const int arch = i == JF_CAND_BLIS_OWN ? forced_arch
+                       : i < JF_CAND_ONEDNN ? jf_blis_arch_id(slot_kernel[i]) : -1;
+        report_t rep;
+        memset(&rep, 0, sizeof rep);
+        rep.nshapes = decided;
+        rep.arch = -1;
+        run_child(i, arch, req, shapes, nshapes, &rep);
+        c->usable = rep.ok;
+        c->gflops = rep.ok ? rep.gflops : 0;
+        if (rep.kernel[0] != '\0')
+            snprintf(c->kernel, sizeof c->kernel, "%s", rep.kernel);
+        if (!rep.ok)
+            snprintf(c->note, sizeof c->note, "%s", rep.why);
+        if (rep.ok && decided == 0)
+            decided = rep.nshapes;
+        if (i == JF_CAND_BLIS_OWN && blis_named && !rep.ok) {
+            snprintf(msg, msglen, "--blis-arch %s: %s", req->blis_arch, rep.why);
+            return JF_EINVAL;
+        }
+    }
+    if (decided > 0) {
+        const size_t used = strlen(ch->shapes);
+        snprintf(ch->shapes + used, sizeof ch->shapes - used, "; %d of %d timed", decided,
+                 nshapes);
+    }
+    ch->seconds = jf_clock_seconds() - t0;
+    return JF_OK;
+}
+
+jf_err_t jf_gemm_select_apply(jf_gemm_choice_t *ch, jf_blis_info_t *blis, char *msg,
+                              size_t msglen)
+{
+    int best = -1, measured = 0;
+    for (int i = 0; i < JF_NCAND; i++) {
+        const jf_gemm_candidate_t *c = &ch->cand[i];
+        if (!c->considered || !c->usable)
+            continue;
+        measured++;
+        if (best < 0 || c->gflops > ch->cand[best].gflops)
+            best = i;
+    }
+    if (best < 0) {
+        char list[600];
+        jf_gemm_choice_str(ch, list, sizeof list);
+        snprintf(msg, msglen, "no GEMM back-end can run %s here: %s",
+                 jf_precision_name(ch->precision), list);
+        return JF_EBLIS;
+    }
+    ch->chosen = best;
+    const jf_gemm_candidate_t *c = &ch->cand[best];
+    blis->overridden = 0;
+    if (strcmp(c->backend, "blis") == 0) {
+        const char *env = getenv("BLIS_ARCH_TYPE");
+        const int id = jf_blis_arch_id(c->kernel);
+        if (best == JF_CAND_BLIS_OWN && !ch->forced) {
+            snprintf(blis->how, sizeof blis->how, "%s, measured fastest of %d candidate%s",
+                     env ? "BLIS_ARCH_TYPE from the environment" : "BLIS's own CPU detection",
+                     measured, measured == 1 ? "" : "s");
+        } else {
+            if (id < 0 || jf_blis_arch_force(id, blis) != JF_OK) {
+                snprintf(msg, msglen, "cannot select BLIS kernel set %s", c->kernel);
+                return JF_EBLIS;
+            }
+            snprintf(blis->how, sizeof blis->how, "jflop: %s, BLIS_ARCH_TYPE=%d (%s)",
+                     ch->forced ? "as forced" : "measured fastest", id, c->kernel);
+        }
+    } else {
+        snprintf(blis->how, sizeof blis->how, "%s (BLIS runs no GEMM of this run)",
+                 getenv("BLIS_ARCH_TYPE") ? "BLIS_ARCH_TYPE from the environment"
+                                          : "BLIS's own CPU detection");
+    }
+    jf_gemm_use(ch->precision, jf_gemm_backend_find(c->backend));
+    snprintf(ch->how, sizeof ch->how, "%s: %s %s at %.1f GFLOP/s, of %d measured",
+             ch->forced ? "forced by --gemm/--blis-arch" : "measured fastest", c->backend,
+             c->kernel, c->gflops, measured);
+    return JF_OK;
+}
+
+void jf_gemm_choice_str(const jf_gemm_choice_t *ch, char *buf, size_t buflen)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < JF_NCAND && used < buflen; i++) {
+        const jf_gemm_candidate_t *c = &ch->cand[i];
+        int n;
+        if (c->considered && c->usable)
+            n = snprintf(buf + used, buflen - used, "%s%s %s %.1f GFLOP/s%s", used ? "; " : "",
+                         c->backend, c->kernel, c->gflops, i == ch->chosen ? " (chosen)" : "");
+        else
+            n = snprintf(buf + used, buflen - used, "%s%s%s%s: %s", used ? "; " : "", c->backend,
+                         c->kernel[0] ? " " : "", c->kernel, c->note);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+void jf_gemm_choice_finish(jf_gemm_choice_t *ch)
+{
+    const jf_gemm_backend_t *b = jf_gemm_backend_of(ch->precision);
+    if (b == NULL)
+        return;
+    snprintf(ch->backend, sizeof ch->backend, "%s", b->name);
+    b->version(ch->version, sizeof ch->version);
+    b->kernel(ch->precision, ch->kernel, sizeof ch->kernel);
+    ch->native = b->native(ch->precision);
+}
+
+const char *jf_gemm_bf16_tensors(jf_precision_t precision)
+{
+    if (precision != JF_BF16)
+        return "none";
+    return "bf16: the operands of every GEMM (forward, both backward GEMMs, attention): the "
+           "weights through a bf16 copy the optimizer rewrites each step, activations and "
+           "gradients rounded as each GEMM reads them; fp32: accumulation, GEMM outputs, "
+           "master weights, gradients and their sum over ranks, LayerNorm, softmax, GELU, "
+           "loss, optimizer";
+}

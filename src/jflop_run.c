@@ -29,7 +29,7 @@
 #include "train/jf_train.h"
 #include "train/jf_verify.h"
 
-#define NCHECKS 3
+#define NCHECKS 5
 
 /* Before MPI_Init only the launcher's environment says which rank we are;
  * rank 0 (or a process started without a launcher) speaks for all. */
@@ -273,6 +273,10 @@ int main(int argc, char **argv)
         checks[nchecks++] = jf_verify_gemm();
         checks[nchecks++] = jf_verify_gradients(opt.threads);
         checks[nchecks++] = jf_verify_ranks(MPI_COMM_WORLD, opt.precision, opt.threads, opt.seed);
+        if (opt.precision == JF_BF16) {
+            checks[nchecks++] = jf_verify_gemm_bf16();
+            checks[nchecks++] = jf_verify_bf16_tracks_fp32(opt.threads, opt.seed);
+        }
         /* a check that fails on any rank fails everywhere; every rank then
          * holds the same checks, as the results file needs */
         jf_verify_agree(MPI_COMM_WORLD, checks, nchecks);

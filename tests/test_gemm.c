@@ -72,7 +72,7 @@ typedef struct {
             }                                                                                \
         memcpy(a0, a, na * sizeof *a);                                                       \
         memcpy(b0, b, nb * sizeof *b);                                                       \
-        const jf_gemm_ctx_t ctx = {&st->ledger, cat, threads};                               \
+        const jf_gemm_ctx_t ctx = {&st->ledger, cat, threads, NULL};                           \
         jf_gemm_##ch(&ctx, ta, tb, m, n, k, (real_t)alpha, a, lda, b, ldb, (real_t)beta, c, ldc); \
         jf_gemm_ref_##ch(ta, tb, m, n, k, (real_t)alpha, a, lda, b, ldb, (real_t)beta, r, ldc); \
         st->expected[cat] += (jf_u128)2 * (uint64_t)m * (uint64_t)n * (uint64_t)k;          \
@@ -178,7 +178,7 @@ int main(void)
             a[i] = 1.0 / (i + 1);
         for (int i = 0; i < 31 * 29; i++)
             b[i] = (i % 7) - 3.0;
-        const jf_gemm_ctx_t ctx = {&one, JF_FLOP_HEAD, 1};
+        const jf_gemm_ctx_t ctx = {&one, JF_FLOP_HEAD, 1, NULL};
         jf_gemm_d(&ctx, 0, 0, 37, 29, 31, 1.0, a, 31, b, 29, 0.0, c, 29);
         CHECK_U128_EQ(66526, one.flops[JF_FLOP_HEAD]);
         CHECK_U64_EQ(1, one.gemm_calls);
@@ -193,7 +193,7 @@ int main(void)
     {
         const float at[4] = {1, 3, 2, 4}, bm[4] = {5, 6, 7, 8};
         float c[4] = {1, 1, 1, 1};
-        const jf_gemm_ctx_t ctx = {&one, JF_FLOP_OTHER, 1};
+        const jf_gemm_ctx_t ctx = {&one, JF_FLOP_OTHER, 1, NULL};
         jf_gemm_s(&ctx, 1, 0, 2, 2, 2, 1.0f, at, 2, bm, 2, 2.0f, c, 2);
         CHECK_NEAR(21, c[0], 0);
         CHECK_NEAR(24, c[1], 0);
@@ -209,7 +209,7 @@ int main(void)
             a[i] = 2 * jf_rng_uniform(99, (uint64_t)i) - 1;
             b[i] = 2 * jf_rng_uniform(98, (uint64_t)i) - 1;
         }
-        const jf_gemm_ctx_t ctx = {&one, JF_FLOP_OTHER, 1};
+        const jf_gemm_ctx_t ctx = {&one, JF_FLOP_OTHER, 1, NULL};
         jf_gemm_d(&ctx, 0, 0, m, n, k, 1.0, a, k, b, n, 0.0, c, n);
         jf_gemm_ref_d(0, 0, m, n, k, 1.0, a, k, b, n, 0.0, r, n);
         c[137] += 1e-12;  /* a tiny error, still 200x eps*k */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "config.h"
 #include "core/jf_ledger.h"
 #include "core/jf_shape.h"
 #include "train/jf_model.h"
@@ -206,6 +207,10 @@ int main(void)
         {{4, 24, 3, 12, 96, 50}, 2, JF_FP32, 1},
         {{1, 48, 6, 9, 17, 300}, 3, JF_FP64, 2},  /* ff < d_model, vocab > T */
         {{2, 64, 2, 32, 256, 64}, 4, JF_FP32, 2}, /* the "tiny" preset's shape */
+#ifdef HAVE_ONEDNN
+        {{2, 64, 8, 7, 100, 13}, 3, JF_BF16, 2},  /* mixed precision: same ledger */
+        {{1, 48, 6, 9, 17, 300}, 2, JF_BF16, 1},
+#endif
     };
 
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)

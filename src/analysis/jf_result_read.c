@@ -208,6 +208,11 @@ jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msgl
     r->have_peak_flops =
         read_num(f, "/config", "peak_flops_per_second", H5T_NATIVE_DOUBLE, &r->peak_flops) == 0;
     read_num(f, "/config", "min_seconds", H5T_NATIVE_DOUBLE, &r->min_seconds);
+    /* schema 1.4: the GEMM back-end */
+    read_str(f, "/gemm", "backend", r->gemm_backend, sizeof r->gemm_backend);
+    read_str(f, "/gemm", "version", r->gemm_version, sizeof r->gemm_version);
+    read_str(f, "/gemm", "kernel", r->gemm_kernel, sizeof r->gemm_kernel);
+    read_num(f, "/gemm", "emulated", H5T_NATIVE_INT64, &r->gemm_emulated);
     read_num(f, "/energy", "sample_interval", H5T_NATIVE_DOUBLE, &r->sample_interval);
     if (read_verify(f, r) != 0) {
         missing = "/verify (a check's ran, pass, value or threshold)";

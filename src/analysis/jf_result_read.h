@@ -23,6 +23,9 @@ typedef struct {
     char path[1024];
     char schema_version[16], jflop_version[32], status[16], status_reason[512];
     char hosts[1024], precision[8], blis_arch[32], start_utc[40];
+    /* /gemm (schema 1.4; "" and 0 in older files, which ran BLIS only) */
+    char gemm_backend[16], gemm_version[48], gemm_kernel[160];
+    int64_t gemm_emulated;
     int64_t layers, d_model, heads, ctx, ff, batch, steps, steps_done, ranks, nodes, threads;
     uint64_t n_params, tokens;
     double seconds;

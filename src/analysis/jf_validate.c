@@ -180,14 +180,15 @@ jf_err_t jf_system_parse(const char *json_text, const char *origin, jf_system_t 
     json_t *peak = json_object_get(root, "peak_flops_per_node");
     if (peak == NULL || !json_is_object(peak)) {
         snprintf(msg, msglen, "%s: field 'peak_flops_per_node' is missing (an object with the "
-                              "theoretical peak per node at fp32 and/or fp64)", origin);
+                              "theoretical peak per node at fp32, fp64 and/or bf16)", origin);
         goto cleanup;
     }
-    const char *prec[2] = {"fp32", "fp64"};
-    double *peaks[2] = {&sys->peak_fp32, &sys->peak_fp64};
-    char *sources[2] = {sys->peak_fp32_source, sys->peak_fp64_source};
-    const size_t source_len[2] = {sizeof sys->peak_fp32_source, sizeof sys->peak_fp64_source};
-    for (int i = 0; i < 2; i++) {
+    const char *prec[3] = {"fp32", "fp64", "bf16"};
+    double *peaks[3] = {&sys->peak_fp32, &sys->peak_fp64, &sys->peak_bf16};
+    char *sources[3] = {sys->peak_fp32_source, sys->peak_fp64_source, sys->peak_bf16_source};
+    const size_t source_len[3] = {sizeof sys->peak_fp32_source, sizeof sys->peak_fp64_source,
+                                  sizeof sys->peak_bf16_source};
+    for (int i = 0; i < 3; i++) {
         char name[64];
         snprintf(name, sizeof name, "peak_flops_per_node.%s", prec[i]);
         if (json_object_get(peak, prec[i]) != NULL &&
@@ -195,8 +196,8 @@ jf_err_t jf_system_parse(const char *json_text, const char *origin, jf_system_t 
                          peaks[i], sources[i], source_len[i], origin, msg, msglen) != 0)
             goto cleanup;
     }
-    if (sys->peak_fp32 == 0 && sys->peak_fp64 == 0) {
-        snprintf(msg, msglen, "%s: field 'peak_flops_per_node' gives neither 'fp32' nor 'fp64'",
+    if (sys->peak_fp32 == 0 && sys->peak_fp64 == 0 && sys->peak_bf16 == 0) {
+        snprintf(msg, msglen, "%s: field 'peak_flops_per_node' gives none of 'fp32', 'fp64', 'bf16'",
                  origin);
         goto cleanup;
     }
@@ -252,6 +253,7 @@ double jf_system_peak(const jf_system_t *sys, const char *precision)
 {
     return strcmp(precision, "fp64") == 0 ? sys->peak_fp64
            : strcmp(precision, "fp32") == 0 ? sys->peak_fp32
+           : strcmp(precision, "bf16") == 0 ? sys->peak_bf16
                                             : 0;
 }
 
@@ -994,16 +996,30 @@ static void rule_cover(const jf_submission_t *s, int i, int level, jf_validation
     rule_sampling(s, i, level, v, SAMPLE_COVER);
 }
 
-static void rule_blis(const jf_submission_t *s, int i, int level, jf_validation_t *v)
+/* The GEMMs ran on tuned kernels: not BLIS's generic reference code, and
+ * a bf16 run's products on bf16 instructions (emulated bf16 is a WARN: the
+ * figure is real but says nothing about the CPU's bf16 hardware). Files
+ * before schema 1.4 ran every GEMM on BLIS. */
+static void rule_gemm(const jf_submission_t *s, int i, int level, jf_validation_t *v)
 {
     (void)level;
-    const char *arch = s->results[i].blis_arch;
-    if (arch[0] == '\0' || strcmp(arch, "generic") == 0)
+    const jf_result_t *r = &s->results[i];
+    const char *arch = r->blis_arch;
+    if (r->gemm_backend[0] != '\0' && strcmp(r->gemm_backend, "blis") != 0) {
+        if (r->gemm_emulated)
+            jf_validation_add(v, FILE_NAME(s, i), JF_WARN,
+                              "%s GEMMs on %s (%s) were EMULATED: this CPU ran no bf16 "
+                              "instructions", r->precision, r->gemm_backend, r->gemm_kernel);
+        else
+            jf_validation_add(v, FILE_NAME(s, i), JF_PASS, "%s GEMMs on %s (%s)", r->precision,
+                              r->gemm_backend, r->gemm_kernel);
+    } else if (arch[0] == '\0' || strcmp(arch, "generic") == 0) {
         jf_validation_add(v, FILE_NAME(s, i), JF_FAIL,
                           "BLIS ran its %s kernels: the reference code, not this CPU's",
                           arch[0] ? arch : "(unnamed)");
-    else
+    } else {
         jf_validation_add(v, FILE_NAME(s, i), JF_PASS, "BLIS %s kernels", arch);
+    }
 }
 
 static void rule_peak(const jf_submission_t *s, int i, int level, jf_validation_t *v)
@@ -1063,7 +1079,7 @@ const jf_rule_t jf_validate_rules[] = {
     {"sampling.count", 2, 1, ">= 10 readings in the phase (L2), >= 60 (L3)", rule_count},
     {"sampling.interval", 2, 1, "every gap between readings <= 10% of the phase", rule_gap},
     {"sampling.coverage", 3, 1, "<= 10 s of the phase uncovered by readings", rule_cover},
-    {"blis.kernels", 1, 1, "BLIS not on its generic kernels", rule_blis},
+    {"gemm.kernels", 1, 1, "GEMMs on tuned kernels: not BLIS's generic ones; bf16 not emulated (WARN)", rule_gemm},
     {"flops.peak", 1, 1, "FLOP rate <= theoretical peak x nodes (system.json); WARN above the "
                          "measured FMA peak", rule_peak},
 };
@@ -1178,6 +1194,7 @@ static json_t *summary_json(const jf_submission_t *s, const jf_validation_t *v)
     json_object_set_new(sys, "cooling", json_string(y->cooling));
     json_object_set_new(sys, "peak_flops_per_node_fp32", num_or_null(y->peak_fp32 > 0, y->peak_fp32));
     json_object_set_new(sys, "peak_flops_per_node_fp64", num_or_null(y->peak_fp64 > 0, y->peak_fp64));
+    json_object_set_new(sys, "peak_flops_per_node_bf16", num_or_null(y->peak_bf16 > 0, y->peak_bf16));
     json_object_set_new(sys, "operating_system", json_string(y->os));
     json_object_set_new(sys, "compiler", json_string(y->compiler));
     json_object_set_new(sys, "mpi", json_string(y->mpi));
@@ -1314,6 +1331,9 @@ static char *summary_md(const jf_submission_t *s, const jf_validation_t *v)
     if (y->peak_fp64 > 0)
         md(&b, "| theoretical peak per node, fp64 | %.4g FLOP/s (%s) |\n", y->peak_fp64,
            cell(y->peak_fp64_source, c1, sizeof c1));
+    if (y->peak_bf16 > 0)
+        md(&b, "| theoretical peak per node, bf16 | %.4g FLOP/s (%s) |\n", y->peak_bf16,
+           cell(y->peak_bf16_source, c1, sizeof c1));
     md(&b, "| software | %s", cell(y->os, c1, sizeof c1));
     md(&b, "; %s", cell(y->compiler, c1, sizeof c1));
     md(&b, "; %s", cell(y->mpi, c1, sizeof c1));

@@ -43,8 +43,8 @@ typedef struct {
     char os[128], compiler[128], mpi[128], blis[128];
     int64_t number_of_nodes, processors_per_node, cores_per_processor, accelerators_per_node;
     double memory_bytes;                    /* per node */
-    double peak_fp32, peak_fp64;            /* FLOP/s per node, 0 when not given */
-    char peak_fp32_source[256], peak_fp64_source[256];
+    double peak_fp32, peak_fp64, peak_bf16; /* FLOP/s per node, 0 when not given */
+    char peak_fp32_source[256], peak_fp64_source[256], peak_bf16_source[256];
 } jf_system_t;
 
 /* Parse and check a system description. Errors name the origin and the

@@ -386,6 +386,8 @@ jf_err_t jf_gemm_select_measure(const jf_gemm_request_t *req, jf_gemm_choice_t *
     ch->precision = req->precision;
     ch->chosen = -1;
     ch->forced = strcmp(req->gemm, "auto") != 0 || blis_named;
+    ch->blis_keep = strcmp(req->blis_arch, "keep") == 0;
+    ch->blis_named = blis_named;
     if (blis_named) {
         forced_arch = jf_blis_arch_id(req->blis_arch);
         if (forced_arch < 0) {
@@ -505,17 +507,18 @@ jf_err_t jf_gemm_select_apply(jf_gemm_choice_t *ch, jf_blis_info_t *blis, char *
     if (strcmp(c->backend, "blis") == 0) {
         const char *env = getenv("BLIS_ARCH_TYPE");
         const int id = jf_blis_arch_id(c->kernel);
-        if (best == JF_CAND_BLIS_OWN && !ch->forced) {
-            snprintf(blis->how, sizeof blis->how, "%s, measured fastest of %d candidate%s",
+        if (best == JF_CAND_BLIS_OWN && !ch->blis_named) {
+            snprintf(blis->how, sizeof blis->how, "%s%s, measured fastest of %d candidate%s",
                      env ? "BLIS_ARCH_TYPE from the environment" : "BLIS's own CPU detection",
-                     measured, measured == 1 ? "" : "s");
+                     ch->blis_keep ? " (--blis-arch keep)" : "", measured,
+                     measured == 1 ? "" : "s");
         } else {
             if (id < 0 || jf_blis_arch_force(id, blis) != JF_OK) {
                 snprintf(msg, msglen, "cannot select BLIS kernel set %s", c->kernel);
                 return JF_EBLIS;
             }
             snprintf(blis->how, sizeof blis->how, "jflop: %s, BLIS_ARCH_TYPE=%d (%s)",
-                     ch->forced ? "as forced" : "measured fastest", id, c->kernel);
+                     ch->blis_named ? "--blis-arch" : "measured fastest", id, c->kernel);
         }
     } else {
         snprintf(blis->how, sizeof blis->how, "%s (BLIS runs no GEMM of this run)",

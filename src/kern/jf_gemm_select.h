@@ -44,6 +44,8 @@ typedef struct {
     char shapes[200];        /* what was measured */
     double seconds;          /* wall time spent measuring, this rank */
     int forced;              /* --gemm or --blis-arch named the choice */
+    int blis_keep;           /* --blis-arch keep */
+    int blis_named;          /* --blis-arch NAME */
     /* what ran, filled by jf_gemm_choice_finish after the run */
     char backend[16];        /* "blis", "onednn" */
     char version[48];        /* "BLIS 0.9.0", "oneDNN 2.6.3" */

@@ -41,7 +41,7 @@ static double worst_of(double a, double b)
                 bmax = fmax(bmax, fabs(b[i] = (real_t)(2 * jf_rng_uniform(key + 1, i) - 1))); \
             for (int64_t i = 0; i < nc; i++)                                           \
                 c[i] = r[i] = (real_t)jf_rng_uniform(key + 2, i);                      \
-            const jf_gemm_ctx_t gc = {ledger, JF_FLOP_DENSE_FWD, 1};                   \
+            const jf_gemm_ctx_t gc = {ledger, JF_FLOP_DENSE_FWD, 1, NULL};                   \
             jf_gemm_##ch(&gc, ta, tb, m, n, k, (real_t)0.75, a, lda, b, ldb, (real_t)0.5, c, ldc); \
             jf_gemm_ref_##ch(ta, tb, m, n, k, (real_t)0.75, a, lda, b, ldb, (real_t)0.5, r, ldc); \
             double diff = 0;                                                           \
@@ -83,6 +83,143 @@ jf_check_t jf_verify_gemm(void)
              "%d products (fp32 and fp64, all transpose pairs), worst residual %.3g "
              "(limit %.3g, units of k*eps*max|A|*max|B|); ledger %s",
              cases, c.value, c.threshold, counted ? "exact" : "WRONG");
+    return c;
+}
+
+/* bf16 mixed-precision products (operands rounded by the GEMM door, fp32
+ * accumulation) against a long-double product of the unrounded fp32
+ * operands. Each element is held to the bound the arithmetic allows:
+ * rounding both operands costs at most (2u + u^2) of sum|a||b| (u = 2^-8),
+ * fp32 accumulation over k terms at most k*u32 of it, and beta*C one u32. */
+static double gemm_resid_bf16(int ta, int tb, int64_t m, int64_t n, int64_t k,
+                              jf_ledger_t *ledger, uint64_t key)
+{
+    const int64_t lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 1, ldc = n + 2;
+    const int64_t na = (ta ? k : m) * lda, nb = (tb ? n : k) * ldb, nc = m * ldc;
+    float *a = malloc((size_t)na * sizeof *a), *b = malloc((size_t)nb * sizeof *b);
+    float *c = malloc((size_t)nc * sizeof *c);
+    double worst = INFINITY;
+    const jf_bf16_mirror_t none = {NULL, 0, NULL};  /* every operand rounded */
+    const double u = JF_BF16_UNIT_ROUNDOFF, u32 = FLT_EPSILON / 2;
+    const float alpha = 0.75f, beta = 0.5f;
+    if (a && b && c) {
+        for (int64_t i = 0; i < na; i++)
+            a[i] = (float)(2 * jf_rng_uniform(key, (uint64_t)i) - 1);
+        for (int64_t i = 0; i < nb; i++)
+            b[i] = (float)(2 * jf_rng_uniform(key + 1, (uint64_t)i) - 1);
+        for (int64_t i = 0; i < nc; i++)
+            c[i] = (float)jf_rng_uniform(key + 2, (uint64_t)i);
+        const jf_gemm_ctx_t gc = {ledger, JF_FLOP_DENSE_FWD, 1, &none};
+        jf_gemm_s(&gc, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        worst = 0;
+        for (int64_t i = 0; i < m; i++)
+            for (int64_t j = 0; j < n; j++) {
+                long double ref = 0, mag = 0;
+                for (int64_t p = 0; p < k; p++) {
+                    const long double x = (long double)(ta ? a[p * lda + i] : a[i * lda + p]) *
+                                          (tb ? b[j * ldb + p] : b[p * ldb + j]);
+                    ref += x;
+                    mag += fabsl(x);
+                }
+                const double c0 = jf_rng_uniform(key + 2, (uint64_t)(i * ldc + j));
+                const double want = (double)(alpha * ref) + (double)beta * (float)c0;
+                const double bound = ((2 * u + u * u) + (double)k * u32) * alpha * (double)mag +
+                                     u32 * fabs(want) + DBL_MIN;
+                worst = worst_of(worst, fabs((double)c[i * ldc + j] - want) / bound);
+            }
+    }
+    free(a);
+    free(b);
+    free(c);
+    return worst;
+}
+
+jf_check_t jf_verify_gemm_bf16(void)
+{
+    static const int64_t shapes[][3] = {{1, 1, 1}, {7, 5, 3}, {16, 16, 16}, {33, 17, 65},
+                                        {64, 128, 96}, {127, 61, 200}};
+    jf_check_t c = {"gemm_bf16", 1, 1, 0, GEMM_RESID_MAX, ""};
+    jf_ledger_t ledger;
+    jf_u128 expected = 0;
+    int cases = 0;
+    char why[80];
+
+    jf_ledger_clear(&ledger);
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (int ta = 0; ta < 2; ta++)
+            for (int tb = 0; tb < 2; tb++) {
+                const int64_t m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+                const uint64_t key = 5000 + 1000 * s + 10 * (uint64_t)ta + (uint64_t)tb;
+                c.value = worst_of(c.value, gemm_resid_bf16(ta, tb, m, n, k, &ledger, key));
+                expected += (jf_u128)2 * (uint64_t)(m * n * k);
+                cases++;
+            }
+    const int counted = ledger.flops[JF_FLOP_DENSE_FWD] == expected;
+    const int failed = jf_gemm_failed(why, sizeof why);
+    c.pass = c.value <= c.threshold && counted && !failed;
+    snprintf(c.detail, sizeof c.detail,
+             "%d bf16 products (all transpose pairs) against fp64 on the unrounded operands: "
+             "worst |C - Cref| / ((2u+u^2+k*u32)*sum|a||b| + u32|Cref|) = %.3g, u = 2^-8 "
+             "(limit %.3g); ledger %s%s%s",
+             cases, c.value, c.threshold, counted ? "exact" : "WRONG", failed ? "; " : "",
+             failed ? why : "");
+    return c;
+}
+
+/* bf16 training against fp32 from the same seed and data, on the default
+ * preset's shape (smaller batch), on this rank alone. */
+#define TRACK_BATCH 2
+#define TRACK_STEPS 20
+#define TRACK_TOL JF_BF16_UNIT_ROUNDOFF  /* one bf16 unit roundoff, relative */
+
+static jf_err_t train_losses(jf_precision_t precision, int threads, uint64_t seed,
+                             double *losses)
+{
+    const jf_shape_t *shape = &jf_preset_find("default")->shape;
+    jf_model_t *m = NULL;
+    jf_data_t data = {0, 0, 0, NULL};
+    jf_trainer_t tr;
+    jf_ledger_t ledger;
+    char why[JF_MSG_LEN];
+    jf_err_t err;
+
+    memset(&tr, 0, sizeof tr);
+    jf_ledger_clear(&ledger);
+    err = jf_model_create(shape, TRACK_BATCH, precision, threads, seed, &m, why, sizeof why);
+    if (err == JF_OK)
+        err = jf_data_init(&data, seed, shape->vocab, shape->ctx);
+    if (err == JF_OK)
+        err = jf_trainer_init(&tr, m, &data, MPI_COMM_SELF, TRACK_BATCH, 0.5);
+    for (uint64_t s = 0; err == JF_OK && s < TRACK_STEPS; s++) {
+        uint64_t ntok;
+        err = jf_trainer_step(&tr, s, &ledger, &losses[s], &ntok);
+    }
+    jf_trainer_free(&tr);
+    jf_data_free(&data);
+    jf_model_destroy(m);
+    return err;
+}
+
+jf_check_t jf_verify_bf16_tracks_fp32(int threads, uint64_t seed)
+{
+    jf_check_t c = {"bf16_loss", 1, 0, INFINITY, TRACK_TOL, ""};
+    double l32[TRACK_STEPS], l16[TRACK_STEPS];
+    if (train_losses(JF_FP32, threads, seed, l32) != JF_OK ||
+        train_losses(JF_BF16, threads, seed, l16) != JF_OK) {
+        snprintf(c.detail, sizeof c.detail, "could not train the two copies");
+        return c;
+    }
+    double worst = 0;
+    for (int s = 0; s < TRACK_STEPS; s++)
+        worst = worst_of(worst, fabs(l16[s] - l32[s]) / l32[s]);
+    c.value = worst;
+    c.pass = c.value <= c.threshold;
+    snprintf(c.detail, sizeof c.detail,
+             "default preset's shape, batch %d, %d steps from seed %llu in bf16 and fp32: "
+             "max |loss_bf16 - loss_fp32| / loss_fp32 = %.3g (limit %.3g); "
+             "losses %.4f -> %.4f (bf16), %.4f -> %.4f (fp32)",
+             TRACK_BATCH, TRACK_STEPS, (unsigned long long)seed, c.value, c.threshold, l16[0],
+             l16[TRACK_STEPS - 1], l32[0], l32[TRACK_STEPS - 1]);
     return c;
 }
 
@@ -178,7 +315,10 @@ static jf_err_t train_copy(MPI_Comm comm, int64_t batch, jf_precision_t precisio
 
 jf_check_t jf_verify_ranks(MPI_Comm comm, jf_precision_t precision, int threads, uint64_t seed)
 {
-    const double tol = precision == JF_FP64 ? 1e-12 : 1e-5;
+    /* bf16: the master weights may differ where a rank's gradient sum,
+     * rounded in another order, moves a weight across a bf16 rounding
+     * boundary; they must still agree to bf16's unit roundoff */
+    const double tol = precision == JF_FP64 ? 1e-12 : precision == JF_BF16 ? JF_BF16_UNIT_ROUNDOFF : 1e-5;
     jf_check_t c = {"ranks", 1, 0, INFINITY, tol, ""};
     jf_model_t *all = NULL, *one = NULL;
     int rank, ranks;

@@ -23,6 +23,17 @@ typedef struct {
  * also requires the ledger to have counted exactly sum(2 m n k). */
 jf_check_t jf_verify_gemm(void);
 
+/* bf16 mixed-precision GEMM through the door (operands rounded to bf16,
+ * fp32 accumulation) against fp64 on the unrounded operands, each element
+ * within the bound bf16's unit roundoff u = 2^-8 and fp32 accumulation
+ * allow: value = max |C - Cref| / ((2u + u^2 + k u32) sum|a||b| + u32|Cref|),
+ * threshold 1. */
+jf_check_t jf_verify_gemm_bf16(void);
+
+/* The default preset's shape trained from one seed in bf16 and in fp32 on
+ * this rank: value = max over steps of |loss_bf16 - loss_fp32| / loss_fp32. */
+jf_check_t jf_verify_bf16_tracks_fp32(int threads, uint64_t seed);
+
 /* Analytic gradients of a tiny fp64 model against central finite
  * differences, for every weight. value = max|g - g_fd| / max|g|. */
 jf_check_t jf_verify_gradients(int threads);

@@ -45,6 +45,8 @@ AC_SUBST([ONEDNN_CPPFLAGS])
 AC_SUBST([ONEDNN_LDFLAGS])
 AC_SUBST([ONEDNN_LIBS])
 AM_CONDITIONAL([HAVE_ONEDNN], [test "x$jf_have_onednn" = xyes])
+JF_HAVE_ONEDNN=$jf_have_onednn
+AC_SUBST([JF_HAVE_ONEDNN])
 ])
 
 # oneDNN 2.x: the matmul primitive (2.0+) and the version query.

@@ -23,6 +23,7 @@
 #include "kern/jf_peak.h"
 #include "out/jf_results.h"
 #include "out/jf_summary.h"
+#include "train/jf_gemm_agree.h"
 #include "train/jf_model.h"
 #include "train/jf_options.h"
 #include "train/jf_placement.h"
@@ -101,34 +102,6 @@ static int check_memory(const jf_run_options_t *o, MPI_Comm comm, int rank)
     return all_fit;
 }
 
-/* Collective: every rank measured the same candidates; sum their rates, a
- * candidate unusable on any rank is out, and apply the fastest. */
-static int agree_gemm_choice(jf_gemm_choice_t *g, jf_blis_info_t *blis, MPI_Comm comm, int rank)
-{
-    double rate[JF_NCAND];
-    int usable[JF_NCAND];
-    char msg[JF_MSG_LEN];
-    for (int i = 0; i < JF_NCAND; i++) {
-        rate[i] = g->cand[i].gflops;
-        usable[i] = g->cand[i].usable;
-    }
-    MPI_Allreduce(MPI_IN_PLACE, rate, JF_NCAND, MPI_DOUBLE, MPI_SUM, comm);
-    MPI_Allreduce(MPI_IN_PLACE, usable, JF_NCAND, MPI_INT, MPI_LAND, comm);
-    for (int i = 0; i < JF_NCAND; i++) {
-        if (g->cand[i].usable && !usable[i])
-            snprintf(g->cand[i].note, sizeof g->cand[i].note, "not usable on every rank");
-        g->cand[i].gflops = rate[i];
-        g->cand[i].usable = usable[i];
-    }
-    /* every rank applies the same choice, from the same sums */
-    if (jf_gemm_select_apply(g, blis, msg, sizeof msg) != JF_OK) {
-        if (rank == 0)
-            fprintf(stderr, "jflop-run: %s\n", msg);
-        return 0;
-    }
-    return 1;
-}
-
 static int finish(int status)
 {
     MPI_Finalize();
@@ -199,8 +172,11 @@ int main(int argc, char **argv)
     jf_train_catch_signals();  /* again: the MPI library may have set its own */
     int ranks;
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-    if (!agree_gemm_choice(&gemm, &blis, MPI_COMM_WORLD, rank))
+    if (jf_gemm_agree(&gemm, &blis, MPI_COMM_WORLD, msg, sizeof msg) != JF_OK) {
+        if (rank == 0)
+            fprintf(stderr, "jflop-run: %s\n", msg);
         return finish(JF_EXIT_INTERNAL);
+    }
     err = jf_options_resolve(&opt, ranks, msg, sizeof msg);
     if (err != JF_OK) {
         if (rank == 0)

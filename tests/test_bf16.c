@@ -16,6 +16,7 @@
 #include "kern/jf_bf16.h"
 #include "kern/jf_gemm.h"
 #include "kern/jf_gemm_backend.h"
+#include "train/jf_model.h"
 
 #include "jf_test.h"
 
@@ -252,7 +253,8 @@ static void check_door_mixed(void)
     jf_ledger_t L;
     jf_ledger_clear(&L);
     const jf_bf16_mirror_t mirror = {w, K * N, wb};
-    const jf_gemm_ctx_t ctx = {&L, JF_FLOP_DENSE_FWD, 1, &mirror};
+    const jf_bf16_mirrors_t mirrors = {&mirror, 1};
+    const jf_gemm_ctx_t ctx = {&L, JF_FLOP_DENSE_FWD, 1, &mirrors};
     jf_gemm_use(JF_BF16, &jf_gemm_onednn);
     jf_gemm_s(&ctx, 0, 0, M, N, K, 1, a, K, w, N, 0, c, N);
     char why[200];
@@ -269,11 +271,53 @@ static void check_door_mixed(void)
 #endif
 }
 
+/* A bf16 model's gradients against an fp32 model's on the same weights and
+ * data: close (bf16 operands, fp32 accumulation) but not equal (bf16 really
+ * ran). A bf16 copy read before its producer refreshed it would be far off. */
+static void check_model_gradients(void)
+{
+#ifdef HAVE_ONEDNN
+    static const jf_shape_t shape = {2, 32, 4, 16, 64, 40};
+    jf_model_t *m32 = NULL, *m16 = NULL;
+    jf_ledger_t L;
+    char why[JF_MSG_LEN];
+    int32_t tok[2 * 16], tgt[2 * 16];
+    for (int i = 0; i < 32; i++) {
+        tok[i] = (int32_t)(jf_rng_u64(3, (uint64_t)i) % 40);
+        tgt[i] = (int32_t)(jf_rng_u64(4, (uint64_t)i) % 40);
+    }
+    jf_ledger_clear(&L);
+    jf_gemm_use(JF_BF16, &jf_gemm_onednn);
+    if (jf_model_create(&shape, 2, JF_FP32, 1, 9, &m32, why, sizeof why) != JF_OK ||
+        jf_model_create(&shape, 2, JF_BF16, 1, 9, &m16, why, sizeof why) != JF_OK) {
+        CHECK_MSG(0, "cannot create the models: %s", why);
+        goto cleanup;
+    }
+    const double l32 = jf_model_forward_backward(m32, tok, tgt, 1.0 / 32, &L);
+    const double l16 = jf_model_forward_backward(m16, tok, tgt, 1.0 / 32, &L);
+    double gmax = 0, dmax = 0;
+    for (uint64_t i = 0; i < jf_model_nweights(m32); i++) {
+        gmax = fmax(gmax, fabs(jf_model_grad(m32, i)));
+        dmax = fmax(dmax, fabs(jf_model_grad(m16, i) - jf_model_grad(m32, i)));
+    }
+    fprintf(stderr, "bf16 vs fp32 model: loss %.6f vs %.6f, max|dg|/max|g| = %.3g\n", l16, l32,
+            dmax / gmax);
+    CHECK_MSG(dmax / gmax < 0.05, "bf16 gradients %g away from fp32's (relative)", dmax / gmax);
+    CHECK_MSG(dmax > 0, "bf16 gradients equal fp32's exactly: bf16 did not run");
+    CHECK(fabs(l16 - l32) < 0.01 * l32);
+    CHECK(L.bf16_converted > 0);
+cleanup:
+    jf_model_destroy(m32);
+    jf_model_destroy(m16);
+#endif
+}
+
 int main(void)
 {
     check_rounding();
     check_registry();
     check_backends();
     check_door_mixed();
+    check_model_gradients();
     return JF_TEST_DONE();
 }

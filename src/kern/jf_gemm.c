@@ -193,9 +193,11 @@ static jf_bf16_t *scratch(int slot, size_t elems)
 static const jf_bf16_t *bf16_operand(const jf_gemm_ctx_t *ctx, int slot, const float *x,
                                      int64_t rows, int64_t cols, int64_t *ld)
 {
-    const jf_bf16_mirror_t *mr = ctx->bf16;
-    if (x >= mr->base && x + (rows - 1) * *ld + cols <= mr->base + mr->count)
-        return mr->bf16 + (x - mr->base);
+    for (int i = 0; i < ctx->bf16->count; i++) {
+        const jf_bf16_mirror_t *mr = &ctx->bf16->list[i];
+        if (x >= mr->base && x + (rows - 1) * *ld + cols <= mr->base + mr->count)
+            return mr->bf16 + (x - mr->base);
+    }
     jf_bf16_t *dst = scratch(slot, (size_t)(rows * cols));
     if (dst == NULL)
         return NULL;

@@ -15,22 +15,28 @@
 #include "jf_gemm_backend.h"
 
 /* An fp32 array with a bf16 copy kept current by its owner (the model's
- * weights: the optimizer writes both). Operands inside it are not rounded
- * again on every call. */
+ * weights, which the optimizer writes both ways; activations and gradients
+ * a GEMM reads twice, rounded once by their producer). Operands inside one
+ * are read from the copy, not rounded again on every call. */
 typedef struct {
     const float *base;
     uint64_t count;
-    const jf_bf16_t *bf16;
+    jf_bf16_t *bf16;
 } jf_bf16_mirror_t;
+
+typedef struct {
+    const jf_bf16_mirror_t *list;
+    int count;
+} jf_bf16_mirrors_t;
 
 typedef struct {
     jf_ledger_t *ledger;  /* where the FLOPs go */
     jf_flop_cat_t cat;    /* which category */
     int threads;          /* threads for this call (>= 1) */
-    /* non-NULL: mixed precision. jf_gemm_s rounds A and B to bf16 (or takes
-     * them from this mirror) and runs the bf16 back-end, fp32 accumulation
+    /* non-NULL: mixed precision. jf_gemm_s takes A and B from these mirrors
+     * or rounds them to bf16, and runs the bf16 back-end, fp32 accumulation
      * and fp32 C; the rounding is counted in ledger->bf16_converted */
-    const jf_bf16_mirror_t *bf16;
+    const jf_bf16_mirrors_t *bf16;
 } jf_gemm_ctx_t;
 
 void jf_gemm_s(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b,

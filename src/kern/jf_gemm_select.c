@@ -568,7 +568,8 @@ const char *jf_gemm_bf16_tensors(jf_precision_t precision)
         return "none";
     return "bf16: the operands of every GEMM (forward, both backward GEMMs, attention): the "
            "weights through a bf16 copy the optimizer rewrites each step, activations and "
-           "gradients rounded as each GEMM reads them; fp32: accumulation, GEMM outputs, "
+           "gradients through bf16 copies their producers write (attention's per-head "
+           "probabilities rounded as each GEMM reads them); fp32: accumulation, GEMM outputs, "
            "master weights, gradients and their sum over ranks, LayerNorm, softmax, GELU, "
            "loss, optimizer";
 }

@@ -88,6 +88,56 @@ static void carve_layout(jf_model_t *m, jf_arena_t *a)
     m->dqkv = carve(a, T * 3 * d, e);
     m->dh = carve(a, T * ff, e);
     m->attn_scratch = carve(a, (uint64_t)m->threads * ctx * ctx, e);
+    if (m->precision != JF_BF16)
+        return;
+    const size_t b = sizeof(jf_bf16_t);
+    for (int64_t l = 0; l < s->layers; l++) {
+        jf_layer_acts_t *A = &m->acts[l];
+        A->a1_b = carve(a, T * d, b);
+        A->qkv_b = carve(a, T * 3 * d, b);
+        A->att_b = carve(a, T * d, b);
+        A->a2_b = carve(a, T * d, b);
+        A->g_b = carve(a, T * ff, b);
+    }
+    m->af_b = carve(a, T * d, b);
+    m->dx_b = carve(a, T * d, b);
+    m->dtmp_b = carve(a, T * d, b);
+    m->dqkv_b = carve(a, T * 3 * d, b);
+    m->dh_b = carve(a, T * ff, b);
+    m->logits_b = carve(a, T * (uint64_t)s->vocab, b);
+}
+
+/* Every fp32 array with a bf16 copy, for the GEMM door. */
+static int mirrors_init(jf_model_t *m)
+{
+    const jf_shape_t *s = &m->shape;
+    const uint64_t T = (uint64_t)m->tokens, d = (uint64_t)s->d_model, ff = (uint64_t)s->ff;
+    const int n = 1 + 5 * (int)s->layers + 6;
+    jf_bf16_mirror_t *list = calloc((size_t)n, sizeof *list);
+    int k = 0;
+    if (list == NULL)
+        return -1;
+#define MIRROR(f32, b16, elems) list[k++] = (jf_bf16_mirror_t){(const float *)(f32), (elems), (b16)}
+    MIRROR(m->weights, m->weights_bf16, m->nweights);
+    for (int64_t l = 0; l < s->layers; l++) {
+        const jf_layer_acts_t *A = &m->acts[l];
+        MIRROR(A->a1, A->a1_b, T * d);
+        MIRROR(A->qkv, A->qkv_b, T * 3 * d);
+        MIRROR(A->att, A->att_b, T * d);
+        MIRROR(A->a2, A->a2_b, T * d);
+        MIRROR(A->g, A->g_b, T * ff);
+    }
+    MIRROR(m->af, m->af_b, T * d);
+    MIRROR(m->dx, m->dx_b, T * d);
+    MIRROR(m->dtmp, m->dtmp_b, T * d);
+    MIRROR(m->dqkv, m->dqkv_b, T * 3 * d);
+    MIRROR(m->dh, m->dh_b, T * ff);
+    MIRROR(m->logits, m->logits_b, T * (uint64_t)s->vocab);
+#undef MIRROR
+    m->mirror_list = list;
+    m->mirrors.list = list;
+    m->mirrors.count = k;
+    return 0;
 }
 
 static void model_init_fields(jf_model_t *m, const jf_shape_t *shape, int64_t batch,
@@ -128,14 +178,9 @@ uint64_t jf_model_bytes(const jf_shape_t *shape, int64_t batch,
         bytes = (uint64_t)a.used + sizeof m +
                 (uint64_t)shape->layers * (sizeof *m.layer_off + sizeof *m.acts);
         if (precision == JF_BF16) {
-            /* the GEMM door's rounded copies of the two widest operands */
-            const uint64_t Tn = (uint64_t)m.tokens;
-            uint64_t widest_op = Tn * (uint64_t)shape->ff;
-            if (Tn * (uint64_t)shape->vocab > widest_op)
-                widest_op = Tn * (uint64_t)shape->vocab;
-            if (Tn * 3 * (uint64_t)shape->d_model > widest_op)
-                widest_op = Tn * 3 * (uint64_t)shape->d_model;
-            bytes += 2 * widest_op * sizeof(jf_bf16_t);
+            /* the GEMM door's rounded copies: attention's per-head operands */
+            const uint64_t ctx = (uint64_t)shape->ctx;
+            bytes += (uint64_t)(threads > 0 ? threads : 1) * 2 * ctx * ctx * sizeof(jf_bf16_t);
         }
     }
     free(m.layer_off);
@@ -172,9 +217,8 @@ jf_err_t jf_model_create(const jf_shape_t *shape, int64_t batch,
         jf_model_init_weights_s(m, seed);
     memset(m->grads, 0, (size_t)m->nweights * m->elem);
     if (precision == JF_BF16) {
-        m->mirror.base = m->weights;
-        m->mirror.count = m->nweights;
-        m->mirror.bf16 = m->weights_bf16;
+        if (mirrors_init(m) != 0)
+            goto nomem;
         jf_bf16_from_matrix(m->weights_bf16, m->weights, 1, (int64_t)m->nweights,
                             (int64_t)m->nweights, m->threads);
     }
@@ -194,6 +238,7 @@ void jf_model_destroy(jf_model_t *m)
     if (m == NULL)
         return;
     free(m->arena);
+    free(m->mirror_list);
     free(m->acts);
     free(m->layer_off);
     free(m);

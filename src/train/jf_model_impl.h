@@ -24,6 +24,8 @@ typedef struct {
     void *mu2, *rs2;
     void *h;           /* MLP pre-activation, T x ff */
     void *g;           /* GELU(h), T x ff */
+    /* bf16 models: the copies their GEMMs read (forward and backward) */
+    jf_bf16_t *a1_b, *qkv_b, *att_b, *a2_b, *g_b;
 } jf_layer_acts_t;
 
 struct jf_model {
@@ -36,7 +38,11 @@ struct jf_model {
     uint64_t nweights;
     void *weights, *grads;
     jf_bf16_t *weights_bf16;   /* bf16 models: the GEMMs' copy of the weights */
-    jf_bf16_mirror_t mirror;   /* weights -> weights_bf16, kept current */
+    /* bf16 models: weights and every tensor a GEMM reads twice, each with
+     * its bf16 copy (weights first); NULL otherwise */
+    jf_bf16_mirror_t *mirror_list;
+    jf_bf16_mirrors_t mirrors;
+    jf_bf16_t *af_b, *dx_b, *dtmp_b, *dqkv_b, *dh_b, *logits_b;
     int64_t off_emb, off_pos, off_lnf_g, off_lnf_b, off_head;
     jf_layer_offsets_t *layer_off;
 

@@ -46,8 +46,28 @@ static void grad_ready(const jf_model_t *m, uint64_t first, uint64_t count)
 static jf_gemm_ctx_t gemm_ctx(const jf_model_t *m, jf_ledger_t *ledger, jf_flop_cat_t cat,
                               int threads)
 {
-    jf_gemm_ctx_t c = {ledger, cat, threads, m->precision == JF_BF16 ? &m->mirror : NULL};
+    jf_gemm_ctx_t c = {ledger, cat, threads, m->precision == JF_BF16 ? &m->mirrors : NULL};
     return c;
+}
+
+/* bf16 models: round a tensor its producer just wrote into the bf16 copy
+ * the GEMMs read (once, though two GEMMs read it). Every tensor with a
+ * copy is synced here right after it is written, before any GEMM reads it;
+ * a no-op for fp32 and fp64 models. */
+static void FN(bf16_sync)(const jf_model_t *m, const real *x, int64_t n, jf_ledger_t *ledger)
+{
+#if JF_BF16_CAPABLE
+    for (int i = 0; m->precision == JF_BF16 && i < m->mirrors.count; i++) {
+        const jf_bf16_mirror_t *mr = &m->mirrors.list[i];
+        if (mr->base == x) {
+            jf_bf16_from_matrix(mr->bf16, x, 1, n, n, m->threads);
+            ledger->bf16_converted += (uint64_t)n;
+            return;
+        }
+    }
+#else
+    (void)m, (void)x, (void)n, (void)ledger;
+#endif
 }
 
 /* y = LayerNorm(x) * g + b, row by row; keeps mean and 1/std for backward. */
@@ -319,15 +339,20 @@ double FN(jf_model_fwd)(jf_model_t *m, const int32_t *tok, const int32_t *tgt,
         real *xout = l + 1 < s->layers ? m->acts[l + 1].x : m->x_final;
 
         FN(ln_fwd)(xin, W + o->ln1_g, W + o->ln1_b, A->a1, A->mu1, A->rs1, T, d, nth);
+        FN(bf16_sync)(m, A->a1, T * d, ledger);
         FN(jf_gemm)(&dense, 0, 0, T, 3 * d, d, 1, A->a1, d, W + o->wqkv, 3 * d, 0,
                     A->qkv, 3 * d);
+        FN(bf16_sync)(m, A->qkv, T * 3 * d, ledger);
         FN(attn_fwd)(m, A->qkv, A->prob, A->att, ledger);
+        FN(bf16_sync)(m, A->att, T * d, ledger);
         /* x1 = xin + att Wo: the residual rides in as beta = 1 */
         memcpy(x1, xin, (size_t)(T * d) * sizeof(real));
         FN(jf_gemm)(&dense, 0, 0, T, d, d, 1, A->att, d, W + o->wo, d, 1, x1, d);
         FN(ln_fwd)(x1, W + o->ln2_g, W + o->ln2_b, A->a2, A->mu2, A->rs2, T, d, nth);
+        FN(bf16_sync)(m, A->a2, T * d, ledger);
         FN(jf_gemm)(&dense, 0, 0, T, ff, d, 1, A->a2, d, W + o->w1, ff, 0, A->h, ff);
         FN(gelu_fwd)(A->h, A->g, T * ff, nth);
+        FN(bf16_sync)(m, A->g, T * ff, ledger);
         memcpy(xout, x1, (size_t)(T * d) * sizeof(real));
         FN(jf_gemm)(&dense, 0, 0, T, d, ff, 1, A->g, ff, W + o->w2, d, 1, xout, d);
         add_other(ledger, (uint64_t)(T * d), 2 * OPS_LN_FWD + 2 * OPS_ADD);
@@ -335,6 +360,7 @@ double FN(jf_model_fwd)(jf_model_t *m, const int32_t *tok, const int32_t *tgt,
     }
     FN(ln_fwd)(m->x_final, W + m->off_lnf_g, W + m->off_lnf_b, m->af, m->muf, m->rsf,
                T, d, nth);
+    FN(bf16_sync)(m, m->af, T * d, ledger);
     FN(jf_gemm)(&head, 0, 0, T, V, d, 1, m->af, d, W + m->off_head, V, 0, m->logits, V);
     add_other(ledger, (uint64_t)(T * d), OPS_LN_FWD);
     add_other(ledger, (uint64_t)(T * V), OPS_XENT);
@@ -353,6 +379,7 @@ void FN(jf_model_bwd)(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger)
     const jf_gemm_ctx_t bwd_x = gemm_ctx(m, ledger, JF_FLOP_DENSE_BWD_DATA, nth);
 
     /* head: dWhead = af^T dlogits; daf = dlogits Whead^T */
+    FN(bf16_sync)(m, m->logits, T * V, ledger);
     FN(jf_gemm)(&head, 1, 0, d, V, T, 1, m->af, d, m->logits, V, 0, G + m->off_head, V);
     FN(jf_gemm)(&head, 0, 1, T, d, V, 1, m->logits, V, W + m->off_head, V, 0, dtmp, d);
     memset(dx, 0, (size_t)(T * d) * sizeof(real));
@@ -366,17 +393,22 @@ void FN(jf_model_bwd)(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger)
         const jf_layer_offsets_t *o = &m->layer_off[l];
         const jf_layer_acts_t *A = &m->acts[l];
         /* dx holds dL/dxout. MLP: xout = x1 + GELU(a2 W1) W2 */
+        FN(bf16_sync)(m, dx, T * d, ledger);
         FN(jf_gemm)(&bwd_w, 1, 0, ff, d, T, 1, A->g, ff, dx, d, 0, G + o->w2, d);
         FN(jf_gemm)(&bwd_x, 0, 1, T, ff, d, 1, dx, d, W + o->w2, d, 0, dh, ff);
         FN(gelu_bwd)(A->h, dh, T * ff, nth);
+        FN(bf16_sync)(m, dh, T * ff, ledger);
         FN(jf_gemm)(&bwd_w, 1, 0, d, ff, T, 1, A->a2, d, dh, ff, 0, G + o->w1, ff);
         FN(jf_gemm)(&bwd_x, 0, 1, T, d, ff, 1, dh, ff, W + o->w1, ff, 0, dtmp, d);
         FN(ln_bwd)(A->x1, W + o->ln2_g, A->mu2, A->rs2, dtmp, dx, G + o->ln2_g,
                    G + o->ln2_b, T, d, nth);
         /* dx holds dL/dx1. Attention: x1 = xin + att Wo */
+        FN(bf16_sync)(m, dx, T * d, ledger);
         FN(jf_gemm)(&bwd_w, 1, 0, d, d, T, 1, A->att, d, dx, d, 0, G + o->wo, d);
         FN(jf_gemm)(&bwd_x, 0, 1, T, d, d, 1, dx, d, W + o->wo, d, 0, dtmp, d);
+        FN(bf16_sync)(m, dtmp, T * d, ledger);
         FN(attn_bwd)(m, A->qkv, A->prob, dtmp, dqkv, ledger);
+        FN(bf16_sync)(m, dqkv, T * 3 * d, ledger);
         FN(jf_gemm)(&bwd_w, 1, 0, d, 3 * d, T, 1, A->a1, d, dqkv, 3 * d, 0, G + o->wqkv,
                     3 * d);
         FN(jf_gemm)(&bwd_x, 0, 1, T, d, 3 * d, 1, dqkv, 3 * d, W + o->wqkv, 3 * d, 0,

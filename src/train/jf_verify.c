@@ -99,7 +99,7 @@ static double gemm_resid_bf16(int ta, int tb, int64_t m, int64_t n, int64_t k,
     float *a = malloc((size_t)na * sizeof *a), *b = malloc((size_t)nb * sizeof *b);
     float *c = malloc((size_t)nc * sizeof *c);
     double worst = INFINITY;
-    const jf_bf16_mirror_t none = {NULL, 0, NULL};  /* every operand rounded */
+    const jf_bf16_mirrors_t none = {NULL, 0};  /* every operand rounded */
     const double u = JF_BF16_UNIT_ROUNDOFF, u32 = FLT_EPSILON / 2;
     const float alpha = 0.75f, beta = 0.5f;
     if (a && b && c) {
@@ -160,7 +160,7 @@ jf_check_t jf_verify_gemm_bf16(void)
     snprintf(c.detail, sizeof c.detail,
              "%d bf16 products (all transpose pairs) against fp64 on the unrounded operands: "
              "worst |C - Cref| / ((2u+u^2+k*u32)*sum|a||b| + u32|Cref|) = %.3g, u = 2^-8 "
-             "(limit %.3g); ledger %s%s%s",
+             "(limit %.3g); ledger %s%s%.50s",
              cases, c.value, c.threshold, counted ? "exact" : "WRONG", failed ? "; " : "",
              failed ? why : "");
     return c;

@@ -79,7 +79,8 @@ void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t)
 /* Operand width of a run's precision. */
 static double run_bits(const jf_result_t *r)
 {
-    return strcmp(r->precision, "fp64") == 0 ? 64 : 32;
+    const int p = jf_precision_parse(r->precision);
+    return p >= 0 ? jf_precision_bits((jf_precision_t)p) : 32;
 }
 
 void jf_report_bounds(const jf_result_t *runs, int n, const jf_report_opts_t *o, jf_table_t *t)
@@ -124,7 +125,7 @@ void jf_report_bounds(const jf_result_t *runs, int n, const jf_report_opts_t *o,
         jf_table_real(t, row, 11, log10(j / eq16), "%.2f");
     }
     jf_table_note(t, "Landauer: bits x k_B T ln 2 per FLOP, bits = %s", o->bits > 0
-                      ? "as given by --bits" : "the run's operand width (fp32: 32, fp64: 64)");
+                      ? "as given by --bits" : "the run's operand width (fp64: 64, fp32: 32, bf16: 16)");
     jf_table_note(t, "Eq. 17: 1e2 N_a D k_B T with N_a = %s; Eq. 16: 2 N D k_B T",
                   o->active_params > 0 ? "--active-params" : "N");
     jf_table_note(t, "runs without measured energy have empty measured cells");

@@ -80,3 +80,8 @@ placed_run() {
     "$run" ${th[@]+"${th[@]}"} --energy none --output none --summary-json "$json" "$@" \
     </dev/null >/dev/null 2>"$json.err"
 }
+
+# preset_batch NAME: the preset's batch per rank (jflop-run --list-presets)
+preset_batch() {
+  "$run" --list-presets | awk -v p="$1" '$1 == p { print $8 }'
+}

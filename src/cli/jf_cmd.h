@@ -6,6 +6,8 @@
 
 #include <stdio.h>
 
+#include "out/jf_table.h"
+
 int jf_cmd_probe(int argc, char **argv);
 int jf_cmd_report(int argc, char **argv);
 int jf_cmd_bounds(int argc, char **argv);
@@ -19,5 +21,12 @@ void jf_cmd_usage(FILE *out);
  * positive real. Print one line naming the flag and return -1 when bad. */
 int jf_cmd_count_arg(const char *cmd, const char *flag, const char *text, double *v);
 int jf_cmd_real_arg(const char *cmd, const char *flag, const char *text, double *v);
+
+/* Hand out a command's tables (and free them): on stdout as one document
+ * (jf_tables_emit), or with out_dir one file per table named ID.EXT; only
+ * (--table NAME) selects one table, emitted alone (jf_table_emit). Returns 0, 1 when a file could not be
+ * written, 2 when there is no table named `only`. */
+int jf_cmd_emit_tables(const char *cmd, jf_table_t *tables, int n, jf_format_t format,
+                       const char *only, const char *out_dir);
 
 #endif

@@ -14,8 +14,23 @@ int jf_cmd_bounds(int argc, char **argv);
 int jf_cmd_claim(int argc, char **argv);
 int jf_cmd_validate(int argc, char **argv);
 
-/* The whole CLI's usage text. */
+/* The one list of commands: it drives jflop.c's dispatch and every help. */
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;  /* one line in `jflop --help` */
+    const char *usage;    /* `jflop NAME --help`: that command only */
+} jf_cmd_t;
+
+extern const jf_cmd_t jf_cmds[];  /* ends with a NULL name */
+const jf_cmd_t *jf_cmd_find(const char *name);
+
+/* `jflop --help`: the commands, one line each. */
 void jf_cmd_usage(FILE *out);
+/* `jflop --help-all`: that list and every command's usage (help2man). */
+void jf_cmd_usage_all(FILE *out);
+/* `jflop NAME --help`: that command's usage only. */
+void jf_cmd_help(FILE *out, const char *name);
 
 /* Option values shared by the commands: a count with k/M/G/T suffixes, a
  * positive real. Print one line naming the flag and return -1 when bad. */

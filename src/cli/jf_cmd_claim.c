@@ -240,12 +240,12 @@ int jf_cmd_claim(int argc, char **argv)
             if (jf_cmd_real_arg("claim", "--bits", optarg, &o.bits) != 0)
                 return 2;
             break;
-        case 'h': jf_cmd_usage(stdout); return 0;
+        case 'h': jf_cmd_help(stdout, "claim"); return 0;
         case ':':
             fprintf(stderr, "jflop claim: option '%s' needs a value\n", argv[optind - 1]);
             return 2;
         default:
-            fprintf(stderr, "jflop claim: unknown option '%s' (see jflop --help)\n",
+            fprintf(stderr, "jflop claim: unknown option '%s' (see jflop claim --help)\n",
                     argv[optind - 1]);
             return 2;
         }

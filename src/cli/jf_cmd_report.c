@@ -123,18 +123,18 @@ int jf_cmd_report(int argc, char **argv)
             if (jf_cmd_count_arg("report", "--active-params", optarg, &ro.active_params) != 0)
                 return 2;
             break;
-        case 'h': jf_cmd_usage(stdout); return 0;
+        case 'h': jf_cmd_help(stdout, "report"); return 0;
         case ':':
             fprintf(stderr, "jflop report: option '%s' needs a value\n", argv[optind - 1]);
             return 2;
         default:
-            fprintf(stderr, "jflop report: unknown option '%s' (see jflop --help)\n",
+            fprintf(stderr, "jflop report: unknown option '%s' (see jflop report --help)\n",
                     argv[optind - 1]);
             return 2;
         }
     }
     if (optind == argc) {
-        fprintf(stderr, "jflop report: give result files or folders (see jflop --help)\n");
+        fprintf(stderr, "jflop report: give result files or folders (see jflop report --help)\n");
         return 2;
     }
     if ((site_path != NULL ? jf_site_load(site_path, &site, why, sizeof why)

@@ -4,6 +4,7 @@
 # stdout, exit 0, nothing on stderr; `--help-all` (what help2man reads for
 # jflop.1) holds every command's usage; an unknown option points to the
 # command's own help. No MPI needed.
+# shellcheck source=jf_testlib.sh disable=SC2016 # sh -c '...$1...' is meant
 . "${JF_TESTLIB:?run through make check}"
 JFLOP=${JFLOP:?run through make check}
 commands="probe report bounds claim validate"

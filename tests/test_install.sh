@@ -6,7 +6,8 @@
 # works. Then an install into a real prefix, and with PATH holding no jflop:
 # the installed jflop.sbatch launches the installed jflop-run (through a
 # stand-in mpirun that records what it was given) and the installed
-# scaling.sh submits reports with the installed jflop.
+# scaling.sh submits reports with the installed jflop. Last, install-deps
+# --build lists only building and running dependencies.
 # shellcheck source=jf_testlib.sh disable=SC2016 # sh -c '...$1...' is meant
 . "${JF_TESTLIB:?run through make check}"
 jf_require_jq
@@ -103,4 +104,19 @@ jf_check "its runs are the installed jflop.sbatch" grep -q "$inst/share/jflop/jo
 jf_logged "$jf_tmp/uninstall" "make uninstall" $jf_make uninstall prefix="$inst"
 jf_check "make uninstall leaves no file behind ($(find "$inst" -type f | head -n 3))" \
     sh -c 'test -d "$1/bin" && test -z "$(find "$1" -type f)"' sh "$inst"
+
+# install-deps --build: only what building and running needs; the default
+# stays everything for the tests (package lists only, nothing installed)
+deps=$(dirname "$JF_TESTLIB")/../install-deps
+bash "$deps" --build --print >"$jf_tmp/deps-build" 2>&1 &&
+    bash "$deps" --print >"$jf_tmp/deps-all" 2>&1
+jf_check "install-deps --print and --build --print list packages" test -s "$jf_tmp/deps-build" -a -s "$jf_tmp/deps-all"
+jf_check "--build lists the build and run dependencies" sh -c \
+    'for p in build-essential autoconf automake pkg-config libopenmpi-dev libblis-openmp-dev libhdf5-openmpi-dev libjansson-dev; do grep -qx "$p" "$1" || exit 1; done' \
+    sh "$jf_tmp/deps-build"
+jf_check "--build leaves out the test tools (jq, shellcheck, slurmctld)" sh -c \
+    '! grep -qx -e jq -e shellcheck -e slurmctld "$1"' sh "$jf_tmp/deps-build"
+jf_check "the default is --build's list and the test tools" sh -c \
+    'test -z "$(sort "$1" | comm -23 - "$(sort "$2" >"$2.s"; echo "$2.s")")" && grep -qx jq "$2" && grep -qx shellcheck "$2"' \
+    sh "$jf_tmp/deps-build" "$jf_tmp/deps-all"
 jf_done

@@ -21,8 +21,9 @@
 # SBATCH_OPTIONS go to every sbatch (e.g. --partition=p --account=a
 # --ntasks-per-node=8 --cpus-per-task=4 --time=01:00:00).
 #
-# What to edit: nothing; options above. jflop and jflop-run are taken from
-# PATH, else from this checkout's src/; JFLOP and JFLOP_RUN override.
+# What to edit: nothing; options above. jflop and jflop-run are the ones
+# installed with this script (make install), else taken from PATH, else from
+# this checkout's src/; JFLOP and JFLOP_RUN override.
 #
 # Example:
 #   jobscripts/scaling.sh --nodes "1 2 4" --params 85M --tokens 40M \
@@ -84,10 +85,18 @@ token_count=${BASH_REMATCH[1]}
 token_suffix=${BASH_REMATCH[2]}
 [[ -n $outdir ]] || outdir=results/scaling-$(date -u +%Y%m%dT%H%M%SZ)
 outdir=$(realpath -m "$outdir")
-# the programs: on PATH, else this checkout's build (jobscripts/../src)
-jflop=${JFLOP:-$(command -v jflop 2>/dev/null || echo "$here/../src/jflop")}
-if [[ -z ${JFLOP_RUN:-} ]] && ! command -v jflop-run >/dev/null 2>&1; then
-	export JFLOP_RUN=$here/../src/jflop-run
+# the programs: installed ones beside an installed copy of this script
+# (`make install` sets jflop_bindir), else on PATH, else this checkout's
+# build (jobscripts/../src)
+jflop_bindir=
+if [[ -n $jflop_bindir ]]; then
+	jflop=${JFLOP:-$jflop_bindir/jflop}
+	export JFLOP_RUN=${JFLOP_RUN:-$jflop_bindir/jflop-run}
+else
+	jflop=${JFLOP:-$(command -v jflop 2>/dev/null || echo "$here/../src/jflop")}
+	if [[ -z ${JFLOP_RUN:-} ]] && ! command -v jflop-run >/dev/null 2>&1; then
+		export JFLOP_RUN=$here/../src/jflop-run
+	fi
 fi
 [[ -x $jflop ]] || die "jflop not found at '$jflop': set JFLOP or put jflop on PATH"
 

@@ -180,6 +180,52 @@ jf_jq2() {
     fi
 }
 
+# jf_json_one FILE DESCRIPTION: FILE is exactly one JSON document (what
+# Python's json.load and jq without -s accept), not several back to back.
+jf_json_one() {
+    jf_checks=$((jf_checks + 1))
+    jf_n=$(jq -s length "$1" 2>/dev/null)
+    if [ "${jf_n:-0}" = 1 ]; then
+        jf_pass "$2"
+    else
+        jf_fail "$2: $1 holds ${jf_n:-no} JSON documents"
+        jf_show "$1"
+    fi
+}
+
+# jf_csv FILE DESCRIPTION [PYTHON_EXPR]: FILE read by Python's csv module
+# as it is: a header, every row exactly as wide, no field beginning with
+# '#'; then PYTHON_EXPR, over `rows` (a list of dicts, header -> text) and
+# `header`, must be true. Without python3 the check is skipped, saying so.
+jf_csv() {
+    if ! command -v python3 >/dev/null 2>&1; then
+        echo "SKIP (part): $2: python3 is not installed"
+        return 0
+    fi
+    jf_checks=$((jf_checks + 1))
+    if python3 - "$1" "${3:-True}" <<'EOF'
+import csv, sys
+with open(sys.argv[1], newline="") as f:
+    lines = list(csv.reader(f))
+header, body = lines[0], lines[1:]
+bad = [i + 2 for i, r in enumerate(body) if len(r) != len(header)]
+if bad:
+    sys.exit("rows %s are not %d fields wide" % (bad[:5], len(header)))
+hashes = [x for r in lines for x in r if x.startswith("#")]
+if hashes:
+    sys.exit("fields begin with '#': %s" % hashes[:3])
+rows = [dict(zip(header, r)) for r in body]
+if not eval(sys.argv[2]):
+    sys.exit("false: " + sys.argv[2])
+EOF
+    then
+        jf_pass "$2"
+    else
+        jf_fail "$2 ($1)"
+        jf_show "$1"
+    fi
+}
+
 # jf_grep_count FILE FIXED_STRING WANT DESCRIPTION: how many lines contain it.
 jf_grep_count() {
     jf_checks=$((jf_checks + 1))

@@ -30,28 +30,49 @@ jf_cli "$jf_tmp/ok" claim gpt3-patterson bloom-176b llama-65b deepseek-v3
 jf_expect_rc 0 "only consistent claims selected"
 jf_cli "$jf_tmp/one" claim --format json gpt3-popular-article
 jf_expect_rc 1 "the article alone"
-jf_check "JSON parses: claims then checks" sh -c 'jq -s -e "[.[].id] == [\"claims\", \"checks\"]" "$1" >/dev/null' sh "$jf_tmp/one.out"
+jf_check "JSON is one document" sh -c 'test "$(jq -s length "$1")" -eq 1' sh "$jf_tmp/one.out"
+jf_check "JSON parses: claims then checks" sh -c 'jq -e "[.tables[].id] == [\"claims\", \"checks\"] and .command == \"claim\"" "$1" >/dev/null' sh "$jf_tmp/one.out"
 jf_check "both ends of the range, both implausible" sh -c \
-    'jq -s -e ".[0].rows | length == 2 and all(.verdict == \"implausible\")" "$1" >/dev/null' sh "$jf_tmp/one.out"
+    'jq -e ".tables.claims.rows | length == 2 and all(.verdict == \"implausible\")" "$1" >/dev/null' sh "$jf_tmp/one.out"
 jf_check "the low end's implied J/FLOP is 1200 kWh / 3.14e23" sh -c \
-    'jq -s -e ".[0].rows[0][\"implied [J/FLOP]\"] - 1200 * 3.6e6 / 3.14e23 | fabs < 1e-24" "$1" >/dev/null' sh "$jf_tmp/one.out"
+    'jq -e ".tables.claims.rows[0][\"implied [J/FLOP]\"] - 1200 * 3.6e6 / 3.14e23 | fabs < 1e-24" "$1" >/dev/null' sh "$jf_tmp/one.out"
 
 jf_cli "$jf_tmp/sel" claim --format json deepseek-v3 gpt3-patterson
 jf_expect_rc 0 "two named claims"
 jf_check "they come in the order named" sh -c \
-    'jq -s -e "[.[0].rows[].claim] == [\"deepseek-v3\", \"gpt3-patterson\"]" "$1" >/dev/null' sh "$jf_tmp/sel.out"
+    'jq -e "[.tables.claims.rows[].claim] == [\"deepseek-v3\", \"gpt3-patterson\"]" "$1" >/dev/null' sh "$jf_tmp/sel.out"
 jf_check "JSON numbers stay numbers (FLOPs, MFU)" sh -c \
-    'jq -s -e ".[0].rows[1][\"FLOPs [FLOP]\"] == 3.14e23 and (.[0].rows[1][\"MFU [%]\"] | type) == \"number\"" "$1" >/dev/null' sh "$jf_tmp/sel.out"
+    'jq -e ".tables.claims.rows[1][\"FLOPs [FLOP]\"] == 3.14e23 and (.tables.claims.rows[1][\"MFU [%]\"] | type) == \"number\"" "$1" >/dev/null' sh "$jf_tmp/sel.out"
 jf_check "JSON: DeepSeek-V3's energy basis says ESTIMATE, its claimed energy is null" sh -c \
-    'jq -s -e ".[0].rows[0] | (.[\"energy basis\"] | test(\"ESTIMATE\")) and .[\"claimed [kWh]\"] == null" "$1" >/dev/null' sh "$jf_tmp/sel.out"
+    'jq -e ".tables.claims.rows[0] | (.[\"energy basis\"] | test(\"ESTIMATE\")) and .[\"claimed [kWh]\"] == null" "$1" >/dev/null' sh "$jf_tmp/sel.out"
 jf_check "JSON: the checks say the ESTIMATE is not a claim" sh -c \
-    'jq -s -e "[.[1].rows[] | select(.claim == \"deepseek-v3\") | .result | test(\"ESTIMATE\")] | all" "$1" >/dev/null' sh "$jf_tmp/sel.out"
+    'jq -e "[.tables.checks.rows[] | select(.claim == \"deepseek-v3\") | .result | test(\"ESTIMATE\")] | all" "$1" >/dev/null' sh "$jf_tmp/sel.out"
 for fmt in csv md; do
     jf_cli "$jf_tmp/f-$fmt" claim --format "$fmt" deepseek-v3
     jf_expect_rc 0 "--format $fmt"
-    jf_check "$fmt: the DeepSeek-V3 row says ESTIMATE" sh -c 'grep "^|* *deepseek-v3" "$1" | grep -q ESTIMATE' sh "$jf_tmp/f-$fmt.out"
+    jf_check "$fmt: the DeepSeek-V3 row says ESTIMATE" sh -c 'grep "^\(claims,\)\{0,1\}|* *deepseek-v3" "$1" | grep -q ESTIMATE' sh "$jf_tmp/f-$fmt.out"
 done
 jf_check "CSV keeps full precision (MFU 16.54228...)" grep -q ',16\.54228775465' "$jf_tmp/f-csv.out"
+# stdout is one document a real client reads as it is
+jf_json_one "$jf_tmp/sel.out" "claim --format json is one JSON document"
+jf_jq "$jf_tmp/sel.out" '[.tables.claims.columns[] | select(.name == "implied [J/FLOP]") | .unit, .type] == ["J/FLOP", "number"]' \
+    "JSON columns give each one's unit and type"
+jf_csv "$jf_tmp/f-csv.out" "claim --format csv: one CSV, the table named in the first column" \
+    'header[0] == "table" and {r["table"] for r in rows} == {"claims", "checks"} and rows[0]["claim"] == "deepseek-v3"'
+jf_cli "$jf_tmp/tc" claim --format csv --table checks deepseek-v3 gpt3-patterson
+jf_expect_rc 0 "--table checks"
+jf_csv "$jf_tmp/tc.out" "--table checks: that table's own columns only" \
+    'header[:3] == ["claim", "check", "value"] and len({r["claim"] for r in rows}) == 2'
+jf_cli "$jf_tmp/tj" claim --format json --table claims deepseek-v3
+jf_expect_rc 0 "--table claims --format json"
+jf_jq "$jf_tmp/tj.out" '.id == "claims" and (.rows | length) == 1' "--table with JSON: the table object alone"
+jf_cli "$jf_tmp/tx" claim --table runs
+jf_expect_rc 2 "--table with a table claim does not make"
+jf_cli "$jf_tmp/to" claim --format json --out "$jf_tmp/claim-tables" deepseek-v3
+jf_expect_rc 0 "claim --out DIR"
+jf_check "--out: one file per table, nothing on stdout" sh -c \
+    'test ! -s "$1.out" && jq -e ".id == \"claims\"" "$2/claims.json" >/dev/null && jq -e ".id == \"checks\"" "$2/checks.json" >/dev/null' \
+    sh "$jf_tmp/to" "$jf_tmp/claim-tables"
 
 jf_cli "$jf_tmp/unk" claim gpt3-patterson gpt-5
 jf_expect_rc 2 "an unknown claim name"
@@ -72,7 +93,7 @@ jf_expect_rc 2 "--measured-hardware without --measured"
 jf_cli "$jf_tmp/bt" claim --format json --bits 32 --temperature 77 bloom-176b
 jf_expect_rc 0 "--bits 32 --temperature 77"
 jf_check "Landauer = 32 k_B (77 K) ln 2" sh -c \
-    'jq -s -e ".[0].rows[0][\"Landauer [J/FLOP]\"] - 32 * 1.380649e-23 * 77 * (2 | log) | fabs < 1e-30" "$1" >/dev/null' sh "$jf_tmp/bt.out"
+    'jq -e ".tables.claims.rows[0][\"Landauer [J/FLOP]\"] - 32 * 1.380649e-23 * 77 * (2 | log) | fabs < 1e-30" "$1" >/dev/null' sh "$jf_tmp/bt.out"
 
 # --claims / --hardware with the shipped files give the built-in result
 jf_cli "$jf_tmp/files" claim --claims "$CLAIMS" --hardware "$HARDWARE"
@@ -138,19 +159,19 @@ wait "$feeder" 2>/dev/null
 jf_expect_rc 0 "a tiny metered run"
 jf_cli "$jf_tmp/m" claim --format json --measured "$jf_tmp/run.h5" gpt3-patterson deepseek-v3
 jf_expect_rc 0 "--measured"
-jf_check "JSON: claims, checks, measured" sh -c 'jq -s -e "[.[].id] == [\"claims\", \"checks\", \"measured\"]" "$1" >/dev/null' sh "$jf_tmp/m.out"
+jf_check "JSON: claims, checks, measured" sh -c 'jq -e "[.tables[].id] == [\"claims\", \"checks\", \"measured\"]" "$1" >/dev/null' sh "$jf_tmp/m.out"
 # measured J/FLOP = the run's joules / counted FLOPs (JSON summary)
 jpf=$(jq '.energy.joules_total / .flops_total_counted' "$jf_tmp/run.json")
 jf_check "measured J/FLOP ($jpf) = joules / counted FLOPs" sh -c \
-    'jq -s -e --argjson v "$2" "((.[2].rows[0][\"measured [J/FLOP]\"] - \$v) | fabs) < 1e-9 * \$v" "$1" >/dev/null' sh "$jf_tmp/m.out" "$jpf"
+    'jq -e --argjson v "$2" "((.tables.measured.rows[0][\"measured [J/FLOP]\"] - \$v) | fabs) < 1e-9 * \$v" "$1" >/dev/null' sh "$jf_tmp/m.out" "$jpf"
 jf_check "predicted = measured J/FLOP x 3.14e23, in kWh" sh -c \
-    'jq -s -e ".[2].rows[0] | ((.[\"predicted [kWh]\"] - .[\"measured [J/FLOP]\"] * 3.14e23 / 3.6e6) | fabs) < 1e-9 * .[\"predicted [kWh]\"]" "$1" >/dev/null' sh "$jf_tmp/m.out"
+    'jq -e ".tables.measured.rows[0] | ((.[\"predicted [kWh]\"] - .[\"measured [J/FLOP]\"] * 3.14e23 / 3.6e6) | fabs) < 1e-9 * .[\"predicted [kWh]\"]" "$1" >/dev/null' sh "$jf_tmp/m.out"
 jf_check "claimed/predicted = 4.212e12 J (IT) / predicted" sh -c \
-    'jq -s -e ".[2].rows[0] | ((.[\"claimed/predicted\"] - 4.212e12 / (.[\"predicted [kWh]\"] * 3.6e6)) | fabs) < 1e-9 * .[\"claimed/predicted\"]" "$1" >/dev/null' sh "$jf_tmp/m.out"
+    'jq -e ".tables.measured.rows[0] | ((.[\"claimed/predicted\"] - 4.212e12 / (.[\"predicted [kWh]\"] * 3.6e6)) | fabs) < 1e-9 * .[\"claimed/predicted\"]" "$1" >/dev/null' sh "$jf_tmp/m.out"
 jf_check "labelled a prediction from different hardware" sh -c \
-    'jq -s -e "[.[2].rows[].hardware | test(\"DIFFERENT HARDWARE\")] | all" "$1" >/dev/null' sh "$jf_tmp/m.out"
+    'jq -e "[.tables.measured.rows[].hardware | test(\"DIFFERENT HARDWARE\")] | all" "$1" >/dev/null' sh "$jf_tmp/m.out"
 jf_check "DeepSeek-V3 is compared through its ESTIMATE, labelled" sh -c \
-    'jq -s -e ".[2].rows[1][\"energy basis\"] | test(\"ESTIMATE\")" "$1" >/dev/null' sh "$jf_tmp/m.out"
+    'jq -e ".tables.measured.rows[1][\"energy basis\"] | test(\"ESTIMATE\")" "$1" >/dev/null' sh "$jf_tmp/m.out"
 jf_cli "$jf_tmp/m2" claim --measured "$jf_tmp/run.h5" --measured-hardware V100-SXM2 gpt3-patterson deepseek-v3
 jf_expect_rc 0 "--measured-hardware V100-SXM2"
 jf_check "same hardware for the V100 claim" grep -q "^gpt3-patterson .*same hardware (V100-SXM2)" "$jf_tmp/m2.out"

@@ -64,18 +64,35 @@ printf 'garbage' >"$jf_tmp/results/broken.h5"
 jf_cli "$jf_tmp/r" report --format json "$jf_tmp/results"
 jf_expect_rc 1 "report over a folder with one broken file"
 jf_check "the broken file is named and skipped" grep -q "broken.h5.*skipped" "$jf_tmp/r.err"
-jf_check "report prints valid JSON tables (runs, bounds, cooling, lifecycle)" sh -c 'jq -s "[.[].id] == [\"runs\", \"bounds\", \"cooling\", \"lifecycle\"]" "$1" | grep -q true' sh "$jf_tmp/r.out"
-jpf=$(jq -s '.[0].rows[0]["J/FLOP"]' "$jf_tmp/r.out")
+jf_json_one "$jf_tmp/r.out" "report --format json is one JSON document"
+jf_check "report prints valid JSON tables (runs, bounds, cooling, lifecycle)" sh -c 'jq "[.tables[].id] == [\"runs\", \"bounds\", \"cooling\", \"lifecycle\"]" "$1" | grep -q true' sh "$jf_tmp/r.out"
+jf_jq "$jf_tmp/r.out" '.command == "report" and (.tables.runs.columns[] | select(.name == "seconds [s]") | .unit == "s" and .type == "number")' \
+    "JSON columns carry their units and types"
+command -v python3 >/dev/null 2>&1 &&
+    jf_check "Python's json.load reads it" python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["tables"]["runs"]["rows"]' "$jf_tmp/r.out"
+jpf=$(jq '.tables.runs.rows[0]["J/FLOP"]' "$jf_tmp/r.out")
 jf_jq "$run.json" "((.energy.joules_per_flop - $jpf) | fabs) < 1e-12 * .energy.joules_per_flop" \
     "the runs table's J/FLOP ($jpf) is the run's joules_per_flop"
-jf_check "the runs table has the exact N" sh -c 'jq -s ".[0].rows[0].N" "$1" | grep -qx "$(jq .N "$2")"' \
+jf_check "the runs table has the exact N" sh -c 'jq ".tables.runs.rows[0].N" "$1" | grep -qx "$(jq .N "$2")"' \
     sh "$jf_tmp/r.out" "$run.json"
-landauer=$(jq -s '.[1].rows[0]["Landauer [J/FLOP]"]' "$jf_tmp/r.out")
+landauer=$(jq '.tables.bounds.rows[0]["Landauer [J/FLOP]"]' "$jf_tmp/r.out")
 jf_check "Landauer per fp32 FLOP = 32 k_B T ln 2 ($landauer)" \
     jq -n -e "($landauer - 32 * 1.380649e-23 * 300 * (2 | log)) | fabs < 1e-30"
 jf_cli "$jf_tmp/r2" report --format csv --out "$jf_tmp/tables" "$jf_tmp/results/run.h5"
 jf_expect_rc 0 "report --out"
 jf_check "one CSV file per table" test -s "$jf_tmp/tables/runs.csv" -a -s "$jf_tmp/tables/bounds.csv" -a -s "$jf_tmp/tables/cooling.csv" -a -s "$jf_tmp/tables/lifecycle.csv"
+jf_check "and nothing on stdout" test ! -s "$jf_tmp/r2.out"
+jf_csv "$jf_tmp/tables/runs.csv" "--out: runs.csv is that table alone" 'header[0] == "run" and rows[0]["run"] == "run.h5"'
+jf_cli "$jf_tmp/rc" report --format csv "$jf_tmp/results/run.h5"
+jf_expect_rc 0 "report --format csv to stdout"
+jf_csv "$jf_tmp/rc.out" "CSV on stdout: one table, the table named in the first column" \
+    'header[0] == "table" and list(dict.fromkeys(r["table"] for r in rows)) == ["runs", "bounds", "cooling", "lifecycle"] and rows[0]["run"] == "run.h5" and float(rows[0]["J/FLOP"]) > 0'
+jf_cli "$jf_tmp/rt" report --format csv --table bounds "$jf_tmp/results/run.h5"
+jf_expect_rc 0 "report --table bounds"
+jf_csv "$jf_tmp/rt.out" "--table bounds: that table's own columns" 'header[:2] == ["run", "bits"] and len(rows) == 1 and float(rows[0]["bits"]) == 32'
+jf_cli "$jf_tmp/rx" report --table nope "$jf_tmp/results/run.h5"
+jf_expect_rc 2 "report --table with an unknown table"
+jf_check "the known tables are named" grep -q "runs, bounds, cooling" "$jf_tmp/rx.err"
 for fmt in table md; do
     jf_cli "$jf_tmp/r-$fmt" report --format "$fmt" "$jf_tmp/results/run.h5"
     jf_expect_rc 0 "report --format $fmt"
@@ -102,10 +119,24 @@ jf_cli "$jf_tmp/r4" report --site "$jf_tmp/bad-site.json" "$jf_tmp/results/run.h
 jf_expect_rc 2 "report with a PUE below 1"
 jf_check "the error names the file and the field" grep -q "bad-site.json.*pue" "$jf_tmp/r4.err"
 jf_check "the tables name the built-in site by default" grep -q "built-in default" "$jf_tmp/r-table.out"
+# source notes are whole: the default site's grid-carbon source (~300
+# characters) ends the same in the lifecycle table's note as in the file
+jf_jq2 "$jf_tmp/r.out" "$JF_SITE_DEFAULT" '[$a.tables.lifecycle.notes[] | select(contains($b.grid_gco2e_per_kwh.source))] | length == 1' \
+    "the grid-carbon source is printed whole in the lifecycle notes"
+jf_check "and in the text table" grep -q -F "$(jq -r .grid_gco2e_per_kwh.source "$JF_SITE_DEFAULT" | tail -c 60)" "$jf_tmp/r-table.out"
+jq '.pue.source = ([range(1100)] | map("x") | add)' "$JF_SITE_DEFAULT" >"$jf_tmp/long-site.json"
+jf_cli "$jf_tmp/r7" report --site "$jf_tmp/long-site.json" "$jf_tmp/results/run.h5"
+jf_expect_rc 2 "a site source too long to keep whole is refused, not cut"
+jf_check "the error names the file and the field" grep -q "long-site.json: field 'pue.source' is 1100 characters" "$jf_tmp/r7.err"
 # scaling: the same experiment on 1 and 2 ranks
 jf_mpi 1 "$jf_tmp/s1" --preset tiny --steps 20 --energy none --output "$jf_tmp/scaling/one.h5"
 jf_mpi 2 "$jf_tmp/s2" --preset tiny --steps 20 --energy none --output "$jf_tmp/scaling/two.h5"
 jf_cli "$jf_tmp/r5" report --format json "$jf_tmp/scaling"
 jf_expect_rc 0 "report over a 1-rank and a 2-rank run"
-jf_check "a scaling table compares them" sh -c 'jq -s "[.[] | select(.id == \"scaling\") | .rows | length] == [2]" "$1" | grep -q true' sh "$jf_tmp/r5.out"
+jf_json_one "$jf_tmp/r5.out" "with a scaling table, still one JSON document"
+jf_check "a scaling table compares them" sh -c 'jq "[.tables[] | select(.id == \"scaling\") | .rows | length] == [2]" "$1" | grep -q true' sh "$jf_tmp/r5.out"
+jf_cli "$jf_tmp/r6" report --format csv "$jf_tmp/scaling"
+jf_expect_rc 0 "report --format csv with a scaling table"
+jf_csv "$jf_tmp/r6.out" "scaling rows in the one CSV, no field beginning with '#'" \
+    'sum(r["table"] == "scaling" for r in rows) == 2 and all(r["experiment"].startswith("exp1 ") for r in rows if r["table"] == "scaling")'
 jf_done

@@ -113,7 +113,7 @@ jf_check "its loss curve has exactly those steps" test "$(h5dims "$term.h5" /los
 jf_jq "$term.json" '.status == "failed" and (.reason | test("incomplete"))' "JSON says incomplete"
 # jflop report reads the incomplete file and labels it
 if [ -n "${JFLOP:-}" ]; then
-    "$JFLOP" report --format csv "$term.h5" >"$term.report" 2>&1
+    "$JFLOP" report --format csv --table runs "$term.h5" >"$term.report" 2>&1
     jf_check "jflop report reads the incomplete file" test $? -eq 0
     jf_check "and labels it incomplete" grep -q "term.h5,.*,incomplete$" "$term.report"
 fi

@@ -136,6 +136,11 @@ static int get_source(json_t *obj, char *out, const char *where, const char *fie
                  where, field);
         return -1;
     }
+    if (json_string_length(s) >= JF_CLAIM_SOURCE_LEN) {  /* refused whole, never cut */
+        snprintf(msg, msglen, "%s: field '%s.source' is %zu characters long; at most %d", where,
+                 field, json_string_length(s), JF_CLAIM_SOURCE_LEN - 1);
+        return -1;
+    }
     snprintf(out, JF_CLAIM_SOURCE_LEN, "%s", json_string_value(s));
     return 0;
 }

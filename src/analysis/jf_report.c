@@ -68,7 +68,7 @@ void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t)
                       estimated_rows);
     for (int i = 0; i < n; i++) {
         /* a shared node or oversubscribed cores qualify the run's figures */
-        for (const char *w = runs[i].warnings; *w && t->nnotes < JF_TABLE_MAX_NOTES;) {
+        for (const char *w = runs[i].warnings; *w;) {
             const size_t len = strcspn(w, "\n");
             jf_table_note(t, "%s: warning: %.*s", basename_of(runs[i].path), (int)len, w);
             w += len + (w[len] == '\n');
@@ -187,7 +187,7 @@ void jf_report_cooling(const jf_result_t *runs, int n, const jf_site_t *site,
     jf_table_note(t, "practical factor 1 + (T/T* - 1)/eta; the measured hardware ran at ambient, "
                      "so rows below ambient ask: what would this IT energy cost if dissipated at T*");
     jf_table_note(t, "Landauer at T* x T/T* equals Landauer at T: cooling cannot beat the bound");
-    for (int c = 0; c < site->ncooling && t->nnotes < JF_TABLE_MAX_NOTES; c++)
+    for (int c = 0; c < site->ncooling; c++)
         jf_table_note(t, "%s: T* from %s; eta from %s", site->cooling[c].label,
                       site->cooling[c].t_star_k.source, site->cooling[c].eta.source);
 }
@@ -300,7 +300,8 @@ int jf_report_scaling(const jf_result_t *runs, int n, jf_table_t *t)
             if (row < 0)
                 break;
             char label[96];
-            snprintf(label, sizeof label, "#%d L%lld d%lld %s", group, (long long)r->layers,
+            /* no leading "#": CSV readers take it for a comment */
+            snprintf(label, sizeof label, "exp%d L%lld d%lld %s", group, (long long)r->layers,
                      (long long)r->d_model, r->precision);
             jf_table_text(t, row, 0, label);
             jf_table_text(t, row, 1, basename_of(r->path));

@@ -28,6 +28,11 @@ static int sourced(json_t *root, const char *key, jf_sourced_t *out, const char 
         snprintf(msg, msglen, "%s: field '%s': every figure needs a source", origin, key);
         return -1;
     }
+    if (json_string_length(s) >= sizeof out->source) {  /* refused whole, never cut */
+        snprintf(msg, msglen, "%s: field '%s.source' is %zu characters long; at most %zu",
+                 origin, key, json_string_length(s), sizeof out->source - 1);
+        return -1;
+    }
     out->value = json_number_value(v);
     snprintf(out->source, sizeof out->source, "%s", json_string_value(s));
     return 0;

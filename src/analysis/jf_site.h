@@ -13,7 +13,7 @@
 
 typedef struct {
     double value;
-    char source[400];
+    char source[1024];          /* longer sources are refused, never cut */
 } jf_sourced_t;
 
 typedef struct {

@@ -6,18 +6,42 @@
 
 #include <stdio.h>
 
+#include "out/jf_table.h"
+
 int jf_cmd_probe(int argc, char **argv);
 int jf_cmd_report(int argc, char **argv);
 int jf_cmd_bounds(int argc, char **argv);
 int jf_cmd_claim(int argc, char **argv);
 int jf_cmd_validate(int argc, char **argv);
 
-/* The whole CLI's usage text. */
+/* The one list of commands: it drives jflop.c's dispatch and every help. */
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;  /* one line in `jflop --help` */
+    const char *usage;    /* `jflop NAME --help`: that command only */
+} jf_cmd_t;
+
+extern const jf_cmd_t jf_cmds[];  /* ends with a NULL name */
+const jf_cmd_t *jf_cmd_find(const char *name);
+
+/* `jflop --help`: the commands, one line each. */
 void jf_cmd_usage(FILE *out);
+/* `jflop --help-all`: that list and every command's usage (help2man). */
+void jf_cmd_usage_all(FILE *out);
+/* `jflop NAME --help`: that command's usage only. */
+void jf_cmd_help(FILE *out, const char *name);
 
 /* Option values shared by the commands: a count with k/M/G/T suffixes, a
  * positive real. Print one line naming the flag and return -1 when bad. */
 int jf_cmd_count_arg(const char *cmd, const char *flag, const char *text, double *v);
 int jf_cmd_real_arg(const char *cmd, const char *flag, const char *text, double *v);
+
+/* Hand out a command's tables (and free them): on stdout as one document
+ * (jf_tables_emit), or with out_dir one file per table named ID.EXT; only
+ * (--table NAME) selects one table, emitted alone (jf_table_emit). Returns 0, 1 when a file could not be
+ * written, 2 when there is no table named `only`. */
+int jf_cmd_emit_tables(const char *cmd, jf_table_t *tables, int n, jf_format_t format,
+                       const char *only, const char *out_dir);
 
 #endif

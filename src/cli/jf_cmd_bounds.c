@@ -84,12 +84,12 @@ int jf_cmd_bounds(int argc, char **argv)
         case 'v': bad |= jf_cmd_count_arg("bounds", "--active-neurons", optarg, &nua); break;
         case 'p': table = 1; break;
         case 'j': as_json = 1; break;
-        case 'h': jf_cmd_usage(stdout); return 0;
+        case 'h': jf_cmd_help(stdout, "bounds"); return 0;
         case ':':
             fprintf(stderr, "jflop bounds: option '%s' needs a value\n", argv[optind - 1]);
             return 2;
         default:
-            fprintf(stderr, "jflop bounds: unknown option '%s' (see jflop --help)\n",
+            fprintf(stderr, "jflop bounds: unknown option '%s' (see jflop bounds --help)\n",
                     argv[optind - 1]);
             return 2;
         }

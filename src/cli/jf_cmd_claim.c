@@ -1,11 +1,13 @@
 /* jf_cmd_claim.c: `jflop claim`, published training-energy claims checked
  * against their hardware and the thermodynamic bounds (analysis/jf_claim),
  * optionally predicted from a measured jflop-run. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analysis/jf_claim.h"
 #include "analysis/jf_result_read.h"
@@ -187,12 +189,15 @@ int jf_cmd_claim(int argc, char **argv)
         {"measured", required_argument, NULL, 'm'},
         {"measured-hardware", required_argument, NULL, 'M'},
         {"format", required_argument, NULL, 'f'},
+        {"table", required_argument, NULL, 'T'},
+        {"out", required_argument, NULL, 'o'},
         {"temperature", required_argument, NULL, 't'},
         {"bits", required_argument, NULL, 'b'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *claims_path = NULL, *hw_path = NULL, *measured_path = NULL, *run_hw = NULL;
+    const char *only = NULL, *out_dir = NULL;
     jf_claim_opts_t o = {300.0, 0};
     jf_format_t format = JF_FMT_TABLE;
     jf_hw_table_t hw = {"", 0, NULL};
@@ -210,6 +215,16 @@ int jf_cmd_claim(int argc, char **argv)
         case 'w': hw_path = optarg; break;
         case 'm': measured_path = optarg; break;
         case 'M': run_hw = optarg; break;
+        case 'o': out_dir = optarg; break;
+        case 'T':
+            if (strcmp(optarg, "claims") != 0 && strcmp(optarg, "checks") != 0 &&
+                strcmp(optarg, "measured") != 0) {
+                fprintf(stderr, "jflop claim: --table: '%s' is not claims, checks or measured\n",
+                        optarg);
+                return 2;
+            }
+            only = optarg;
+            break;
         case 'f':
             if (jf_format_parse(optarg, &format) != JF_OK) {
                 fprintf(stderr, "jflop claim: --format: '%s' is not table, csv, md or json\n",
@@ -225,15 +240,23 @@ int jf_cmd_claim(int argc, char **argv)
             if (jf_cmd_real_arg("claim", "--bits", optarg, &o.bits) != 0)
                 return 2;
             break;
-        case 'h': jf_cmd_usage(stdout); return 0;
+        case 'h': jf_cmd_help(stdout, "claim"); return 0;
         case ':':
             fprintf(stderr, "jflop claim: option '%s' needs a value\n", argv[optind - 1]);
             return 2;
         default:
-            fprintf(stderr, "jflop claim: unknown option '%s' (see jflop --help)\n",
+            fprintf(stderr, "jflop claim: unknown option '%s' (see jflop claim --help)\n",
                     argv[optind - 1]);
             return 2;
         }
+    }
+    if (only != NULL && strcmp(only, "measured") == 0 && measured_path == NULL) {
+        fprintf(stderr, "jflop claim: --table measured needs --measured FILE.h5\n");
+        return 2;
+    }
+    if (out_dir != NULL && mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "jflop claim: --out %s: %s\n", out_dir, strerror(errno));
+        return 2;
     }
     if (run_hw != NULL && measured_path == NULL) {
         fprintf(stderr, "jflop claim: --measured-hardware needs --measured FILE.h5\n");
@@ -311,11 +334,9 @@ int jf_cmd_claim(int argc, char **argv)
     checks_table(ev, nrows, &tables[1]);
     if (measured_path != NULL)
         measured_table(ev, nrows, &run, run_hw, &tables[ntables++]);
-    for (int t = 0; t < ntables; t++) {
-        if (t > 0 && format != JF_FMT_JSON)
-            fputc('\n', stdout);
-        jf_table_emit(stdout, &tables[t], format);
-        jf_table_free(&tables[t]);
+    if (jf_cmd_emit_tables("claim", tables, ntables, format, only, out_dir) != 0) {
+        status = 1;
+        goto cleanup;
     }
     status = bad > 0 ? 1 : 0;
 cleanup:

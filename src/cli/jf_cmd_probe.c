@@ -46,12 +46,12 @@ int jf_cmd_probe(int argc, char **argv)
         case 'p': powercap = optarg; break;
         case 'c': pm = optarg; break;
         case 'j': as_json = 1; break;
-        case 'h': jf_cmd_usage(stdout); return 0;
+        case 'h': jf_cmd_help(stdout, "probe"); return 0;
         case ':':
             fprintf(stderr, "jflop probe: option '%s' needs a value\n", argv[optind - 1]);
             return 2;
         default:
-            fprintf(stderr, "jflop probe: unknown option '%s' (see jflop --help)\n",
+            fprintf(stderr, "jflop probe: unknown option '%s' (see jflop probe --help)\n",
                     argv[optind - 1]);
             return 2;
         }

@@ -74,6 +74,7 @@ int jf_cmd_report(int argc, char **argv)
         {"active-params", required_argument, NULL, 'a'},
         {"site", required_argument, NULL, 's'},
         {"plot", required_argument, NULL, 'P'},
+        {"table", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -82,7 +83,7 @@ int jf_cmd_report(int argc, char **argv)
     jf_site_t site;
     char why[JF_MSG_LEN];
     jf_format_t format = JF_FMT_TABLE;
-    const char *out_dir = NULL;
+    const char *out_dir = NULL, *only = NULL;
     jf_paths_t paths = {NULL, 0, 0};
     int c, skipped = 0, status = 0;
 
@@ -100,6 +101,16 @@ int jf_cmd_report(int argc, char **argv)
         case 'o': out_dir = optarg; break;
         case 's': site_path = optarg; break;
         case 'P': plot_dir = optarg; break;
+        case 'T':
+            if (strcmp(optarg, "runs") != 0 && strcmp(optarg, "bounds") != 0 &&
+                strcmp(optarg, "cooling") != 0 && strcmp(optarg, "lifecycle") != 0 &&
+                strcmp(optarg, "scaling") != 0) {
+                fprintf(stderr, "jflop report: --table: '%s' is not runs, bounds, cooling, "
+                                "lifecycle or scaling\n", optarg);
+                return 2;
+            }
+            only = optarg;
+            break;
         case 't':
             if (jf_cmd_real_arg("report", "--temperature", optarg, &ro.temperature) != 0)
                 return 2;
@@ -112,18 +123,18 @@ int jf_cmd_report(int argc, char **argv)
             if (jf_cmd_count_arg("report", "--active-params", optarg, &ro.active_params) != 0)
                 return 2;
             break;
-        case 'h': jf_cmd_usage(stdout); return 0;
+        case 'h': jf_cmd_help(stdout, "report"); return 0;
         case ':':
             fprintf(stderr, "jflop report: option '%s' needs a value\n", argv[optind - 1]);
             return 2;
         default:
-            fprintf(stderr, "jflop report: unknown option '%s' (see jflop --help)\n",
+            fprintf(stderr, "jflop report: unknown option '%s' (see jflop report --help)\n",
                     argv[optind - 1]);
             return 2;
         }
     }
     if (optind == argc) {
-        fprintf(stderr, "jflop report: give result files or folders (see jflop --help)\n");
+        fprintf(stderr, "jflop report: give result files or folders (see jflop report --help)\n");
         return 2;
     }
     if ((site_path != NULL ? jf_site_load(site_path, &site, why, sizeof why)
@@ -177,10 +188,12 @@ int jf_cmd_report(int argc, char **argv)
     jf_report_bounds(runs, n, &ro, &tables[1]);
     jf_report_cooling(runs, n, &site, &ro, &tables[2]);
     jf_report_lifecycle(runs, n, &site, &tables[3]);
-    const int ntables = jf_report_scaling(runs, n, &tables[4]) > 0 ? 5 : 4;
+    /* the scaling table only when runs differ only in rank count, or asked for */
+    const int ntables = jf_report_scaling(runs, n, &tables[4]) > 0 ||
+                        (only != NULL && strcmp(only, "scaling") == 0) ? 5 : 4;
     if (plot_dir != NULL) {
         jf_plot_summary_t ps;
-        if (jf_plot_write(plot_dir, runs, n, ntables == 5 ? &tables[4] : NULL, &ps, why,
+        if (jf_plot_write(plot_dir, runs, n, tables[4].nrows > 0 ? &tables[4] : NULL, &ps, why,
                           sizeof why) != JF_OK) {
             fprintf(stderr, "jflop report: %s\n", why);
             status = 1;
@@ -195,26 +208,8 @@ int jf_cmd_report(int argc, char **argv)
     }
     if (ntables == 4)
         jf_table_free(&tables[4]);
-    for (int t = 0; t < ntables; t++) {
-        FILE *out = stdout;
-        char file[4200];
-        if (out_dir != NULL) {
-            if (snprintf(file, sizeof file, "%s/%s.%s", out_dir, tables[t].id,
-                         jf_format_extension(format)) >= (int)sizeof file ||
-                (out = fopen(file, "w")) == NULL) {
-                fprintf(stderr, "jflop report: %s: %s\n", file, strerror(errno));
-                status = 1;
-                jf_table_free(&tables[t]);
-                continue;
-            }
-        } else if (t > 0 && format != JF_FMT_JSON) {
-            fputc('\n', stdout);
-        }
-        jf_table_emit(out, &tables[t], format);
-        if (out != stdout)
-            fclose(out);
-        jf_table_free(&tables[t]);
-    }
+    if (jf_cmd_emit_tables("report", tables, ntables, format, only, out_dir) != 0)
+        status = 1;
     if (skipped > 0) {
         fprintf(stderr, "jflop report: %d of %d inputs skipped\n", skipped, skipped + n);
         status = 1;

@@ -76,19 +76,19 @@ int jf_cmd_validate(int argc, char **argv)
             pack = 1;
             break;
         case 'h':
-            jf_cmd_usage(stdout);
+            jf_cmd_help(stdout, "validate");
             return 0;
         case ':':
             fprintf(stderr, "jflop validate: option '%s' needs a value\n", argv[optind - 1]);
             return 2;
         default:
-            fprintf(stderr, "jflop validate: unknown option '%s' (see jflop --help)\n",
+            fprintf(stderr, "jflop validate: unknown option '%s' (see jflop validate --help)\n",
                     argv[optind - 1]);
             return 2;
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "jflop validate: give one SUBMISSION folder (see jflop --help)\n");
+        fprintf(stderr, "jflop validate: give one SUBMISSION folder (see jflop validate --help)\n");
         return 2;
     }
     const char *dir = argv[optind];

@@ -90,6 +90,34 @@ if grep -qw avx512f /proc/cpuinfo; then
     jf_jq2 "$one.json" "$jf_tmp/emu.json" '(($a.loss_last - $b.loss_last) | fabs) <= 0.00390625 * $a.loss_last' \
         "emulated bf16 trains like native bf16 (last loss within 2^-8)"
 fi
+# jflop probe: the back-ends' verdicts per precision, bf16 native as above
+jf_cli "$jf_tmp/probe" probe --json
+jf_jq "$jf_tmp/probe.out" "[.gemm_backends[] | select(.name == \"onednn\")][0].precisions
+    | .bf16.usable and .bf16.native == $hw and (.fp64.usable | not) and (.fp64.reason | length > 0)" \
+    "probe: oneDNN serves bf16 (native: $hw), refuses fp64 with its reason"
+jf_jq "$jf_tmp/probe.out" '[.gemm_backends[] | select(.name == "blis")][0].precisions.bf16
+    | (.usable | not) and (.reason | test("bf16"))' "probe: BLIS has no bf16, and says so"
+
+# Landauer at 16 bits per FLOP for a bf16 run: report, bounds, claim --measured
+FEEDER=${JF_FEEDER:?run through make check}
+"$FEEDER" --powercap "$jf_tmp/pc" --pkg-watts 80 --dram-watts 12 --range-uj 20000000 \
+    --ready "$jf_tmp/ready" &
+feeder=$!
+trap 'kill "$feeder" 2>/dev/null; rm -rf "$jf_tmp"' EXIT
+for _ in $(seq 100); do [ -e "$jf_tmp/ready" ] && break; sleep 0.05; done
+jf_mpi 1 "$jf_tmp/m16" --preset tiny --precision bf16 --steps 60 --energy powercap \
+    --powercap-root "$jf_tmp/pc" --output "$jf_tmp/m16.h5"
+kill "$feeder" 2>/dev/null
+wait "$feeder" 2>/dev/null
+jf_expect_rc 0 "a metered bf16 run"
+jf_cli "$jf_tmp/rep" report --format json --table bounds "$jf_tmp/m16.h5"
+jf_jq "$jf_tmp/rep.out" '.rows[0].bits == 16' "report: Landauer at 16 bits for bf16"
+jf_cli "$jf_tmp/bnd" bounds --run "$jf_tmp/m16.h5" --json
+jf_jq "$jf_tmp/bnd.out" '.bits == 16' "bounds --run: 16 bits for a bf16 run"
+jf_cli "$jf_tmp/clm" claim --measured "$jf_tmp/m16.h5" gpt3-patterson
+jf_grep_count "$jf_tmp/clm.out" "at 16 bits per FLOP (its operand width)" 1 \
+    "claim --measured: the run against Landauer at its 16 bits"
+
 jq -c '{loss_first, loss_last, gemm: {backend: .gemm.backend, kernel: .gemm.kernel, native: .gemm.native}}' \
     "$one.json" "$two.json"
 jf_done

@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "analysis/jf_bounds.h"
+#include "analysis/jf_result_read.h"
+#include "core/jf_error.h"
+#include "core/jf_shape.h"
 #include "cli/jf_cmd.h"
 
 static int paper_table1(int as_json)
@@ -61,6 +64,8 @@ int jf_cmd_bounds(int argc, char **argv)
         {"active-params", required_argument, NULL, 'a'},
         {"temperature", required_argument, NULL, 't'},
         {"bits", required_argument, NULL, 'b'},
+        {"precision", required_argument, NULL, 'P'},
+        {"run", required_argument, NULL, 'r'},
         {"neurons", required_argument, NULL, 'u'},
         {"active-neurons", required_argument, NULL, 'v'},
         {"paper-table1", no_argument, NULL, 'p'},
@@ -68,8 +73,9 @@ int jf_cmd_bounds(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    double n = 0, d = 0, na = 0, t = 300, bits = 16, nu = 0, nua = 0;
-    int c, table = 0, as_json = 0, bad = 0;
+    double n = 0, d = 0, na = 0, t = 300, bits = 0, nu = 0, nua = 0;
+    int c, table = 0, as_json = 0, bad = 0, prec = -1;
+    const char *run_path = NULL;
 
     opterr = 0;
     optind = 1;
@@ -80,6 +86,14 @@ int jf_cmd_bounds(int argc, char **argv)
         case 'a': bad |= jf_cmd_count_arg("bounds", "--active-params", optarg, &na); break;
         case 't': bad |= jf_cmd_real_arg("bounds", "--temperature", optarg, &t); break;
         case 'b': bad |= jf_cmd_real_arg("bounds", "--bits", optarg, &bits); break;
+        case 'P':
+            if ((prec = jf_precision_parse(optarg)) < 0) {
+                fprintf(stderr, "jflop bounds: --precision: '%s' is not fp32, fp64 or bf16\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        case 'r': run_path = optarg; break;
         case 'u': bad |= jf_cmd_count_arg("bounds", "--neurons", optarg, &nu); break;
         case 'v': bad |= jf_cmd_count_arg("bounds", "--active-neurons", optarg, &nua); break;
         case 'p': table = 1; break;
@@ -102,6 +116,21 @@ int jf_cmd_bounds(int argc, char **argv)
     }
     if (table)
         return paper_table1(as_json);
+    if (run_path != NULL) {
+        /* N, D and the operand width of a run, unless given */
+        jf_result_t run;
+        char msg[JF_MSG_LEN];
+        if (jf_result_read(run_path, &run, msg, sizeof msg) != JF_OK) {
+            fprintf(stderr, "jflop bounds: %s\n", msg);
+            return 2;
+        }
+        n = n > 0 ? n : (double)run.n_params;
+        d = d > 0 ? d : (double)run.tokens;
+        prec = prec >= 0 ? prec : jf_precision_parse(run.precision);
+    }
+    /* bits per FLOP: --bits, else the precision's operand width, else 16 */
+    if (bits <= 0)
+        bits = prec >= 0 ? jf_precision_bits((jf_precision_t)prec) : 16;
     if (n == 0 || d == 0) {
         fprintf(stderr, "jflop bounds: --params and --tokens are required (or --paper-table1)\n");
         return 2;

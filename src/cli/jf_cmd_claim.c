@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "analysis/jf_bounds.h"
 #include "analysis/jf_claim.h"
 #include "analysis/jf_result_read.h"
 #include "cli/jf_cmd.h"
@@ -130,7 +131,7 @@ static void checks_table(const jf_claim_eval_t *ev, int n, jf_table_t *t)
 }
 
 static void measured_table(const jf_claim_eval_t *ev, int n, const jf_result_t *run,
-                           const char *run_hw, jf_table_t *t)
+                           const char *run_hw, const jf_claim_opts_t *o, jf_table_t *t)
 {
     static const char *const headers[] = {
         "claim", "measured [J/FLOP]", "measured basis", "claim FLOPs [FLOP]", "predicted [kWh]",
@@ -172,6 +173,14 @@ static void measured_table(const jf_claim_eval_t *ev, int n, const jf_result_t *
     }
     jf_table_note(t, "measured: %s, %.6g J over %.6g counted FLOPs on %lld node(s) (%.200s)",
                   run->path, j, (double)run->flops_counted, (long long)run->nodes, run->hosts);
+    /* the run against Landauer at its own operand width (bf16: 16 bits) */
+    const int prec = jf_precision_parse(run->precision);
+    const double bits = o->bits > 0 ? o->bits
+                        : prec >= 0 ? jf_precision_bits((jf_precision_t)prec) : 32;
+    const double landauer = jf_landauer_flop(bits, o->temperature);
+    jf_table_note(t, "the run: %.4g J/FLOP = %.4g x Landauer's %.4g J/FLOP at %g bits per FLOP "
+                     "(%s) and %g K", jpf, jpf / landauer, landauer, bits,
+                  o->bits > 0 ? "--bits" : "its operand width", o->temperature);
     jf_table_note(t, "predicted = measured J/FLOP x the claim's FLOPs; claimed/predicted "
                      "compares the claim's IT energy (or its ESTIMATE, see 'energy basis')");
     if (different > 0)
@@ -333,7 +342,7 @@ int jf_cmd_claim(int argc, char **argv)
     claims_table(ev, nrows, &set, &hw, &o, &tables[0]);
     checks_table(ev, nrows, &tables[1]);
     if (measured_path != NULL)
-        measured_table(ev, nrows, &run, run_hw, &tables[ntables++]);
+        measured_table(ev, nrows, &run, run_hw, &o, &tables[ntables++]);
     if (jf_cmd_emit_tables("claim", tables, ntables, format, only, out_dir) != 0) {
         status = 1;
         goto cleanup;

@@ -10,6 +10,7 @@
 #include "core/jf_error.h"
 #include "energy/jf_energy.h"
 #include "kern/jf_blis_arch.h"
+#include "kern/jf_gemm_backend.h"
 
 static json_t *domains_json(const jf_energy_session_t *s)
 {
@@ -20,6 +21,46 @@ static json_t *domains_json(const jf_energy_session_t *s)
             arr, json_pack("{s:s, s:s, s:b, s:f, s:f}", "name", d->name, "scope", d->scope,
                            "in_node_total", d->in_node_total, "wrap_joules",
                            (double)d->range * d->joules_per_unit, "max_watts", d->max_watts));
+    }
+    return arr;
+}
+
+/* Every GEMM back-end's verdict for every precision, as jflop-run would
+ * see it before measuring (jf_gemm_select.h), and whether bf16 would run
+ * on bf16 instructions or be emulated. */
+static json_t *gemm_backends(int quiet)
+{
+    json_t *arr = json_array();
+    if (!quiet)
+        printf("GEMM back-ends (jflop-run times the usable ones on the run's shapes):\n");
+    for (int i = 0; jf_gemm_backends[i] != NULL; i++) {
+        const jf_gemm_backend_t *b = jf_gemm_backends[i];
+        char version[64];
+        json_t *precs = json_object();
+        b->version(version, sizeof version);
+        if (!quiet)
+            printf("  %-12s %s\n", b->name, version);
+        for (int p = 0; p < JF_NPRECISION; p++) {
+            char why[JF_MSG_LEN] = "", kernel[160] = "";
+            const int ok = b->probe((jf_precision_t)p, why, sizeof why);
+            const int native = ok && b->native((jf_precision_t)p);
+            if (ok && strcmp(b->name, "blis") != 0)
+                b->kernel((jf_precision_t)p, kernel, sizeof kernel);
+            json_object_set_new(precs, jf_precision_name((jf_precision_t)p),
+                                json_pack("{s:b, s:b, s:s, s:s}", "usable", ok, "native",
+                                          native, "kernel", kernel, "reason", ok ? "" : why));
+            if (quiet)
+                continue;
+            if (!ok)
+                printf("               %s: no (%s)\n", jf_precision_name((jf_precision_t)p), why);
+            else
+                printf("               %s: yes%s%s%s%s\n", jf_precision_name((jf_precision_t)p),
+                       kernel[0] ? " (" : "", kernel, kernel[0] ? ")" : "",
+                       p == JF_BF16 && !native ? ", EMULATED: no bf16 instructions in use" : "");
+        }
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:o}", "name", b->name,
+                                             "description", b->description, "version", version,
+                                             "precisions", precs));
     }
     return arr;
 }
@@ -102,6 +143,7 @@ int jf_cmd_probe(int argc, char **argv)
     }
     json_object_set_new(out, "energy_backends", backends);
     json_object_set_new(out, "energy_measurable", json_boolean(usable));
+    json_object_set_new(out, "gemm_backends", gemm_backends(as_json));
     json_object_set_new(out, "blis",
                         blis_ok ? json_pack("{s:s, s:s, s:s, s:s}", "version", blis.version,
                                             "active", blis.active, "detected", blis.detected,

@@ -50,6 +50,7 @@ static const char usage_report[] =
 
 static const char usage_bounds[] =
     "Usage: jflop bounds --params N --tokens D [OPTIONS]\n"
+    "       jflop bounds --run FILE.h5 [OPTIONS]\n"
     "       jflop bounds --paper-table1 [--json]\n"
     "Thermodynamic lower bounds for a model (Tkachenko, arXiv:2503.09980).\n"
     "Options:\n"
@@ -57,7 +58,10 @@ static const char usage_bounds[] =
     "  --tokens D              training tokens D\n"
     "  --active-params N_a     active parameters (MoE; default N)\n"
     "  --temperature T         kelvin (default 300)\n"
-    "  --bits B                operand width per FLOP (default 16)\n"
+    "  --bits B                operand width per FLOP (default: --precision's, else 16)\n"
+    "  --precision P           fp32, fp64 or bf16: bits per FLOP of that operand width\n"
+    "  --run FILE.h5           N, D and the precision of a jflop-run results file\n"
+    "                          (--params, --tokens, --precision, --bits override it)\n"
     "  --neurons NU --active-neurons NU_A   for the inference bound of Eq. 5\n"
     "  --paper-table1          recompute the bounds columns of the paper's Table 1\n"
     "  --json                  one JSON object instead of text\n"

@@ -256,7 +256,13 @@ int main(int argc, char **argv)
         status = JF_EXIT_INTERNAL;
     if (rank == 0) {
         jf_summary_print(stdout, &summary);
-        fflush(stdout);
+        /* a summary that did not reach stdout (a full device, a closed
+         * pipe) is a failed output, not a success */
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fprintf(stderr, "jflop-run: stdout: the summary could not be written: %s\n",
+                    strerror(errno));
+            status = JF_EXIT_INTERNAL;
+        }
         if (opt.summary_json != NULL &&
             jf_summary_write_json(opt.summary_json, &summary, msg, sizeof msg) != JF_OK) {
             fprintf(stderr, "jflop-run: %s\n", msg);

@@ -250,6 +250,8 @@ int main(int argc, char **argv)
     const char *reason;
     const int ok = jf_summary_ok(&summary, &reason);
     int status = ok ? JF_EXIT_OK : JF_EXIT_FAILED;
+    if (!ok && rank == 0)
+        fprintf(stderr, "jflop-run: the run failed: %s\n", reason);
     if (results_path[0] != '\0' &&
         jf_results_write(results_path, &summary, &energy, started_utc, jf_clock_utc(),
                          MPI_COMM_WORLD, results_error, sizeof results_error) != JF_OK)

@@ -175,7 +175,7 @@ static void test_impossible_steps(void)
     jf_energy_meter_phase(&m, &p);
     CHECK(bad);
     CHECK(!p.valid);
-    CHECK_STR_CONTAINS(p.reason, "counter package-0 jumped by 500 J");
+    CHECK_STR_CONTAINS(p.reason, "counter package-0 jumped by 500.0 J");
     CHECK_STR_CONTAINS(p.reason, "above the 250 W it can draw");
     free(m.trace);
 
@@ -185,7 +185,7 @@ static void test_impossible_steps(void)
     one_step(&m, 900000000, 400000000, &bad);
     jf_energy_meter_phase(&m, &p);
     CHECK(bad);
-    CHECK_STR_CONTAINS(p.reason, "counter package-0 wrapped and advanced by 500 J");
+    CHECK_STR_CONTAINS(p.reason, "counter package-0 wrapped and advanced by 500.0 J");
     free(m.trace);
 
     /* a decrease of 50 J: unwrapped 950 J, not a wrap at all */
@@ -312,6 +312,24 @@ static void test_short_phase_peak(void)
     CHECK_MSG(p.valid, "short phase: valid, got '%s'", p.reason);
     CHECK_REL(p.mean_watts, p.peak_watts, 1e-6);
     CHECK_REL(92.0, p.mean_watts, 1e-4);
+    free(m.trace);
+
+    /* a reader held up for 1 s on counters that wrap every 0.25 s at the
+     * 80 W they show: wraps may have passed unseen */
+    meter(&m, &s, 0.02);
+    for (int i = 0; i < 10; i++) {
+        const double t = T0 + 0.01 + 0.02 * i;
+        counters(&s, t, watts, 0, raw);
+        feed(&m, raw, t, i == 0 ? JF_MARK_BEGIN : i == 1 ? JF_MARK_PHASE_START : JF_MARK_NONE);
+    }
+    counters(&s, T0 + 1.2, watts, 0, raw);
+    CHECK(feed(&m, raw, T0 + 1.2, JF_MARK_NONE) != JF_OK);
+    counters(&s, T0 + 1.22, watts, 0, raw);
+    feed(&m, raw, T0 + 1.22, JF_MARK_PHASE_STOP);
+    jf_energy_meter_phase(&m, &p);
+    CHECK(!p.valid);
+    CHECK_STR_CONTAINS(p.reason, "the reader was held up 1.0");
+    CHECK_STR_CONTAINS(p.reason, "wrap unseen");
     free(m.trace);
 }
 

@@ -86,9 +86,23 @@ static int account(jf_energy_meter_t *m, const uint64_t *raw, double t_after)
             wrapped = 1;
         }
         const double joules = (double)step * d->joules_per_unit;
+        /* held up long enough for a wrap to pass unseen: the energy is
+         * unknown (the interval keeps this from happening while the
+         * reader runs; a stopped or starved process is another matter) */
+        const double seen_watts = m->cumulative[i] / fmax(m->last_t - m->t_first, 1e-9);
+        if (d->range > 0 && m->cumulative[i] > 0 &&
+            1.5 * seen_watts * span > (double)d->range * d->joules_per_unit) {
+            fail(m, "%s: the reader was held up %.3g s, long enough for counter %s to wrap "
+                 "unseen (a range of %.4g J at the %.4g W it has drawn): its energy is unknown",
+                 s->backend->name, span, d->name, (double)d->range * d->joules_per_unit,
+                 seen_watts);
+            possible = 0;
+            m->last_raw[i] = raw[i];
+            continue;
+        }
         if (!step_possible(d, joules, span)) {
-            fail(m, "%s: counter %s %s by %.4g J in %.3g s (%llu -> %llu): %.4g W, above the "
-                 "%.4g W it can draw; the counter is broken, not the node that busy",
+            fail(m, "%s: counter %s %s by %.1f J in %.3g s (%llu -> %llu): %.0f W, above the "
+                 "%.0f W it can draw; the counter is broken, not the node that busy",
                  s->backend->name, d->name, wrapped ? "wrapped and advanced" : "jumped",
                  joules, span, (unsigned long long)m->last_raw[i], (unsigned long long)raw[i],
                  joules / fmax(span, 1e-9), d->max_watts);
@@ -103,7 +117,7 @@ static int account(jf_energy_meter_t *m, const uint64_t *raw, double t_after)
     return possible;
 }
 
-static void append(jf_energy_meter_t *m, double t, jf_energy_mark_t mark)
+static void append(jf_energy_meter_t *m, double t_begin, double t, jf_energy_mark_t mark)
 {
     if (m->count == m->capacity) {
         const size_t cap = m->capacity ? 2 * m->capacity : 1024;
@@ -119,6 +133,7 @@ static void append(jf_energy_meter_t *m, double t, jf_energy_mark_t mark)
     }
     jf_energy_sample_t *smp = &m->trace[m->count++];
     smp->t = t;
+    smp->t_begin = t_begin;
     smp->mark = mark;
     memcpy(smp->joules, m->cumulative, sizeof smp->joules);
     smp->wraps = 0;
@@ -154,13 +169,14 @@ jf_err_t jf_energy_meter_record(jf_energy_meter_t *m, const uint64_t *raw, doubl
         return JF_ERANGE;
     }
     int possible = 1;
-    if (mark == JF_MARK_BEGIN || m->count == 0)
+    if (mark == JF_MARK_BEGIN || m->count == 0) {
         memcpy(m->last_raw, raw, (size_t)m->session->ndomains * sizeof *raw);
-    else
+        m->t_first = t_after;
+    } else
         possible = account(m, raw, t_after);
     m->last_t = t_after;
     m->last_t_before = t_before;
-    append(m, t_after, mark);
+    append(m, t_before, t_after, mark);
     return possible ? JF_OK : JF_ERANGE;
 }
 
@@ -332,26 +348,29 @@ void jf_energy_meter_phase(const jf_energy_meter_t *m, jf_energy_phase_t *p)
     p->mean_watts = p->seconds > 0 ? p->node_joules / p->seconds : 0;
     /* peak over windows no shorter than the interval: a window closes at
      * the first reading at least one interval after it opened; the piece
-     * left at the end joins the last window */
-    double open_t = start->t, open_j = node_total(s, start->joules);
-    double last_open_t = NAN, last_open_j = NAN;
+     * left at the end joins the last window. Each window runs from the
+     * start of its first read to the end of its last: the longest span its
+     * energy can have been drawn in, so a reading held up between its read
+     * and its clock cannot fake a peak. */
+    const jf_energy_sample_t *open = start, *last_open = NULL;
     for (const jf_energy_sample_t *x = start; x <= stop; x++) {
         p->samples++;
-        if (x->t - open_t < m->interval || x == start)
+        if (x == start || x->t - open->t < m->interval)
             continue;
-        const double j = node_total(s, x->joules);
-        p->peak_watts = fmax(p->peak_watts, (j - open_j) / (x->t - open_t));
-        last_open_t = open_t;
-        last_open_j = open_j;
-        open_t = x->t;
-        open_j = j;
+        p->peak_watts = fmax(p->peak_watts, (node_total(s, x->joules) -
+                                             node_total(s, open->joules)) /
+                                                (x->t - open->t_begin));
+        last_open = open;
+        open = x;
     }
-    if (stop->t > open_t) {
-        const double from_t = isnan(last_open_t) ? open_t : last_open_t;
-        const double from_j = isnan(last_open_t) ? open_j : last_open_j;
-        p->peak_watts = fmax(p->peak_watts,
-                             (node_total(s, stop->joules) - from_j) / (stop->t - from_t));
+    if (stop->t > open->t) {
+        const jf_energy_sample_t *from = last_open != NULL ? last_open : open;
+        p->peak_watts = fmax(p->peak_watts, (node_total(s, stop->joules) -
+                                             node_total(s, from->joules)) /
+                                                (stop->t - from->t_begin));
     }
+    /* the windows tile the phase, so one of them reached the mean */
+    p->peak_watts = fmax(p->peak_watts, p->mean_watts);
     /* a restart the backend reported explains any counter jump it caused */
     if (m->validity.invalid) {
         snprintf(p->reason, sizeof p->reason, "%s", m->validity.reason);
@@ -375,14 +394,25 @@ void jf_energy_meter_phase(const jf_energy_meter_t *m, jf_energy_phase_t *p)
                  "readings", p->seconds);
         return;
     }
-    /* a counter of the node total that did not move: stuck, not 0 W */
+    /* a counter of the node total that did not move, over the phase or
+     * for long within it: stuck, not 0 W */
+    const double still_limit = fmax(JF_ENERGY_STUCK_SECONDS,
+                                    JF_ENERGY_STUCK_INTERVALS * m->interval);
     char stuck[JF_MSG_LEN] = "";
     int nstuck = 0, nmoved = 0;
+    double longest_all = 0;
     for (int i = 0; i < s->ndomains; i++) {
-        if (p->joules[i] > 0) {
+        double since = start->t, longest = 0;
+        for (const jf_energy_sample_t *x = start + 1; x <= stop; x++) {
+            if (x->joules[i] != (x - 1)->joules[i])
+                since = x->t;
+            longest = fmax(longest, x->t - since);
+        }
+        if (p->joules[i] > 0 && longest < still_limit) {
             nmoved++;
             continue;
         }
+        longest_all = fmax(longest_all, longest);
         if (!s->domains[i].in_node_total)
             continue;
         const size_t used = strlen(stuck);
@@ -392,14 +422,15 @@ void jf_energy_meter_phase(const jf_energy_meter_t *m, jf_energy_phase_t *p)
     }
     if (nmoved == 0) {
         snprintf(p->reason, sizeof p->reason, "%s: no counter moved over the %.3g s measured "
-                 "phase (all %d stuck): 0 J is a stuck counter, not a measurement",
-                 s->backend->name, p->seconds, s->ndomains);
+                 "phase (all %d stuck, for %.3g s): 0 J is a stuck counter, not a measurement",
+                 s->backend->name, p->seconds, s->ndomains, longest_all);
         return;
     }
     if (nstuck > 0) {
         snprintf(p->reason, sizeof p->reason, "%s: counter%s %s of the node total did not "
-                 "move over the %.3g s measured phase (stuck while others moved)",
-                 s->backend->name, nstuck > 1 ? "s" : "", stuck, p->seconds);
+                 "move over the %.3g s measured phase (stuck for up to %.3g s while others "
+                 "moved)", s->backend->name, nstuck > 1 ? "s" : "", stuck, p->seconds,
+                 longest_all);
         return;
     }
     p->valid = 1;

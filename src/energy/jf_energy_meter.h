@@ -20,7 +20,11 @@ typedef enum {
 } jf_energy_mark_t;
 
 typedef struct {
-    double t;             /* CLOCK_MONOTONIC seconds (jf_clock_seconds) */
+    double t;             /* CLOCK_MONOTONIC seconds (jf_clock_seconds) when the
+                             reading ended */
+    double t_begin;       /* when it began: the counters were read in
+                             [t_begin, t] (peak windows use the longest
+                             span the energy can have been drawn in) */
     jf_energy_mark_t mark;
     double joules[JF_ENERGY_MAX_DOMAINS];  /* cumulative since the first reading */
     uint64_t wraps;                        /* wraps of all domains so far */
@@ -42,6 +46,7 @@ typedef struct {
     uint64_t last_raw[JF_ENERGY_MAX_DOMAINS];
     double last_t;                         /* when the last read ended */
     double last_t_before;                  /* when it began */
+    double t_first;                        /* when the first reading ended */
     double cumulative[JF_ENERGY_MAX_DOMAINS];
     uint64_t wraps[JF_ENERGY_MAX_DOMAINS];
     jf_energy_validity_t validity;
@@ -70,7 +75,10 @@ void jf_energy_meter_init(jf_energy_meter_t *m, jf_energy_session_t *s, double i
  * A reading that cannot be physical (a time that is not finite or runs
  * backwards, a counter that goes backwards without a plausible wrap, a
  * step above what the domain can draw) marks the meter failed with the
- * reason and returns JF_ERANGE; the caller holds the lock, if any. */
+ * reason and returns JF_ERANGE; so does a reader held up (stopped,
+ * descheduled) so long that a counter may have wrapped unseen: more than
+ * its range at 1.5 times the power it has shown so far. The caller holds the
+ * lock, if any. */
 jf_err_t jf_energy_meter_record(jf_energy_meter_t *m, const uint64_t *raw, double t_before,
                                 double t_after, jf_energy_mark_t mark);
 
@@ -83,12 +91,19 @@ jf_err_t jf_energy_meter_mark(jf_energy_meter_t *m, jf_energy_mark_t mark);
 void jf_energy_meter_stop(jf_energy_meter_t *m);
 void jf_energy_meter_free(jf_energy_meter_t *m);
 
+/* A counter of the node total that does not move for this long (or for
+ * JF_ENERGY_STUCK_INTERVALS intervals, if longer) is stuck: RAPL moves
+ * every millisecond, pm_counters' node energy (1 J at 10 Hz) at least
+ * every 20 ms on a node drawing 50 W. */
+#define JF_ENERGY_STUCK_SECONDS 2.0
+#define JF_ENERGY_STUCK_INTERVALS 5
+
 /* The measured phase, from the trace between the PHASE_START and
  * PHASE_STOP marks. Invalid (with the reason) when a reading was not
  * physical (jf_energy_meter_record), the trace's times are not finite and
- * increasing, or a counter of the node total did not move over the phase:
- * a powered node always draws energy, so 0 J is a stuck counter, never a
- * measurement. peak_watts is the node total's highest power over windows
+ * increasing, or a counter of the node total did not move over the phase
+ * or stopped moving within it (see above): a powered node always draws
+ * energy, so 0 J is a stuck counter, never a measurement. peak_watts is the node total's highest power over windows
  * of consecutive readings no shorter than the interval (the last, shorter
  * piece joins the window before it), so it is at least mean_watts. */
 typedef struct {

@@ -77,9 +77,11 @@ fault() {
 
 # --- stuck counters ----------------------------------------------------------
 # A counter counts as stuck once still for 2 s (JF_ENERGY_STUCK_SECONDS):
-# twice the usual steps keep it still for longer than that after the fault
-# (about a second into the phase) on a fast machine too.
-steps=$((2 * jf_energy_steps))
+# 1.5 times the usual steps keep it still for longer than that after the
+# fault (about a second into the phase) on a fast machine too; a loaded
+# one is slower, so these runs get twice the usual time limit.
+steps=$((3 * jf_energy_steps / 2))
+[ -z "$jf_timeout" ] || jf_timeout="timeout -k 10 $((2 * jf_limit))"
 next_case
 # (1000 J counters: a loaded machine's stalled sampler cannot miss a wrap,
 # which would be another reason to refuse the energy)

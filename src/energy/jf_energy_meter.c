@@ -86,12 +86,16 @@ static int account(jf_energy_meter_t *m, const uint64_t *raw, double t_after)
             wrapped = 1;
         }
         const double joules = (double)step * d->joules_per_unit;
-        /* held up long enough for a wrap to pass unseen: the energy is
-         * unknown (the interval keeps this from happening while the
-         * reader runs; a stopped or starved process is another matter) */
+        /* held up long enough for a wrap to pass unseen (twice the range
+         * at the power shown so far: a wrap passed unless the power fell
+         * by half): the energy is unknown. The interval keeps this from
+         * happening while the reader runs; a stopped process is another
+         * matter. (A margin below 2 made a starved sampler on a loaded
+         * 2-core test machine refuse 20 J test counters whose feeder was
+         * starved as well.) */
         const double seen_watts = m->cumulative[i] / fmax(m->last_t - m->t_first, 1e-9);
         if (d->range > 0 && m->cumulative[i] > 0 &&
-            1.5 * seen_watts * span > (double)d->range * d->joules_per_unit) {
+            seen_watts * span > 2.0 * (double)d->range * d->joules_per_unit) {
             fail(m, "%s: the reader was held up %.3g s, long enough for counter %s to wrap "
                  "unseen (a range of %.4g J at the %.4g W it has drawn): its energy is unknown",
                  s->backend->name, span, d->name, (double)d->range * d->joules_per_unit,

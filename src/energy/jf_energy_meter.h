@@ -77,7 +77,7 @@ void jf_energy_meter_init(jf_energy_meter_t *m, jf_energy_session_t *s, double i
  * step above what the domain can draw) marks the meter failed with the
  * reason and returns JF_ERANGE; so does a reader held up (stopped,
  * descheduled) so long that a counter may have wrapped unseen: more than
- * its range at 1.5 times the power it has shown so far. The caller holds the
+ * twice its range at the power it has shown so far. The caller holds the
  * lock, if any. */
 jf_err_t jf_energy_meter_record(jf_energy_meter_t *m, const uint64_t *raw, double t_before,
                                 double t_after, jf_energy_mark_t mark);

@@ -10,11 +10,11 @@
 #include <string.h>
 #include <errno.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "config.h"
 #include "core/jf_clock.h"
 #include "core/jf_error.h"
+#include "core/jf_outpath.h"
 #include "core/jf_sysmem.h"
 #include "energy/jf_energy_job.h"
 #include "kern/jf_blis_arch.h"
@@ -56,25 +56,6 @@ static void join_args(int argc, char **argv, char *buf, size_t len)
             break;
         used += (size_t)n;
     }
-}
-
-/* The output file's folder must be writable, and the name must not be a
- * folder, before anything runs. */
-static int output_writable(const char *path)
-{
-    char dir[4096];
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return 0;
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == dir)
-        dir[1] = '\0';
-    else
-        *slash = '\0';
-    return access(dir, W_OK | X_OK) == 0;
 }
 
 /* Collective: does this node have memory for its ranks? Exit 2 if not. */
@@ -141,16 +122,13 @@ int main(int argc, char **argv)
             jf_options_list_presets(stdout);
         return JF_EXIT_OK;
     }
-    if (opt.summary_json != NULL && !output_writable(opt.summary_json)) {
+    /* outputs that cannot be written are found now, not after the run */
+    const int write_output = opt.output != NULL && strcmp(opt.output, "none") != 0;
+    const jf_outpath_t outputs[] = {{"--output", write_output ? opt.output : NULL},
+                                    {"--summary-json", opt.summary_json}};
+    if (jf_outpath_check_all(outputs, 2, msg, sizeof msg) != JF_OK) {
         if (speaker)
-            fprintf(stderr, "jflop-run: --summary-json %s: is a folder, or its folder is not writable\n",
-                    opt.summary_json);
-        return JF_EXIT_USAGE;
-    }
-    if (opt.output != NULL && strcmp(opt.output, "none") != 0 && !output_writable(opt.output)) {
-        if (speaker)
-            fprintf(stderr, "jflop-run: --output %s: is a folder, or its folder is not writable\n",
-                    opt.output);
+            fprintf(stderr, "jflop-run: %s\n", msg);
         return JF_EXIT_USAGE;
     }
     /* BLIS fixes its kernel set on first use, and forked children must not
@@ -185,7 +163,7 @@ int main(int argc, char **argv)
     }
     if (!check_memory(&opt, MPI_COMM_WORLD, rank))
         return finish(JF_EXIT_USAGE);
-    char results_path[1024] = "";
+    char results_path[JF_OUTPATH_MAX] = "";
     if (opt.output == NULL) {
         /* the default lands in ./results, made if missing */
         int made = 1;
@@ -193,13 +171,17 @@ int main(int argc, char **argv)
         if (rank == 0 && mkdir("results", 0777) != 0 && errno != EEXIST)
             made = 0;
         MPI_Bcast(&made, 1, MPI_INT, 0, MPI_COMM_WORLD);
-        if (rank == 0 && made && !output_writable(results_path))
-            made = 0;
+        const jf_outpath_t defaults[] = {{"results file", results_path},
+                                         {"--summary-json", opt.summary_json}};
+        if (rank == 0 && made && jf_outpath_check_all(defaults, 2, msg, sizeof msg) != JF_OK)
+            made = -1;
         MPI_Bcast(&made, 1, MPI_INT, 0, MPI_COMM_WORLD);
-        if (!made) {
-            if (rank == 0)
+        if (made != 1) {
+            if (rank == 0 && made == 0)
                 fprintf(stderr, "jflop-run: cannot write results into ./results (use --output "
                                 "FILE or --output none)\n");
+            else if (rank == 0)
+                fprintf(stderr, "jflop-run: %s (use --output FILE or --output none)\n", msg);
             return finish(JF_EXIT_USAGE);
         }
     } else if (strcmp(opt.output, "none") != 0) {
@@ -296,13 +278,21 @@ int main(int argc, char **argv)
     const char *reason;
     const int ok = jf_summary_ok(&summary, &reason);
     int status = ok ? JF_EXIT_OK : JF_EXIT_FAILED;
+    if (!ok && rank == 0)
+        fprintf(stderr, "jflop-run: the run failed: %s\n", reason);
     if (results_path[0] != '\0' &&
         jf_results_write(results_path, &summary, &energy, started_utc, jf_clock_utc(),
                          MPI_COMM_WORLD, results_error, sizeof results_error) != JF_OK)
         status = JF_EXIT_INTERNAL;
     if (rank == 0) {
         jf_summary_print(stdout, &summary);
-        fflush(stdout);
+        /* a summary that did not reach stdout (a full device, a closed
+         * pipe) is a failed output, not a success */
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fprintf(stderr, "jflop-run: stdout: the summary could not be written: %s\n",
+                    strerror(errno));
+            status = JF_EXIT_INTERNAL;
+        }
         if (opt.summary_json != NULL &&
             jf_summary_write_json(opt.summary_json, &summary, msg, sizeof msg) != JF_OK) {
             fprintf(stderr, "jflop-run: %s\n", msg);

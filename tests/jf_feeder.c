@@ -8,8 +8,9 @@
  *             [--dram-watts 12] [--sockets 1] [--range-uj 20000000]
  *             [--max-power-w 200] [--period-ms 5] [--log FILE]
  *             [--startup-change-after S] [--backwards-after S]
- *             [--backwards-uj N] [--garbage-after S] [--duration S]
- *             [--ready FILE]            (a fault time S may be "usr1")
+ *             [--backwards-uj N] [--garbage-after S] [--stuck-after S]
+ *             [--stuck-zone NAME] [--jump-after S] [--jump-uj N]
+ *             [--duration S] [--ready FILE]   (a fault time S may be "usr1")
  *
  * (at least one of --powercap and --pm-counters). The true energy since
  * start is E(tau) = P·tau per zone; tau follows CLOCK_MONOTONIC, but with
@@ -53,7 +54,20 @@
  *                             seen as a decrease. A reader can tell it from a
  *                             wrap when range - X is more than the zone can
  *                             draw between two of its readings;
- *   --garbage-after S         package-0's energy_uj reads "garbage".
+ *   --garbage-after S         package-0's energy_uj reads "garbage";
+ *   --stuck-after S           the counters stop moving (the energy they
+ *                             show no longer grows; the files are still
+ *                             rewritten, as a stalled sensor's are): every
+ *                             counter, or with --stuck-zone NAME only the
+ *                             one named by its powercap zone folder
+ *                             ("intel-rapl:0:0") or pm_counters file
+ *                             ("memory_energy");
+ *   --jump-after S            package-0's energy_uj and pm_counters'
+ *                             energy jump forwards once by --jump-uj
+ *                             micro-Joules (default: 40% of the range) and
+ *                             keep counting from there: more than a zone
+ *                             can draw between two readings when the range
+ *                             is large enough.
  *
  * --log FILE: one CSV line per update, flushed, with the truth (unwrapped,
  * never faulted): t_realtime_epoch_s,joules_pkg_total,joules_dram_total,
@@ -93,7 +107,9 @@ typedef struct {
     const char *powercap, *pm, *log_path, *ready;
     double pkg_watts, dram_watts, max_power_w, period_ms;
     double startup_change_after, backwards_after, garbage_after, duration;
-    uint64_t range_uj, backwards_uj;
+    double stuck_after, jump_after;
+    const char *stuck_zone;
+    uint64_t range_uj, backwards_uj, jump_uj;
     int sockets;
 } opts_t;
 
@@ -103,7 +119,8 @@ static void usage(FILE *f)
             "usage: %s --powercap DIR [--pm-counters DIR] [--pkg-watts W] [--dram-watts W]\n"
             "          [--sockets N] [--range-uj UJ] [--max-power-w W] [--period-ms MS]\n"
             "          [--log FILE] [--startup-change-after S] [--backwards-after S]\n"
-            "          [--backwards-uj UJ] [--garbage-after S] [--duration S] [--ready FILE]\n"
+            "          [--backwards-uj UJ] [--garbage-after S] [--stuck-after S] [--stuck-zone NAME]\n"
+            "          [--jump-after S] [--jump-uj UJ] [--duration S] [--ready FILE]\n"
             "(--powercap, --pm-counters or both; a fault time S may be \"usr1\": on SIGUSR1;\n"
             "see the comment at the top of jf_feeder.c)\n",
             prog);
@@ -168,6 +185,7 @@ static void parse_args(int argc, char **argv, opts_t *o)
     o->max_power_w = 200;
     o->period_ms = 5;
     o->startup_change_after = o->backwards_after = o->garbage_after = o->duration = NOT_GIVEN;
+    o->stuck_after = o->jump_after = NOT_GIVEN;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -199,6 +217,14 @@ static void parse_args(int argc, char **argv, opts_t *o)
             o->backwards_after = parse_when(a, v);
         else if (strcmp(a, "--garbage-after") == 0)
             o->garbage_after = parse_when(a, v);
+        else if (strcmp(a, "--stuck-after") == 0)
+            o->stuck_after = parse_when(a, v);
+        else if (strcmp(a, "--stuck-zone") == 0)
+            o->stuck_zone = v;
+        else if (strcmp(a, "--jump-after") == 0)
+            o->jump_after = parse_when(a, v);
+        else if (strcmp(a, "--jump-uj") == 0)
+            o->jump_uj = parse_u64(a, v);
         else if (strcmp(a, "--duration") == 0)
             o->duration = parse_double(a, v, 0, 1);
         else if (strcmp(a, "--range-uj") == 0)
@@ -228,6 +254,17 @@ static void parse_args(int argc, char **argv, opts_t *o)
         die_usage("--garbage-after needs --powercap");
     if (o->startup_change_after != NOT_GIVEN && o->pm == NULL)
         die_usage("--startup-change-after needs --pm-counters");
+    if (o->stuck_zone != NULL && strncmp(o->stuck_zone, "intel-rapl:", 11) != 0 &&
+        strcmp(o->stuck_zone, "energy") != 0 && strcmp(o->stuck_zone, "cpu_energy") != 0 &&
+        strcmp(o->stuck_zone, "memory_energy") != 0)
+        die_usage("--stuck-zone: '%s' is neither a powercap zone folder (intel-rapl:S[:Z]) nor "
+                  "energy, cpu_energy or memory_energy", o->stuck_zone);
+    if (o->stuck_zone != NULL && o->stuck_after == NOT_GIVEN)
+        die_usage("--stuck-zone needs --stuck-after");
+    if (o->jump_uj != 0 && o->jump_after == NOT_GIVEN)
+        die_usage("--jump-uj needs --jump-after");
+    if (o->jump_uj == 0)
+        o->jump_uj = o->range_uj / 10 * 4;
     if (o->backwards_uj == 0)
         o->backwards_uj = o->range_uj / 2 - o->range_uj / 100;
     if (o->backwards_uj == 0 || o->backwards_uj >= o->range_uj)
@@ -334,6 +371,12 @@ static uint64_t wrapped_uj(double joules, int64_t offset_uj, uint64_t range)
     return (uint64_t)(((uj % r) + r) % r);
 }
 
+/* Does the --stuck-* fault hold `zone` (a zone folder or pm file name)? */
+static int zone_stuck(const opts_t *o, int stuck, const char *zone)
+{
+    return stuck && (o->stuck_zone == NULL || strcmp(o->stuck_zone, zone) == 0);
+}
+
 static void on_signal(int sig)
 {
     stop_signal = sig;
@@ -413,7 +456,8 @@ int main(int argc, char **argv)
                                 ? (double)o.range_uj * 1e-6 / 4 / zone_w : INFINITY;
     uint64_t freshness = 0;
     double pm_reset_joules = -1; /* node-controller restart: E at that moment */
-    int startup_changed = 0, went_back = 0, garbage = 0, ready_done = 0;
+    int startup_changed = 0, went_back = 0, garbage = 0, ready_done = 0, stuck = 0, jumped = 0;
+    double stuck_tau = 0; /* tau when the counters stopped */
     struct timespec next;
     if (clock_gettime(CLOCK_MONOTONIC, &next) != 0)
         die_sys("clock_gettime", "CLOCK_MONOTONIC");
@@ -424,6 +468,15 @@ int main(int argc, char **argv)
         tau += fmin(t - last_t, max_step);
         last_t = t;
         const double e_pkg = pkg_w * tau, e_dram = dram_w * tau; /* per socket */
+        if (!stuck && due(o.stuck_after, t)) {
+            stuck = 1;
+            stuck_tau = tau;
+            announce(o.stuck_zone != NULL ? "one counter stops moving" : "every counter stops moving");
+        }
+        if (!jumped && due(o.jump_after, t)) {
+            jumped = 1;
+            announce("package-0 energy_uj and pm_counters energy jump forwards");
+        }
         if (!garbage && due(o.garbage_after, t)) {
             garbage = 1;
             announce("package-0 energy_uj turns to garbage");
@@ -440,16 +493,26 @@ int main(int argc, char **argv)
 
         if (o.powercap != NULL) {
             for (int s = 0; s < o.sockets; s++) {
+                /* a stuck zone shows the energy it had when it stopped */
+                char zone[32];
+                snprintf(zone, sizeof zone, "intel-rapl:%d", s);
+                const double tp = zone_stuck(&o, stuck, zone) ? stuck_tau : tau;
+                snprintf(zone, sizeof zone, "intel-rapl:%d:0", s);
+                const double td = zone_stuck(&o, stuck, zone) ? stuck_tau : tau;
+                snprintf(zone, sizeof zone, "intel-rapl:%d:1", s);
+                const double tc = zone_stuck(&o, stuck, zone) ? stuck_tau : tau;
+                int64_t offset = 0;
+                if (s == 0 && went_back)
+                    offset -= (int64_t)o.backwards_uj;
+                if (s == 0 && jumped)
+                    offset += (int64_t)o.jump_uj;
                 if (s == 0 && garbage)
                     write_atomic(sock[s].pkg, "energy_uj", "garbage\n");
                 else
-                    write_u64(sock[s].pkg, "energy_uj",
-                              wrapped_uj(e_pkg,
-                                         s == 0 && went_back ? -(int64_t)o.backwards_uj : 0,
-                                         o.range_uj));
-                write_u64(sock[s].dram, "energy_uj", wrapped_uj(e_dram, 0, o.range_uj));
+                    write_u64(sock[s].pkg, "energy_uj", wrapped_uj(pkg_w * tp, offset, o.range_uj));
+                write_u64(sock[s].dram, "energy_uj", wrapped_uj(dram_w * td, 0, o.range_uj));
                 write_u64(sock[s].core, "energy_uj",
-                          wrapped_uj(CORE_SHARE * e_pkg, 0, o.range_uj));
+                          wrapped_uj(CORE_SHARE * pkg_w * tc, 0, o.range_uj));
             }
         }
         if (o.pm != NULL) {
@@ -473,11 +536,18 @@ int main(int argc, char **argv)
                 }
                 base = 0;
             }
-            snprintf(buf, sizeof buf, "%.0f J %llu us\n", floor(base + pkg + dram), us);
+            /* a stuck counter shows the energy it had when it stopped */
+            const double held = stuck_tau / fmax(tau, 1e-300);
+            const double node = zone_stuck(&o, stuck, "energy") ? held : 1.0;
+            const double cpu = zone_stuck(&o, stuck, "cpu_energy") ? held : 1.0;
+            const double mem = zone_stuck(&o, stuck, "memory_energy") ? held : 1.0;
+            const double jump = jumped ? 1e-6 * (double)o.jump_uj : 0;
+            snprintf(buf, sizeof buf, "%.0f J %llu us\n",
+                     floor(base + node * (pkg + dram) + jump), us);
             write_atomic(o.pm, "energy", buf);
-            snprintf(buf, sizeof buf, "%.0f J %llu us\n", floor(0.8 * base + pkg), us);
+            snprintf(buf, sizeof buf, "%.0f J %llu us\n", floor(0.8 * base + cpu * pkg), us);
             write_atomic(o.pm, "cpu_energy", buf);
-            snprintf(buf, sizeof buf, "%.0f J %llu us\n", floor(0.2 * base + dram), us);
+            snprintf(buf, sizeof buf, "%.0f J %llu us\n", floor(0.2 * base + mem * dram), us);
             write_atomic(o.pm, "memory_energy", buf);
             snprintf(buf, sizeof buf, "%.0f W %llu us\n", o.pkg_watts + o.dram_watts, us);
             write_atomic(o.pm, "power", buf);

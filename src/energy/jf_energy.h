@@ -30,8 +30,21 @@ typedef struct {
     int in_node_total;                /* counts toward the node's Joules */
     double joules_per_unit;           /* 1e-6 for powercap's energy_uj */
     uint64_t range;                   /* raw wrap point, 0 if none */
-    double max_watts;                 /* plausible peak, for the wrap check */
+    double max_watts;                 /* the most it can physically draw, with
+                                         margin: bounds the wrap period and
+                                         every step (see below) */
 } jf_energy_domain_t;
+
+/* Every step between two readings must fit what the domain can draw:
+ *     joules <= max_watts * (span + JF_ENERGY_COUNTER_LAG) + 2 units,
+ * span running from the start of the earlier read to the end of the later
+ * one (so a reader descheduled between its read and its clock cannot fake
+ * a short step). JF_ENERGY_COUNTER_LAG is how stale a counter may be when
+ * read: RAPL updates about every millisecond, Cray pm_counters at 10 Hz,
+ * and the writer of a counter can itself be late; the two units cover the
+ * counter's resolution (1 J for pm_counters). A step that does not fit,
+ * forwards or as an unwrapped wrap, makes the energy invalid. */
+#define JF_ENERGY_COUNTER_LAG 0.1
 
 /* An open backend on one node. */
 typedef struct {

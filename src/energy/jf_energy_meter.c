@@ -3,6 +3,7 @@
 #include "jf_energy_meter.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,17 +26,43 @@ double jf_energy_max_interval(const jf_energy_session_t *s)
     return best;
 }
 
+/* The first problem wins: a backend that saw its counters restart
+ * (pm_counters' startup) has said so, and that reason explains anything
+ * odd its restart caused. */
+static void fail(jf_energy_meter_t *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fail(jf_energy_meter_t *m, const char *fmt, ...)
+{
+    if (m->failed || m->validity.invalid)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m->error, sizeof m->error, fmt, ap);
+    va_end(ap);
+    m->failed = 1;
+}
+
+/* Can domain d have drawn `joules` in `span` seconds? (jf_energy.h) */
+static int step_possible(const jf_energy_domain_t *d, double joules, double span)
+{
+    return joules <= d->max_watts * (span + JF_ENERGY_COUNTER_LAG) + 2.0 * d->joules_per_unit;
+}
+
 /* Raw counters to cumulative Joules. A decrease is a wrap only when the
  * unwrapped step stays within what the domain can draw in the time since
- * the last reading; anything else is a counter that went backwards. Called
- * with the lock held. */
-static void account(jf_energy_meter_t *m, const uint64_t *raw, double t)
+ * the last reading; anything else is a counter that went backwards. Any
+ * step, forwards or unwrapped, must then fit the domain's maximum power
+ * over the span of the two reads. Returns 0 when a step was impossible
+ * (that domain's step is then not counted). */
+static int account(jf_energy_meter_t *m, const uint64_t *raw, double t_after)
 {
     const jf_energy_session_t *s = m->session;
-    const double dt = t - m->last_t;
+    const double dt = t_after - m->last_t, span = t_after - m->last_t_before;
+    int possible = 1;
     for (int i = 0; i < s->ndomains; i++) {
         const jf_energy_domain_t *d = &s->domains[i];
         uint64_t step;
+        int wrapped = 0;
         if (raw[i] >= m->last_raw[i]) {
             step = raw[i] - m->last_raw[i];
         } else {
@@ -49,27 +76,52 @@ static void account(jf_energy_meter_t *m, const uint64_t *raw, double t)
             const int plausible = joules <= 2.0 * d->max_watts * fmax(dt, 1e-3) ||
                                   step <= d->range / 2;
             if (d->range == 0 || !plausible) {
-                /* a backend that saw its counters restart (pm_counters'
-                 * startup) has said so; that reason is the one to report */
-                if (!m->failed && !m->validity.invalid) {
-                    m->failed = 1;
-                    snprintf(m->error, sizeof m->error,
-                             "%s: counter %s went backwards (%llu -> %llu) without a "
-                             "plausible wrap", s->backend->name, d->name,
-                             (unsigned long long)m->last_raw[i], (unsigned long long)raw[i]);
-                }
-                step = 0;
-            } else {
-                m->wraps[i]++;
+                fail(m, "%s: counter %s went backwards (%llu -> %llu) without a plausible wrap",
+                     s->backend->name, d->name, (unsigned long long)m->last_raw[i],
+                     (unsigned long long)raw[i]);
+                possible = 0;
+                m->last_raw[i] = raw[i];
+                continue;
             }
+            wrapped = 1;
         }
-        m->cumulative[i] += (double)step * d->joules_per_unit;
+        const double joules = (double)step * d->joules_per_unit;
+        /* held up long enough for a wrap to pass unseen (twice the range
+         * at the power shown so far: a wrap passed unless the power fell
+         * by half): the energy is unknown. The interval keeps this from
+         * happening while the reader runs; a stopped process is another
+         * matter. (A margin below 2 made a starved sampler on a loaded
+         * 2-core test machine refuse 20 J test counters whose feeder was
+         * starved as well.) */
+        const double seen_watts = m->cumulative[i] / fmax(m->last_t - m->t_first, 1e-9);
+        if (d->range > 0 && m->cumulative[i] > 0 &&
+            seen_watts * span > 2.0 * (double)d->range * d->joules_per_unit) {
+            fail(m, "%s: the reader was held up %.3g s, long enough for counter %s to wrap "
+                 "unseen (a range of %.4g J at the %.4g W it has drawn): its energy is unknown",
+                 s->backend->name, span, d->name, (double)d->range * d->joules_per_unit,
+                 seen_watts);
+            possible = 0;
+            m->last_raw[i] = raw[i];
+            continue;
+        }
+        if (!step_possible(d, joules, span)) {
+            fail(m, "%s: counter %s %s by %.1f J in %.3g s (%llu -> %llu): %.0f W, above the "
+                 "%.0f W it can draw; the counter is broken, not the node that busy",
+                 s->backend->name, d->name, wrapped ? "wrapped and advanced" : "jumped",
+                 joules, span, (unsigned long long)m->last_raw[i], (unsigned long long)raw[i],
+                 joules / fmax(span, 1e-9), d->max_watts);
+            possible = 0;
+            m->last_raw[i] = raw[i];
+            continue;
+        }
+        m->wraps[i] += (uint64_t)wrapped;
+        m->cumulative[i] += joules;
         m->last_raw[i] = raw[i];
     }
-    m->last_t = t;
+    return possible;
 }
 
-static void append(jf_energy_meter_t *m, double t, jf_energy_mark_t mark)
+static void append(jf_energy_meter_t *m, double t_begin, double t, jf_energy_mark_t mark)
 {
     if (m->count == m->capacity) {
         const size_t cap = m->capacity ? 2 * m->capacity : 1024;
@@ -85,11 +137,61 @@ static void append(jf_energy_meter_t *m, double t, jf_energy_mark_t mark)
     }
     jf_energy_sample_t *smp = &m->trace[m->count++];
     smp->t = t;
+    smp->t_begin = t_begin;
     smp->mark = mark;
     memcpy(smp->joules, m->cumulative, sizeof smp->joules);
     smp->wraps = 0;
     for (int i = 0; i < m->session->ndomains; i++)
         smp->wraps += m->wraps[i];
+}
+
+void jf_energy_meter_init(jf_energy_meter_t *m, jf_energy_session_t *s, double interval)
+{
+    pthread_condattr_t attr;
+    memset(m, 0, sizeof *m);
+    m->session = s;
+    m->interval = interval;
+    m->last_t = m->last_t_before = -INFINITY;
+    pthread_mutex_init(&m->lock, NULL);
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&m->wake, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
+jf_err_t jf_energy_meter_record(jf_energy_meter_t *m, const uint64_t *raw, double t_before,
+                                double t_after, jf_energy_mark_t mark)
+{
+    /* the trace's times are the reads' ends: finite, positive (a monotonic
+     * clock that was read), not before the meter started, and never
+     * earlier than the one before */
+    if (!isfinite(t_before) || !isfinite(t_after) || t_before <= 0 ||
+        t_before < m->t0_monotonic || t_after < t_before || t_after < m->last_t) {
+        fail(m, "energy trace: reading time %.9g s (read began at %.9g s) is not after the "
+                "previous reading's %.9g s: the clock was not read or went backwards",
+             t_after, t_before, m->last_t);
+        return JF_ERANGE;
+    }
+    int possible = 1;
+    if (mark == JF_MARK_BEGIN || m->count == 0) {
+        memcpy(m->last_raw, raw, (size_t)m->session->ndomains * sizeof *raw);
+        m->t_first = t_after;
+    } else
+        possible = account(m, raw, t_after);
+    m->last_t = t_after;
+    m->last_t_before = t_before;
+    append(m, t_before, t_after, mark);
+    return possible ? JF_OK : JF_ERANGE;
+}
+
+/* CLOCK_MONOTONIC seconds, NAN when the clock cannot be read (never a
+ * value from an uninitialised timespec). */
+static double monotonic_now(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return NAN;
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* One reading; the lock must be held. */
@@ -98,8 +200,9 @@ static jf_err_t sample_locked(jf_energy_meter_t *m, jf_energy_mark_t mark)
     uint64_t raw[JF_ENERGY_MAX_DOMAINS];
     char why[JF_MSG_LEN];
     jf_energy_session_t *s = m->session;
+    const double t_before = monotonic_now();
     const jf_err_t err = s->backend->read(s, raw, &m->validity, why, sizeof why);
-    const double t = jf_clock_seconds();
+    const double t_after = monotonic_now();
     if (err != JF_OK) {
         if (!m->failed) {
             m->failed = 1;
@@ -107,14 +210,10 @@ static jf_err_t sample_locked(jf_energy_meter_t *m, jf_energy_mark_t mark)
         }
         return err;
     }
-    if (mark == JF_MARK_BEGIN) {
-        memcpy(m->last_raw, raw, sizeof raw);
-        m->last_t = t;
-    } else {
-        account(m, raw, t);
-    }
-    append(m, t, mark);
-    return JF_OK;
+    /* an impossible reading is in the trace and marks the meter failed,
+     * but the meter keeps reading: the phase still needs its marks */
+    const jf_err_t rec = jf_energy_meter_record(m, raw, t_before, t_after, mark);
+    return rec == JF_ERANGE && mark != JF_MARK_BEGIN ? JF_OK : rec;
 }
 
 static void *sampler(void *arg)
@@ -140,6 +239,17 @@ static void *sampler(void *arg)
             break;
         sample_locked(m, JF_MARK_NONE);
         m->sampler_reads++;
+        /* a thread that was held up (the process stopped, a loaded node)
+         * has missed deadlines: never catch up in a burst of readings
+         * microseconds apart, whose steps are the counters' update
+         * granularity rather than power; the next reading comes one
+         * interval after this one */
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        const double late = (double)(now.tv_sec - next.tv_sec) +
+                            1e-9 * (double)(now.tv_nsec - next.tv_nsec);
+        if (late >= 0.5 * m->interval)
+            next = now;
     }
     /* its own CPU time: the cost of metering, measured directly instead of
      * as a difference of two noisy run times */
@@ -153,20 +263,12 @@ static void *sampler(void *arg)
 jf_err_t jf_energy_meter_start(jf_energy_meter_t *m, jf_energy_session_t *s, double interval,
                                char *msg, size_t msglen)
 {
-    pthread_condattr_t attr;
     struct timespec now;
 
-    memset(m, 0, sizeof *m);
-    m->session = s;
-    m->interval = interval;
-    pthread_mutex_init(&m->lock, NULL);
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&m->wake, &attr);
-    pthread_condattr_destroy(&attr);
+    jf_energy_meter_init(m, s, interval);
     clock_gettime(CLOCK_REALTIME, &now);
     m->t0_realtime = (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
-    m->t0_monotonic = jf_clock_seconds();
+    m->t0_monotonic = monotonic_now();
     if (sample_locked(m, JF_MARK_BEGIN) != JF_OK) {
         snprintf(msg, msglen, "%s", m->error);
         return JF_EIO;
@@ -233,7 +335,7 @@ void jf_energy_meter_phase(const jf_energy_meter_t *m, jf_energy_phase_t *p)
         else if (m->trace[i].mark == JF_MARK_PHASE_STOP)
             stop = &m->trace[i];
     }
-    if (start == NULL || stop == NULL) {
+    if (start == NULL || stop == NULL || stop < start) {
         snprintf(p->reason, sizeof p->reason, "%s",
                  m->validity.invalid ? m->validity.reason
                  : m->failed         ? m->error
@@ -248,21 +350,31 @@ void jf_energy_meter_phase(const jf_energy_meter_t *m, jf_energy_phase_t *p)
         p->joules[i] = stop->joules[i] - start->joules[i];
     p->node_joules = node_total(s, p->joules);
     p->mean_watts = p->seconds > 0 ? p->node_joules / p->seconds : 0;
-    double prev_t = start->t, prev_j = node_total(s, start->joules);
+    /* peak over windows no shorter than the interval: a window closes at
+     * the first reading at least one interval after it opened; the piece
+     * left at the end joins the last window. Each window runs from the
+     * start of its first read to the end of its last: the longest span its
+     * energy can have been drawn in, so a reading held up between its read
+     * and its clock cannot fake a peak. */
+    const jf_energy_sample_t *open = start, *last_open = NULL;
     for (const jf_energy_sample_t *x = start; x <= stop; x++) {
         p->samples++;
-        if (x == start || x->t - prev_t <= 0)
+        if (x == start || x->t - open->t < m->interval)
             continue;
-        const double j = node_total(s, x->joules);
-        const double w = (j - prev_j) / (x->t - prev_t);
-        /* marks can land a few microseconds after a sample: skip slivers
-         * shorter than a tenth of the interval, whose power is noise */
-        if (x->t - prev_t >= 0.1 * m->interval) {
-            p->peak_watts = w > p->peak_watts ? w : p->peak_watts;
-            prev_t = x->t;
-            prev_j = j;
-        }
+        p->peak_watts = fmax(p->peak_watts, (node_total(s, x->joules) -
+                                             node_total(s, open->joules)) /
+                                                (x->t - open->t_begin));
+        last_open = open;
+        open = x;
     }
+    if (stop->t > open->t) {
+        const jf_energy_sample_t *from = last_open != NULL ? last_open : open;
+        p->peak_watts = fmax(p->peak_watts, (node_total(s, stop->joules) -
+                                             node_total(s, from->joules)) /
+                                                (stop->t - from->t_begin));
+    }
+    /* the windows tile the phase, so one of them reached the mean */
+    p->peak_watts = fmax(p->peak_watts, p->mean_watts);
     /* a restart the backend reported explains any counter jump it caused */
     if (m->validity.invalid) {
         snprintf(p->reason, sizeof p->reason, "%s", m->validity.reason);
@@ -270,6 +382,59 @@ void jf_energy_meter_phase(const jf_energy_meter_t *m, jf_energy_phase_t *p)
     }
     if (m->failed) {
         snprintf(p->reason, sizeof p->reason, "%s", m->error);
+        return;
+    }
+    /* the whole trace, not only the phase: finite, increasing times */
+    for (size_t i = 0; i < m->count; i++)
+        if (!isfinite(m->trace[i].t) || m->trace[i].t < m->t0_monotonic ||
+            (i > 0 && m->trace[i].t < m->trace[i - 1].t)) {
+            snprintf(p->reason, sizeof p->reason, "energy trace: reading %zu of %zu has time "
+                     "%.9g s, not after the one before: the trace is not monotonic", i,
+                     m->count, m->trace[i].t);
+            return;
+        }
+    if (!(p->seconds > 0)) {
+        snprintf(p->reason, sizeof p->reason, "the measured phase lasted %g s between its "
+                 "readings", p->seconds);
+        return;
+    }
+    /* a counter of the node total that did not move, over the phase or
+     * for long within it: stuck, not 0 W */
+    const double still_limit = fmax(JF_ENERGY_STUCK_SECONDS,
+                                    JF_ENERGY_STUCK_INTERVALS * m->interval);
+    char stuck[JF_MSG_LEN] = "";
+    int nstuck = 0, nmoved = 0;
+    double longest_all = 0;
+    for (int i = 0; i < s->ndomains; i++) {
+        double since = start->t, longest = 0;
+        for (const jf_energy_sample_t *x = start + 1; x <= stop; x++) {
+            if (x->joules[i] != (x - 1)->joules[i])
+                since = x->t;
+            longest = fmax(longest, x->t - since);
+        }
+        if (p->joules[i] > 0 && longest < still_limit) {
+            nmoved++;
+            continue;
+        }
+        longest_all = fmax(longest_all, longest);
+        if (!s->domains[i].in_node_total)
+            continue;
+        const size_t used = strlen(stuck);
+        snprintf(stuck + used, sizeof stuck - used, "%s%s (%s)", nstuck ? ", " : "",
+                 s->domains[i].name, s->domains[i].scope);
+        nstuck++;
+    }
+    if (nmoved == 0) {
+        snprintf(p->reason, sizeof p->reason, "%s: no counter moved over the %.3g s measured "
+                 "phase (all %d stuck, for %.3g s): 0 J is a stuck counter, not a measurement",
+                 s->backend->name, p->seconds, s->ndomains, longest_all);
+        return;
+    }
+    if (nstuck > 0) {
+        snprintf(p->reason, sizeof p->reason, "%s: counter%s %s of the node total did not "
+                 "move over the %.3g s measured phase (stuck for up to %.3g s while others "
+                 "moved)", s->backend->name, nstuck > 1 ? "s" : "", stuck, p->seconds,
+                 longest_all);
         return;
     }
     p->valid = 1;

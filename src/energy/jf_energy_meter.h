@@ -20,7 +20,11 @@ typedef enum {
 } jf_energy_mark_t;
 
 typedef struct {
-    double t;             /* CLOCK_MONOTONIC seconds (jf_clock_seconds) */
+    double t;             /* CLOCK_MONOTONIC seconds (jf_clock_seconds) when the
+                             reading ended */
+    double t_begin;       /* when it began: the counters were read in
+                             [t_begin, t] (peak windows use the longest
+                             span the energy can have been drawn in) */
     jf_energy_mark_t mark;
     double joules[JF_ENERGY_MAX_DOMAINS];  /* cumulative since the first reading */
     uint64_t wraps;                        /* wraps of all domains so far */
@@ -40,7 +44,9 @@ typedef struct {
     uint64_t sampler_reads;                /* readings the thread took */
 
     uint64_t last_raw[JF_ENERGY_MAX_DOMAINS];
-    double last_t;
+    double last_t;                         /* when the last read ended */
+    double last_t_before;                  /* when it began */
+    double t_first;                        /* when the first reading ended */
     double cumulative[JF_ENERGY_MAX_DOMAINS];
     uint64_t wraps[JF_ENERGY_MAX_DOMAINS];
     jf_energy_validity_t validity;
@@ -58,6 +64,24 @@ typedef struct {
  * when no counter wraps. */
 double jf_energy_max_interval(const jf_energy_session_t *s);
 
+/* Set m up for s without reading anything or starting a thread (what
+ * jf_energy_meter_start does first; the unit tests feed such a meter by
+ * hand through jf_energy_meter_record). */
+void jf_energy_meter_init(jf_energy_meter_t *m, jf_energy_session_t *s, double interval);
+
+/* Account one reading of every domain, raw[i] for domain i, read between
+ * CLOCK_MONOTONIC seconds t_before and t_after, and append it to the trace
+ * (JF_MARK_BEGIN: the first reading, the base of the cumulative Joules).
+ * A reading that cannot be physical (a time that is not finite or runs
+ * backwards, a counter that goes backwards without a plausible wrap, a
+ * step above what the domain can draw) marks the meter failed with the
+ * reason and returns JF_ERANGE; so does a reader held up (stopped,
+ * descheduled) so long that a counter may have wrapped unseen: more than
+ * twice its range at the power it has shown so far. The caller holds the
+ * lock, if any. */
+jf_err_t jf_energy_meter_record(jf_energy_meter_t *m, const uint64_t *raw, double t_before,
+                                double t_after, jf_energy_mark_t mark);
+
 /* First reading, then the sampler thread. */
 jf_err_t jf_energy_meter_start(jf_energy_meter_t *m, jf_energy_session_t *s, double interval,
                                char *msg, size_t msglen);
@@ -67,8 +91,21 @@ jf_err_t jf_energy_meter_mark(jf_energy_meter_t *m, jf_energy_mark_t mark);
 void jf_energy_meter_stop(jf_energy_meter_t *m);
 void jf_energy_meter_free(jf_energy_meter_t *m);
 
+/* A counter of the node total that does not move for this long (or for
+ * JF_ENERGY_STUCK_INTERVALS intervals, if longer) is stuck: RAPL moves
+ * every millisecond, pm_counters' node energy (1 J at 10 Hz) at least
+ * every 20 ms on a node drawing 50 W. */
+#define JF_ENERGY_STUCK_SECONDS 2.0
+#define JF_ENERGY_STUCK_INTERVALS 5
+
 /* The measured phase, from the trace between the PHASE_START and
- * PHASE_STOP marks. */
+ * PHASE_STOP marks. Invalid (with the reason) when a reading was not
+ * physical (jf_energy_meter_record), the trace's times are not finite and
+ * increasing, or a counter of the node total did not move over the phase
+ * or stopped moving within it (see above): a powered node always draws
+ * energy, so 0 J is a stuck counter, never a measurement. peak_watts is the node total's highest power over windows
+ * of consecutive readings no shorter than the interval (the last, shorter
+ * piece joins the window before it), so it is at least mean_watts. */
 typedef struct {
     int valid;                               /* 0: see reason */
     char reason[JF_MSG_LEN];

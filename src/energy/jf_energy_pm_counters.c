@@ -13,6 +13,13 @@
 
 #include "jf_energy_sysfs.h"
 
+/* The most a node (or a part of it) can draw, for the physical check of
+ * every step (jf_energy.h): pm_counters publish no power limit, and the
+ * largest HPE Cray EX blades draw about 3 kW per node (four accelerators
+ * of 560 W to 1 kW and their CPUs); 15 kW is out of reach of any node, so
+ * a step above it is a broken counter, never a busy node. */
+#define PM_DEFAULT_MAX_WATTS 15000.0
+
 typedef struct {
     char path[JF_ENERGY_MAX_DOMAINS][4200];
     char startup_path[4200];
@@ -92,7 +99,7 @@ static jf_err_t scan(const jf_energy_paths_t *paths, jf_energy_session_t *s,
         dom->in_node_total = strcmp(names[i], "energy") == 0;
         dom->joules_per_unit = 1.0;
         dom->range = 0;
-        dom->max_watts = 0;
+        dom->max_watts = PM_DEFAULT_MAX_WATTS;
         if (st != NULL)
             snprintf(st->path[s->ndomains], sizeof st->path[0], "%s", path);
         s->ndomains++;

@@ -8,6 +8,7 @@
 #include "jf_energy.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,11 +30,14 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The peak a zone may draw: its largest power constraint with a 25% margin
- * for turbo excursions, else a default by kind. */
+/* The peak a zone may draw: its largest constraint_N_max_power_uw with a
+ * 25% margin for turbo excursions; without one, its largest
+ * constraint_N_power_limit_uw with a 100% margin (a long-term limit, PL1,
+ * is exceeded by the short-term PL2 and by turbo bursts); else a default by
+ * kind. Both bound the wrap period and every step (jf_energy.h). */
 static double zone_max_watts(const char *dir, const char *name)
 {
-    double best = 0;
+    double max_power = 0, limit = 0;
     for (int c = 0; c < 4; c++) {
         char path[4400], why[JF_MSG_LEN];
         uint64_t uw;
@@ -41,10 +45,15 @@ static double zone_max_watts(const char *dir, const char *name)
             (int)sizeof path)
             break;
         if (jf_sysfs_read_u64(path, &uw, NULL, 0, why, sizeof why) == JF_OK && uw > 0)
-            best = best > 1e-6 * (double)uw ? best : 1e-6 * (double)uw;
+            max_power = fmax(max_power, 1e-6 * (double)uw);
+        snprintf(path, sizeof path, "%s/constraint_%d_power_limit_uw", dir, c);
+        if (jf_sysfs_read_u64(path, &uw, NULL, 0, why, sizeof why) == JF_OK && uw > 0)
+            limit = fmax(limit, 1e-6 * (double)uw);
     }
-    if (best > 0)
-        return 1.25 * best;
+    if (max_power > 0)
+        return 1.25 * max_power;
+    if (limit > 0)
+        return 2.0 * limit;
     return strcmp(name, "dram") == 0 ? DEFAULT_DRAM_WATTS : DEFAULT_PACKAGE_WATTS;
 }
 

@@ -1,0 +1,198 @@
+/* jf_outpath.c: output paths checked before the work (see jf_outpath.h). */
+#define _DEFAULT_SOURCE
+#include "jf_outpath.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+/* Room the writers' temporary name adds to the file's name: ".tmp." and a
+ * process id. */
+#define TMP_SUFFIX_LEN 16
+
+/* Kernel pseudo file systems: their files are interfaces, not outputs. */
+static const struct {
+    unsigned long magic;
+    const char *name;
+} pseudo_fs[] = {
+    {0x9fa0UL, "proc"},          {0x62656572UL, "sysfs"},   {0x64626720UL, "debugfs"},
+    {0x74726163UL, "tracefs"},   {0x27e0ebUL, "cgroup"},    {0x63677270UL, "cgroup2"},
+    {0x1cd1UL, "devpts"},        {0x73636673UL, "securityfs"}, {0x62656570UL, "configfs"},
+    {0xcafe4a11UL, "bpf"},       {0xde5e81e4UL, "efivarfs"}, {0x42494e4dUL, "binfmt_misc"},
+};
+
+static const char *pseudo_fs_name(const char *path)
+{
+    struct statfs fs;
+    if (statfs(path, &fs) != 0)
+        return NULL;
+    for (size_t i = 0; i < sizeof pseudo_fs / sizeof pseudo_fs[0]; i++)
+        if ((unsigned long)fs.f_type == pseudo_fs[i].magic)
+            return pseudo_fs[i].name;
+    return NULL;
+}
+
+static const char *kind(mode_t mode)
+{
+    return S_ISDIR(mode)    ? "a folder"
+           : S_ISCHR(mode)  ? "a character device"
+           : S_ISBLK(mode)  ? "a block device"
+           : S_ISFIFO(mode) ? "a FIFO (named pipe)"
+           : S_ISSOCK(mode) ? "a socket"
+                            : "a file";
+}
+
+/* path's folder into dir ("." for a bare name, "/" for /name); the name
+ * after the last '/' into *base. dir holds JF_OUTPATH_MAX bytes. */
+static void split(const char *path, char *dir, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL) {
+        snprintf(dir, JF_OUTPATH_MAX, ".");
+        *base = path;
+    } else if (slash == path) {
+        snprintf(dir, JF_OUTPATH_MAX, "/");
+        *base = slash + 1;
+    } else {
+        snprintf(dir, JF_OUTPATH_MAX, "%.*s", (int)(slash - path), path);
+        *base = slash + 1;
+    }
+}
+
+jf_err_t jf_outpath_check(const char *flag, const char *path, char *msg, size_t msglen)
+{
+    char dir[JF_OUTPATH_MAX];
+    const char *base;
+    struct stat st;
+
+    if (path == NULL || path[0] == '\0') {
+        snprintf(msg, msglen, "%s: the path is empty", flag);
+        return JF_EINVAL;
+    }
+    const size_t len = strlen(path);
+    if (len >= JF_OUTPATH_MAX) {
+        snprintf(msg, msglen, "%s %.60s...: the path is %zu bytes, longer than the %d jflop "
+                 "keeps (it is never truncated); use a shorter one", flag, path, len,
+                 JF_OUTPATH_MAX - 1);
+        return JF_EINVAL;
+    }
+    split(path, dir, &base);
+    if (base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+        snprintf(msg, msglen, "%s %s: names a folder, not a file", flag, path);
+        return JF_EINVAL;
+    }
+    /* every name in the path must fit the file system, the file's own with
+     * the writers' temporary suffix */
+    long name_max = pathconf(dir, _PC_NAME_MAX);
+    if (name_max <= 0)
+        name_max = NAME_MAX;
+    for (const char *p = path; *p;) {
+        const size_t n = strcspn(p, "/");
+        const int is_base = p == base;
+        if ((long)n + (is_base ? TMP_SUFFIX_LEN : 0) > name_max) {
+            snprintf(msg, msglen, "%s %.60s...: the name '%.40s...' is %zu bytes; the file "
+                     "system allows %ld%s", flag, path, p, n,
+                     is_base ? name_max - TMP_SUFFIX_LEN : name_max,
+                     is_base ? " for an output (its temporary name adds a suffix)" : "");
+            return JF_EINVAL;
+        }
+        p += n;
+        while (*p == '/')
+            p++;
+    }
+    if (stat(path, &st) == 0) {
+        if (!S_ISREG(st.st_mode)) {
+            snprintf(msg, msglen, "%s %s: is %s, not a regular file; jflop writes its outputs "
+                     "only to regular files (name a new or existing file)", flag, path,
+                     kind(st.st_mode));
+            return JF_EINVAL;
+        }
+    } else if (errno == ENOTDIR || errno == ENOENT) {
+        /* below: which folder is missing or not a folder */
+    } else if (errno == EACCES) {
+        snprintf(msg, msglen, "%s %s: a folder on the way cannot be searched (permission "
+                 "denied)", flag, path);
+        return JF_EINVAL;
+    } else if (errno == ELOOP) {
+        snprintf(msg, msglen, "%s %s: too many symbolic links (a loop?)", flag, path);
+        return JF_EINVAL;
+    }
+    struct stat dst;
+    if (stat(dir, &dst) != 0) {
+        snprintf(msg, msglen, "%s %s: the folder %s %s", flag, path, dir,
+                 errno == ENOENT    ? "does not exist (create it first)"
+                 : errno == ENOTDIR ? "has a file where a folder should be"
+                                    : strerror(errno));
+        return JF_EINVAL;
+    }
+    if (!S_ISDIR(dst.st_mode)) {
+        snprintf(msg, msglen, "%s %s: %s is %s, not a folder", flag, path, dir,
+                 kind(dst.st_mode));
+        return JF_EINVAL;
+    }
+    const char *pseudo = pseudo_fs_name(dir);
+    if (pseudo != NULL) {
+        snprintf(msg, msglen, "%s %s: %s is on the kernel's %s file system, whose files are "
+                 "interfaces, not outputs", flag, path, dir, pseudo);
+        return JF_EINVAL;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        snprintf(msg, msglen, "%s %s: the folder %s %s", flag, path, dir,
+                 errno == EROFS ? "is on a read-only file system"
+                 : errno == EACCES ? "is not writable by this user"
+                                   : strerror(errno));
+        return JF_EINVAL;
+    }
+    return JF_OK;
+}
+
+/* An absolute spelling: the real folder and the name, "" when the folder
+ * cannot be resolved. */
+static void canonical(const char *path, char *out, size_t outlen)
+{
+    char dir[JF_OUTPATH_MAX], real[PATH_MAX];
+    const char *base;
+    out[0] = '\0';
+    if (realpath(path, real) != NULL) {
+        snprintf(out, outlen, "%s", real);
+        return;
+    }
+    split(path, dir, &base);
+    if (realpath(dir, real) != NULL)
+        snprintf(out, outlen, "%s/%s", strcmp(real, "/") == 0 ? "" : real, base);
+}
+
+int jf_outpath_same(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    char ca[PATH_MAX + JF_OUTPATH_MAX], cb[PATH_MAX + JF_OUTPATH_MAX];
+    if (strcmp(a, b) == 0)
+        return 1;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    canonical(a, ca, sizeof ca);
+    canonical(b, cb, sizeof cb);
+    return ca[0] != '\0' && strcmp(ca, cb) == 0;
+}
+
+jf_err_t jf_outpath_check_all(const jf_outpath_t *outs, int n, char *msg, size_t msglen)
+{
+    for (int i = 0; i < n; i++)
+        if (outs[i].path != NULL && jf_outpath_check(outs[i].flag, outs[i].path, msg, msglen) !=
+                                        JF_OK)
+            return JF_EINVAL;
+    for (int i = 0; i < n; i++)
+        for (int k = i + 1; k < n; k++)
+            if (outs[i].path != NULL && outs[k].path != NULL &&
+                jf_outpath_same(outs[i].path, outs[k].path)) {
+                snprintf(msg, msglen, "%s %s and %s %s name the same file; give each output "
+                         "its own", outs[i].flag, outs[i].path, outs[k].flag, outs[k].path);
+                return JF_EINVAL;
+            }
+    return JF_OK;
+}

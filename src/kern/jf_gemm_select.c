@@ -176,6 +176,17 @@ cleanup:
     return ok;
 }
 
+/* One product of shape x on dense operands (leading dimensions as the
+ * model's), 0 or -1 with the back-end's reason. */
+static int run_shape(const jf_gemm_backend_t *b, const jf_gemm_request_t *req, const shape_t *x,
+                     const void *a, const void *bb, void *c, report_t *rep)
+{
+    const jf_gemm_args_t g = {req->precision, x->trans_a, x->trans_b, x->m, x->n, x->k,
+                              x->trans_a ? x->m : x->k, x->trans_b ? x->k : x->n, x->n,
+                              1.0, 0.0, a, bb, c, req->threads};
+    return b->gemm(&g, rep->why, sizeof rep->why) == JF_OK ? 0 : -1;
+}
+
 /* In the child: run the shapes; rep->nshapes 0 means decide how many fit
  * in half the budget (the first candidate does, the others follow it). */
 static void measure(const jf_gemm_backend_t *b, const jf_gemm_request_t *req,
@@ -203,11 +214,7 @@ static void measure(const jf_gemm_backend_t *b, const jf_gemm_request_t *req,
     /* warm-up pass (packing buffers, JIT), and in it the decision */
     t0 = jf_clock_seconds();
     for (int i = 0; i < use; i++) {
-        const shape_t *x = &s[i];
-        const jf_gemm_args_t g = {p, x->trans_a, x->trans_b, x->m, x->n, x->k,
-                                  x->trans_a ? x->m : x->k, x->trans_b ? x->k : x->n, x->n,
-                                  1.0, 0.0, a, bb, c, req->threads};
-        if (b->gemm(&g, rep->why, sizeof rep->why) != JF_OK)
+        if (run_shape(b, req, &s[i], a, bb, c, rep) != 0)
             goto cleanup;
         if (decide && jf_clock_seconds() - t0 >= req->budget / 2) {
             use = i + 1;
@@ -228,13 +235,9 @@ static void measure(const jf_gemm_backend_t *b, const jf_gemm_request_t *req,
     t0 = jf_clock_seconds();
     do {
         for (int i = 0; i < use; i++) {
-            const shape_t *x = &s[i];
-            const jf_gemm_args_t g = {p, x->trans_a, x->trans_b, x->m, x->n, x->k,
-                                      x->trans_a ? x->m : x->k, x->trans_b ? x->k : x->n, x->n,
-                                      1.0, 0.0, a, bb, c, req->threads};
-            if (b->gemm(&g, rep->why, sizeof rep->why) != JF_OK)
+            if (run_shape(b, req, &s[i], a, bb, c, rep) != 0)
                 goto cleanup;
-            flops += 2.0 * (double)x->m * (double)x->n * (double)x->k;
+            flops += 2.0 * (double)s[i].m * (double)s[i].n * (double)s[i].k;
         }
         spent = jf_clock_seconds() - t0;
     } while (spent < req->budget);

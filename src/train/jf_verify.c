@@ -57,20 +57,24 @@ static double worst_of(double a, double b)
 DEFINE_GEMM_RESID(s, float, FLT_EPSILON)
 DEFINE_GEMM_RESID(d, double, DBL_EPSILON)
 
+/* The small shapes of both GEMM checks: degenerate, odd, and past one
+ * kernel block. */
+static const int64_t check_shapes[][3] = {{1, 1, 1}, {7, 5, 3}, {16, 16, 16}, {33, 17, 65},
+                                          {64, 128, 96}, {127, 61, 200}};
+#define NCHECK_SHAPES (sizeof check_shapes / sizeof check_shapes[0])
+
 jf_check_t jf_verify_gemm(void)
 {
-    static const int64_t shapes[][3] = {{1, 1, 1}, {7, 5, 3}, {16, 16, 16}, {33, 17, 65},
-                                        {64, 128, 96}, {127, 61, 200}};
     jf_check_t c = {"gemm", 1, 1, 0, GEMM_RESID_MAX, ""};
     jf_ledger_t ledger;
     jf_u128 expected = 0;
     int cases = 0;
 
     jf_ledger_clear(&ledger);
-    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+    for (size_t s = 0; s < NCHECK_SHAPES; s++)
         for (int ta = 0; ta < 2; ta++)
             for (int tb = 0; tb < 2; tb++) {
-                const int64_t m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+                const int64_t m = check_shapes[s][0], n = check_shapes[s][1], k = check_shapes[s][2];
                 const uint64_t key = 1000 * s + 10 * (uint64_t)ta + (uint64_t)tb;
                 c.value = worst_of(c.value, gemm_resid_s(ta, tb, m, n, k, &ledger, key));
                 c.value = worst_of(c.value, gemm_resid_d(ta, tb, m, n, k, &ledger, key));
@@ -136,8 +140,6 @@ static double gemm_resid_bf16(int ta, int tb, int64_t m, int64_t n, int64_t k,
 
 jf_check_t jf_verify_gemm_bf16(void)
 {
-    static const int64_t shapes[][3] = {{1, 1, 1}, {7, 5, 3}, {16, 16, 16}, {33, 17, 65},
-                                        {64, 128, 96}, {127, 61, 200}};
     jf_check_t c = {"gemm_bf16", 1, 1, 0, GEMM_RESID_MAX, ""};
     jf_ledger_t ledger;
     jf_u128 expected = 0;
@@ -145,10 +147,10 @@ jf_check_t jf_verify_gemm_bf16(void)
     char why[80];
 
     jf_ledger_clear(&ledger);
-    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+    for (size_t s = 0; s < NCHECK_SHAPES; s++)
         for (int ta = 0; ta < 2; ta++)
             for (int tb = 0; tb < 2; tb++) {
-                const int64_t m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+                const int64_t m = check_shapes[s][0], n = check_shapes[s][1], k = check_shapes[s][2];
                 const uint64_t key = 5000 + 1000 * s + 10 * (uint64_t)ta + (uint64_t)tb;
                 c.value = worst_of(c.value, gemm_resid_bf16(ta, tb, m, n, k, &ledger, key));
                 expected += (jf_u128)2 * (uint64_t)(m * n * k);

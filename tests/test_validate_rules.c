@@ -3,6 +3,9 @@
  * 1000 nodes (Green500 / EE HPC WG: Level 1 the larger of 1/10 and 15,
  * Level 2 of 1/8 and 15, all when fewer; Level 3 all), and system.json's
  * units converted to SI. */
+#include <stdio.h>
+#include <string.h>
+
 #include "analysis/jf_validate.h"
 #include "jf_test.h"
 
@@ -40,6 +43,19 @@ int main(void)
     CHECK(jf_system_peak(&sys, "fp32") == 0);
     CHECK_INT_EQ(16, sys.number_of_nodes);
     CHECK_INT_EQ(4, sys.accelerators_per_node);
+
+    /* a bf16 peak: validate's flops.peak takes it for bf16 runs */
+    char withbf16[2048];
+    snprintf(bad, sizeof bad, sys_fmt, "gpu");
+    char *at = strstr(bad, "\"fp64\":");
+    if (at != NULL) {
+        snprintf(withbf16, sizeof withbf16, "%.*s\"bf16\": {\"value\": 2, \"units\": \"TFLOP/s\", "
+                 "\"source\": \"vendor sheet\"}, %s", (int)(at - bad), bad, at);
+        CHECK_INT_EQ(JF_OK, jf_system_parse(withbf16, "bf16.json", &sys, msg, sizeof msg));
+        CHECK_REL(2e12, jf_system_peak(&sys, "bf16"), 1e-15);
+        CHECK_REL(250e9, jf_system_peak(&sys, "fp64"), 1e-15);
+    }
+    CHECK(at != NULL);
 
     /* "none" and a nonzero count disagree */
     snprintf(bad, sizeof bad, sys_fmt, "none");

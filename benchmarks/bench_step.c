@@ -188,7 +188,8 @@ int main(int argc, char **argv)
     memset(&blis, 0, sizeof blis);
     jf_gemm_choice_t gemm;
     const jf_gemm_request_t req = {opt.gemm, opt.blis_arch, opt.precision, opt.shape,
-                                   opt.batch, opt.threads, 0.05};
+                                   opt.batch, opt.threads, 0.05,
+                                        opt.precision == JF_BF16};
     if (jf_gemm_request_check(&req, msg, sizeof msg) != JF_OK ||
         jf_gemm_select_measure(&req, &gemm, msg, sizeof msg) != JF_OK) {
         fprintf(stderr, "bench_step: %s\n", msg);
@@ -348,7 +349,7 @@ int main(int argc, char **argv)
                                     "every counted FLOP per step / step time", peak / 1e9,
                                     "GFLOP/s",
                                     opt.precision == JF_BF16
-                                        ? "best 2048^3 bf16 GEMM on all ranks at once"
+                                        ? "best 1024^3 bf16 GEMM on all ranks at once"
                                         : "FMA peak measured on all ranks at once",
                                     all_rate / peak, opt.precision == JF_BF16 ? NULL : ">=",
                                     opt.precision == JF_BF16 ? 0 : TARGET_PEAK, "ratio"));

@@ -131,18 +131,15 @@ int main(int argc, char **argv)
             fprintf(stderr, "jflop-run: %s\n", msg);
         return JF_EXIT_USAGE;
     }
-    /* BLIS fixes its kernel set on first use, and forked children must not
-     * inherit OpenMP threads: measure the GEMM candidates before anything
-     * else runs */
+    /* --gemm against this build and the precision, before MPI starts */
     const jf_gemm_request_t gemm_req = {opt.gemm, opt.blis_arch, opt.precision, opt.shape,
-                                        opt.batch, opt.threads, 0.05};
+                                        opt.batch, opt.threads, 0.05,
+                                        opt.precision == JF_BF16};
     err = jf_gemm_request_check(&gemm_req, msg, sizeof msg);
-    if (err == JF_OK)
-        err = jf_gemm_select_measure(&gemm_req, &gemm, msg, sizeof msg);
     if (err != JF_OK) {
         if (speaker)
             fprintf(stderr, "jflop-run: %s\n", msg);
-        return err == JF_EINVAL ? JF_EXIT_USAGE : JF_EXIT_INTERNAL;
+        return JF_EXIT_USAGE;
     }
 
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
@@ -150,11 +147,6 @@ int main(int argc, char **argv)
     jf_train_catch_signals();  /* again: the MPI library may have set its own */
     int ranks;
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-    if (jf_gemm_agree(&gemm, &blis, MPI_COMM_WORLD, msg, sizeof msg) != JF_OK) {
-        if (rank == 0)
-            fprintf(stderr, "jflop-run: %s\n", msg);
-        return finish(JF_EXIT_INTERNAL);
-    }
     err = jf_options_resolve(&opt, ranks, msg, sizeof msg);
     if (err != JF_OK) {
         if (rank == 0)
@@ -163,6 +155,25 @@ int main(int argc, char **argv)
     }
     if (!check_memory(&opt, MPI_COMM_WORLD, rank))
         return finish(JF_EXIT_USAGE);
+    /* The GEMM candidates, measured in forked children: before BLIS starts
+     * (it fixes its kernel set on first use) and before this process has
+     * OpenMP threads (libgomp does not survive a fork); after MPI_Init, so
+     * that a stop signal meanwhile (Slurm's time-limit warning) still ends
+     * the run with its file. All ranks at once, as the step runs. */
+    MPI_Barrier(MPI_COMM_WORLD);
+    err = jf_gemm_select_measure(&gemm_req, &gemm, msg, sizeof msg);
+    int worst_err = (int)err;
+    MPI_Allreduce(MPI_IN_PLACE, &worst_err, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (worst_err != JF_OK) {
+        if (err != JF_OK)
+            fprintf(stderr, "jflop-run: rank %d: %s\n", rank, msg);
+        return finish(worst_err == JF_EINVAL ? JF_EXIT_USAGE : JF_EXIT_INTERNAL);
+    }
+    if (jf_gemm_agree(&gemm, &blis, MPI_COMM_WORLD, msg, sizeof msg) != JF_OK) {
+        if (rank == 0)
+            fprintf(stderr, "jflop-run: %s\n", msg);
+        return finish(JF_EXIT_INTERNAL);
+    }
     char results_path[JF_OUTPATH_MAX] = "";
     if (opt.output == NULL) {
         /* the default lands in ./results, made if missing */
@@ -252,6 +263,8 @@ int main(int argc, char **argv)
     run.opt = opt;
     MPI_Allreduce(&peak.flops_per_second, &run.peak_flops, 1, MPI_DOUBLE, MPI_SUM,
                   MPI_COMM_WORLD);
+    run.gemm_workspace_bytes =
+        gemm.chosen >= 0 ? (uint64_t)gemm.cand[gemm.chosen].workspace_bytes : 0;
     run.peak_isa = peak.isa;
     run.peak_kind = peak.kind;
     run.process_start = process_start;

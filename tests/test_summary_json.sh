@@ -59,7 +59,7 @@ jf_jq "$json" '.loss_first > 0 and .loss_first < 2 * (.vocab | log)' \
 jf_jq "$json" '.blis_arch | length > 0' "blis_arch names a kernel set"
 jf_jq "$json" '.status == "ok" and (has("reason") | not)' "status ok, no failure reason"
 # the peak resident memory predicted before allocating, against getrusage
-jf_jq "$json" '.memory.predicted_peak_rss_bytes == .memory.predicted_model_bytes_per_rank + .memory.baseline_rss_bytes + .memory.allreduce_scratch_bytes' \
+jf_jq "$json" '.memory.predicted_peak_rss_bytes == .memory.predicted_model_bytes_per_rank + .memory.baseline_rss_bytes + .memory.allreduce_scratch_bytes + .memory.gemm_workspace_bytes' \
     "the memory prediction is the sum of its parts"
 jf_jq "$json" '((.memory.predicted_peak_rss_bytes / .memory.peak_rss_bytes_max_rank) - 1 | fabs) < 0.10' \
     "predicted peak memory within 10% of the measured peak"

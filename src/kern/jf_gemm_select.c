@@ -14,11 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/jf_clock.h"
 #include "core/jf_rng.h"
+#include "core/jf_sysmem.h"
 #include "jf_bf16.h"
 #include "jf_gemm.h"
 #include "jf_gemm_backend.h"
@@ -40,6 +42,7 @@ typedef struct {
     int arch;        /* BLIS kernel set that ran (BLIS candidates) */
     int nshapes;     /* shapes timed per pass */
     double gflops;
+    double workspace;  /* bytes the process grew by, beyond the operands */
     char kernel[64];
     char why[120];
 } report_t;
@@ -176,6 +179,12 @@ cleanup:
     return ok;
 }
 
+static double max_rss_bytes(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss * 1024.0 : 0;
+}
+
 /* One product of shape x on dense operands (leading dimensions as the
  * model's), 0 or -1 with the back-end's reason. */
 static int run_shape(const jf_gemm_backend_t *b, const jf_gemm_request_t *req, const shape_t *x,
@@ -190,7 +199,7 @@ static int run_shape(const jf_gemm_backend_t *b, const jf_gemm_request_t *req, c
 /* In the child: run the shapes; rep->nshapes 0 means decide how many fit
  * in half the budget (the first candidate does, the others follow it). */
 static void measure(const jf_gemm_backend_t *b, const jf_gemm_request_t *req,
-                    const shape_t *s, int nshapes, report_t *rep)
+                    const shape_t *s, int nshapes, double rss0, report_t *rep)
 {
     const jf_precision_t p = req->precision;
     const size_t in = p == JF_FP64 ? 8 : p == JF_FP32 ? 4 : 2, out = p == JF_FP64 ? 8 : 4;
@@ -200,8 +209,19 @@ static void measure(const jf_gemm_backend_t *b, const jf_gemm_request_t *req,
         bmax = s[i].k * s[i].n > bmax ? s[i].k * s[i].n : bmax;
         cmax = s[i].m * s[i].n > cmax ? s[i].m * s[i].n : cmax;
     }
-    void *a = malloc((size_t)amax * in), *bb = malloc((size_t)bmax * in);
-    void *c = calloc((size_t)cmax, out);
+    const double operand_bytes = (double)amax * (double)in + (double)bmax * (double)in +
+                                 (double)cmax * (double)out;
+    const double avail = (double)jf_mem_available();
+    void *a = NULL, *bb = NULL, *c = NULL;
+    if (avail > 0 && operand_bytes > avail / 4) {
+        snprintf(rep->why, sizeof rep->why,
+                 "out of memory for the measurement (%.3g GiB of operands)",
+                 operand_bytes / 1073741824.0);
+        goto cleanup;
+    }
+    a = malloc((size_t)amax * in);
+    bb = malloc((size_t)bmax * in);
+    c = calloc((size_t)cmax, out);
     if (a == NULL || bb == NULL || c == NULL) {
         snprintf(rep->why, sizeof rep->why, "out of memory for the measurement");
         goto cleanup;
@@ -229,6 +249,7 @@ static void measure(const jf_gemm_backend_t *b, const jf_gemm_request_t *req,
         for (int i = 0; i < use; i++)
             flops += 2.0 * (double)s[i].m * (double)s[i].n * (double)s[i].k;
         rep->gflops = flops / warm * 1e-9;
+        rep->workspace = fmax(0, max_rss_bytes() - rss0 - operand_bytes);
         rep->ok = 1;
         goto cleanup;
     }
@@ -242,6 +263,7 @@ static void measure(const jf_gemm_backend_t *b, const jf_gemm_request_t *req,
         spent = jf_clock_seconds() - t0;
     } while (spent < req->budget);
     rep->gflops = flops / spent * 1e-9;
+    rep->workspace = fmax(0, max_rss_bytes() - rss0 - operand_bytes);
     rep->ok = 1;
 cleanup:
     free(a);
@@ -271,6 +293,15 @@ static void child_main(int slot, int arch, const jf_gemm_request_t *req, const s
             return;
         }
     }
+    /* the run's process starts its OpenMP threads and BLIS before its
+     * memory baseline: from here on, what this one grows by is the
+     * back-end's own (oneDNN's start-up, JIT code, packing buffers,
+     * scratchpads) or the measurement's operands */
+#pragma omp parallel num_threads(req->threads)
+    {
+        (void)0;
+    }
+    double rss0 = max_rss_bytes();
     char why[120] = "";
     if (!b->probe(req->precision, why, sizeof why)) {
         snprintf(rep->why, sizeof rep->why, "%s", why);
@@ -278,7 +309,9 @@ static void child_main(int slot, int arch, const jf_gemm_request_t *req, const s
     }
     if (!check_product(b, req->precision, rep->why, sizeof rep->why))
         return;
-    measure(b, req, s, nshapes, rep);
+    if (req->started_before_baseline)
+        rss0 = max_rss_bytes();
+    measure(b, req, s, nshapes, rss0, rep);
     if (strcmp(b->name, "blis") != 0)
         b->kernel(req->precision, rep->kernel, sizeof rep->kernel);
 }
@@ -465,6 +498,7 @@ jf_err_t jf_gemm_select_measure(const jf_gemm_request_t *req, jf_gemm_choice_t *
         run_child(i, arch, req, shapes, nshapes, &rep);
         c->usable = rep.ok;
         c->gflops = rep.ok ? rep.gflops : 0;
+        c->workspace_bytes = rep.ok ? rep.workspace : 0;
         if (rep.kernel[0] != '\0')
             snprintf(c->kernel, sizeof c->kernel, "%s", rep.kernel);
         if (!rep.ok)
@@ -498,6 +532,18 @@ jf_err_t jf_gemm_select_apply(jf_gemm_choice_t *ch, jf_blis_info_t *blis, char *
             best = i;
     }
     if (best < 0) {
+        /* a model too large to measure is refused by the memory check
+         * that follows (with its size); run the first candidate until then */
+        for (int i = 0; i < JF_NCAND && best < 0; i++)
+            if (ch->cand[i].considered && strncmp(ch->cand[i].note, "out of memory", 13) == 0)
+                best = i;
+        if (best >= 0) {
+            ch->chosen = best;
+            jf_gemm_use(ch->precision, jf_gemm_backend_find(ch->cand[best].backend));
+            snprintf(ch->how, sizeof ch->how, "not measured: %s", ch->cand[best].note);
+            snprintf(blis->how, sizeof blis->how, "BLIS's own CPU detection (not measured)");
+            return JF_OK;
+        }
         char list[600];
         jf_gemm_choice_str(ch, list, sizeof list);
         snprintf(msg, msglen, "no GEMM back-end can run %s here: %s",

@@ -33,6 +33,9 @@ typedef struct {
     int considered;     /* 0: ruled out before measuring (see note) */
     int usable;         /* measured and correct on this rank (all ranks once agreed) */
     double gflops;      /* on the measured shapes; summed over ranks once agreed */
+    double workspace_bytes;  /* resident memory the back-end itself grew by on those
+                              * shapes (JIT code, packing buffers, scratchpads), beyond
+                              * the operands; the largest rank's once agreed */
     char note[160];     /* why not considered or not usable; "" otherwise */
 } jf_gemm_candidate_t;
 
@@ -63,6 +66,10 @@ typedef struct {
     int64_t batch;
     int threads;
     double budget;           /* seconds per candidate (about) */
+    /* 1 when the caller starts the chosen back-end before it takes its
+     * memory baseline (jflop-run's bf16 GEMM peak): the back-end's own
+     * start-up is then not part of the workspace the choice measures */
+    int started_before_baseline;
 } jf_gemm_request_t;
 
 /* Check --gemm against this build and the precision before anything runs:

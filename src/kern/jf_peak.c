@@ -93,7 +93,7 @@ void jf_peak_measure(jf_precision_t precision, int threads, double seconds, jf_p
 void jf_peak_measure_gemm(jf_precision_t precision, int threads, double seconds,
                           jf_peak_t *out)
 {
-    enum { N = 2048 };
+    enum { N = 1024 };
     jf_bf16_t *a = malloc((size_t)N * N * sizeof *a), *b = malloc((size_t)N * N * sizeof *b);
     float *c = calloc((size_t)N * N, sizeof *c);
     jf_ledger_t scratch_ledger;  /* not the run's: the peak is not training work */

@@ -20,7 +20,7 @@ void jf_peak_measure(jf_precision_t precision, int threads, double seconds, jf_p
 
 /* bf16 has no scalar FMA chain that stands for the matrix units: its peak
  * is the best sustained rate of the run's own bf16 GEMM back-end on a large
- * square product (n = 2048), over about `seconds`. A measured attainable
+ * square product (n = 1024, 8 MiB of operands, so that the spike stays small beside the model), over about `seconds`. A measured attainable
  * peak, not a datasheet figure. flops_per_second 0 if it could not run. */
 void jf_peak_measure_gemm(jf_precision_t precision, int threads, double seconds,
                           jf_peak_t *out);

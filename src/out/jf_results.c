@@ -265,7 +265,7 @@ static int write_config(hid_t f, const jf_summary_t *s)
     e |= attr_f64_units(g, "startup_seconds", r->startup_seconds, "s");
     e |= attr_f64_units(g, "peak_flops_per_second", r->peak_flops,
                         r->peak_kind != NULL && strcmp(r->peak_kind, "GEMM") == 0
-                            ? "FLOP/s (measured GEMM peak: best sustained 2048^3 product, all ranks)"
+                            ? "FLOP/s (measured GEMM peak: best sustained 1024^3 product, all ranks)"
                             : "FLOP/s (measured FMA peak, all ranks)");
     e |= attr_str(g, "peak_isa", r->peak_isa ? r->peak_isa : "");
     e |= attr_str(g, "peak_kind", r->peak_kind ? r->peak_kind : "");

@@ -196,7 +196,7 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
             flop_rate(r) / 1e9, gemm_rate(r) / 1e9);
     if (r->peak_flops > 0 && r->peak_kind != NULL && strcmp(r->peak_kind, "GEMM") == 0)
         fprintf(out, "        %.3f of the measured %s GEMM peak (%.2f GFLOP/s over all ranks: "
-                     "best sustained rate of %s on a 2048^3 product; measured attainable, "
+                     "best sustained rate of %s on a 1024^3 product; measured attainable, "
                      "not a datasheet figure)\n",
                 flop_rate(r) / r->peak_flops, jf_precision_name(o->precision),
                 r->peak_flops / 1e9, r->peak_isa);
@@ -235,11 +235,12 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
     if (s->energy != NULL)
         print_energy(out, s);
     fprintf(out, "memory  predicted before allocating %.3f GiB peak resident per rank (model "
-                 "arrays %.3f + process %.3f + allreduce scratch %.3f); measured %.3f GiB "
-                 "(largest rank, getrusage)\n",
+                 "arrays %.3f + process %.3f + allreduce scratch %.3f + GEMM back-end %.3f, "
+                 "measured while choosing it); measured %.3f GiB (largest rank, getrusage)\n",
             (double)r->predicted_bytes / 1073741824.0,
             (double)r->predicted_model_bytes / 1073741824.0,
             (double)r->baseline_bytes / 1073741824.0, (double)r->scratch_bytes / 1073741824.0,
+            (double)r->gemm_workspace_bytes / 1073741824.0,
             (double)r->peak_rss_bytes / 1073741824.0);
     for (int i = 0; s->placement != NULL && i < s->placement->nwarnings; i++)
         fprintf(out, "warning %s\n", s->placement->warnings[i]);
@@ -467,11 +468,12 @@ json_t *jf_summary_json(const jf_summary_t *s)
     json_object_set_new(j, "blis_version", json_string(s->blis->version));
     json_object_set_new(j, "mpi_library", json_string(s->mpi_library));
     json_object_set_new(j, "memory",
-                        json_pack("{s:I, s:I, s:I, s:I, s:I}", "predicted_peak_rss_bytes",
+                        json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "predicted_peak_rss_bytes",
                                   (json_int_t)r->predicted_bytes, "predicted_model_bytes_per_rank",
                                   (json_int_t)r->predicted_model_bytes, "baseline_rss_bytes",
                                   (json_int_t)r->baseline_bytes, "allreduce_scratch_bytes",
-                                  (json_int_t)r->scratch_bytes, "peak_rss_bytes_max_rank",
+                                  (json_int_t)r->scratch_bytes, "gemm_workspace_bytes",
+                                  (json_int_t)r->gemm_workspace_bytes, "peak_rss_bytes_max_rank",
                                   (json_int_t)r->peak_rss_bytes));
     json_t *warnings = json_array();
     for (int i = 0; s->placement != NULL && i < s->placement->nwarnings; i++)

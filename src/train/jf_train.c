@@ -291,7 +291,8 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
                                                                          : JF_ALLREDUCE_CHUNK) *
                                               (o->precision == JF_FP64 ? sizeof(double) : sizeof(float))
                                         : 0;
-    run->predicted_bytes = run->baseline_bytes + run->predicted_model_bytes + run->scratch_bytes;
+    run->predicted_bytes = run->baseline_bytes + run->predicted_model_bytes + run->scratch_bytes +
+                           run->gemm_workspace_bytes;
     err = jf_model_create(&o->shape, o->batch, o->precision, o->threads, o->seed, &model,
                           msg, msglen);
     if (err != JF_OK)

@@ -82,6 +82,9 @@ typedef struct {
     uint64_t predicted_model_bytes;   /* jf_model_bytes: the model's arrays */
     uint64_t baseline_bytes;  /* resident before the model was allocated */
     uint64_t scratch_bytes;   /* allreduce scratch allowance (ranks > 1) */
+    uint64_t gemm_workspace_bytes;  /* the GEMM back-end's own memory on the step's
+                                     * shapes, measured while choosing it (set by
+                                     * the caller; 0 when not measured) */
     uint64_t peak_rss_bytes;  /* largest peak resident set over ranks */
     int replicas_identical;   /* weights bitwise equal on every rank at the end */
     uint64_t weights_hash;

@@ -116,6 +116,24 @@ jf_truth() {
         }' "$jf_tmp/$1.csv"
 }
 
+# jf_truth_peak NAME T0 T1 WINDOW COLUMN: the feeder's own largest power
+# over any window of at least WINDOW seconds between T0 and T1, from its log
+# (a feeder descheduled under load catches up in bursts: this is the power
+# its counters really showed, which a meter may reach but not exceed).
+jf_truth_peak() {
+    awk -F, -v t0="$2" -v t1="$3" -v w="$4" -v c="$5" '
+        $1 + 0 >= t0 - w && $1 + 0 <= t1 + w { n++; t[n] = $1 + 0; e[n] = $c + 0 }
+        END {
+            peak = 0; j = 1
+            for (i = 1; i <= n; i++) {
+                while (j < n && t[j + 1] <= t[i] - w) j++
+                if (t[i] - t[j] >= w && (e[i] - e[j]) / (t[i] - t[j]) > peak)
+                    peak = (e[i] - e[j]) / (t[i] - t[j])
+            }
+            printf "%.6f\n", peak
+        }' "$jf_tmp/$1.csv"
+}
+
 # jf_truth_wraps NAME T0 T1 RANGE_J: how many times the feeder's counters
 # (package, DRAM and the core sub-zone at 0.6 x package, summed over
 # sockets as the log is) wrapped between T0 and T1: the wraps a reader must

@@ -365,6 +365,42 @@ static int read_array(hid_t f, const char *obj, const char *name, hid_t mem_type
     return rc;
 }
 
+/* A 1-D attribute of `count` fixed-length strings (schema 1.5) into
+ * fields of `width` bytes; -1 when absent or of another shape. */
+static int read_str_array(hid_t f, const char *obj, const char *name, int count, char *fields,
+                          size_t width)
+{
+    if (H5Aexists_by_name(f, obj, name, H5P_DEFAULT) <= 0)
+        return -1;
+    const hid_t a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    const hid_t t = a >= 0 ? H5Aget_type(a) : -1;
+    const hid_t sp = a >= 0 ? H5Aget_space(a) : -1;
+    hsize_t dim = 0;
+    int rc = -1;
+    if (t >= 0 && sp >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t) &&
+        H5Sget_simple_extent_ndims(sp) == 1 && H5Sget_simple_extent_dims(sp, &dim, NULL) == 1 &&
+        dim == (hsize_t)count) {
+        const size_t n = H5Tget_size(t);
+        char *tmp = calloc((size_t)count, n + 1);
+        const hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, n + 1);  /* room for the terminator, as read_str */
+        if (tmp != NULL && H5Aread(a, mt, tmp) >= 0) {
+            for (int i = 0; i < count; i++)
+                snprintf(fields + (size_t)i * width, width, "%s", tmp + (size_t)i * (n + 1));
+            rc = 0;
+        }
+        H5Tclose(mt);
+        free(tmp);
+    }
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+    return rc;
+}
+
 /* The node's domains: names and scopes (strings), and, when the file has
  * them, each domain's Joules and whether it is in the node total. */
 static int read_domains(hid_t f, const char *obj, jf_result_node_t *x)
@@ -380,9 +416,12 @@ static int read_domains(hid_t f, const char *obj, jf_result_node_t *x)
     x->ndomains = n;
     if (n == 0)
         return 0;
-    /* a scope may itself hold a comma; a list that does not split into one
-     * per domain is kept whole on the first */
-    if (read_str(f, obj, "domain_scopes", list, sizeof list) == 0 &&
+    /* a scope may itself hold a comma: 1.5 files list them one string
+     * each; in older files a list that does not split into one per domain
+     * is kept whole on the first */
+    if (read_str_array(f, obj, "domain_scope_list", n, &x->domain_scope[0][0],
+                       sizeof x->domain_scope[0]) != 0 &&
+        read_str(f, obj, "domain_scopes", list, sizeof list) == 0 &&
         split_list(list, &x->domain_scope[0][0], sizeof x->domain_scope[0],
                    JF_RESULT_MAX_DOMAINS) != n) {
         memset(x->domain_scope, 0, sizeof x->domain_scope);

@@ -15,8 +15,10 @@ void jf_figures(const jf_figures_in_t *in, jf_figures_t *f)
 {
     const double f6nd = (double)in->flops_6nd, counted = (double)in->flops_counted;
     memset(f, 0, sizeof *f);
-    /* energy that is absent, not positive or not finite is no energy */
-    f->have = in->have_joules && isfinite(in->joules) && in->joules > 0;
+    /* energy that is absent, negative or not finite is no energy; a measured
+     * 0 J (a phase shorter than the counters' update) stays what it is, and
+     * the figures that would divide by it are missing */
+    f->have = in->have_joules && isfinite(in->joules) && in->joules >= 0;
     f->estimated = f->have && in->estimated;
     f->joules = f->have ? in->joules : NAN;
     f->flops_per_second = counted > 0 ? ratio(counted, in->seconds) : NAN;

@@ -65,7 +65,7 @@ jf_cli "$jf_tmp/r" report --format json "$jf_tmp/results"
 jf_expect_rc 1 "report over a folder with one broken file"
 jf_check "the broken file is named and skipped" grep -q "broken.h5.*skipped" "$jf_tmp/r.err"
 jf_json_one "$jf_tmp/r.out" "report --format json is one JSON document"
-jf_check "report prints valid JSON tables (runs, bounds, cooling, lifecycle)" sh -c 'jq "[.tables[].id] == [\"runs\", \"bounds\", \"cooling\", \"lifecycle\"]" "$1" | grep -q true' sh "$jf_tmp/r.out"
+jf_check "report prints valid JSON tables (runs, nodes, domains, bounds, cooling, lifecycle)" sh -c 'jq "[.tables[].id] == [\"runs\", \"nodes\", \"domains\", \"bounds\", \"cooling\", \"lifecycle\"]" "$1" | grep -q true' sh "$jf_tmp/r.out"
 jf_jq "$jf_tmp/r.out" '.command == "report" and (.tables.runs.columns[] | select(.name == "seconds [s]") | .unit == "s" and .type == "number")' \
     "JSON columns carry their units and types"
 command -v python3 >/dev/null 2>&1 &&
@@ -78,6 +78,15 @@ jf_check "the runs table has the exact N" sh -c 'jq ".tables.runs.rows[0].N" "$1
 landauer=$(jq '.tables.bounds.rows[0]["Landauer [J/FLOP]"]' "$jf_tmp/r.out")
 jf_check "Landauer per fp32 FLOP = 32 k_B T ln 2 ($landauer)" \
     jq -n -e "($landauer - 32 * 1.380649e-23 * 300 * (2 | log)) | fabs < 1e-30"
+# where and how the run ran, and its nodes and domains, against the run's own JSON
+jf_jq2 "$jf_tmp/r.out" "$run.json" '$a.tables.runs.rows[0] as $r | $r.hosts == ($b.energy.nodes | map(.node) | join(",")) and $r.ranks == 2 and $r["threads/rank"] == $b.threads_per_rank and $r.precision == "fp32" and ($r.GEMM | startswith($b.gemm.backend + ": ")) and ($r["start (UTC)"] | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T")) and $r["Slurm job"] == ""' \
+    "the runs table says where and how the run ran (hosts, ranks x threads, precision, GEMM, start)"
+jf_jq2 "$jf_tmp/r.out" "$run.json" '(($a.tables.runs.rows[0]["node power [W]"] - $b.energy.watts) | fabs) < 1e-9 * $b.energy.watts' \
+    "one node: the node power is the run's watts"
+jf_jq2 "$jf_tmp/r.out" "$run.json" '$a.tables.nodes.rows[0] as $n | $b.energy.nodes[0] as $m | $n.host == $m.node and $n.readings == $m.samples and (($n["energy [J]"] - $m.joules) | fabs) < 1e-9 * $m.joules and (($n["mean power [W]"] - $m.mean_watts) | fabs) < 1e-9 * $m.mean_watts and (($n["peak power [W]"] - $m.peak_watts) | fabs) < 1e-9 * $m.peak_watts and $n.coverage == $m.coverage' \
+    "the nodes table holds the node's energy, mean and peak W, readings and coverage"
+jf_jq2 "$jf_tmp/r.out" "$run.json" '[$a.tables.domains.rows[] | {domain, j: .["energy [J]"], t: .["in node total"]}] | sort_by(.domain) as $d | [$b.energy.nodes[0].domains | to_entries[] | {domain: .key, j: .value.joules, t: (if .value.in_node_total then "yes" else "no" end)}] | sort_by(.domain) as $e | ($d | length) == ($e | length) and ($d | length) > 0 and ([range($d | length) | $d[.].domain == $e[.].domain and $d[.].t == $e[.].t and (($d[.].j - $e[.].j) | fabs) <= 1e-9 * $e[.].j] | all)' \
+    "the domains table has each domain's J and whether it is in the node total"
 jf_cli "$jf_tmp/r2" report --format csv --out "$jf_tmp/tables" "$jf_tmp/results/run.h5"
 jf_expect_rc 0 "report --out"
 jf_check "one CSV file per table" test -s "$jf_tmp/tables/runs.csv" -a -s "$jf_tmp/tables/bounds.csv" -a -s "$jf_tmp/tables/cooling.csv" -a -s "$jf_tmp/tables/lifecycle.csv"
@@ -86,7 +95,7 @@ jf_csv "$jf_tmp/tables/runs.csv" "--out: runs.csv is that table alone" 'header[0
 jf_cli "$jf_tmp/rc" report --format csv "$jf_tmp/results/run.h5"
 jf_expect_rc 0 "report --format csv to stdout"
 jf_csv "$jf_tmp/rc.out" "CSV on stdout: one table, the table named in the first column" \
-    'header[0] == "table" and list(dict.fromkeys(r["table"] for r in rows)) == ["runs", "bounds", "cooling", "lifecycle"] and rows[0]["run"] == "run.h5" and float(rows[0]["J/FLOP"]) > 0'
+    'header[0] == "table" and list(dict.fromkeys(r["table"] for r in rows)) == ["runs", "nodes", "domains", "bounds", "cooling", "lifecycle"] and rows[0]["run"] == "run.h5" and float(rows[0]["J/FLOP"]) > 0'
 jf_cli "$jf_tmp/rt" report --format csv --table bounds "$jf_tmp/results/run.h5"
 jf_expect_rc 0 "report --table bounds"
 jf_csv "$jf_tmp/rt.out" "--table bounds: that table's own columns" 'header[:2] == ["run", "bits"] and len(rows) == 1 and float(rows[0]["bits"]) == 32'
@@ -135,6 +144,18 @@ jf_cli "$jf_tmp/r5" report --format json "$jf_tmp/scaling"
 jf_expect_rc 0 "report over a 1-rank and a 2-rank run"
 jf_json_one "$jf_tmp/r5.out" "with a scaling table, still one JSON document"
 jf_check "a scaling table compares them" sh -c 'jq "[.tables[] | select(.id == \"scaling\") | .rows | length] == [2]" "$1" | grep -q true' sh "$jf_tmp/r5.out"
+jf_jq "$jf_tmp/r5.out" '[.tables.runs.rows[] | .["energy [J]"], .["J/FLOP"], .["GFLOPS/W"], .["J/token"], .["node power [W]"]] | all(. == null)' \
+    "runs without energy: every energy figure is null, never 0"
+jf_jq "$jf_tmp/r5.out" '[.tables.runs.columns[] | select(.name == "J/FLOP" or .name == "node power [W]") | .type] == ["number", "number"]' \
+    "and their columns stay numeric"
+# two run.h5 in different folders are told apart; a lone one keeps its name
+mkdir -p "$jf_tmp/twin/a" "$jf_tmp/twin/b"
+cp "$jf_tmp/scaling/one.h5" "$jf_tmp/twin/a/run.h5"
+cp "$jf_tmp/scaling/two.h5" "$jf_tmp/twin/b/run.h5"
+jf_cli "$jf_tmp/tw" report --format csv --table runs "$jf_tmp/twin"
+jf_expect_rc 0 "report over two run.h5 in two folders"
+jf_csv "$jf_tmp/tw.out" "they are named a/run.h5 and b/run.h5, with empty energy cells" \
+    '[r["run"] for r in rows] == ["a/run.h5", "b/run.h5"] and all(r["J/FLOP"] == "" and r["energy [J]"] == "" for r in rows) and [r["ranks"] for r in rows] == ["1", "2"]'
 jf_cli "$jf_tmp/r6" report --format csv "$jf_tmp/scaling"
 jf_expect_rc 0 "report --format csv with a scaling table"
 jf_csv "$jf_tmp/r6.out" "scaling rows in the one CSV, no field beginning with '#'" \

@@ -30,6 +30,15 @@ static double real_at(const jf_table_t *t, int row, const char *header)
     return NAN;
 }
 
+static const jf_cell_t *cell_at(const jf_table_t *t, int row, const char *header)
+{
+    for (int c = 0; c < t->ncols; c++)
+        if (strcmp(t->headers[c], header) == 0)
+            return &t->cells[(size_t)row * (size_t)t->ncols + (size_t)c];
+    fprintf(stderr, "no column '%s' in %s\n", header, t->id);
+    abort();
+}
+
 static jf_result_t fixture(const char *name, int64_t ranks, double seconds, double joules)
 {
     jf_result_t r;
@@ -63,8 +72,13 @@ int main(void)
     const double N = (double)runs[0].n_params;
 
     JF_TEST_REQUIRE(jf_site_parse(site_json, "fixture", &site, msg, sizeof msg) == JF_OK);
+    jf_result_name_runs(runs, 2);
+    CHECK_STR_EQ("a.h5", runs[0].name);  /* distinct file names: the file name */
 
     jf_report_runs(runs, 2, &t);
+    /* node power: the run's J / its s / its nodes (b: 2200 J, 12 s, 2 nodes) */
+    CHECK_REL(1000.0 / 10.0, real_at(&t, 0, "node power [W]"), 1e-12);
+    CHECK_REL(2200.0 / 12.0 / 2.0, real_at(&t, 1, "node power [W]"), 1e-12);
     CHECK_REL(1000.0 / f6, real_at(&t, 0, "J/FLOP"), 1e-12);
     CHECK_REL(1.1 * f6 / 1000.0 / 1e9, real_at(&t, 0, "GFLOPS/W"), 1e-9);
     CHECK_REL(1000.0 / D, real_at(&t, 0, "J/token"), 1e-12);
@@ -111,6 +125,67 @@ int main(void)
     CHECK_REL(rate_b / rate_a / 2.0, real_at(&t, 1, "parallel efficiency"), 1e-12);
     CHECK_REL(1.0, real_at(&t, 0, "parallel efficiency"), 1e-12);
     jf_table_free(&t);
+
+    /* names: the shortest path suffix no other run ends with */
+    {
+        jf_result_t named[4];
+        const char *paths[] = {"/x/sweep/a/run.h5", "/x/sweep/b/run.h5", "/y/old/a/run.h5",
+                               "/x/sweep/c.h5"};
+        for (int i = 0; i < 4; i++) {
+            memset(&named[i], 0, sizeof named[i]);
+            snprintf(named[i].path, sizeof named[i].path, "%s", paths[i]);
+        }
+        jf_result_name_runs(named, 4);
+        CHECK_STR_EQ("sweep/a/run.h5", named[0].name);  /* a/run.h5 is also /y/old's */
+        CHECK_STR_EQ("b/run.h5", named[1].name);
+        CHECK_STR_EQ("old/a/run.h5", named[2].name);
+        CHECK_STR_EQ("c.h5", named[3].name);
+        jf_result_name_runs(named, 1);
+        CHECK_STR_EQ("run.h5", named[0].name);  /* alone: its file name */
+    }
+
+    /* missing energy: empty cells (never 0 or NaN), null in JSON; an
+     * emulated bf16 run says so in its GEMM cell and a note */
+    {
+        jf_result_t none = fixture("none.h5", 1, 10.0, 0.0);
+        none.have_joules = 0;
+        snprintf(none.energy_source, sizeof none.energy_source, "none");
+        snprintf(none.energy_status, sizeof none.energy_status, "not measured");
+        snprintf(none.precision, sizeof none.precision, "bf16");
+        snprintf(none.gemm_backend, sizeof none.gemm_backend, "onednn");
+        snprintf(none.gemm_kernel, sizeof none.gemm_kernel, "gemm:jit");
+        none.gemm_emulated = 1;
+        jf_result_name_runs(&none, 1);
+        jf_report_runs(&none, 1, &t);
+        static const char *const energy_cols[] = {"energy [J]", "node power [W]", "J/FLOP",
+                                                  "GFLOPS/W", "J/token"};
+        for (size_t k = 0; k < sizeof energy_cols / sizeof energy_cols[0]; k++) {
+            const jf_cell_t *c = cell_at(&t, 0, energy_cols[k]);
+            CHECK_MSG(c->kind == JF_CELL_EMPTY && c->text == NULL, "%s is not empty",
+                      energy_cols[k]);
+        }
+        CHECK(cell_at(&t, 0, "FLOP/s")->kind == JF_CELL_REAL);  /* needs no energy */
+        CHECK_STR_CONTAINS(cell_at(&t, 0, "GEMM")->text, "EMULATED");
+        int noted = 0;
+        for (int i = 0; i < t.nnotes; i++)
+            noted |= strstr(t.notes[i], "EMULATED") != NULL;
+        CHECK(noted);
+        char *text = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&text, &len);
+        JF_TEST_REQUIRE(mem != NULL);
+        jf_table_emit(mem, &t, JF_FMT_JSON);
+        fclose(mem);
+        CHECK_STR_CONTAINS(text, "\"J/FLOP\": null");
+        CHECK(strstr(text, "nan") == NULL && strstr(text, "NaN") == NULL);
+        free(text);
+        jf_table_free(&t);
+        /* the bounds table leaves the measured cells empty the same way */
+        jf_report_bounds(&none, 1, &o, &t);
+        CHECK(cell_at(&t, 0, "measured [J/FLOP]")->kind == JF_CELL_EMPTY);
+        CHECK(cell_at(&t, 0, "gap [decades]")->kind == JF_CELL_EMPTY);
+        jf_table_free(&t);
+    }
 
     /* bad site files: one line naming the field */
     static const struct { const char *from, *to, *field; } bad[] = {

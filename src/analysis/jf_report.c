@@ -10,70 +10,200 @@
 #include <string.h>
 
 #include "analysis/jf_bounds.h"
+#include "analysis/jf_figures.h"
 
-static const char *basename_of(const char *path)
+/* At most `shown` hosts of a comma-separated list, then how many more. */
+static void hosts_cell(const char *hosts, int shown, char *buf, size_t len)
 {
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
+    int count = *hosts != '\0';
+    const char *cut = NULL;
+    for (const char *p = hosts; *p; p++)
+        if (*p == ',' && ++count == shown + 1)
+            cut = p;
+    if (cut == NULL)
+        snprintf(buf, len, "%s", hosts);
+    else  /* the nodes table lists every host */
+        snprintf(buf, len, "%.*s,... (%d hosts)", (int)(cut - hosts), hosts, count);
 }
 
-static const char *energy_basis(const jf_result_t *r)
+/* "12345", "12345_7" for an array task, "" outside Slurm. */
+static void slurm_cell(const jf_result_t *r, char *buf, size_t len)
 {
-    if (!r->have_joules)
-        return strcmp(r->energy_status, "invalid") == 0 ? "invalid" : "not measured";
-    return r->extrapolated ? "ESTIMATE (extrapolated)" : "measured";
+    if (r->slurm_array_job_id[0] != '\0' && r->slurm_array_task_id[0] != '\0')
+        snprintf(buf, len, "%s_%s", r->slurm_array_job_id, r->slurm_array_task_id);
+    else
+        snprintf(buf, len, "%s", r->slurm_job_id);
+}
+
+/* The GEMM back-end and kernels that ran the run's products; files before
+ * schema 1.4 have no /gemm and ran every GEMM on BLIS. */
+static void gemm_cell(const jf_result_t *r, char *buf, size_t len)
+{
+    if (r->gemm_backend[0] == '\0') {
+        snprintf(buf, len, "blis: %s (before schema 1.4)", r->blis_arch);
+        return;
+    }
+    snprintf(buf, len, "%s: %s%s%s%s%s", r->gemm_backend, r->gemm_kernel[0] ? r->gemm_kernel : "?",
+             r->gemm_version[0] ? " (" : "", r->gemm_version, r->gemm_version[0] ? ")" : "",
+             r->gemm_emulated ? "; bf16 EMULATED in fp32" : "");
 }
 
 void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t)
 {
     static const char *const headers[] = {
-        "run", "N", "D", "ranks", "nodes", "precision", "seconds [s]", "FLOP/s",
-        "6ND verified", "energy source", "energy basis", "energy [J]", "J/FLOP",
-        "GFLOPS/W", "J/token", "status",
+        "run", "hosts", "start (UTC)", "Slurm job", "N", "D", "ranks", "threads/rank", "nodes",
+        "precision", "GEMM", "seconds [s]", "FLOP/s", "6ND verified", "energy source",
+        "energy basis", "energy [J]", "node power [W]", "J/FLOP", "GFLOPS/W", "J/token",
+        "status",
     };
+    enum { RUN, HOSTS, START, SLURM, N, D, RANKS, THREADS, NODES, PREC, GEMM, SECONDS, RATE,
+           VERIFIED, SOURCE, BASIS, JOULES, NODE_W, JPF, GFW, JPT, STATUS };
     jf_table_init(t, "runs", "Runs (J/FLOP per 6ND FLOP; FLOP/s and GFLOPS/W over all counted FLOPs)",
                   (int)(sizeof headers / sizeof headers[0]), headers);
-    int estimated_rows = 0;
+    int estimated_rows = 0, emulated_rows = 0, missing_rows = 0;
     for (int i = 0; i < n; i++) {
         const jf_result_t *r = &runs[i];
         const int row = jf_table_add_row(t);
         if (row < 0)
             return;
-        int est;
-        const double j = jf_result_joules(r, &est);
-        const double counted = (double)r->flops_counted;
-        jf_table_text(t, row, 0, basename_of(r->path));
-        jf_table_count(t, row, 1, r->n_params);
-        jf_table_count(t, row, 2, r->tokens);
-        jf_table_count(t, row, 3, (jf_u128)r->ranks);
-        jf_table_count(t, row, 4, (jf_u128)r->nodes);
-        jf_table_text(t, row, 5, r->precision);
-        jf_table_real(t, row, 6, r->seconds, "%.4g");
-        jf_table_real(t, row, 7, r->seconds > 0 ? counted / r->seconds : NAN, "%.4g");
-        jf_table_text(t, row, 8, r->verified ? "yes" : "NO");
-        jf_table_text(t, row, 9, r->energy_source);
-        jf_table_text(t, row, 10, energy_basis(r));
-        if (r->have_joules) {
-            jf_table_real(t, row, 11, j, "%.6g");
-            jf_table_real(t, row, 12, j / (double)r->flops_6nd, "%.4g");
-            jf_table_real(t, row, 13, counted / j / 1e9, "%.4g");
-            jf_table_real(t, row, 14, j / (double)r->tokens, "%.4g");
-        }
-        jf_table_text(t, row, 15, r->status);
-        estimated_rows += est && r->have_joules;
+        jf_figures_t f;
+        char buf[512];
+        jf_figures_of_result(r, &f);
+        jf_table_text(t, row, RUN, r->name);
+        hosts_cell(r->hosts, 4, buf, sizeof buf);
+        jf_table_text(t, row, HOSTS, buf);
+        jf_table_text(t, row, START, r->start_utc);
+        slurm_cell(r, buf, sizeof buf);
+        jf_table_text(t, row, SLURM, buf);
+        jf_table_count(t, row, N, r->n_params);
+        jf_table_count(t, row, D, r->tokens);
+        jf_table_count(t, row, RANKS, (jf_u128)r->ranks);
+        jf_table_count(t, row, THREADS, (jf_u128)r->threads);
+        jf_table_count(t, row, NODES, (jf_u128)r->nodes);
+        jf_table_text(t, row, PREC, r->precision);
+        gemm_cell(r, buf, sizeof buf);
+        jf_table_text(t, row, GEMM, buf);
+        jf_table_real(t, row, SECONDS, r->seconds, "%.4g");
+        jf_table_real(t, row, RATE, f.flops_per_second, "%.4g");
+        jf_table_text(t, row, VERIFIED, r->verified ? "yes" : "NO");
+        jf_table_text(t, row, SOURCE, r->energy_source);
+        jf_table_text(t, row, BASIS, jf_figures_basis(r));
+        /* missing energy: these cells stay empty (NAN), never 0 */
+        jf_table_real(t, row, JOULES, f.joules, "%.6g");
+        jf_table_real(t, row, NODE_W, f.node_watts, "%.4g");
+        jf_table_real(t, row, JPF, f.joules_per_flop, "%.4g");
+        jf_table_real(t, row, GFW, f.gflops_per_watt, "%.4g");
+        jf_table_real(t, row, JPT, f.joules_per_token, "%.4g");
+        jf_table_text(t, row, STATUS, r->status);
+        estimated_rows += f.estimated;
+        emulated_rows += r->gemm_emulated != 0;
+        missing_rows += !f.have;
     }
     if (estimated_rows > 0)
         jf_table_note(t, "%d run(s) had unmeasured nodes: their energy is an ESTIMATE "
                          "(measured nodes' mean x node count), see 'energy basis'",
                       estimated_rows);
+    if (emulated_rows > 0)
+        jf_table_note(t, "%d bf16 run(s) had no bf16 instructions: their GEMMs were EMULATED "
+                         "in fp32 arithmetic ('GEMM'), so their time and energy are not those "
+                         "of bf16 hardware", emulated_rows);
+    if (missing_rows > 0)
+        jf_table_note(t, "%d run(s) without usable energy: their energy cells are empty "
+                         "(null in JSON), see 'energy basis'", missing_rows);
+    jf_table_note(t, "node power: the run's energy / its measured phase / the nodes it covers");
     for (int i = 0; i < n; i++) {
         /* a shared node or oversubscribed cores qualify the run's figures */
         for (const char *w = runs[i].warnings; *w;) {
             const size_t len = strcspn(w, "\n");
-            jf_table_note(t, "%s: warning: %.*s", basename_of(runs[i].path), (int)len, w);
+            jf_table_note(t, "%s: warning: %.*s", runs[i].name, (int)len, w);
             w += len + (w[len] == '\n');
         }
     }
+}
+
+/* What a node's energy is: measured, or why not. */
+static void node_status(const jf_result_node_t *x, char *buf, size_t len)
+{
+    if (x->invalid)
+        snprintf(buf, len, "INVALID: %s", x->reason);
+    else if (!x->measured)
+        snprintf(buf, len, "not measured: %s", x->reason);
+    else
+        snprintf(buf, len, "measured");
+}
+
+int jf_report_nodes(const jf_result_t *runs, int n, jf_table_t *nodes, jf_table_t *domains)
+{
+    static const char *const node_headers[] = {
+        "run", "node", "host", "backend", "energy [J]", "mean power [W]", "peak power [W]",
+        "seconds [s]", "readings", "wraps", "sample interval [s]", "coverage", "energy status",
+    };
+    static const char *const domain_headers[] = {
+        "run", "node", "host", "domain", "scope", "energy [J]", "mean power [W]",
+        "in node total", "share of node [%]",
+    };
+    int unreadable = 0;
+    jf_table_init(nodes, "nodes", "Nodes: each node's energy over the measured phase",
+                  (int)(sizeof node_headers / sizeof node_headers[0]), node_headers);
+    jf_table_init(domains, "domains", "Domains: each node's energy per metered domain",
+                  (int)(sizeof domain_headers / sizeof domain_headers[0]), domain_headers);
+    for (int i = 0; i < n; i++) {
+        const jf_result_t *r = &runs[i];
+        jf_result_node_t *x = NULL;
+        int count = 0;
+        char msg[JF_MSG_LEN], buf[1024];
+        if (jf_result_read_nodes(r->path, &x, &count, msg, sizeof msg) != JF_OK) {
+            jf_table_note(nodes, "%s: node groups unreadable: %s", r->name, msg);
+            unreadable++;
+            continue;
+        }
+        for (int k = 0; k < count; k++) {
+            const jf_result_node_t *nd = &x[k];
+            const int row = jf_table_add_row(nodes);
+            if (row < 0)
+                break;
+            const int have = nd->measured && nd->have_joules;
+            jf_table_text(nodes, row, 0, r->name);
+            jf_table_count(nodes, row, 1, (jf_u128)k);
+            jf_table_text(nodes, row, 2, nd->node);
+            jf_table_text(nodes, row, 3, nd->backend);
+            jf_table_real(nodes, row, 4, have ? nd->joules : NAN, "%.6g");
+            jf_table_real(nodes, row, 5, have && nd->have_watts ? nd->mean_watts : NAN, "%.4g");
+            jf_table_real(nodes, row, 6, have && nd->have_watts ? nd->peak_watts : NAN, "%.4g");
+            /* a node nothing read has no phase: blank, not 0 s */
+            const int read = nd->samples > 0 || nd->seconds > 0;
+            jf_table_real(nodes, row, 7, read ? nd->seconds : NAN, "%.4g");
+            jf_table_count(nodes, row, 8, (jf_u128)nd->samples);
+            jf_table_count(nodes, row, 9, (jf_u128)nd->wraps);
+            jf_table_real(nodes, row, 10, read ? nd->sample_interval : NAN, "%.3g");
+            jf_table_text(nodes, row, 11, nd->coverage);
+            node_status(nd, buf, sizeof buf);
+            jf_table_text(nodes, row, 12, buf);
+            for (int d = 0; d < nd->ndomains; d++) {
+                const int drow = jf_table_add_row(domains);
+                if (drow < 0)
+                    break;
+                const int dhave = have && nd->have_domain_joules;
+                const double dj = dhave ? nd->domain_joules[d] : NAN;
+                jf_table_text(domains, drow, 0, r->name);
+                jf_table_count(domains, drow, 1, (jf_u128)k);
+                jf_table_text(domains, drow, 2, nd->node);
+                jf_table_text(domains, drow, 3, nd->domain[d]);
+                jf_table_text(domains, drow, 4, nd->domain_scope[d]);
+                jf_table_real(domains, drow, 5, dj, "%.6g");
+                jf_table_real(domains, drow, 6, nd->seconds > 0 ? dj / nd->seconds : NAN, "%.4g");
+                if (nd->have_domain_joules)
+                    jf_table_text(domains, drow, 7, nd->domain_in_total[d] ? "yes" : "no");
+                jf_table_real(domains, drow, 8, 100.0 * dj / nd->joules, "%.3g");
+            }
+        }
+        jf_result_nodes_free(x, count);
+    }
+    jf_table_note(nodes, "coverage: what the node's energy includes; nodes not measured or "
+                         "invalid have empty energy cells (null in JSON)");
+    jf_table_note(domains, "a domain with 'in node total' no is inside or overlaps another "
+                           "(a core in its package, psys); its share is not added");
+    return unreadable;
 }
 
 /* Operand width of a run's precision. */
@@ -106,16 +236,14 @@ void jf_report_bounds(const jf_result_t *runs, int n, const jf_report_opts_t *o,
         const double eq17 = jf_bound_training_digital(na, (double)r->tokens, o->temperature);
         const double eq16 = jf_bound_training_analog((double)r->n_params, (double)r->tokens,
                                                      o->temperature);
-        int est;
-        const double j = jf_result_joules(r, &est);
-        jf_table_text(t, row, 0, basename_of(r->path));
+        jf_figures_t f;
+        jf_figures_of_result(r, &f);
+        const double j = f.joules, per_flop = f.joules_per_flop;  /* NAN: empty cells */
+        jf_table_text(t, row, 0, r->name);
         jf_table_real(t, row, 1, bits, "%g");
         jf_table_real(t, row, 3, landauer, "%.4g");
         jf_table_real(t, row, 6, eq17, "%.4g");
         jf_table_real(t, row, 9, eq16, "%.4g");
-        if (!r->have_joules)
-            continue;
-        const double per_flop = j / (double)r->flops_6nd;
         jf_table_real(t, row, 2, per_flop, "%.4g");
         jf_table_real(t, row, 4, per_flop / landauer, "%.4g");
         jf_table_real(t, row, 5, log10(per_flop / landauer), "%.2f");
@@ -152,8 +280,9 @@ void jf_report_cooling(const jf_result_t *runs, int n, const jf_site_t *site,
     for (int i = 0; i < n; i++) {
         const jf_result_t *r = &runs[i];
         const double bits = o->bits > 0 ? o->bits : run_bits(r);
-        int est;
-        const double j = jf_result_joules(r, &est);
+        jf_figures_t f;
+        jf_figures_of_result(r, &f);
+        const double j = f.joules;
         for (int c = 0; c < site->ncooling; c++) {
             const jf_cooling_row_t *cr = &site->cooling[c];
             const double ts = cr->t_star_k.value, eta = cr->eta.value;
@@ -162,7 +291,7 @@ void jf_report_cooling(const jf_result_t *runs, int n, const jf_site_t *site,
             const int row = jf_table_add_row(t);
             if (row < 0)
                 return;
-            jf_table_text(t, row, 0, basename_of(r->path));
+            jf_table_text(t, row, 0, r->name);
             jf_table_text(t, row, 1, cr->label);
             jf_table_real(t, row, 2, ts, "%g");
             jf_table_real(t, row, 3, eta, "%g");
@@ -171,7 +300,7 @@ void jf_report_cooling(const jf_result_t *runs, int n, const jf_site_t *site,
             /* cooling cannot beat the bound: bound(T*) x T/T* = bound(T) */
             jf_table_real(t, row, 10, jf_landauer_flop(bits, ts) * carnot, "%.4g");
             jf_table_real(t, row, 11, jf_landauer_flop(bits, T), "%.4g");
-            if (!r->have_joules)
+            if (!f.have)
                 continue;
             const double facility = j * site->pue.value;
             /* the measured IT energy is dissipated at T*; pumping it up to
@@ -214,15 +343,16 @@ void jf_report_lifecycle(const jf_result_t *runs, int n, const jf_site_t *site, 
         const double emb_kg = share * site->node_embodied_kgco2e.value;
         const double other_kg = share * (site->transport_kgco2e_per_node.value +
                                          site->end_of_life_kgco2e_per_node.value);
-        jf_table_text(t, row, 0, basename_of(r->path));
+        jf_table_text(t, row, 0, r->name);
         jf_table_real(t, row, 1, node_hours, "%.4g");
         jf_table_real(t, row, 4, emb_j, "%.4g");
         jf_table_real(t, row, 5, emb_kg, "%.4g");
         jf_table_real(t, row, 6, other_kg, "%.4g");
-        if (!r->have_joules)
+        jf_figures_t f;
+        jf_figures_of_result(r, &f);
+        if (!f.have)
             continue;
-        int est;
-        const double op_j = jf_result_joules(r, &est) * site->pue.value;
+        const double op_j = f.joules * site->pue.value;
         /* curtailed renewables: zero marginal carbon for that share */
         const double op_kg = op_j / 3.6e6 * site->grid_gco2e_per_kwh.value / 1000.0 *
                              (1.0 - site->curtailed_share.value);
@@ -304,17 +434,16 @@ int jf_report_scaling(const jf_result_t *runs, int n, jf_table_t *t)
             snprintf(label, sizeof label, "exp%d L%lld d%lld %s", group, (long long)r->layers,
                      (long long)r->d_model, r->precision);
             jf_table_text(t, row, 0, label);
-            jf_table_text(t, row, 1, basename_of(r->path));
+            jf_table_text(t, row, 1, r->name);
             jf_table_count(t, row, 2, (jf_u128)r->ranks);
             jf_table_count(t, row, 3, (jf_u128)r->nodes);
             jf_table_real(t, row, 4, rate, "%.4g");
             jf_table_real(t, row, 5, speedup, "%.3f");
             jf_table_real(t, row, 6, speedup / ((double)r->ranks / (double)runs[base].ranks),
                           "%.3f");
-            int est;
-            if (r->have_joules)
-                jf_table_real(t, row, 7, jf_result_joules(r, &est) / (double)r->flops_6nd,
-                              "%.4g");
+            jf_figures_t f;
+            jf_figures_of_result(r, &f);
+            jf_table_real(t, row, 7, f.joules_per_flop, "%.4g");
         }
     }
     free(done);

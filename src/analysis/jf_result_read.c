@@ -111,6 +111,8 @@ jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msgl
 
     memset(r, 0, sizeof *r);
     snprintf(r->path, sizeof r->path, "%s", path);
+    const char *slash = strrchr(path, '/');
+    snprintf(r->name, sizeof r->name, "%s", slash != NULL ? slash + 1 : path);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if (H5Fis_hdf5(path) <= 0) {  /* H5Fis_accessible needs HDF5 1.12 */
         snprintf(msg, msglen, "%s: not a readable HDF5 file (truncated, corrupt or not HDF5)",
@@ -154,6 +156,11 @@ jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msgl
     STR("/", "hosts", r->hosts)
     STR("/", "blis_arch", r->blis_arch)
     STR("/", "start_utc", r->start_utc)
+    /* present in every schema, but a missing one is no reason to refuse */
+    read_str(f, "/", "slurm_job_id", r->slurm_job_id, sizeof r->slurm_job_id);
+    read_str(f, "/", "slurm_array_job_id", r->slurm_array_job_id, sizeof r->slurm_array_job_id);
+    read_str(f, "/", "slurm_array_task_id", r->slurm_array_task_id,
+             sizeof r->slurm_array_task_id);
     STR("/config", "precision", r->precision)
     NUM("/config", "layers", H5T_NATIVE_INT64, r->layers)
     NUM("/config", "d_model", H5T_NATIVE_INT64, r->d_model)
@@ -229,6 +236,52 @@ cleanup:
     return err;
 }
 
+/* The start of the suffix of `path` made of its last k components (the
+ * whole path when it has fewer). */
+static const char *path_suffix(const char *path, int k)
+{
+    const char *p = path + strlen(path);
+    while (p > path && p[-1] == '/')  /* a trailing slash is no component */
+        p--;
+    for (; p > path; p--)
+        if (p[-1] == '/' && --k == 0)
+            return p;
+    return path;
+}
+
+/* Does one of the paths end with the same k-component suffix as path i? */
+static int suffix_shared(const jf_result_t *runs, int n, int i, int k)
+{
+    const char *mine = path_suffix(runs[i].path, k);
+    const size_t len = strlen(mine);
+    for (int j = 0; j < n; j++) {
+        if (j == i)
+            continue;
+        const char *other = path_suffix(runs[j].path, k);
+        if (strlen(other) == len && strcmp(other, mine) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+void jf_result_name_runs(jf_result_t *runs, int n)
+{
+    for (int i = 0; i < n; i++) {
+        int k = 1;
+        const char *name = path_suffix(runs[i].path, k);
+        /* grow until no other path ends the same way, or the path runs out */
+        while (name != runs[i].path && suffix_shared(runs, n, i, k))
+            name = path_suffix(runs[i].path, ++k);
+        /* a name too long for the table keeps its distinguishing end */
+        const size_t len = strlen(name);
+        if (len >= sizeof runs[i].name)
+            snprintf(runs[i].name, sizeof runs[i].name, "...%s",
+                     name + len - (sizeof runs[i].name - 4));
+        else
+            snprintf(runs[i].name, sizeof runs[i].name, "%s", name);
+    }
+}
+
 double jf_result_joules(const jf_result_t *r, int *estimated)
 {
     *estimated = r->extrapolated != 0;
@@ -272,6 +325,118 @@ static int read_dataset(hid_t f, const char *name, hid_t mem_type, size_t elem, 
     if (d >= 0)
         H5Dclose(d);
     return rc;
+}
+
+/* A comma-separated list into at most `max` fields of `width` bytes. */
+static int split_list(const char *list, char *fields, size_t width, int max)
+{
+    int n = 0;
+    if (*list == '\0')
+        return 0;
+    for (const char *p = list;; n++) {
+        const size_t len = strcspn(p, ",");
+        if (n == max)
+            return -1;
+        snprintf(fields + (size_t)n * width, width, "%.*s", (int)len, p);
+        if (p[len] == '\0')
+            return n + 1;
+        p += len + 1;
+    }
+}
+
+/* A 1-D numeric attribute of `count` elements. */
+static int read_array(hid_t f, const char *obj, const char *name, hid_t mem_type, int count,
+                      void *out)
+{
+    if (H5Aexists_by_name(f, obj, name, H5P_DEFAULT) <= 0)
+        return -1;
+    const hid_t a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    const hid_t sp = a >= 0 ? H5Aget_space(a) : -1;
+    hsize_t dim = 0;
+    int rc = -1;
+    if (sp >= 0 && H5Sget_simple_extent_ndims(sp) == 1 &&
+        H5Sget_simple_extent_dims(sp, &dim, NULL) == 1 && dim == (hsize_t)count &&
+        H5Aread(a, mem_type, out) >= 0)
+        rc = 0;
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (a >= 0)
+        H5Aclose(a);
+    return rc;
+}
+
+/* A 1-D attribute of `count` fixed-length strings (schema 1.5) into
+ * fields of `width` bytes; -1 when absent or of another shape. */
+static int read_str_array(hid_t f, const char *obj, const char *name, int count, char *fields,
+                          size_t width)
+{
+    if (H5Aexists_by_name(f, obj, name, H5P_DEFAULT) <= 0)
+        return -1;
+    const hid_t a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    const hid_t t = a >= 0 ? H5Aget_type(a) : -1;
+    const hid_t sp = a >= 0 ? H5Aget_space(a) : -1;
+    hsize_t dim = 0;
+    int rc = -1;
+    if (t >= 0 && sp >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t) &&
+        H5Sget_simple_extent_ndims(sp) == 1 && H5Sget_simple_extent_dims(sp, &dim, NULL) == 1 &&
+        dim == (hsize_t)count) {
+        const size_t n = H5Tget_size(t);
+        char *tmp = calloc((size_t)count, n + 1);
+        const hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, n + 1);  /* room for the terminator, as read_str */
+        if (tmp != NULL && H5Aread(a, mt, tmp) >= 0) {
+            for (int i = 0; i < count; i++)
+                snprintf(fields + (size_t)i * width, width, "%s", tmp + (size_t)i * (n + 1));
+            rc = 0;
+        }
+        H5Tclose(mt);
+        free(tmp);
+    }
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+    return rc;
+}
+
+/* The node's domains: names and scopes (strings), and, when the file has
+ * them, each domain's Joules and whether it is in the node total. */
+static int read_domains(hid_t f, const char *obj, jf_result_node_t *x)
+{
+    char list[JF_RESULT_MAX_DOMAINS * 130];
+    int64_t in_total[JF_RESULT_MAX_DOMAINS];
+    x->ndomains = 0;
+    if (read_str(f, obj, "domains", list, sizeof list) != 0)
+        return 0;  /* optional */
+    const int n = split_list(list, &x->domain[0][0], sizeof x->domain[0], JF_RESULT_MAX_DOMAINS);
+    if (n < 0)
+        return -1;
+    x->ndomains = n;
+    if (n == 0)
+        return 0;
+    /* a scope may itself hold a comma: 1.5 files list them one string
+     * each; in older files a list that does not split into one per domain
+     * is kept whole on the first */
+    if (read_str_array(f, obj, "domain_scope_list", n, &x->domain_scope[0][0],
+                       sizeof x->domain_scope[0]) != 0 &&
+        read_str(f, obj, "domain_scopes", list, sizeof list) == 0 &&
+        split_list(list, &x->domain_scope[0][0], sizeof x->domain_scope[0],
+                   JF_RESULT_MAX_DOMAINS) != n) {
+        memset(x->domain_scope, 0, sizeof x->domain_scope);
+        snprintf(x->domain_scope[0], sizeof x->domain_scope[0], "%.*s",
+                 (int)sizeof x->domain_scope[0] - 1, list);
+    }
+    if (H5Aexists_by_name(f, obj, "domain_joules", H5P_DEFAULT) <= 0)
+        return 0;
+    if (read_array(f, obj, "domain_joules", H5T_NATIVE_DOUBLE, n, x->domain_joules) != 0 ||
+        read_array(f, obj, "domain_in_node_total", H5T_NATIVE_INT64, n, in_total) != 0)
+        return -1;
+    for (int k = 0; k < n; k++)
+        x->domain_in_total[k] = in_total[k] != 0;
+    x->have_domain_joules = 1;
+    return 0;
 }
 
 jf_err_t jf_result_read_nodes(const char *path, jf_result_node_t **nodes, int *count, char *msg,
@@ -329,6 +494,11 @@ jf_err_t jf_result_read_nodes(const char *path, jf_result_node_t **nodes, int *c
         x->measured = measured != 0;
         x->invalid = invalid != 0;
         x->have_joules = read_num(f, obj, "joules", H5T_NATIVE_DOUBLE, &x->joules) == 0;
+        x->have_watts =
+            read_num(f, obj, "mean_watts", H5T_NATIVE_DOUBLE, &x->mean_watts) == 0 &&
+            read_num(f, obj, "peak_watts", H5T_NATIVE_DOUBLE, &x->peak_watts) == 0;
+        read_str(f, obj, "coverage", x->coverage, sizeof x->coverage);
+        NODE_FIELD(read_domains(f, obj, x), "domains, domain_scopes or domain_joules")
         NODE_FIELD(x->measured && !x->have_joules, "joules")
         snprintf(field, sizeof field, "%s/trace", obj);
         NODE_FIELD(read_dataset(f, field, H5T_NATIVE_DOUBLE, sizeof(double), 2, dims, &buf),

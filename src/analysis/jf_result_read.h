@@ -21,8 +21,13 @@ typedef struct {
 
 typedef struct {
     char path[1024];
+    /* what tables call the run: the file name, or (jf_result_name_runs) the
+     * shortest path suffix that tells it from the other runs of a report */
+    char name[256];
     char schema_version[16], jflop_version[32], status[16], status_reason[512];
     char hosts[1024], precision[8], blis_arch[32], start_utc[40];
+    /* Slurm's job id, array job id and task ("" outside Slurm) */
+    char slurm_job_id[32], slurm_array_job_id[32], slurm_array_task_id[16];
     /* /gemm (schema 1.4; "" and 0 in older files, which ran BLIS only) */
     char gemm_backend[16], gemm_version[48], gemm_kernel[160];
     int64_t gemm_emulated;
@@ -54,15 +59,29 @@ typedef struct {
  * jflop file, a newer major schema, a missing or malformed field. */
 jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msglen);
 
+/* Name each run by the shortest suffix of its path (whole components)
+ * that no other run's path ends with: "run.h5" when the file names differ,
+ * "a/run.h5" and "b/run.h5" when two folders each hold a run.h5. */
+void jf_result_name_runs(jf_result_t *runs, int n);
+
 /* The Joules a table should use: measured, or the labelled estimate. */
 double jf_result_joules(const jf_result_t *r, int *estimated);
 
 /* One node's energy group, /energy/node_NNNN, with its trace. */
+#define JF_RESULT_MAX_DOMAINS 32
+
 typedef struct {
-    char node[64], backend[24], reason[512];
-    int measured, invalid, have_joules;
+    char node[64], backend[24], reason[512], coverage[512];
+    int measured, invalid, have_joules, have_watts;
     double joules, seconds, sample_interval, phase_start_utc, phase_end_utc;
+    double mean_watts, peak_watts;  /* W, have_watts (present when measured) */
     uint64_t samples, wraps;
+    /* the node's domains (names, scopes, J over the phase, added into the
+     * node total or not); ndomains 0 when the node had none */
+    int ndomains, have_domain_joules;
+    char domain[JF_RESULT_MAX_DOMAINS][64], domain_scope[JF_RESULT_MAX_DOMAINS][128];
+    double domain_joules[JF_RESULT_MAX_DOMAINS];
+    int domain_in_total[JF_RESULT_MAX_DOMAINS];
     size_t trace_rows, trace_cols;  /* trace: rows x (1 + domains) */
     double *trace;                  /* column 0 time from the phase start (s), then J */
     int32_t *trace_mark;            /* 0 periodic, 1 first, 2 phase start, 3 stop, 4 last */

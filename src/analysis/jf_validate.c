@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "analysis/jf_figures.h"
 #include "core/jf_sha256.h"
 
 /* ------------------------------------------------------------------------ */
@@ -1144,23 +1145,34 @@ static jf_err_t write_file(const char *dir, const char *name, const char *text, 
 typedef struct {
     double joules, per_flop, gflops_per_watt, per_token, flops_per_second, watts;
     int estimated, measured;
-} jf_figures_t;
+} jf_figures_view_t;
 
-static jf_figures_t figures(const jf_result_t *r)
+/* The run's figures by the one rule of jf_figures: NAN (null, "-") when
+ * they cannot be computed, never 0. */
+static jf_figures_view_t figures(const jf_result_t *r)
 {
-    jf_figures_t f;
-    memset(&f, 0, sizeof f);
-    f.measured = r->have_joules;
-    f.joules = f.measured ? jf_result_joules(r, &f.estimated) : 0;
-    const double f6nd = (double)r->flops_6nd, counted = (double)r->flops_counted;
-    f.flops_per_second = r->seconds > 0 ? counted / r->seconds : 0;
-    if (f.measured && f.joules > 0) {
-        f.per_flop = f6nd > 0 ? f.joules / f6nd : 0;
-        f.gflops_per_watt = counted / f.joules / 1e9;
-        f.per_token = r->tokens > 0 ? f.joules / (double)r->tokens : 0;
-        f.watts = r->seconds > 0 ? f.joules / r->seconds : 0;
-    }
+    jf_figures_t g;
+    jf_figures_of_result(r, &g);
+    const jf_figures_view_t f = {
+        .joules = g.joules,
+        .per_flop = g.joules_per_flop,
+        .gflops_per_watt = g.gflops_per_watt,
+        .per_token = g.joules_per_token,
+        .flops_per_second = g.flops_per_second,
+        .watts = g.watts,
+        .estimated = g.estimated,
+        .measured = g.have,
+    };
     return f;
+}
+
+/* A number for the Markdown summary, "-" when it is missing (NAN). */
+static const char *md_num(double x, const char *fmt, char *buf, size_t len)
+{
+    if (!isfinite(x))
+        return "-";
+    snprintf(buf, len, fmt, x);
+    return buf;
 }
 
 static json_t *num_or_null(int have, double x)
@@ -1211,7 +1223,7 @@ static json_t *summary_json(const jf_submission_t *s, const jf_validation_t *v)
     }
     for (int i = 0; i < s->nresults; i++) {
         const jf_result_t *r = &s->results[i];
-        const jf_figures_t f = figures(r);
+        const jf_figures_view_t f = figures(r);
         char buf[JF_U128_STRLEN], path[2048], hex[JF_SHA256_HEXLEN], msg[JF_MSG_LEN];
         json_t *o = json_object();
         snprintf(path, sizeof path, "%s/%s", s->dir, s->result_names[i]);
@@ -1229,7 +1241,7 @@ static json_t *summary_json(const jf_submission_t *s, const jf_validation_t *v)
         json_object_set_new(o, "ranks", json_integer(r->ranks));
         json_object_set_new(o, "nodes", json_integer(r->nodes));
         json_object_set_new(o, "seconds", json_real(r->seconds));
-        json_object_set_new(o, "flops_per_second", json_real(f.flops_per_second));
+        json_object_set_new(o, "flops_per_second", num_or_null(1, f.flops_per_second));
         json_object_set_new(o, "energy_source", json_string(r->energy_source));
         json_object_set_new(o, "energy_basis", json_string(!f.measured   ? "not measured"
                                                            : f.estimated ? "ESTIMATE (extrapolated)"
@@ -1346,17 +1358,18 @@ static char *summary_md(const jf_submission_t *s, const jf_validation_t *v)
            "---: | --- |\n");
     for (int i = 0; i < s->nresults; i++) {
         const jf_result_t *r = &s->results[i];
-        const jf_figures_t f = figures(r);
-        md(&b, "| %s | %llu | %llu | %s | %lld | %lld | %.3f | %.4g | %s %s |",
+        const jf_figures_view_t f = figures(r);
+        char n0[32], n1[32], n2[32], n3[32], n4[32];
+        md(&b, "| %s | %llu | %llu | %s | %lld | %lld | %.3f | %s | %s %s |",
            cell(s->result_names[i], c1, sizeof c1), (unsigned long long)r->n_params,
            (unsigned long long)r->tokens, r->precision, (long long)r->ranks, (long long)r->nodes,
-           r->seconds, f.flops_per_second, r->energy_source,
+           r->seconds, md_num(f.flops_per_second, "%.4g", n4, sizeof n4), r->energy_source,
            !f.measured ? "(not measured)" : f.estimated ? "(ESTIMATE)" : "(measured)");
-        if (f.measured)
-            md(&b, " %.6g | %.4g | %.4g | %.4g | %s |\n", f.joules, f.per_flop,
-               f.gflops_per_watt, f.per_token, r->status);
-        else
-            md(&b, " - | - | - | - | %s |\n", r->status);
+        /* a figure that cannot be computed is "-", as jf_figures has it */
+        md(&b, " %s | %s | %s | %s | %s |\n", md_num(f.joules, "%.6g", n0, sizeof n0),
+           md_num(f.per_flop, "%.4g", n1, sizeof n1),
+           md_num(f.gflops_per_watt, "%.4g", n2, sizeof n2),
+           md_num(f.per_token, "%.4g", n3, sizeof n3), r->status);
     }
     md(&b, "\n## Rules (level %d)\n\n| verdict | rule | level | file | observed |\n"
            "| --- | --- | ---: | --- | --- |\n", v->level);

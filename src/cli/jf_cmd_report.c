@@ -102,11 +102,12 @@ int jf_cmd_report(int argc, char **argv)
         case 's': site_path = optarg; break;
         case 'P': plot_dir = optarg; break;
         case 'T':
-            if (strcmp(optarg, "runs") != 0 && strcmp(optarg, "bounds") != 0 &&
+            if (strcmp(optarg, "runs") != 0 && strcmp(optarg, "nodes") != 0 &&
+                strcmp(optarg, "domains") != 0 && strcmp(optarg, "bounds") != 0 &&
                 strcmp(optarg, "cooling") != 0 && strcmp(optarg, "lifecycle") != 0 &&
                 strcmp(optarg, "scaling") != 0) {
                 fprintf(stderr, "jflop report: --table: '%s' is not runs, bounds, cooling, "
-                                "lifecycle or scaling\n", optarg);
+                                "lifecycle, scaling, nodes or domains\n", optarg);
                 return 2;
             }
             only = optarg;
@@ -183,17 +184,22 @@ int jf_cmd_report(int argc, char **argv)
         status = 1;
         goto cleanup;
     }
-    jf_table_t tables[5];
+    /* two run.h5 in different folders get different names */
+    jf_result_name_runs(runs, n);
+    jf_table_t tables[7];
     jf_report_runs(runs, n, &tables[0]);
-    jf_report_bounds(runs, n, &ro, &tables[1]);
-    jf_report_cooling(runs, n, &site, &ro, &tables[2]);
-    jf_report_lifecycle(runs, n, &site, &tables[3]);
+    if (jf_report_nodes(runs, n, &tables[1], &tables[2]) > 0)
+        fprintf(stderr, "jflop report: some files' node groups are unreadable (see the nodes "
+                        "table's notes)\n");
+    jf_report_bounds(runs, n, &ro, &tables[3]);
+    jf_report_cooling(runs, n, &site, &ro, &tables[4]);
+    jf_report_lifecycle(runs, n, &site, &tables[5]);
     /* the scaling table only when runs differ only in rank count, or asked for */
-    const int ntables = jf_report_scaling(runs, n, &tables[4]) > 0 ||
-                        (only != NULL && strcmp(only, "scaling") == 0) ? 5 : 4;
+    const int ntables = jf_report_scaling(runs, n, &tables[6]) > 0 ||
+                        (only != NULL && strcmp(only, "scaling") == 0) ? 7 : 6;
     if (plot_dir != NULL) {
         jf_plot_summary_t ps;
-        if (jf_plot_write(plot_dir, runs, n, tables[4].nrows > 0 ? &tables[4] : NULL, &ps, why,
+        if (jf_plot_write(plot_dir, runs, n, tables[6].nrows > 0 ? &tables[6] : NULL, &ps, why,
                           sizeof why) != JF_OK) {
             fprintf(stderr, "jflop report: %s\n", why);
             status = 1;
@@ -206,8 +212,8 @@ int jf_cmd_report(int argc, char **argv)
                     plot_dir, ps.scripts);
         }
     }
-    if (ntables == 4)
-        jf_table_free(&tables[4]);
+    if (ntables == 6)
+        jf_table_free(&tables[6]);
     if (jf_cmd_emit_tables("report", tables, ntables, format, only, out_dir) != 0)
         status = 1;
     if (skipped > 0) {

@@ -139,6 +139,65 @@ static int attr_f64_units(hid_t loc, const char *name, double v, const char *uni
     return attr_f64(loc, name, v) | attr_str(loc, uname, units);
 }
 
+/* A 1-D attribute of n numbers of `type`, rank 0's values (n must follow
+ * from values every rank shares: it is structure). */
+static int attr_array(hid_t loc, const char *name, hid_t type, int n, const void *local_values)
+{
+    const size_t size = H5Tget_size(type);
+    const hsize_t dim = (hsize_t)n;
+    if (n <= 0 || size == 0)
+        return -1;
+    unsigned char *values = malloc((size_t)n * size);
+    if (values == NULL)
+        MPI_Abort(writers, 3);  /* the others would wait in the Bcast below */
+    memcpy(values, local_values, (size_t)n * size);
+    MPI_Bcast(values, (int)((size_t)n * size), MPI_BYTE, 0, writers);
+    const hid_t space = H5Screate_simple(1, &dim, NULL);
+    const hid_t a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    const herr_t w = a < 0 ? -1 : H5Awrite(a, type, values);
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(space);
+    free(values);
+    return a < 0 || w < 0 ? -1 : 0;
+}
+
+/* A 1-D attribute of n fixed-length strings (h5py reads a list of bytes,
+ * h5dump prints each), rank 0's values. */
+static int attr_str_array(hid_t loc, const char *name, int n, const char *const *local_values)
+{
+    char **values = calloc((size_t)(n > 0 ? n : 1), sizeof *values);
+    size_t width = 1;
+    int e = 0;
+    if (values == NULL)
+        MPI_Abort(writers, 3);
+    for (int i = 0; i < n; i++) {
+        values[i] = agreed_str(local_values[i]);
+        width = strlen(values[i]) > width ? strlen(values[i]) : width;
+    }
+    char *packed = calloc((size_t)(n > 0 ? n : 1), width);
+    if (packed == NULL)
+        MPI_Abort(writers, 3);
+    for (int i = 0; i < n; i++)
+        memcpy(packed + (size_t)i * width, values[i], strlen(values[i]));
+    const hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, width);
+    H5Tset_strpad(type, H5T_STR_NULLPAD);
+    const hsize_t dim = (hsize_t)n;
+    const hid_t space = H5Screate_simple(1, &dim, NULL);
+    const hid_t a = n > 0 ? H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    e = a < 0 || H5Awrite(a, type, packed) < 0;
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(space);
+    H5Tclose(type);
+    for (int i = 0; i < n; i++)
+        free(values[i]);
+    free(values);
+    free(packed);
+    return e ? -1 : 0;
+}
+
 static int attr_u128(hid_t loc, const char *name, jf_u128 v)
 {
     char digits[JF_U128_STRLEN];
@@ -270,11 +329,15 @@ static int write_config(hid_t f, const jf_summary_t *s)
     e |= attr_str(g, "peak_isa", r->peak_isa ? r->peak_isa : "");
     e |= attr_str(g, "peak_kind", r->peak_kind ? r->peak_kind : "");
     e |= attr_u64(g, "predicted_peak_rss_bytes", r->predicted_bytes);
+    e |= attr_str(g, "predicted_peak_rss_bytes_units", "B");
     e |= attr_u64(g, "predicted_model_bytes_per_rank", r->predicted_model_bytes);
+    e |= attr_str(g, "predicted_model_bytes_per_rank_units", "B");
     e |= attr_u64(g, "peak_rss_bytes_max_rank", r->peak_rss_bytes);
-    e |= attr_f64(g, "loss_first", r->loss_first);
-    e |= attr_f64(g, "loss_last", r->loss_last);
-    e |= attr_f64(g, "loss_floor", r->loss_floor);
+    e |= attr_str(g, "peak_rss_bytes_max_rank_units", "B");
+    /* 1.5: the losses' unit, as /loss has it */
+    e |= attr_f64_units(g, "loss_first", r->loss_first, "nat");
+    e |= attr_f64_units(g, "loss_last", r->loss_last, "nat");
+    e |= attr_f64_units(g, "loss_floor", r->loss_floor, "nat");
     e |= attr_i64(g, "weights_identical_on_ranks", r->replicas_identical);
     e |= attr_f64_units(g, "min_seconds", o->min_seconds, "s (--min-seconds; 0 when not given)");
     H5Gclose(g);
@@ -452,23 +515,21 @@ static int write_energy_node(hid_t parent, int index, const jf_energy_node_t *n,
     join_domains(n, 1, list, sizeof list);
     e |= attr_str(g, "domain_scopes", list);
     if (n->ndomains > 0) {
-        const hsize_t nd = (hsize_t)n->ndomains;
         double joules[JF_ENERGY_MAX_DOMAINS];
         int64_t in_total[JF_ENERGY_MAX_DOMAINS];
         for (int k = 0; k < n->ndomains; k++) {
             joules[k] = n->domain_joules[k];
             in_total[k] = n->domains[k].in_node_total;
         }
-        const hid_t sp = H5Screate_simple(1, &nd, NULL);
-        hid_t a = H5Acreate2(g, "domain_joules", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT);
-        e |= a < 0 || H5Awrite(a, H5T_NATIVE_DOUBLE, joules) < 0;
-        if (a >= 0)
-            H5Aclose(a);
-        a = H5Acreate2(g, "domain_in_node_total", H5T_NATIVE_INT64, sp, H5P_DEFAULT, H5P_DEFAULT);
-        e |= a < 0 || H5Awrite(a, H5T_NATIVE_INT64, in_total) < 0;
-        if (a >= 0)
-            H5Aclose(a);
-        H5Sclose(sp);
+        const char *scopes[JF_ENERGY_MAX_DOMAINS];
+        for (int k = 0; k < n->ndomains; k++)
+            scopes[k] = n->domains[k].scope;
+        /* rank 0's values, as every attribute (see `writers`) */
+        e |= attr_array(g, "domain_joules", H5T_NATIVE_DOUBLE, n->ndomains, joules);
+        e |= attr_str(g, "domain_joules_units", "J");  /* 1.5 */
+        e |= attr_array(g, "domain_in_node_total", H5T_NATIVE_INT64, n->ndomains, in_total);
+        /* 1.5: the scopes one string each (a scope may hold a comma) */
+        e |= attr_str_array(g, "domain_scope_list", n->ndomains, scopes);
     }
     /* the trace: [sample][1 + domain], t from the phase start, cumulative J */
     const hsize_t cols = 1 + (hsize_t)n->ndomains, dims[2] = {n->trace_count, cols};
@@ -481,6 +542,18 @@ static int write_energy_node(hid_t parent, int index, const jf_energy_node_t *n,
                                 H5P_DEFAULT);
     H5Sclose(dm);
     e |= d < 0 || mk < 0;
+    if (d >= 0) {
+        /* 1.5: one name and one unit per column, for h5py/pandas */
+        const char *columns[1 + JF_ENERGY_MAX_DOMAINS], *units[1 + JF_ENERGY_MAX_DOMAINS];
+        columns[0] = "time";
+        units[0] = "s";
+        for (int k = 0; k < n->ndomains; k++) {
+            columns[1 + k] = n->domains[k].name;
+            units[1 + k] = "J";
+        }
+        e |= attr_str_array(d, "columns", 1 + n->ndomains, columns);
+        e |= attr_str_array(d, "column_units", 1 + n->ndomains, units);
+    }
     if (mk >= 0)
         e |= attr_str(mk, "description", "0 periodic sample, 1 first reading, 2 measured phase "
                                          "start, 3 measured phase stop, 4 last reading");

@@ -10,7 +10,7 @@
 #include "energy/jf_energy_job.h"
 #include "out/jf_summary.h"
 
-#define JF_SCHEMA_VERSION "1.4"
+#define JF_SCHEMA_VERSION "1.5"
 #define JF_SCHEMA_MAJOR 1
 
 /* The default file name: results/jflop-<UTC time>-<Slurm job id or pid>.h5,

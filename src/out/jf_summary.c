@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "analysis/jf_figures.h"
 
 int jf_summary_ok(const jf_summary_t *s, const char **reason)
 {
@@ -42,7 +43,8 @@ static double gemm_rate(const jf_run_t *r)
     return r->seconds > 0 ? (double)gemm / r->seconds : 0;
 }
 
-/* Derived energy figures, from the measured or (labelled) estimated Joules. */
+/* Derived energy figures, from the measured or (labelled) estimated
+ * Joules, by jf_figures' one rule: NAN (JSON null) when not computable. */
 typedef struct {
     double joules, per_flop_6nd, per_flop_counted, gflops_per_watt, per_token, watts;
 } jf_energy_derived_t;
@@ -50,16 +52,30 @@ typedef struct {
 static jf_energy_derived_t energy_derived(const jf_summary_t *s)
 {
     const jf_run_t *r = s->run;
-    jf_energy_derived_t d;
-    const double f6nd = (double)jf_flops_6nd(r->n_params, r->tokens);
-    const double counted = (double)jf_ledger_total(&r->ledger);
-    d.joules = jf_energy_job_joules(s->energy);
-    d.per_flop_6nd = f6nd > 0 ? d.joules / f6nd : 0;
-    d.per_flop_counted = counted > 0 ? d.joules / counted : 0;
-    d.gflops_per_watt = d.joules > 0 ? counted / d.joules / 1e9 : 0;
-    d.per_token = r->tokens > 0 ? d.joules / (double)r->tokens : 0;
-    d.watts = r->seconds > 0 ? d.joules / r->seconds : 0;
+    const jf_figures_in_t in = {
+        .have_joules = s->energy->measured_nodes > 0,
+        .estimated = s->energy->extrapolated,
+        .joules = jf_energy_job_joules(s->energy),
+        .nodes = s->energy->extrapolated ? s->energy->total_nodes : s->energy->measured_nodes,
+        .flops_6nd = jf_flops_6nd(r->n_params, r->tokens),
+        .flops_counted = jf_ledger_total(&r->ledger),
+        .tokens = r->tokens,
+        .seconds = r->seconds,
+    };
+    jf_figures_t f;
+    jf_figures(&in, &f);
+    const jf_energy_derived_t d = {f.joules, f.joules_per_flop, f.joules_per_flop_counted,
+                                   f.gflops_per_watt, f.joules_per_token, f.watts};
     return d;
+}
+
+/* A figure as text, "-" when it cannot be computed (NAN). */
+static const char *figure(double v, const char *fmt, char *buf, size_t len)
+{
+    if (!isfinite(v))
+        return "-";
+    snprintf(buf, len, fmt, v);
+    return buf;
 }
 
 static const char *energy_status(const jf_energy_job_t *e)
@@ -101,10 +117,14 @@ static void print_energy(FILE *out, const jf_summary_t *s)
                     n->domains[k].in_node_total ? "" : " [inside/overlapping, not added]");
         fprintf(out, ")\n        covers: %s\n", n->coverage);
     }
-    fprintf(out, "        %s%.4g J/FLOP (per 6ND FLOP), %.4g J/FLOP (per counted FLOP), "
-                 "%.4g GFLOPS/W, %.4g J/token, %.1f W\n",
-            e->extrapolated ? "ESTIMATED from the extrapolated total: " : "", d.per_flop_6nd,
-            d.per_flop_counted, d.gflops_per_watt, d.per_token, d.watts);
+    char b0[32], b1[32], b2[32], b3[32], b4[32];
+    fprintf(out, "        %s%s J/FLOP (per 6ND FLOP), %s J/FLOP (per counted FLOP), "
+                 "%s GFLOPS/W, %s J/token, %s W\n",
+            e->extrapolated ? "ESTIMATED from the extrapolated total: " : "",
+            figure(d.per_flop_6nd, "%.4g", b0, sizeof b0),
+            figure(d.per_flop_counted, "%.4g", b1, sizeof b1),
+            figure(d.gflops_per_watt, "%.4g", b2, sizeof b2),
+            figure(d.per_token, "%.4g", b3, sizeof b3), figure(d.watts, "%.1f", b4, sizeof b4));
 }
 
 /* The GEMM back-end lines: what ran, how it was chosen, what it beat. */
@@ -288,7 +308,7 @@ static json_t *checks_json(const jf_summary_t *s)
 
 static json_t *json_number_or_null(int have, double v)
 {
-    return have ? json_real(v) : json_null();
+    return have && isfinite(v) ? json_real(v) : json_null();
 }
 
 static json_t *energy_node_json(const jf_energy_node_t *n)

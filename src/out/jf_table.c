@@ -72,6 +72,13 @@ void jf_table_real(jf_table_t *t, int row, int col, double value, const char *fm
 {
     jf_cell_t *c = cell(t, row, col);
     char buf[64];
+    if (!isfinite(value)) {  /* no value: an empty cell (JSON null), never "nan" */
+        free(c->text);
+        c->text = NULL;
+        c->kind = JF_CELL_EMPTY;
+        c->numeric = 1;
+        return;
+    }
     c->kind = JF_CELL_REAL;
     c->real = value;
     snprintf(buf, sizeof buf, fmt, value);
@@ -326,18 +333,20 @@ static json_t *cell_json(const jf_cell_t *x)
     }
 }
 
-/* A column's JSON type: that of its first non-empty cell ("text" when the
- * table has none), so a reader can set dtypes before reading rows. */
+/* A column's JSON type: that of its first non-empty cell ("number" when
+ * its cells are all missing numbers, "text" when the table has none), so a reader can set dtypes before reading rows. */
 static const char *column_type(const jf_table_t *t, int c)
 {
+    int numeric = 0;
     for (int r = 0; r < t->nrows; r++)
         switch (ccell(t, r, c)->kind) {
         case JF_CELL_REAL: return "number";
         case JF_CELL_COUNT: return "integer";
         case JF_CELL_TEXT: return "text";
-        default: break;
+        default: numeric |= ccell(t, r, c)->numeric; break;
         }
-    return "text";
+    /* a number column whose every figure is missing (no energy) stays numeric */
+    return numeric ? "number" : "text";
 }
 
 static json_t *table_json(const jf_table_t *t)

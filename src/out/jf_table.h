@@ -20,6 +20,7 @@ typedef struct {
     char *text;          /* what text-like formats print; NULL when empty */
     double real;         /* JF_CELL_REAL */
     jf_u128 count;       /* JF_CELL_COUNT: exact */
+    int numeric;         /* an empty cell that holds a number when it has one */
 } jf_cell_t;
 
 #define JF_TABLE_MAX_COLS 24
@@ -41,7 +42,9 @@ void jf_table_free(jf_table_t *t);
 /* A new empty row; returns its index, -1 when out of memory. */
 int jf_table_add_row(jf_table_t *t);
 void jf_table_text(jf_table_t *t, int row, int col, const char *text);
-/* fmt is a printf format for the text forms, e.g. "%.3g" */
+/* fmt is a printf format for the text forms, e.g. "%.3g". A value that is
+ * not finite (NAN: a figure that cannot be computed) leaves the cell empty:
+ * blank in text, CSV and Markdown, null in JSON. */
 void jf_table_real(jf_table_t *t, int row, int col, double value, const char *fmt);
 void jf_table_count(jf_table_t *t, int row, int col, jf_u128 value);
 void jf_table_note(jf_table_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -95,6 +95,7 @@ static void carve_layout(jf_model_t *m, jf_arena_t *a)
         jf_layer_acts_t *A = &m->acts[l];
         A->a1_b = carve(a, T * d, b);
         A->qkv_b = carve(a, T * 3 * d, b);
+        A->prob_b = carve(a, (uint64_t)m->batch * (uint64_t)s->heads * ctx * ctx, b);
         A->att_b = carve(a, T * d, b);
         A->a2_b = carve(a, T * d, b);
         A->g_b = carve(a, T * ff, b);
@@ -105,6 +106,7 @@ static void carve_layout(jf_model_t *m, jf_arena_t *a)
     m->dqkv_b = carve(a, T * 3 * d, b);
     m->dh_b = carve(a, T * ff, b);
     m->logits_b = carve(a, T * (uint64_t)s->vocab, b);
+    m->attn_scratch_b = carve(a, (uint64_t)m->threads * ctx * ctx, b);
 }
 
 /* Every fp32 array with a bf16 copy, for the GEMM door. */
@@ -112,7 +114,8 @@ static int mirrors_init(jf_model_t *m)
 {
     const jf_shape_t *s = &m->shape;
     const uint64_t T = (uint64_t)m->tokens, d = (uint64_t)s->d_model, ff = (uint64_t)s->ff;
-    const int n = 1 + 5 * (int)s->layers + 6;
+    const uint64_t ctx = (uint64_t)s->ctx, pairs = (uint64_t)m->batch * (uint64_t)s->heads;
+    const int n = 1 + 6 * (int)s->layers + 7;
     jf_bf16_mirror_t *list = calloc((size_t)n, sizeof *list);
     int k = 0;
     if (list == NULL)
@@ -123,6 +126,7 @@ static int mirrors_init(jf_model_t *m)
         const jf_layer_acts_t *A = &m->acts[l];
         MIRROR(A->a1, A->a1_b, T * d);
         MIRROR(A->qkv, A->qkv_b, T * 3 * d);
+        MIRROR(A->prob, A->prob_b, pairs * ctx * ctx);
         MIRROR(A->att, A->att_b, T * d);
         MIRROR(A->a2, A->a2_b, T * d);
         MIRROR(A->g, A->g_b, T * ff);
@@ -133,6 +137,7 @@ static int mirrors_init(jf_model_t *m)
     MIRROR(m->dqkv, m->dqkv_b, T * 3 * d);
     MIRROR(m->dh, m->dh_b, T * ff);
     MIRROR(m->logits, m->logits_b, T * (uint64_t)s->vocab);
+    MIRROR(m->attn_scratch, m->attn_scratch_b, (uint64_t)m->threads * ctx * ctx);
 #undef MIRROR
     m->mirror_list = list;
     m->mirrors.list = list;
@@ -178,9 +183,10 @@ uint64_t jf_model_bytes(const jf_shape_t *shape, int64_t batch,
         bytes = (uint64_t)a.used + sizeof m +
                 (uint64_t)shape->layers * (sizeof *m.layer_off + sizeof *m.acts);
         if (precision == JF_BF16) {
-            /* the GEMM door's rounded copies: attention's per-head operands */
+            /* the GEMM door's rounded copies: attention's dO slices */
             const uint64_t ctx = (uint64_t)shape->ctx;
-            bytes += (uint64_t)(threads > 0 ? threads : 1) * 2 * ctx * ctx * sizeof(jf_bf16_t);
+            bytes += (uint64_t)(threads > 0 ? threads : 1) * 2 * ctx * (uint64_t)shape->d_model *
+                     sizeof(jf_bf16_t);
         }
     }
     free(m.layer_off);

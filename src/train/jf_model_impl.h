@@ -25,7 +25,7 @@ typedef struct {
     void *h;           /* MLP pre-activation, T x ff */
     void *g;           /* GELU(h), T x ff */
     /* bf16 models: the copies their GEMMs read (forward and backward) */
-    jf_bf16_t *a1_b, *qkv_b, *att_b, *a2_b, *g_b;
+    jf_bf16_t *a1_b, *qkv_b, *prob_b, *att_b, *a2_b, *g_b;
 } jf_layer_acts_t;
 
 struct jf_model {
@@ -42,7 +42,7 @@ struct jf_model {
      * its bf16 copy (weights first); NULL otherwise */
     jf_bf16_mirror_t *mirror_list;
     jf_bf16_mirrors_t mirrors;
-    jf_bf16_t *af_b, *dx_b, *dtmp_b, *dqkv_b, *dh_b, *logits_b;
+    jf_bf16_t *af_b, *dx_b, *dtmp_b, *dqkv_b, *dh_b, *logits_b, *attn_scratch_b;
     int64_t off_emb, off_pos, off_lnf_g, off_lnf_b, off_head;
     jf_layer_offsets_t *layer_off;
 

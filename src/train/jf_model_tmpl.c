@@ -70,9 +70,39 @@ static void FN(bf16_sync)(const jf_model_t *m, const real *x, int64_t n, jf_ledg
 #endif
 }
 
-/* y = LayerNorm(x) * g + b, row by row; keeps mean and 1/std for backward. */
+/* bf16 models: the bf16 copy of tensor x that its producer fills as it
+ * writes x (a row or block at a time, while it is in cache), counted as n
+ * conversions; NULL for fp32 and fp64 models, whose producers skip it. */
+static jf_bf16_t *FN(bf16_target)(const jf_model_t *m, const real *x, int64_t n,
+                                  jf_ledger_t *ledger)
+{
+#if JF_BF16_CAPABLE
+    for (int i = 0; m->precision == JF_BF16 && i < m->mirrors.count; i++)
+        if (m->mirrors.list[i].base == x) {
+            ledger->bf16_converted += (uint64_t)n;
+            return m->mirrors.list[i].bf16;
+        }
+#else
+    (void)m, (void)x, (void)n, (void)ledger;
+#endif
+    return NULL;
+}
+
+/* Round n values just written at x into xb (when the tensor has a copy). */
+static inline void FN(round_into)(jf_bf16_t *xb, const real *x, int64_t n)
+{
+#if JF_BF16_CAPABLE
+    if (xb != NULL)
+        jf_bf16_from_floats(xb, x, n);
+#else
+    (void)xb, (void)x, (void)n;
+#endif
+}
+
+/* y = LayerNorm(x) * g + b, row by row; keeps mean and 1/std for backward.
+ * yb: y's bf16 copy, or NULL. */
 static void FN(ln_fwd)(const real *x, const real *g, const real *b, real *y,
-                       real *mu, real *rs, int64_t T, int64_t d, int nth)
+                       real *mu, real *rs, int64_t T, int64_t d, int nth, jf_bf16_t *yb)
 {
 #pragma omp parallel for num_threads(nth) schedule(static)
     for (int64_t t = 0; t < T; t++) {
@@ -90,15 +120,17 @@ static void FN(ln_fwd)(const real *x, const real *g, const real *b, real *y,
         const real r = (real)1 / JF_SQRT(var + ln_eps);
         for (int64_t j = 0; j < d; j++)
             yr[j] = (xr[j] - mean) * r * g[j] + b[j];
+        FN(round_into)(yb ? yb + t * d : NULL, yr, d);
         mu[t] = mean;
         rs[t] = r;
     }
 }
 
-/* Backward of ln_fwd: dx += dL/dx; dg, db = dL/dg, dL/db (overwritten). */
+/* Backward of ln_fwd: dx += dL/dx; dg, db = dL/dg, dL/db (overwritten).
+ * dxb: dx's bf16 copy, or NULL. */
 static void FN(ln_bwd)(const real *x, const real *g, const real *mu, const real *rs,
                        const real *dy, real *dx, real *dg, real *db,
-                       int64_t T, int64_t d, int nth)
+                       int64_t T, int64_t d, int nth, jf_bf16_t *dxb)
 {
 #pragma omp parallel num_threads(nth)
     {
@@ -117,6 +149,7 @@ static void FN(ln_bwd)(const real *x, const real *g, const real *mu, const real 
             real *dxr = dx + t * d;
             for (int64_t j = 0; j < d; j++)
                 dxr[j] += r * (dyr[j] * g[j] - s1 - (xr[j] - m) * r * s2);
+            FN(round_into)(dxb ? dxb + t * d : NULL, dxr, d);
         }
         /* column sums in blocks so each thread streams whole rows */
         const int64_t block = 64;
@@ -166,23 +199,34 @@ static void FN(gelu_bwd_chunk)(const real *h, real *dh, int64_t n)
     }
 }
 
-static void FN(gelu_fwd)(const real *h, real *out, int64_t n, int nth)
+/* Blocks small enough to be rounded into the bf16 copy from L1. */
+#define GELU_BLOCK 2048
+
+static void FN(gelu_fwd)(const real *h, real *out, int64_t n, int nth, jf_bf16_t *outb)
 {
 #pragma omp parallel num_threads(nth)
     {
         int64_t lo, len;
         jf_thread_chunk(n, &lo, &len);
-        FN(gelu_fwd_chunk)(h + lo, out + lo, len);
+        for (int64_t i = lo; i < lo + len; i += GELU_BLOCK) {
+            const int64_t k = lo + len - i < GELU_BLOCK ? lo + len - i : GELU_BLOCK;
+            FN(gelu_fwd_chunk)(h + i, out + i, k);
+            FN(round_into)(outb ? outb + i : NULL, out + i, k);
+        }
     }
 }
 
-static void FN(gelu_bwd)(const real *h, real *dh, int64_t n, int nth)
+static void FN(gelu_bwd)(const real *h, real *dh, int64_t n, int nth, jf_bf16_t *dhb)
 {
 #pragma omp parallel num_threads(nth)
     {
         int64_t lo, len;
         jf_thread_chunk(n, &lo, &len);
-        FN(gelu_bwd_chunk)(h + lo, dh + lo, len);
+        for (int64_t i = lo; i < lo + len; i += GELU_BLOCK) {
+            const int64_t k = lo + len - i < GELU_BLOCK ? lo + len - i : GELU_BLOCK;
+            FN(gelu_bwd_chunk)(h + i, dh + i, k);
+            FN(round_into)(dhb ? dhb + i : NULL, dh + i, k);
+        }
     }
 }
 
@@ -201,6 +245,8 @@ static void FN(attn_fwd)(jf_model_t *m, const real *qkv, real *prob, real *att,
         jf_ledger_t local;
         jf_ledger_clear(&local);
         const jf_gemm_ctx_t gc = gemm_ctx(m, &local, JF_FLOP_ATTN_FWD, 1);
+        /* bf16 models: P's copy, which P V here and dV = P^T dO in backward read */
+        jf_bf16_t *const pb = FN(bf16_target)(m, prob, 0, &local);
 #pragma omp for schedule(static)
         for (int64_t bh = 0; bh < pairs; bh++) {
             const int64_t b = bh / H, h = bh % H;
@@ -225,6 +271,10 @@ static void FN(attn_fwd)(jf_model_t *m, const real *qkv, real *prob, real *att,
                     row[j] = 0;
             }
             add_other(&local, (uint64_t)(ctx * (ctx + 1) / 2), OPS_SOFTMAX_FWD);
+            if (pb != NULL) {
+                FN(round_into)(pb + bh * ctx * ctx, P, ctx * ctx);
+                local.bf16_converted += (uint64_t)(ctx * ctx);
+            }
             FN(jf_gemm)(&gc, 0, 0, ctx, dh, ctx, 1, P, ctx, v, 3 * d, 0,
                         att + b * ctx * d + h * dh, d);
         }
@@ -246,7 +296,12 @@ static void FN(attn_bwd)(jf_model_t *m, const real *qkv, const real *prob,
         jf_ledger_t local;
         jf_ledger_clear(&local);
         const jf_gemm_ctx_t gc = gemm_ctx(m, &local, JF_FLOP_ATTN_BWD, 1);
-        real *dP = (real *)m->attn_scratch + (int64_t)omp_get_thread_num() * ctx * ctx;
+        const int64_t tid = omp_get_thread_num();
+        real *dP = (real *)m->attn_scratch + tid * ctx * ctx;
+        /* bf16 models: dS's copy, which dQ = dS K and dK = dS^T Q read */
+        jf_bf16_t *dsb = FN(bf16_target)(m, m->attn_scratch, 0, &local);
+        if (dsb != NULL)
+            dsb += tid * ctx * ctx;
 #pragma omp for schedule(static)
         for (int64_t bh = 0; bh < pairs; bh++) {
             const int64_t b = bh / H, h = bh % H;
@@ -271,6 +326,10 @@ static void FN(attn_bwd)(jf_model_t *m, const real *qkv, const real *prob,
                     row[j] = 0;
             }
             add_other(&local, (uint64_t)(ctx * (ctx + 1) / 2), OPS_SOFTMAX_BWD);
+            if (dsb != NULL) {
+                FN(round_into)(dsb, dP, ctx * ctx);
+                local.bf16_converted += (uint64_t)(ctx * ctx);
+            }
             /* dQ = dS K; dK = dS^T Q */
             FN(jf_gemm)(&gc, 0, 0, ctx, dh, ctx, 1, dP, ctx, k, 3 * d, 0, dq, 3 * d);
             FN(jf_gemm)(&gc, 1, 0, ctx, dh, ctx, 1, dP, ctx, q, 3 * d, 0, dk, 3 * d);
@@ -283,7 +342,7 @@ static void FN(attn_bwd)(jf_model_t *m, const real *qkv, const real *prob,
 /* Cross-entropy over the vocabulary for each token. With want_grad the
  * logits are replaced by loss_scale * (softmax - onehot). Sum in double. */
 static double FN(xent)(real *logits, const int32_t *tgt, int64_t T, int64_t V,
-                       double loss_scale, int want_grad, int nth)
+                       double loss_scale, int want_grad, int nth, jf_bf16_t *gradb)
 {
     double loss = 0;
 #pragma omp parallel for num_threads(nth) schedule(static) reduction(+ : loss)
@@ -306,6 +365,7 @@ static double FN(xent)(real *logits, const int32_t *tgt, int64_t T, int64_t V,
             for (int64_t j = 0; j < V; j++)
                 row[j] *= scale;
             row[tgt[t]] -= (real)loss_scale;
+            FN(round_into)(gradb ? gradb + t * V : NULL, row, V);
         }
     }
     return loss;
@@ -338,8 +398,8 @@ double FN(jf_model_fwd)(jf_model_t *m, const int32_t *tok, const int32_t *tgt,
         real *xin = A->x, *x1 = A->x1;
         real *xout = l + 1 < s->layers ? m->acts[l + 1].x : m->x_final;
 
-        FN(ln_fwd)(xin, W + o->ln1_g, W + o->ln1_b, A->a1, A->mu1, A->rs1, T, d, nth);
-        FN(bf16_sync)(m, A->a1, T * d, ledger);
+        FN(ln_fwd)(xin, W + o->ln1_g, W + o->ln1_b, A->a1, A->mu1, A->rs1, T, d, nth,
+                   FN(bf16_target)(m, A->a1, T * d, ledger));
         FN(jf_gemm)(&dense, 0, 0, T, 3 * d, d, 1, A->a1, d, W + o->wqkv, 3 * d, 0,
                     A->qkv, 3 * d);
         FN(bf16_sync)(m, A->qkv, T * 3 * d, ledger);
@@ -348,23 +408,24 @@ double FN(jf_model_fwd)(jf_model_t *m, const int32_t *tok, const int32_t *tgt,
         /* x1 = xin + att Wo: the residual rides in as beta = 1 */
         memcpy(x1, xin, (size_t)(T * d) * sizeof(real));
         FN(jf_gemm)(&dense, 0, 0, T, d, d, 1, A->att, d, W + o->wo, d, 1, x1, d);
-        FN(ln_fwd)(x1, W + o->ln2_g, W + o->ln2_b, A->a2, A->mu2, A->rs2, T, d, nth);
-        FN(bf16_sync)(m, A->a2, T * d, ledger);
+        FN(ln_fwd)(x1, W + o->ln2_g, W + o->ln2_b, A->a2, A->mu2, A->rs2, T, d, nth,
+                   FN(bf16_target)(m, A->a2, T * d, ledger));
         FN(jf_gemm)(&dense, 0, 0, T, ff, d, 1, A->a2, d, W + o->w1, ff, 0, A->h, ff);
-        FN(gelu_fwd)(A->h, A->g, T * ff, nth);
-        FN(bf16_sync)(m, A->g, T * ff, ledger);
+        FN(gelu_fwd)(A->h, A->g, T * ff, nth, FN(bf16_target)(m, A->g, T * ff, ledger));
         memcpy(xout, x1, (size_t)(T * d) * sizeof(real));
         FN(jf_gemm)(&dense, 0, 0, T, d, ff, 1, A->g, ff, W + o->w2, d, 1, xout, d);
         add_other(ledger, (uint64_t)(T * d), 2 * OPS_LN_FWD + 2 * OPS_ADD);
         add_other(ledger, (uint64_t)(T * ff), OPS_GELU_FWD);
     }
     FN(ln_fwd)(m->x_final, W + m->off_lnf_g, W + m->off_lnf_b, m->af, m->muf, m->rsf,
-               T, d, nth);
-    FN(bf16_sync)(m, m->af, T * d, ledger);
+               T, d, nth, FN(bf16_target)(m, m->af, T * d, ledger));
     FN(jf_gemm)(&head, 0, 0, T, V, d, 1, m->af, d, W + m->off_head, V, 0, m->logits, V);
     add_other(ledger, (uint64_t)(T * d), OPS_LN_FWD);
     add_other(ledger, (uint64_t)(T * V), OPS_XENT);
-    return FN(xent)(m->logits, tgt, T, V, loss_scale, want_grad, nth);
+    /* with gradients, the logits become dL/dlogits, which backward's
+     * head GEMMs read in bf16 */
+    return FN(xent)(m->logits, tgt, T, V, loss_scale, want_grad, nth,
+                    want_grad ? FN(bf16_target)(m, m->logits, T * V, ledger) : NULL);
 }
 
 void FN(jf_model_bwd)(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger)
@@ -379,12 +440,12 @@ void FN(jf_model_bwd)(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger)
     const jf_gemm_ctx_t bwd_x = gemm_ctx(m, ledger, JF_FLOP_DENSE_BWD_DATA, nth);
 
     /* head: dWhead = af^T dlogits; daf = dlogits Whead^T */
-    FN(bf16_sync)(m, m->logits, T * V, ledger);
     FN(jf_gemm)(&head, 1, 0, d, V, T, 1, m->af, d, m->logits, V, 0, G + m->off_head, V);
     FN(jf_gemm)(&head, 0, 1, T, d, V, 1, m->logits, V, W + m->off_head, V, 0, dtmp, d);
     memset(dx, 0, (size_t)(T * d) * sizeof(real));
     FN(ln_bwd)(m->x_final, W + m->off_lnf_g, m->muf, m->rsf, dtmp, dx,
-               G + m->off_lnf_g, G + m->off_lnf_b, T, d, nth);
+               G + m->off_lnf_g, G + m->off_lnf_b, T, d, nth,
+               FN(bf16_target)(m, dx, T * d, ledger));
     add_other(ledger, (uint64_t)(T * d), OPS_LN_BWD);
     /* final LayerNorm and head are last in the weight array */
     grad_ready(m, (uint64_t)m->off_lnf_g, m->nweights - (uint64_t)m->off_lnf_g);
@@ -392,18 +453,15 @@ void FN(jf_model_bwd)(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger)
     for (int64_t l = s->layers - 1; l >= 0; l--) {
         const jf_layer_offsets_t *o = &m->layer_off[l];
         const jf_layer_acts_t *A = &m->acts[l];
-        /* dx holds dL/dxout. MLP: xout = x1 + GELU(a2 W1) W2 */
-        FN(bf16_sync)(m, dx, T * d, ledger);
+        /* dx holds dL/dxout (and its bf16 copy). MLP: xout = x1 + GELU(a2 W1) W2 */
         FN(jf_gemm)(&bwd_w, 1, 0, ff, d, T, 1, A->g, ff, dx, d, 0, G + o->w2, d);
         FN(jf_gemm)(&bwd_x, 0, 1, T, ff, d, 1, dx, d, W + o->w2, d, 0, dh, ff);
-        FN(gelu_bwd)(A->h, dh, T * ff, nth);
-        FN(bf16_sync)(m, dh, T * ff, ledger);
+        FN(gelu_bwd)(A->h, dh, T * ff, nth, FN(bf16_target)(m, dh, T * ff, ledger));
         FN(jf_gemm)(&bwd_w, 1, 0, d, ff, T, 1, A->a2, d, dh, ff, 0, G + o->w1, ff);
         FN(jf_gemm)(&bwd_x, 0, 1, T, d, ff, 1, dh, ff, W + o->w1, ff, 0, dtmp, d);
         FN(ln_bwd)(A->x1, W + o->ln2_g, A->mu2, A->rs2, dtmp, dx, G + o->ln2_g,
-                   G + o->ln2_b, T, d, nth);
+                   G + o->ln2_b, T, d, nth, FN(bf16_target)(m, dx, T * d, ledger));
         /* dx holds dL/dx1. Attention: x1 = xin + att Wo */
-        FN(bf16_sync)(m, dx, T * d, ledger);
         FN(jf_gemm)(&bwd_w, 1, 0, d, d, T, 1, A->att, d, dx, d, 0, G + o->wo, d);
         FN(jf_gemm)(&bwd_x, 0, 1, T, d, d, 1, dx, d, W + o->wo, d, 0, dtmp, d);
         FN(bf16_sync)(m, dtmp, T * d, ledger);
@@ -413,8 +471,10 @@ void FN(jf_model_bwd)(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger)
                     3 * d);
         FN(jf_gemm)(&bwd_x, 0, 1, T, d, 3 * d, 1, dqkv, 3 * d, W + o->wqkv, 3 * d, 0,
                     dtmp, d);
+        /* dL/dxin is the next layer down's dL/dxout; the first layer's goes
+         * to the embeddings, which no GEMM reads */
         FN(ln_bwd)(A->x, W + o->ln1_g, A->mu1, A->rs1, dtmp, dx, G + o->ln1_g,
-                   G + o->ln1_b, T, d, nth);
+                   G + o->ln1_b, T, d, nth, l > 0 ? FN(bf16_target)(m, dx, T * d, ledger) : NULL);
         add_other(ledger, (uint64_t)(T * d), 2 * OPS_LN_BWD + 2 * OPS_ADD);
         add_other(ledger, (uint64_t)(T * ff), OPS_GELU_BWD);
         const int64_t end = l + 1 < s->layers ? m->layer_off[l + 1].ln1_g : m->off_lnf_g;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "bench_args.h"
+#include "bench_gemm.h"
 #include "bench_row.h"
 #include "bench_stats.h"
 #include "train/jf_data.h"
@@ -44,11 +45,18 @@ int main(int argc, char **argv)
     jf_run_options_t opt;
     char msg[JF_MSG_LEN];
 
+    jf_gemm_choice_t gemm;
+    jf_blis_info_t blis;
     if (bench_parse_args("bench_overlap", "--reps", &reps, &json, argc, argv, &opt) != 0)
+        return 2;
+    /* the GEMM back-end a run would choose */
+    if (bench_gemm_measure("bench_overlap", &opt, &gemm) != 0)
         return 2;
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    memset(&blis, 0, sizeof blis);
+    bench_gemm_agree("bench_overlap", &gemm, &blis);
     omp_set_num_threads(opt.threads);
 
     jf_model_t *model = NULL;

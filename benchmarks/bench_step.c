@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench_gemm.h"
 #include "bench_row.h"
 #include "bench_stats.h"
 #include "kern/jf_blis_arch.h"
@@ -187,21 +188,12 @@ int main(int argc, char **argv)
     }
     memset(&blis, 0, sizeof blis);
     jf_gemm_choice_t gemm;
-    const jf_gemm_request_t req = {opt.gemm, opt.blis_arch, opt.precision, opt.shape,
-                                   opt.batch, opt.threads, 0.05,
-                                        opt.precision == JF_BF16};
-    if (jf_gemm_request_check(&req, msg, sizeof msg) != JF_OK ||
-        jf_gemm_select_measure(&req, &gemm, msg, sizeof msg) != JF_OK) {
-        fprintf(stderr, "bench_step: %s\n", msg);
+    if (bench_gemm_measure("bench_step", &opt, &gemm) != 0)
         return 2;
-    }
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-    if (jf_gemm_agree(&gemm, &blis, MPI_COMM_WORLD, msg, sizeof msg) != JF_OK) {
-        fprintf(stderr, "bench_step: %s\n", msg);
-        MPI_Abort(MPI_COMM_WORLD, 3);
-    }
+    bench_gemm_agree("bench_step", &gemm, &blis);
     omp_set_num_threads(opt.threads);
     jf_blis_info_read(&blis);
     /* the fastest candidate of the choice (rates summed over ranks) */

@@ -174,10 +174,13 @@ jf_check_t jf_verify_gemm_bf16(void)
 #define TRACK_STEPS 20
 #define TRACK_TOL JF_BF16_UNIT_ROUNDOFF  /* one bf16 unit roundoff, relative */
 
-static jf_err_t train_losses(jf_precision_t precision, int threads, uint64_t seed,
-                             double *losses)
+/* Train a fresh model of `shape` on comm for `steps` steps from `seed`:
+ * each step's global loss into losses[] (when not NULL), the model left in
+ * *out (when not NULL; destroyed otherwise). */
+static jf_err_t train_fresh(const jf_shape_t *shape, MPI_Comm comm, int64_t batch,
+                            jf_precision_t precision, int threads, uint64_t seed, double lr,
+                            int steps, double *losses, jf_model_t **out)
 {
-    const jf_shape_t *shape = &jf_preset_find("default")->shape;
     jf_model_t *m = NULL;
     jf_data_t data = {0, 0, 0, NULL};
     jf_trainer_t tr;
@@ -187,19 +190,32 @@ static jf_err_t train_losses(jf_precision_t precision, int threads, uint64_t see
 
     memset(&tr, 0, sizeof tr);
     jf_ledger_clear(&ledger);
-    err = jf_model_create(shape, TRACK_BATCH, precision, threads, seed, &m, why, sizeof why);
+    err = jf_model_create(shape, batch, precision, threads, seed, &m, why, sizeof why);
     if (err == JF_OK)
         err = jf_data_init(&data, seed, shape->vocab, shape->ctx);
     if (err == JF_OK)
-        err = jf_trainer_init(&tr, m, &data, MPI_COMM_SELF, TRACK_BATCH, 0.5);
-    for (uint64_t s = 0; err == JF_OK && s < TRACK_STEPS; s++) {
+        err = jf_trainer_init(&tr, m, &data, comm, batch, lr);
+    for (int s = 0; err == JF_OK && s < steps; s++) {
+        double loss;
         uint64_t ntok;
-        err = jf_trainer_step(&tr, s, &ledger, &losses[s], &ntok);
+        err = jf_trainer_step(&tr, (uint64_t)s, &ledger, &loss, &ntok);
+        if (losses != NULL)
+            losses[s] = loss;
     }
     jf_trainer_free(&tr);
     jf_data_free(&data);
-    jf_model_destroy(m);
+    if (out != NULL)
+        *out = m;
+    else
+        jf_model_destroy(m);
     return err;
+}
+
+static jf_err_t train_losses(jf_precision_t precision, int threads, uint64_t seed,
+                             double *losses)
+{
+    return train_fresh(&jf_preset_find("default")->shape, MPI_COMM_SELF, TRACK_BATCH, precision,
+                       threads, seed, 0.5, TRACK_STEPS, losses, NULL);
 }
 
 jf_check_t jf_verify_bf16_tracks_fp32(int threads, uint64_t seed)
@@ -288,31 +304,12 @@ static const jf_shape_t ranks_shape = {2, 64, 4, 16, 128, 64};
 #define RANKS_BATCH 2
 #define RANKS_STEPS 3
 
-/* Train a fresh model on comm for RANK_STEPS steps; weights left in *out. */
+/* Train a fresh model on comm for RANKS_STEPS steps; weights left in *out. */
 static jf_err_t train_copy(MPI_Comm comm, int64_t batch, jf_precision_t precision,
                            int threads, uint64_t seed, jf_model_t **out)
 {
-    jf_data_t data = {0, 0, 0, NULL};
-    jf_trainer_t tr;
-    jf_ledger_t ledger;
-    char why[JF_MSG_LEN];
-    jf_err_t err;
-
-    memset(&tr, 0, sizeof tr);
-    jf_ledger_clear(&ledger);
-    err = jf_model_create(&ranks_shape, batch, precision, threads, seed, out, why, sizeof why);
-    if (err == JF_OK)
-        err = jf_data_init(&data, seed, ranks_shape.vocab, ranks_shape.ctx);
-    if (err == JF_OK)
-        err = jf_trainer_init(&tr, *out, &data, comm, batch, 0.1);
-    for (uint64_t s = 0; err == JF_OK && s < RANKS_STEPS; s++) {
-        double loss;
-        uint64_t ntok;
-        err = jf_trainer_step(&tr, s, &ledger, &loss, &ntok);
-    }
-    jf_trainer_free(&tr);
-    jf_data_free(&data);
-    return err;
+    return train_fresh(&ranks_shape, comm, batch, precision, threads, seed, 0.1, RANKS_STEPS,
+                       NULL, out);
 }
 
 jf_check_t jf_verify_ranks(MPI_Comm comm, jf_precision_t precision, int threads, uint64_t seed)

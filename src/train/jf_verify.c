@@ -83,10 +83,12 @@ jf_check_t jf_verify_gemm(void)
             }
     const int counted = ledger.flops[JF_FLOP_DENSE_FWD] == expected;
     c.pass = c.value < c.threshold && counted;
+    const jf_gemm_backend_t *b32 = jf_gemm_backend_of(JF_FP32), *b64 = jf_gemm_backend_of(JF_FP64);
     snprintf(c.detail, sizeof c.detail,
-             "%d products (fp32 and fp64, all transpose pairs), worst residual %.3g "
+             "%d products (fp32 on %s, fp64 on %s, all transpose pairs), worst residual %.3g "
              "(limit %.3g, units of k*eps*max|A|*max|B|); ledger %s",
-             cases, c.value, c.threshold, counted ? "exact" : "WRONG");
+             cases, b32 ? b32->name : "none", b64 ? b64->name : "none", c.value, c.threshold,
+             counted ? "exact" : "WRONG");
     return c;
 }
 

@@ -53,6 +53,9 @@ AS_IF([test "x$enable_sanitizers" != xno], [
     [AC_MSG_RESULT([no])
      AC_MSG_ERROR([--enable-sanitizers: $CC cannot link with -fsanitize=address,undefined (install the compiler's libasan/libubsan)])])])
 AM_CONDITIONAL([JF_SANITIZERS], [test "x$enable_sanitizers" = xyes])
+dnl the tests read it: some figures (resident memory) are ASan's, not jflop's
+JF_SANITIZERS=$enable_sanitizers
+AC_SUBST([JF_SANITIZERS])
 ])
 
 # JF_OPT_CFLAGS: OPT_CFLAGS gets -fno-trapping-math when the compiler takes

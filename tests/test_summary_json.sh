@@ -61,8 +61,14 @@ jf_jq "$json" '.status == "ok" and (has("reason") | not)' "status ok, no failure
 # the peak resident memory predicted before allocating, against getrusage
 jf_jq "$json" '.memory.predicted_peak_rss_bytes == .memory.predicted_model_bytes_per_rank + .memory.baseline_rss_bytes + .memory.allreduce_scratch_bytes + .memory.gemm_workspace_bytes' \
     "the memory prediction is the sum of its parts"
-jf_jq "$json" '((.memory.predicted_peak_rss_bytes / .memory.peak_rss_bytes_max_rank) - 1 | fabs) < 0.10' \
-    "predicted peak memory within 10% of the measured peak"
+if [ "${JF_SANITIZERS:-no}" = yes ]; then
+    # ASan's allocator keeps freed memory in quarantine and adds shadow
+    # memory: the resident set is then ASan's, not what jflop predicts
+    echo "note: sanitizer build: the 10% memory-prediction check does not apply"
+else
+    jf_jq "$json" '((.memory.predicted_peak_rss_bytes / .memory.peak_rss_bytes_max_rank) - 1 | fabs) < 0.10' \
+        "predicted peak memory within 10% of the measured peak"
+fi
 
 out=$run.out
 jf_grep_count "$out" "6ND verified: counted == 6*N*D" 1 "stdout says 6ND verified"

@@ -15,8 +15,9 @@
 #    the file is written, marked incomplete (HDF5, JSON, stdout), exit 1,
 #    the reason names the first signal;
 #  - under the launcher: SIGUSR1 to mpirun (forwarded) then SIGTERM to the
-#    ranks: incomplete, written; SIGTERM to mpirun while the ranks start:
-#    ended within seconds, nothing half-written left;
+#    ranks: incomplete, written; SIGTERM to mpirun while the ranks start,
+#    and SIGTERM twice to mpirun (Open MPI's forced abort, the file lost, as
+#    README says): ended within seconds, nothing half-written left;
 #  - a rank that vanishes mid-run (JFLOP_FAULT_RANK_EXIT, the test-only
 #    _exit) or is killed (SIGKILL): the job ends within seconds, non-zero,
 #    with the launcher's report naming the rank and its host; no file, no
@@ -270,6 +271,37 @@ jf_check "TERM to mpirun at start-up: a non-zero exit ($jf_rc)" test "$jf_rc" -n
 bounded 30 "TERM to mpirun at start-up"
 jf_check "TERM to mpirun at start-up: no temporary file" test -z "$(find "$p.d" -name '*.tmp.*')"
 jf_check "TERM to mpirun at start-up: no jflop-run left running" \
+    sh -c '! pgrep -f -- "jflop-run .*--output $1" >/dev/null' sh "$p.d/run.h5"
+
+# a second TERM to mpirun is Open MPI's forced abort (README says so): the
+# ranks are killed and the file is lost, but nothing is left behind and
+# nothing hangs
+p=$jf_tmp/twice
+mkdir "$p.d"
+echo "+ jf-mpirun -np 2 jflop-run, then TERM, TERM to mpirun"
+"$JF_MPIRUN" -np 2 "$JFLOP_RUN" --preset tiny --steps 1000000 --energy none \
+    --output "$p.d/run.h5" >"$p.out" 2>"$p.err" &
+pid=$!
+for _ in $(seq 300); do
+    grep -q "measured step" "$p.err" 2>/dev/null && break
+    sleep 0.1
+done
+t0=$(date +%s)
+kill -TERM "$pid"
+kill -TERM "$pid"
+waited=0
+while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 60 ]; do
+    sleep 0.5
+    waited=$((waited + 1))
+done
+kill -KILL "$pid" 2>/dev/null
+wait "$pid"
+jf_rc=$?
+took=$(($(date +%s) - t0))
+echo "  exit status $jf_rc; files: $(ls "$p.d")"
+bounded 30 "TERM twice to mpirun"
+jf_check "TERM twice to mpirun: no temporary file" test -z "$(find "$p.d" -name '*.tmp.*')"
+jf_check "TERM twice to mpirun: no jflop-run left running" \
     sh -c '! pgrep -f -- "jflop-run .*--output $1" >/dev/null' sh "$p.d/run.h5"
 
 # --- class 6: a rank that dies -----------------------------------------------

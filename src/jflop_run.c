@@ -10,6 +10,7 @@
 #include <string.h>
 #include <errno.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "core/jf_clock.h"
@@ -89,6 +90,34 @@ static int finish(int status)
     return status;
 }
 
+/* Test-only fault injection: JFLOP_FAULT_RANK_EXIT=RANK:STEP makes that
+ * rank leave with _exit(0) after that step, as a rank killed or crashed
+ * mid-run would vanish (tests/test_faults_run.sh). */
+typedef struct {
+    int rank;
+    long long step;
+} fault_exit_t;
+
+static void fault_after_step(int64_t step, void *ctx)
+{
+    const fault_exit_t *f = ctx;
+    if (step == f->step) {
+        fprintf(stderr, "jflop-run: rank %d: JFLOP_FAULT_RANK_EXIT: leaving after step %lld\n",
+                f->rank, (long long)step);
+        _exit(0);
+    }
+}
+
+/* The rank and its host, for lines about one rank. */
+static const char *rank_host(int rank, char *buf, size_t len)
+{
+    char host[MPI_MAX_PROCESSOR_NAME] = "?";
+    int n;
+    MPI_Get_processor_name(host, &n);
+    snprintf(buf, len, "rank %d on %s", rank, host);
+    return buf;
+}
+
 int main(int argc, char **argv)
 {
     jf_run_options_t opt;
@@ -145,6 +174,14 @@ int main(int argc, char **argv)
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     jf_train_catch_signals();  /* again: the MPI library may have set its own */
+    /* MPI errors come back as codes (the JF_EMPI paths) instead of ending
+     * the process inside the library; communicators made from these
+     * inherit it. main() decides: one line naming the rank and its host,
+     * then MPI_Abort, so that no rank waits for one that failed. */
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN);
+    char who[MPI_MAX_PROCESSOR_NAME + 32];
+    rank_host(rank, who, sizeof who);
     int ranks;
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);
     err = jf_options_resolve(&opt, ranks, msg, sizeof msg);
@@ -268,21 +305,28 @@ int main(int argc, char **argv)
     run.peak_isa = peak.isa;
     run.peak_kind = peak.kind;
     run.process_start = process_start;
+    fault_exit_t fault = {-1, -1};
+    const char *fault_env = getenv("JFLOP_FAULT_RANK_EXIT");
+    if (fault_env != NULL && sscanf(fault_env, "%d:%lld", &fault.rank, &fault.step) == 2 &&
+        fault.rank == rank) {
+        run.after_step = fault_after_step;
+        run.after_step_ctx = &fault;
+    }
     jf_energy_meter_t *meter = jf_energy_begin(&energy);
     err = jf_train_run(&run, MPI_COMM_WORLD, meter, 1, msg, sizeof msg);
     if (err != JF_OK) {
-        fprintf(stderr, "jflop-run: rank %d: %s\n", rank, msg);
+        fprintf(stderr, "jflop-run: %s: %s; ending the job\n", who, msg);
         MPI_Abort(MPI_COMM_WORLD, JF_EXIT_INTERNAL);
     }
     jf_gemm_choice_finish(&gemm);
     jf_energy_job_t job;
     if (jf_energy_end(&energy, MPI_COMM_WORLD, &job) != JF_OK) {
-        fprintf(stderr, "jflop-run: rank %d: gathering the energy results failed\n", rank);
+        fprintf(stderr, "jflop-run: %s: gathering the energy results failed\n", who);
         MPI_Abort(MPI_COMM_WORLD, JF_EXIT_INTERNAL);
     }
 
     if (jf_energy_job_bcast(&job, MPI_COMM_WORLD) != JF_OK) {
-        fprintf(stderr, "jflop-run: rank %d: sharing the energy results failed\n", rank);
+        fprintf(stderr, "jflop-run: %s: sharing the energy results failed\n", who);
         MPI_Abort(MPI_COMM_WORLD, JF_EXIT_INTERNAL);
     }
     char results_error[JF_MSG_LEN] = "";
@@ -291,12 +335,29 @@ int main(int argc, char **argv)
     const char *reason;
     const int ok = jf_summary_ok(&summary, &reason);
     int status = ok ? JF_EXIT_OK : JF_EXIT_FAILED;
-    if (!ok && rank == 0)
-        fprintf(stderr, "jflop-run: the run failed: %s\n", reason);
-    if (results_path[0] != '\0' &&
-        jf_results_write(results_path, &summary, &energy, started_utc, jf_clock_utc(),
-                         MPI_COMM_WORLD, results_error, sizeof results_error) != JF_OK)
-        status = JF_EXIT_INTERNAL;
+    if (results_path[0] != '\0') {
+        err = jf_results_write(results_path, &summary, &energy, started_utc, jf_clock_utc(),
+                               MPI_COMM_WORLD, results_error, sizeof results_error);
+        if (err == JF_EMPI) {
+            /* some rank is stuck in parallel HDF5: only an abort ends it;
+             * no summary (it would have to wait for rank 0) */
+            fprintf(stderr, "jflop-run: %s: %s; ending the job\n", who, results_error);
+            fflush(stderr);
+            MPI_Abort(MPI_COMM_WORLD, JF_EXIT_INTERNAL);
+        }
+        if (err != JF_OK)
+            status = JF_EXIT_INTERNAL;
+    }
+    /* one line on stderr for a run that is not ok: the results file that
+     * was not written says it all (the summary has the rest), else the
+     * check that failed or the signal that stopped it */
+    if (rank == 0 && results_error[0] != '\0')
+        fprintf(stderr, "jflop-run: %s\n", results_error);
+    else if (rank == 0 && !ok)
+        fprintf(stderr, "jflop-run: the run %s: %s\n",
+                strcmp(jf_summary_status(&summary), "incomplete") == 0 ? "is incomplete"
+                                                                       : "failed",
+                reason);
     if (rank == 0) {
         jf_summary_print(stdout, &summary);
         /* a summary that did not reach stdout (a full device, a closed
@@ -316,5 +377,14 @@ int main(int argc, char **argv)
     jf_run_free(&run);
     jf_energy_job_free(&job);
     jf_energy_setup_free(&energy);
+    if (jf_results_left_open()) {
+        /* the failed results file is still open in parallel HDF5, and
+         * MPI_Finalize would have HDF5 close it: a collective after a
+         * failed write, which hangs or crashes. Every rank is here (the
+         * Bcast above): end without it, outputs flushed. */
+        fflush(stdout);
+        fflush(stderr);
+        _exit(status);
+    }
     return finish(status);
 }

@@ -110,7 +110,8 @@ done_steps=$(h5attr "$term.h5" /config/steps_done)
 jf_check "it holds the steps that finished ($done_steps of 1000000)" \
     sh -c 'test "$1" -gt 0 && test "$1" -lt 1000000' sh "$done_steps"
 jf_check "its loss curve has exactly those steps" test "$(h5dims "$term.h5" /loss)" = "$done_steps"
-jf_jq "$term.json" '.status == "failed" and (.reason | test("incomplete"))' "JSON says incomplete"
+jf_jq "$term.json" '.status == "incomplete" and (.reason | test("signal 15"))' "JSON says incomplete"
+jf_check "stdout says incomplete" grep -q "^status  incomplete: stopped by signal 15" "$term.out"
 # jflop report reads the incomplete file and labels it
 if [ -n "${JFLOP:-}" ]; then
     "$JFLOP" report --format csv --table runs "$term.h5" >"$term.report" 2>&1

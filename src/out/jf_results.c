@@ -5,11 +5,16 @@
 #define _POSIX_C_SOURCE 200809L
 #include "jf_results.h"
 
+#include <errno.h>
 #include <hdf5.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,16 +73,43 @@ void jf_results_default_path(MPI_Comm world, char *path, size_t pathlen)
  * follow from values every rank shares.) */
 static MPI_Comm writers = MPI_COMM_NULL;
 
-/* value, or on the other ranks a copy of rank 0's; free() it */
+/* Every rank makes the same MPI calls whatever HDF5 or malloc did on it,
+ * so a failure on one rank never leaves the others waiting in a broadcast:
+ * bytes go in pieces of one size on every rank, and a rank without memory
+ * for them takes its pieces into `scratch` (and the write fails). Library
+ * code: no MPI_Abort here, the caller decides. */
+static unsigned char scratch[65536];
+static int out_of_memory;
+
+static void bcast_bytes(void *buf, size_t n)
+{
+    unsigned char *const p = buf;
+    for (size_t off = 0; off < n; off += sizeof scratch) {
+        const size_t k = n - off < sizeof scratch ? n - off : sizeof scratch;
+        MPI_Bcast(p != NULL ? p + off : scratch, (int)k, MPI_BYTE, 0, writers);
+    }
+    if (p == NULL)
+        out_of_memory = 1;
+}
+
+/* value, or on the other ranks a copy of rank 0's; free() it. NULL (on
+ * this rank only) when there was no memory for it. */
 static char *agreed_str(const char *value)
 {
+    int rank;
     unsigned long long n = strlen(value);
+    MPI_Comm_rank(writers, &rank);
     MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, writers);
     char *v = malloc(n + 1);
-    if (v == NULL)
-        MPI_Abort(writers, 3);  /* the others would wait in the Bcast below */
-    strncpy(v, value, n);       /* what rank 0 sends; the others' is overwritten */
-    MPI_Bcast(v, (int)n, MPI_CHAR, 0, writers);
+    if (v == NULL) {
+        /* rank 0 still sends its own */
+        bcast_bytes(rank == 0 ? (void *)(uintptr_t)value : NULL, n);
+        out_of_memory = 1;
+        return NULL;
+    }
+    if (rank == 0)
+        memcpy(v, value, n);
+    bcast_bytes(v, n);
     v[n] = '\0';
     return v;
 }
@@ -85,6 +117,8 @@ static char *agreed_str(const char *value)
 static int attr_str(hid_t loc, const char *name, const char *local_value)
 {
     char *value = agreed_str(local_value);
+    if (value == NULL)
+        return -1;
     const hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate(H5S_SCALAR);
     const size_t n = strlen(value);
     H5Tset_size(type, n > 0 ? n : 1);
@@ -148,10 +182,15 @@ static int attr_array(hid_t loc, const char *name, hid_t type, int n, const void
     if (n <= 0 || size == 0)
         return -1;
     unsigned char *values = malloc((size_t)n * size);
-    if (values == NULL)
-        MPI_Abort(writers, 3);  /* the others would wait in the Bcast below */
+    if (values == NULL) {
+        int rank;
+        MPI_Comm_rank(writers, &rank);
+        bcast_bytes(rank == 0 ? (void *)(uintptr_t)local_values : NULL, (size_t)n * size);
+        out_of_memory = 1;
+        return -1;
+    }
     memcpy(values, local_values, (size_t)n * size);
-    MPI_Bcast(values, (int)((size_t)n * size), MPI_BYTE, 0, writers);
+    bcast_bytes(values, (size_t)n * size);
     const hid_t space = H5Screate_simple(1, &dim, NULL);
     const hid_t a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
     const herr_t w = a < 0 ? -1 : H5Awrite(a, type, values);
@@ -168,30 +207,35 @@ static int attr_str_array(hid_t loc, const char *name, int n, const char *const 
 {
     char **values = calloc((size_t)(n > 0 ? n : 1), sizeof *values);
     size_t width = 1;
-    int e = 0;
-    if (values == NULL)
-        MPI_Abort(writers, 3);
+    int e = values == NULL;
     for (int i = 0; i < n; i++) {
-        values[i] = agreed_str(local_values[i]);
-        width = strlen(values[i]) > width ? strlen(values[i]) : width;
+        char *v = agreed_str(local_values[i]);  /* on every rank, whatever failed */
+        e |= v == NULL;
+        if (values == NULL || v == NULL) {
+            free(v);
+            continue;
+        }
+        values[i] = v;
+        width = strlen(v) > width ? strlen(v) : width;
     }
-    char *packed = calloc((size_t)(n > 0 ? n : 1), width);
-    if (packed == NULL)
-        MPI_Abort(writers, 3);
-    for (int i = 0; i < n; i++)
+    char *packed = e ? NULL : calloc((size_t)(n > 0 ? n : 1), width);
+    e |= packed == NULL;
+    for (int i = 0; !e && i < n; i++)
         memcpy(packed + (size_t)i * width, values[i], strlen(values[i]));
-    const hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, width);
-    H5Tset_strpad(type, H5T_STR_NULLPAD);
-    const hsize_t dim = (hsize_t)n;
-    const hid_t space = H5Screate_simple(1, &dim, NULL);
-    const hid_t a = n > 0 ? H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT) : -1;
-    e = a < 0 || H5Awrite(a, type, packed) < 0;
-    if (a >= 0)
-        H5Aclose(a);
-    H5Sclose(space);
-    H5Tclose(type);
-    for (int i = 0; i < n; i++)
+    if (!e) {
+        const hid_t type = H5Tcopy(H5T_C_S1);
+        H5Tset_size(type, width);
+        H5Tset_strpad(type, H5T_STR_NULLPAD);
+        const hsize_t dim = (hsize_t)n;
+        const hid_t space = H5Screate_simple(1, &dim, NULL);
+        const hid_t a = n > 0 ? H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT) : -1;
+        e = a < 0 || H5Awrite(a, type, packed) < 0;
+        if (a >= 0)
+            H5Aclose(a);
+        H5Sclose(space);
+        H5Tclose(type);
+    }
+    for (int i = 0; values != NULL && i < n; i++)
         free(values[i]);
     free(values);
     free(packed);
@@ -212,8 +256,10 @@ static hid_t dataset_f64(hid_t loc, const char *name, int rank, const hsize_t *d
     const hid_t d = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT,
                                H5P_DEFAULT);
     H5Sclose(space);
-    if (d >= 0 && (attr_str(d, "units", units) != 0 ||
-                   attr_str(d, "description", description) != 0)) {
+    /* both attributes on every rank, even where d failed: their values
+     * are broadcast, and every rank must take part */
+    const int e = attr_str(d, "units", units) | attr_str(d, "description", description);
+    if (e && d >= 0) {
         H5Dclose(d);
         return -1;
     }
@@ -293,9 +339,7 @@ static int write_config(hid_t f, const jf_summary_t *s)
     const jf_run_t *r = s->run;
     const jf_run_options_t *o = &r->opt;
     const hid_t g = H5Gcreate2(f, "config", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int e = g < 0;
-    if (g < 0)
-        return -1;
+    int e = g < 0;  /* and on: every rank makes every call (see bcast_bytes) */
     e |= attr_str(g, "preset", o->params_target ? "" : o->preset);
     e |= attr_i64(g, "layers", o->shape.layers);
     e |= attr_i64(g, "d_model", o->shape.d_model);
@@ -350,9 +394,7 @@ static int write_flops(hid_t f, const jf_summary_t *s)
     const jf_ledger_t *L = &r->ledger;
     const jf_u128 f6nd = jf_flops_6nd(r->n_params, r->tokens);
     const hid_t g = H5Gcreate2(f, "flops", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int e = 0;
-    if (g < 0)
-        return -1;
+    int e = g < 0;
     /* exact integers as decimal strings: 6ND outgrows 64 bits */
     e |= attr_str(g, "units", "FLOP (exact decimal integers)");
     e |= attr_u128(g, "flops_6nd", f6nd);
@@ -379,9 +421,7 @@ static int write_gemm(hid_t f, const jf_summary_t *s)
 {
     const jf_gemm_choice_t *ch = s->gemm;
     const hid_t g = H5Gcreate2(f, "gemm", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int e = 0;
-    if (g < 0)
-        return -1;
+    int e = g < 0;
     e |= attr_str(g, "precision", jf_precision_name(ch->precision));
     e |= attr_str(g, "backend", ch->backend);
     e |= attr_str(g, "version", ch->version);
@@ -417,10 +457,8 @@ static int write_timing(hid_t f, hid_t dxpl, const jf_summary_t *s, int rank)
     const hsize_t steps = (hsize_t)r->steps_ran;
     const hsize_t dims[2] = {(hsize_t)r->ranks, steps};
     double *rel = malloc((size_t)(steps > 0 ? steps : 1) * sizeof *rel);
-    int e = 0;
-    if (rel == NULL)
-        return -1;
-    for (hsize_t i = 0; i < steps; i++)
+    int e = rel == NULL;
+    for (hsize_t i = 0; rel != NULL && i < steps; i++)
         rel[i] = r->step_start[i] != 0 ? r->step_start[i] - r->phase_start : 0;
     const hid_t g = H5Gcreate2(f, "timing", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     e |= g < 0 || attr_i64(g, "warmup_steps", r->opt.warmup);
@@ -487,8 +525,7 @@ static int write_energy_node(hid_t parent, int index, const jf_energy_node_t *n,
     int e = 0;
     snprintf(name, sizeof name, "node_%04d", index);
     const hid_t g = H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    if (g < 0)
-        return -1;
+    e |= g < 0;
     e |= attr_str(g, "node", n->node);
     e |= attr_str(g, "backend", n->backend);
     e |= attr_i64(g, "measured", n->measured);
@@ -542,7 +579,7 @@ static int write_energy_node(hid_t parent, int index, const jf_energy_node_t *n,
                                 H5P_DEFAULT);
     H5Sclose(dm);
     e |= d < 0 || mk < 0;
-    if (d >= 0) {
+    {   /* on every rank, as every attribute */
         /* 1.5: one name and one unit per column, for h5py/pandas */
         const char *columns[1 + JF_ENERGY_MAX_DOMAINS], *units[1 + JF_ENERGY_MAX_DOMAINS];
         columns[0] = "time";
@@ -554,8 +591,7 @@ static int write_energy_node(hid_t parent, int index, const jf_energy_node_t *n,
         e |= attr_str_array(d, "columns", 1 + n->ndomains, columns);
         e |= attr_str_array(d, "column_units", 1 + n->ndomains, units);
     }
-    if (mk >= 0)
-        e |= attr_str(mk, "description", "0 periodic sample, 1 first reading, 2 measured phase "
+    e |= attr_str(mk, "description", "0 periodic sample, 1 first reading, 2 measured phase "
                                          "start, 3 measured phase stop, 4 last reading");
     /* only the node's reader has the trace; the others write nothing */
     const int mine = meter != NULL && meter->count == n->trace_count && n->trace_count > 0;
@@ -598,9 +634,7 @@ static int write_energy(hid_t f, const jf_summary_t *s,
 {
     const jf_energy_job_t *job = s->energy;
     const hid_t g = H5Gcreate2(f, "energy", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int e = 0, my_index = -1;
-    if (g < 0)
-        return -1;
+    int e = g < 0, my_index = -1;
     if (setup->leader && setup->leaders != MPI_COMM_NULL)
         MPI_Comm_rank(setup->leaders, &my_index);
     const int have = job->measured_nodes > 0;
@@ -632,18 +666,13 @@ static int write_energy(hid_t f, const jf_summary_t *s,
 static int write_verify(hid_t f, const jf_summary_t *s)
 {
     const hid_t g = H5Gcreate2(f, "verify", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int e = 0;
-    if (g < 0)
-        return -1;
+    int e = g < 0;
     e |= attr_i64(g, "requested", s->run->opt.verify);
     e |= attr_i64(g, "checks", s->nchecks);
     for (int i = 0; i < s->nchecks; i++) {
         const jf_check_t *c = &s->checks[i];
         const hid_t cg = H5Gcreate2(g, c->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        if (cg < 0) {
-            e = 1;
-            continue;
-        }
+        e |= cg < 0;
         e |= attr_i64(cg, "ran", c->ran);
         e |= attr_i64(cg, "pass", c->pass);
         e |= attr_f64(cg, "value", c->value);
@@ -676,74 +705,221 @@ static void fill_meta(jf_meta_t *m, const jf_summary_t *s, double started, doubl
     }
 }
 
+/* --- bounded agreement ----------------------------------------------------
+
+   Parallel HDF5 keeps going on the ranks where a write worked and stops on
+   the one where it failed (a full disk, a read-only file system): the
+   others then wait in one of HDF5's own collectives for a rank that never
+   comes (seen: one rank in H5AC's barrier, the other in
+   MPI_File_set_size's). So after each part of the file every rank says
+   whether it failed, in a nonblocking allreduce with a time limit, and no
+   rank makes another HDF5 call once any has failed. A rank that failed
+   waits JF_RESULTS_WAIT_FAILED seconds for the others, a rank that did not
+   JF_RESULTS_WAIT seconds (the slowest rank's part of a collective write);
+   past that, the others are taken to be stuck and the caller must end the
+   job (jf_results_write returns JF_EMPI). */
+#define JF_RESULTS_WAIT_FAILED 10.0
+#define JF_RESULTS_WAIT 120.0
+
+static int left_open;  /* see jf_results_left_open */
+static int timed_out;
+
+/* Wait for req, at most `limit` seconds; 0 when it completed. */
+static int bounded_wait(MPI_Request *req, double limit)
+{
+    const double t0 = MPI_Wtime();
+    const struct timespec pause = {0, 200000};
+    for (;;) {
+        int done = 0;
+        if (MPI_Test(req, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+            return -1;
+        if (done)
+            return 0;
+        if (MPI_Wtime() - t0 > limit)
+            return -1;
+        nanosleep(&pause, NULL);
+    }
+}
+
+/* Collective, bounded: did any rank fail (e != 0 on it)? 1 also when the
+ * others did not answer in time (timed_out set). */
+static int any_failed(int e)
+{
+    static int flag;  /* static: an abandoned request may still write it */
+    MPI_Request req;
+    flag = e != 0;
+    if (MPI_Iallreduce(MPI_IN_PLACE, &flag, 1, MPI_INT, MPI_MAX, writers, &req) != MPI_SUCCESS ||
+        bounded_wait(&req, e ? JF_RESULTS_WAIT_FAILED : JF_RESULTS_WAIT) != 0) {
+        timed_out = 1;
+        return 1;
+    }
+    return flag;
+}
+
+/* The first HDF5 call that failed in this write, by its innermost
+ * message (later failures follow from it). */
+static char first_why[160];
+
+static herr_t innermost(unsigned n, const H5E_error2_t *err, void *data)
+{
+    (void)data;
+    if (n == 0 && err->desc != NULL)
+        snprintf(first_why, sizeof first_why, "%s%s%s", err->func_name ? err->func_name : "",
+                 err->func_name ? ": " : "", err->desc);
+    return 0;
+}
+
+static herr_t on_hdf5_error(hid_t stack, void *data)
+{
+    (void)data;
+    if (first_why[0] == '\0')
+        H5Ewalk2(stack, H5E_WALK_UPWARD, innermost, NULL);
+    return 0;
+}
+
+/* What the file system of `file` says now: full, read-only, or nothing. */
+static void fs_state(const char *file, char *buf, size_t len)
+{
+    char copy[4200];
+    struct statvfs v;
+    snprintf(copy, sizeof copy, "%s", file);
+    buf[0] = '\0';
+    if (statvfs(dirname(copy), &v) != 0)
+        return;
+    const unsigned long long avail = (unsigned long long)v.f_bavail * v.f_frsize;
+    if (v.f_flag & ST_RDONLY)
+        snprintf(buf, len, " (its file system is now read-only)");
+    else if (avail < 1048576)
+        snprintf(buf, len, " (its file system is full: %llu kB free)", avail / 1024);
+}
+
+/* After an agreed failure: the first failing rank's reason, on every rank
+ * (bounded as any_failed). */
+static void agree_reason(int failed_here, char *reason, size_t len)
+{
+    static int first;
+    static char shared[160];
+    int rank;
+    MPI_Request req;
+    MPI_Comm_rank(writers, &rank);
+    first = failed_here ? rank : INT_MAX;
+    if (MPI_Iallreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, writers, &req) != MPI_SUCCESS ||
+        bounded_wait(&req, JF_RESULTS_WAIT_FAILED) != 0 || first == INT_MAX) {
+        if (!failed_here)
+            reason[0] = '\0';  /* its own, or none */
+        return;
+    }
+    if (rank == first)
+        snprintf(shared, sizeof shared, "%s", reason);
+    if (MPI_Ibcast(shared, sizeof shared, MPI_CHAR, first, writers, &req) != MPI_SUCCESS ||
+        bounded_wait(&req, JF_RESULTS_WAIT_FAILED) != 0)
+        return;
+    shared[sizeof shared - 1] = '\0';
+    snprintf(reason, len, "%s", shared);
+}
+
+int jf_results_left_open(void)
+{
+    return left_open;
+}
+
 jf_err_t jf_results_write(const char *path, const jf_summary_t *s, const jf_energy_setup_t *energy,
                           double started_utc, double ended_utc, MPI_Comm world, char *msg,
                           size_t msglen)
 {
-    char tmp[4200];
+    char tmp[4200], why[160] = "", where[64] = "creating it";
     jf_meta_t meta;
     const char *reason;
-    int rank, e = 0, all_e = 0;
+    int rank, failed = 0, e = 0;
     hid_t fapl = -1, dxpl = -1, f = -1;
     jf_err_t err = JF_OK;
 
     MPI_Comm_rank(world, &rank);
     writers = world;
+    left_open = timed_out = out_of_memory = 0;
     fill_meta(&meta, s, started_utc, ended_utc);
     const int ok = jf_summary_ok(s, &reason);
-    const char *status = ok ? "complete" : s->run->stopped_by_signal ? "incomplete" : "failed";
+    const char *status = ok ? "complete" : jf_summary_status(s);
     /* the temporary name is the same on every rank (rank 0's pid) */
     long pid = (long)getpid();
     MPI_Bcast(&pid, 1, MPI_LONG, 0, world);
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, pid);
 
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);  /* errors become our one line */
+    first_why[0] = '\0';
+    H5Eset_auto2(H5E_DEFAULT, on_hdf5_error, NULL);  /* errors become our one line */
     fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_fapl_mpio(fapl, world, MPI_INFO_NULL);
     f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-    int created = f >= 0, all_created = 0;
-    MPI_Allreduce(&created, &all_created, 1, MPI_INT, MPI_LAND, world);
-    if (!all_created) {
-        snprintf(msg, msglen, "cannot create %s (parallel HDF5)", tmp);
-        err = JF_EIO;
-        goto cleanup;
+    e = f < 0;
+    failed = any_failed(e);
+    /* one part of the file, then every rank says how it went */
+#define PART(name, call)                                                        \
+    do {                                                                        \
+        if (!failed) {                                                          \
+            snprintf(where, sizeof where, "%s", name);                          \
+            e = (call) != 0 || out_of_memory;                                   \
+            failed = any_failed(e);                                             \
+        }                                                                       \
+    } while (0)
+    if (!failed) {
+        dxpl = H5Pcreate(H5P_DATASET_XFER);
+        H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
     }
-    dxpl = H5Pcreate(H5P_DATASET_XFER);
-    H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
-    e |= write_root(f, s, &meta, status, ok ? "" : reason);
-    e |= write_config(f, s);
-    e |= write_flops(f, s);
-    if (s->gemm != NULL)
-        e |= write_gemm(f, s);
-    e |= write_timing(f, dxpl, s, rank);
-    if (s->energy != NULL)
-        e |= write_energy(f, s, energy);
-    e |= write_verify(f, s);
-    if (H5Fclose(f) < 0)
-        e = 1;
-    f = -1;
-    MPI_Allreduce(&e, &all_e, 1, MPI_INT, MPI_LOR, world);
-    if (all_e) {
-        snprintf(msg, msglen, "writing %s failed (HDF5 error); the partial file was removed", tmp);
-        if (rank == 0)
+    PART("the root attributes", write_root(f, s, &meta, status, ok ? "" : reason));
+    PART("/config", write_config(f, s));
+    PART("/flops", write_flops(f, s));
+    PART("/gemm", s->gemm != NULL ? write_gemm(f, s) : 0);
+    PART("/timing", write_timing(f, dxpl, s, rank));
+    PART("/energy", s->energy != NULL ? write_energy(f, s, energy) : 0);
+    PART("/verify", write_verify(f, s));
+    /* everything to the disk while the file is open: a full disk shows
+     * here, with every rank still in step, rather than in the close */
+    PART("flushing it", H5Fflush(f, H5F_SCOPE_GLOBAL) < 0);
+    PART("closing it", H5Fclose(f) < 0);
+#undef PART
+    if (!failed) {
+        f = -1;
+        /* complete: give it its name */
+        int renamed = 1;
+        if (rank == 0 && rename(tmp, path) != 0) {
+            renamed = 0;
+            snprintf(why, sizeof why, "%s", strerror(errno));
             unlink(tmp);
-        err = JF_EIO;
+        }
+        MPI_Bcast(&renamed, 1, MPI_INT, 0, world);
+        if (!renamed) {
+            snprintf(msg, msglen, "%s: cannot rename %s to it: %s", path, tmp,
+                     rank == 0 ? why : "see rank 0");
+            err = JF_EIO;
+        }
         goto cleanup;
     }
-    /* complete: give it its name */
-    int renamed = 1;
-    if (rank == 0 && rename(tmp, path) != 0) {
-        renamed = 0;
-        unlink(tmp);
-    }
-    MPI_Bcast(&renamed, 1, MPI_INT, 0, world);
-    if (!renamed) {
-        snprintf(msg, msglen, "cannot rename %s to %s", tmp, path);
-        err = JF_EIO;
-    }
+    /* failed: HDF5 holds the file in a state only the end of the process
+     * clears (closing it is a collective some rank may never join); the
+     * temporary file goes now, from every rank that can (one that failed
+     * may be the only one still running) */
+    left_open = 1;
+    snprintf(why, sizeof why, "%s", out_of_memory ? "out of memory" : first_why);
+    if (!timed_out)
+        agree_reason(e, why, sizeof why);
+    char state[96], removed[160] = "; no partial file is left";
+    fs_state(tmp, state, sizeof state);
+    struct stat st;
+    if (lstat(tmp, &st) == 0 && unlink(tmp) != 0 && errno != ENOENT)
+        snprintf(removed, sizeof removed, "; its temporary file could not be removed: %s",
+                 strerror(errno));
+    if (timed_out)
+        snprintf(msg, msglen,
+                 "%s: writing the results failed at %s%s%s%s, and not every rank answered "
+                 "within %.0f s (stuck in parallel HDF5)%s",
+                 path, where, why[0] ? ": " : "", why, state,
+                 e ? JF_RESULTS_WAIT_FAILED : JF_RESULTS_WAIT, removed);
+    else
+        snprintf(msg, msglen, "%s: writing the results failed at %s%s%s%s%s", path, where,
+                 why[0] ? ": " : "", why, state, removed);
+    err = timed_out ? JF_EMPI : JF_EIO;
+    f = -1;  /* never closed: see left_open */
 cleanup:
-    if (f >= 0)
-        H5Fclose(f);
     if (dxpl >= 0)
         H5Pclose(dxpl);
     if (fapl >= 0)

@@ -11,8 +11,25 @@
 #include "config.h"
 #include "analysis/jf_figures.h"
 
+const char *jf_summary_status(const jf_summary_t *s)
+{
+    const char *reason;
+    if (jf_summary_ok(s, &reason))
+        return "ok";
+    /* stopped by a signal (SIGTERM, SIGINT, SIGUSR1), its file written or
+     * none asked for: the one word for it in stdout, JSON and HDF5 */
+    if (s->run->stopped_by_signal && (s->results_error == NULL || s->results_error[0] == '\0'))
+        return "incomplete";
+    return "failed";
+}
+
 int jf_summary_ok(const jf_summary_t *s, const char **reason)
 {
+    /* a results file that was not written is no success, whatever ran */
+    if (s->results_error != NULL && s->results_error[0] != '\0') {
+        *reason = s->results_error;
+        return 0;
+    }
     if (!s->run->ok) {
         *reason = s->run->reason;
         return 0;
@@ -277,7 +294,7 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
     if (ok)
         fprintf(out, "status  ok\n");
     else
-        fprintf(out, "status  failed: %s\n", reason);
+        fprintf(out, "status  %s: %s\n", jf_summary_status(s), reason);
 }
 
 /* An exact count as a JSON number when it fits in int64, else a double. */
@@ -507,7 +524,7 @@ json_t *jf_summary_json(const jf_summary_t *s)
                                 !(s->results_error && s->results_error[0])
                             ? json_string(s->results_path)
                             : json_null());
-    json_object_set_new(j, "status", json_string(ok ? "ok" : "failed"));
+    json_object_set_new(j, "status", json_string(jf_summary_status(s)));
     if (!ok)
         json_object_set_new(j, "reason", json_string(reason));
     return j;

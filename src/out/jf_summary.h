@@ -30,6 +30,11 @@ typedef struct {
 /* 1 when the run and every check passed; else 0 and the first reason. */
 int jf_summary_ok(const jf_summary_t *s, const char **reason);
 
+/* "ok", "incomplete" (stopped by a signal; the results file, if asked
+ * for, written) or "failed" (a check failed, or the results file was not
+ * written). The results file says "complete" for "ok". */
+const char *jf_summary_status(const jf_summary_t *s);
+
 void jf_summary_print(FILE *out, const jf_summary_t *s);
 
 /* The JSON object (new reference). */

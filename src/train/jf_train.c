@@ -16,9 +16,14 @@
 
 static volatile sig_atomic_t stop_signal;
 
+/* The first stop signal is the one the run reports; later ones (a second
+ * Ctrl-C, Slurm's TERM after its USR1, a scancel while the file is being
+ * written) change nothing: the handler stays installed, so they neither
+ * kill the process nor lose the incomplete file. */
 static void on_stop_signal(int sig)
 {
-    stop_signal = sig;
+    if (stop_signal == 0)
+        stop_signal = sig;
 }
 
 void jf_train_catch_signals(void)
@@ -26,7 +31,13 @@ void jf_train_catch_signals(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop_signal;
+    /* one at a time, and no system call of the write (the results file,
+     * stdout into the launcher's pipe) fails with EINTR because of one */
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGTERM);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGUSR1);
+    sa.sa_flags = SA_RESTART;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
@@ -349,6 +360,8 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
         }
         run->step_seconds[s] = MPI_Wtime() - ts;
         run->steps_ran = s + 1;
+        if (run->after_step != NULL)
+            run->after_step(s, run->after_step_ctx);
         /* the step ran, finite or not: its tokens belong with its FLOPs */
         if (measured) {
             tokens_local += ntok;

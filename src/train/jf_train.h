@@ -91,6 +91,10 @@ typedef struct {
     double weights_sum;
     int ok;
     char reason[JF_MSG_LEN];
+    /* called after each step, on every rank (NULL: none); jflop-run's
+     * fault injection for the tests (JFLOP_FAULT_RANK_EXIT) */
+    void (*after_step)(int64_t step, void *ctx);
+    void *after_step_ctx;
 } jf_run_t;
 
 /* Run warm-up and measured steps; fills *run. Rank 0 prints progress on

@@ -100,7 +100,7 @@ jf_jq "$long.json" '.seconds >= 60 and .steps_done > .steps and .flops_verified'
 # a system.json describing this machine; jq filters make the variants
 system_json() {
     jq -n '{
-      schema: "jflop-system", submitter: "jflop test suite", system_name: "test machine",
+      schema: "jflop-system", schema_version: "1.0", submitter: "jflop test suite", system_name: "test machine",
       node_model: "whatever runs make check", number_of_nodes: 1,
       host_processor_model_name: "any x86-64", host_processors_per_node: 1,
       host_processor_core_count: 2, host_memory_capacity: {value: 24, units: "GiB"},

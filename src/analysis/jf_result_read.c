@@ -1,10 +1,19 @@
 /* jf_result_read.c: the reader side of results/SCHEMA.md. */
+#define _POSIX_C_SOURCE 200809L
 #include "jf_result_read.h"
 
+#include <errno.h>
 #include <hdf5.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#ifdef JF_FUZZ_BUILD
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 #include "out/jf_results.h"
 
@@ -196,7 +205,7 @@ static int read_verify(hid_t f, jf_result_t *r)
     return 0;
 }
 
-jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msglen)
+static jf_err_t read_direct(const char *path, jf_result_t *r, char *msg, size_t msglen)
 {
     char schema[32] = "", text[64];
     const char *missing = NULL;
@@ -550,8 +559,8 @@ static int read_domains(hid_t f, const char *obj, jf_result_node_t *x)
     return 0;
 }
 
-jf_err_t jf_result_read_nodes(const char *path, jf_result_node_t **nodes, int *count, char *msg,
-                              size_t msglen)
+static jf_err_t read_nodes_direct(const char *path, jf_result_node_t **nodes, int *count,
+                                  char *msg, size_t msglen)
 {
     char obj[64], field[160] = "";
     int64_t total = 0, measured = 0, invalid = 0;
@@ -660,4 +669,73 @@ cleanup:
     *nodes = n;
     *count = (int)total;
     return JF_OK;
+}
+
+
+/* HDF5 1.10 itself can read past its buffers or crash on a corrupt file
+ * (tests/fuzz/fuzz_results found a heap overflow in its attribute
+ * decoding within seconds). So a file is first read in a child process:
+ * only a file the child read to its end without dying (or hanging for a
+ * minute) is read here, and one that killed the child is an error naming
+ * the file, so that jflop report still reads the other files. Without a
+ * child (fork failed) the file is read directly, as before. */
+static jf_err_t read_in_child(const char *path, int nodes, char *msg, size_t msglen)
+{
+    const pid_t pid = fork();
+    int status = 0;
+    if (pid < 0)
+        return JF_OK;
+    if (pid == 0) {
+        char m[JF_MSG_LEN];
+        static jf_result_t r;
+        jf_result_node_t *n = NULL;
+        int count = 0;
+#ifdef JF_FUZZ_BUILD
+        /* the fuzzer's crash report belongs to the parent's input, not here */
+        __sanitizer_set_death_callback(NULL);
+#endif
+        signal(SIGSEGV, SIG_DFL);
+        signal(SIGBUS, SIG_DFL);
+        signal(SIGABRT, SIG_DFL);
+        signal(SIGALRM, SIG_DFL);
+        alarm(60);
+        if (nodes && read_nodes_direct(path, &n, &count, m, sizeof m) == JF_OK)
+            jf_result_nodes_free(n, count);
+        if (!nodes)
+            (void)read_direct(path, &r, m, sizeof m);
+        _exit(0);
+    }
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return JF_OK;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return JF_OK;
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+        snprintf(msg, msglen, "%s: corrupt: HDF5 did not finish reading it within 60 s", path);
+    else if (WIFSIGNALED(status))
+        snprintf(msg, msglen, "%s: corrupt: HDF5 crashed reading it (signal %d)", path,
+                 WTERMSIG(status));
+    else
+        snprintf(msg, msglen, "%s: corrupt: HDF5 failed reading it (a memory error)", path);
+    return JF_EIO;
+}
+
+jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msglen)
+{
+    const jf_err_t err = read_in_child(path, 0, msg, msglen);
+    if (err != JF_OK) {
+        memset(r, 0, sizeof *r);
+        snprintf(r->path, sizeof r->path, "%s", path);
+        return err;
+    }
+    return read_direct(path, r, msg, msglen);
+}
+
+jf_err_t jf_result_read_nodes(const char *path, jf_result_node_t **nodes, int *count, char *msg,
+                              size_t msglen)
+{
+    *nodes = NULL;
+    *count = 0;
+    const jf_err_t err = read_in_child(path, 1, msg, msglen);
+    return err != JF_OK ? err : read_nodes_direct(path, nodes, count, msg, msglen);
 }

@@ -396,7 +396,7 @@ badsys noos 'del(.software.operating_system)' "field 'software.operating_system'
     "a missing software version"
 sub badsite "$long.h5"
 jq '.pue.value = 0.5' "$JF_SITE_DEFAULT" >"$sub_dir/site.json"
-bad badsite "site.json: field 'pue' = 0.5 is unphysical" "a site.json with PUE below 1"
+bad badsite "site.json: field 'pue.value' = 0.5 is out of range: PUE is facility" "a site.json with PUE below 1"
 sub truncated "$long.h5"
 head -c 4096 "$long.h5" >"$sub_dir/long.h5"
 bad truncated "sub-truncated/long.h5" "a truncated results file"

@@ -226,6 +226,8 @@ result() {
 }
 result attr / schema_version "x.y" "run.h5: field /schema_version = 'x.y' is not a version" \
     "a schema version that is not a version (once read as 0)"
+result attr / schema_version "77777777777777777777771.0" "run.h5: field /schema_version = '777777777777777' is not a version" \
+    "a version of 23 digits (fuzz_site found the overflow in the JSON reader's twin)"
 result attr / schema_version "2.0" "run.h5: schema 2.0 is newer than this jflop reads (major 1)" \
     "a newer major schema"
 result attr /config N 0 "run.h5: field /config/N = 0 is impossible" "N = 0"

@@ -37,6 +37,7 @@ int main(void)
         {"\"1.0.1\"", "is not a version"},
         {"\"1.0 \"", "is not a version"},
         {"\"99999.0\"", "is not a version"},
+        {"\"77777777777777777777771.0\"", "is not a version"},  /* fuzz_site: no overflow */
         {"1.0", "is not a version"},
         {"null", "is not a version"},
     };

@@ -84,7 +84,8 @@ static int parse_version(const char *s, int *major)
 {
     int m = 0, digits = 0;
     for (; *s >= '0' && *s <= '9'; s++, digits++)
-        m = m * 10 + (*s - '0');
+        if (digits < 4)  /* more digits are refused below; never overflow */
+            m = m * 10 + (*s - '0');
     if (digits == 0 || digits > 4 || *s++ != '.')
         return -1;
     for (digits = 0; *s >= '0' && *s <= '9'; s++)

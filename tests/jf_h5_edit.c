@@ -6,6 +6,8 @@
  *              type class is kept (string, integer or float)
  *   jf_h5_edit FILE data DATASET INDEX VALUE  one element of a numeric
  *              dataset, INDEX counted over all its elements in row order
+ *   jf_h5_edit FILE addf OBJECT NAME VALUE    a new float64 attribute
+ *              (e.g. the joules a run without energy never wrote)
  *
  * Exit 0 done, 1 the HDF5 operation failed, 2 bad usage. */
 #include <hdf5.h>
@@ -67,6 +69,24 @@ static int set_attr(hid_t file, const char *obj, const char *name, const char *v
     return rc;
 }
 
+static int add_float(hid_t file, const char *obj, const char *name, const char *value)
+{
+    const hid_t o = H5Oopen(file, obj, H5P_DEFAULT);
+    if (o < 0) {
+        fprintf(stderr, "jf_h5_edit: no object %s\n", obj);
+        return 1;
+    }
+    const double v = strtod(value, NULL);
+    const hid_t sp = H5Screate(H5S_SCALAR);
+    const hid_t a = H5Acreate2(o, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT);
+    const herr_t rc = a < 0 ? -1 : H5Awrite(a, H5T_NATIVE_DOUBLE, &v);
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(sp);
+    H5Oclose(o);
+    return rc < 0;
+}
+
 static int set_data(hid_t f, const char *name, const char *index, const char *value)
 {
     const hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
@@ -104,9 +124,11 @@ static int set_data(hid_t f, const char *name, const char *index, const char *va
 
 int main(int argc, char **argv)
 {
-    if (argc != 6 || (strcmp(argv[2], "attr") != 0 && strcmp(argv[2], "data") != 0)) {
+    if (argc != 6 || (strcmp(argv[2], "attr") != 0 && strcmp(argv[2], "data") != 0 &&
+                      strcmp(argv[2], "addf") != 0)) {
         fprintf(stderr, "usage: jf_h5_edit FILE attr OBJECT NAME VALUE\n"
-                        "       jf_h5_edit FILE data DATASET INDEX VALUE\n");
+                        "       jf_h5_edit FILE data DATASET INDEX VALUE\n"
+                        "       jf_h5_edit FILE addf OBJECT NAME VALUE\n");
         return 2;
     }
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -115,8 +137,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "jf_h5_edit: cannot open %s for writing\n", argv[1]);
         return 1;
     }
-    const int rc = strcmp(argv[2], "attr") == 0 ? set_attr(f, argv[3], argv[4], argv[5])
-                                                : set_data(f, argv[3], argv[4], argv[5]);
+    const int rc = strcmp(argv[2], "attr") == 0   ? set_attr(f, argv[3], argv[4], argv[5])
+                   : strcmp(argv[2], "addf") == 0 ? add_float(f, argv[3], argv[4], argv[5])
+                                                  : set_data(f, argv[3], argv[4], argv[5]);
     if (H5Fclose(f) < 0)
         return 1;
     if (rc != 0)

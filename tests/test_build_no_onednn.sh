@@ -15,8 +15,9 @@ mkdir -p "$copy"
     --exclude='*.a' --exclude=config.status --exclude=config.log --exclude=config.h \
     --exclude=Makefile --exclude=.git --exclude=.deps --exclude=stamp-h1 \
     --exclude=./src/jflop-run --exclude=./src/jflop .) | (cd "$copy" && tar xf -)
-mkdir -p "$copy/tests"
+mkdir -p "$copy/tests/fuzz"
 cp "$src/tests/Makefile.in" "$copy/tests/"
+cp "$src/tests/fuzz/Makefile.in" "$copy/tests/fuzz/"
 echo "+ configure --without-onednn; make -C src jflop-run"
 (cd "$copy" && ./configure --without-onednn >"$jf_tmp/configure.out" 2>&1)
 jf_rc=$?

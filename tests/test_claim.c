@@ -155,7 +155,7 @@ static void shipped(void)
 
 /* A two-entry hardware table for the synthetic claims. */
 static const char *hw_json =
-    "{\"schema\": \"jflop-hardware\", \"hardware\": ["
+    "{\"schema\": \"jflop-hardware\", \"schema_version\": \"1.0\", \"hardware\": ["
     " {\"id\": \"X1\", \"board_power_w\": {\"value\": 500, \"source\": \"s\"},"
     "  \"peak_flop_per_s\": {\"bf16\": {\"value\": 1e15, \"source\": \"s\"},"
     "                        \"fp32\": {\"value\": 5e13, \"source\": \"s\"}}},"
@@ -165,7 +165,7 @@ static const char *hw_json =
 #define FIG(v) "{\"value\": " #v ", \"source\": \"s\"}"
 
 static const char *synthetic_json =
-    "{\"schema\": \"jflop-claims\", \"claims\": ["
+    "{\"schema\": \"jflop-claims\", \"schema_version\": \"1.0\", \"claims\": ["
     /* 1e20 FLOPs in 1 kJ */
     " {\"id\": \"tiny\", \"model\": \"m\", \"flops\": " FIG(1e20) ","
     "  \"hardware\": {\"id\": \"X1\", \"precision\": \"bf16\", \"source\": \"s\"},"
@@ -253,7 +253,7 @@ static void bad_claim(const jf_hw_table_t *hw, const char *claim_body, const cha
 {
     char json[2048], msg[JF_MSG_LEN] = "";
     jf_claim_set_t s;
-    snprintf(json, sizeof json, "{\"schema\": \"jflop-claims\", \"claims\": [%s]}", claim_body);
+    snprintf(json, sizeof json, "{\"schema\": \"jflop-claims\", \"schema_version\": \"1.0\", \"claims\": [%s]}", claim_body);
     CHECK_MSG(jf_claims_parse(json, "bad.json", hw, &s, msg, sizeof msg) != JF_OK,
               "accepted: %s", claim_body);
     CHECK_STR_CONTAINS(msg, "bad.json");
@@ -276,7 +276,7 @@ static void malformed(void)
     /* the good one parses */
     jf_claim_set_t s;
     char good[1024];
-    snprintf(good, sizeof good, "{\"schema\": \"jflop-claims\", \"claims\": [{\"id\": \"a\", "
+    snprintf(good, sizeof good, "{\"schema\": \"jflop-claims\", \"schema_version\": \"1.0\", \"claims\": [{\"id\": \"a\", "
              "\"model\": \"m\", %s, %s, %s}]}", OK_FLOPS, HW_X1, OK_E);
     CHECK_MSG(jf_claims_parse(good, "good.json", &hw, &s, msg, sizeof msg) == JF_OK, "%s", msg);
     jf_claims_free(&s);
@@ -328,15 +328,15 @@ static void malformed(void)
                    HW_X1 ", " OK_E "}", "field 'kind'");
 
     /* the whole file */
-    CHECK(jf_claims_parse("{\"schema\": \"jflop-claims\", \"claims\": [",
+    CHECK(jf_claims_parse("{\"schema\": \"jflop-claims\", \"schema_version\": \"1.0\", \"claims\": [",
                           "cut.json", &hw, &s, msg, sizeof msg) != JF_OK);
     CHECK_STR_CONTAINS(msg, "cut.json: not JSON");
     CHECK(jf_claims_parse("{\"claims\": []}", "x.json", &hw, &s, msg, sizeof msg) != JF_OK);
     CHECK_STR_CONTAINS(msg, "x.json: field 'schema'");
-    CHECK(jf_claims_parse("{\"schema\": \"jflop-claims\", \"claims\": []}", "e.json", &hw, &s, msg,
+    CHECK(jf_claims_parse("{\"schema\": \"jflop-claims\", \"schema_version\": \"1.0\", \"claims\": []}", "e.json", &hw, &s, msg,
                           sizeof msg) != JF_OK);
     CHECK_STR_CONTAINS(msg, "e.json: field 'claims'");
-    snprintf(good, sizeof good, "{\"schema\": \"jflop-claims\", \"claims\": [{\"id\": \"a\", "
+    snprintf(good, sizeof good, "{\"schema\": \"jflop-claims\", \"schema_version\": \"1.0\", \"claims\": [{\"id\": \"a\", "
              "\"model\": \"m\", %s, %s, %s}, {\"id\": \"a\", \"model\": \"m\", %s, %s, %s}]}",
              OK_FLOPS, HW_X1, OK_E, OK_FLOPS, HW_X1, OK_E);
     CHECK(jf_claims_parse(good, "dup.json", &hw, &s, msg, sizeof msg) != JF_OK);
@@ -344,17 +344,17 @@ static void malformed(void)
 
     /* hardware tables */
     jf_hw_table_t h2;
-    CHECK(jf_hw_parse("{\"schema\": \"jflop-hardware\", \"hardware\": [{\"id\": \"Y\", "
+    CHECK(jf_hw_parse("{\"schema\": \"jflop-hardware\", \"schema_version\": \"1.0\", \"hardware\": [{\"id\": \"Y\", "
                       "\"board_power_w\": {\"value\": -1, \"source\": \"s\"}, "
                       "\"peak_flop_per_s\": {\"fp16\": " FIG(1e14) "}}]}",
                       "h.json", &h2, msg, sizeof msg) != JF_OK);
     CHECK_STR_CONTAINS(msg, "h.json: hardware[0] (Y): field 'board_power_w.value' = -1");
-    CHECK(jf_hw_parse("{\"schema\": \"jflop-hardware\", \"hardware\": [{\"id\": \"Y\", "
+    CHECK(jf_hw_parse("{\"schema\": \"jflop-hardware\", \"schema_version\": \"1.0\", \"hardware\": [{\"id\": \"Y\", "
                       "\"board_power_w\": " FIG(100) ", "
                       "\"peak_flop_per_s\": {\"fp12\": " FIG(1e14) "}}]}",
                       "h.json", &h2, msg, sizeof msg) != JF_OK);
     CHECK_STR_CONTAINS(msg, "field 'peak_flop_per_s.fp12': 'fp12' is not a precision");
-    CHECK(jf_hw_parse("{\"schema\": \"jflop-hardware\", \"hardware\": [{\"id\": \"Y\", "
+    CHECK(jf_hw_parse("{\"schema\": \"jflop-hardware\", \"schema_version\": \"1.0\", \"hardware\": [{\"id\": \"Y\", "
                       "\"board_power_w\": " FIG(100) "}]}", "h.json", &h2, msg, sizeof msg) != JF_OK);
     CHECK_STR_CONTAINS(msg, "field 'peak_flop_per_s' is missing");
     CHECK(jf_hw_load("/nonexistent/hw.json", &h2, msg, sizeof msg) != JF_OK);

@@ -100,7 +100,7 @@ jf_jq "$long.json" '.seconds >= 60 and .steps_done > .steps and .flops_verified'
 # a system.json describing this machine; jq filters make the variants
 system_json() {
     jq -n '{
-      schema: "jflop-system", submitter: "jflop test suite", system_name: "test machine",
+      schema: "jflop-system", schema_version: "1.0", submitter: "jflop test suite", system_name: "test machine",
       node_model: "whatever runs make check", number_of_nodes: 1,
       host_processor_model_name: "any x86-64", host_processors_per_node: 1,
       host_processor_core_count: 2, host_memory_capacity: {value: 24, units: "GiB"},
@@ -396,7 +396,7 @@ badsys noos 'del(.software.operating_system)' "field 'software.operating_system'
     "a missing software version"
 sub badsite "$long.h5"
 jq '.pue.value = 0.5' "$JF_SITE_DEFAULT" >"$sub_dir/site.json"
-bad badsite "site.json: field 'pue' = 0.5 is unphysical" "a site.json with PUE below 1"
+bad badsite "site.json: field 'pue.value' = 0.5 is out of range: PUE is facility" "a site.json with PUE below 1"
 sub truncated "$long.h5"
 head -c 4096 "$long.h5" >"$sub_dir/long.h5"
 bad truncated "sub-truncated/long.h5" "a truncated results file"

@@ -11,7 +11,7 @@
 
 /* a system description with its accelerator as %s */
 static const char *sys_fmt =
-    "{\"schema\": \"jflop-system\", \"submitter\": \"s\", \"system_name\": \"n\","
+    "{\"schema\": \"jflop-system\", \"schema_version\": \"1.0\", \"submitter\": \"s\", \"system_name\": \"n\","
     " \"node_model\": \"m\", \"number_of_nodes\": 16, \"host_processor_model_name\": \"cpu\","
     " \"host_processors_per_node\": 2, \"host_processor_core_count\": 64,"
     " \"host_memory_capacity\": {\"value\": 0.5, \"units\": \"TiB\"},"

@@ -10,12 +10,26 @@
 #include <string.h>
 
 #include "analysis/jf_bounds.h"
+#include "analysis/jf_json_in.h"
 
 /* results/claims/{claims,hardware}.json as C strings, generated at build time. */
 extern const char jf_claims_default_json[];
 extern const char jf_hardware_default_json[];
 
 /* ---- small helpers ------------------------------------------------------ */
+
+/* Physical limits of a claim's figures: far above anything published (the
+ * largest models have ~10^12 parameters, trained on ~10^13 tokens in
+ * ~10^25 FLOPs), so that only a unit error or a typo is refused. */
+#define JF_CLAIM_MAX_PARAMS 1e15
+#define JF_CLAIM_MAX_TOKENS 1e17
+#define JF_CLAIM_MAX_FLOPS 1e30
+#define JF_CLAIM_MAX_ACCELERATORS 1e8
+#define JF_CLAIM_MAX_HOURS 1e12        /* accelerator-hours; a duration at most 10^6 h */
+#define JF_CLAIM_MAX_ENERGY_J 1e20     /* a year of the world's electricity is ~10^20 J */
+#define JF_CLAIM_MAX_PUE 100
+#define JF_CLAIM_MAX_BOARD_W 1e5
+#define JF_CLAIM_MAX_PEAK 1e18         /* FLOP/s of one accelerator */
 
 static const struct {
     const char *name;
@@ -65,32 +79,10 @@ const char *jf_energy_scope_str(jf_energy_scope_t sc)
     return s[sc];
 }
 
-/* Read a whole file (at most 4 MiB). */
-static jf_err_t read_text(const char *path, char **text, char *msg, size_t msglen)
-{
-    FILE *f = fopen(path, "r");
-    long size;
-    *text = NULL;
-    if (f == NULL) {
-        snprintf(msg, msglen, "%s: cannot open it (%s)", path, strerror(errno));
-        return JF_EIO;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || size > (4L << 20) ||
-        fseek(f, 0, SEEK_SET) != 0 || (*text = calloc((size_t)size + 1, 1)) == NULL ||
-        fread(*text, 1, (size_t)size, f) != (size_t)size) {
-        snprintf(msg, msglen, "%s: cannot read it (or larger than 4 MiB)", path);
-        free(*text);
-        *text = NULL;
-        fclose(f);
-        return JF_EIO;
-    }
-    fclose(f);
-    return JF_OK;
-}
-
-/* Every key of obj must be in the NULL-terminated list `known`. */
-static int known_keys(json_t *obj, const char *const *known, const char *where, const char *what,
-                      char *msg, size_t msglen)
+/* Every key of obj must be in the NULL-terminated list `known`; prefix is
+ * the object's path in the claim (NULL for the claim or hardware entry). */
+static int known_keys(json_t *obj, const char *const *known, const char *where,
+                      const char *prefix, const char *what, char *msg, size_t msglen)
 {
     const char *key;
     json_t *v;
@@ -104,8 +96,9 @@ static int known_keys(json_t *obj, const char *const *known, const char *where, 
             for (const char *const *k = known; *k != NULL; k++)
                 snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
                          k == known ? "" : ", ", *k);
-            snprintf(msg, msglen, "%s: field '%s' is not a %s field (known: %s)", where, key, what,
-                     list);
+            snprintf(msg, msglen, "%s: field '%s%s%.80s' is not a%s %s field (known: %s)", where,
+                     prefix != NULL ? prefix : "", prefix != NULL ? "." : "", key,
+                     strchr("aeiou", what[0]) != NULL ? "n" : "", what, list);
             return -1;
         }
     }
@@ -123,6 +116,15 @@ static int get_string(json_t *obj, const char *key, int required, char *out, siz
                  v == NULL ? "missing" : "malformed");
         return -1;
     }
+    if (strlen(json_string_value(v)) != json_string_length(v)) {
+        snprintf(msg, msglen, "%s: field '%s' holds a NUL character", where, field);
+        return -1;
+    }
+    if (json_string_length(v) >= outlen) {  /* refused whole, never cut */
+        snprintf(msg, msglen, "%s: field '%s' is %zu characters long; at most %zu", where,
+                 field, json_string_length(v), outlen - 1);
+        return -1;
+    }
     snprintf(out, outlen, "%s", json_string_value(v));
     return 0;
 }
@@ -136,7 +138,8 @@ static int get_source(json_t *obj, char *out, const char *where, const char *fie
                  where, field);
         return -1;
     }
-    if (json_string_length(s) >= JF_CLAIM_SOURCE_LEN) {  /* refused whole, never cut */
+    if (json_string_length(s) >= JF_CLAIM_SOURCE_LEN ||
+        strlen(json_string_value(s)) != json_string_length(s)) {  /* refused whole, never cut */
         snprintf(msg, msglen, "%s: field '%s.source' is %zu characters long; at most %d", where,
                  field, json_string_length(s), JF_CLAIM_SOURCE_LEN - 1);
         return -1;
@@ -145,9 +148,10 @@ static int get_source(json_t *obj, char *out, const char *where, const char *fie
     return 0;
 }
 
-/* A number that must be above 0 (or at least min_incl when it is not open). */
+/* A finite number above lo (at least lo when lo_open is 0) and at most hi,
+ * the physical limit of the field. */
 static int check_number(json_t *v, const char *where, const char *field, double lo, int lo_open,
-                        double *out, char *msg, size_t msglen)
+                        double hi, double *out, char *msg, size_t msglen)
 {
     if (v == NULL) {
         snprintf(msg, msglen, "%s: field '%s' is missing", where, field);
@@ -164,15 +168,21 @@ static int check_number(json_t *v, const char *where, const char *field, double 
                  lo_open ? "above" : "at least", lo);
         return -1;
     }
+    if (x > hi) {
+        snprintf(msg, msglen, "%s: field '%s' = %g is out of range: it must be at most %g", where,
+                 field, x, hi);
+        return -1;
+    }
     *out = x;
     return 0;
 }
 
-/* {"value": number, "source": "..."}, value > lo (or >= lo). */
-static int get_fig(json_t *obj, const char *key, int required, double lo, int lo_open,
+/* {"value": number, "source": "..."}, lo < value (or lo <= value) <= hi. */
+static int get_fig(json_t *obj, const char *key, int required, double lo, int lo_open, double hi,
                    jf_claim_fig_t *out, const char *where, const char *field, char *msg,
                    size_t msglen)
 {
+    static const char *const keys[] = {"value", "source", NULL};
     json_t *o = json_object_get(obj, key);
     char name[160];
     memset(out, 0, sizeof *out);
@@ -184,7 +194,8 @@ static int get_fig(json_t *obj, const char *key, int required, double lo, int lo
         return -1;
     }
     snprintf(name, sizeof name, "%s.value", field);
-    if (check_number(json_object_get(o, "value"), where, name, lo, lo_open, &out->value, msg,
+    if (known_keys(o, keys, where, field, "figure", msg, msglen) != 0 ||
+        check_number(json_object_get(o, "value"), where, name, lo, lo_open, hi, &out->value, msg,
                      msglen) != 0 ||
         get_source(o, out->source, where, field, msg, msglen) != 0)
         return -1;
@@ -194,30 +205,45 @@ static int get_fig(json_t *obj, const char *key, int required, double lo, int lo
 
 /* ---- hardware ----------------------------------------------------------- */
 
-jf_err_t jf_hw_parse(const char *json_text, const char *origin, jf_hw_table_t *t, char *msg,
-                     size_t msglen)
+/* The optional top-level "description": a string when given. */
+static int description_ok(json_t *root, const char *origin, char *msg, size_t msglen)
+{
+    json_t *d = json_object_get(root, "description");
+    if (d != NULL && !json_is_string(d)) {
+        snprintf(msg, msglen, "%s: field 'description' must be a string", origin);
+        return 0;
+    }
+    return 1;
+}
+
+jf_err_t jf_hw_parse_text(const char *json_text, size_t len, const char *origin,
+                          jf_hw_table_t *t, char *msg, size_t msglen)
 {
     static const char *const hw_keys[] = {"id", "name", "board_power_w", "peak_flop_per_s",
                                           "note", NULL};
-    json_error_t jerr;
-    jf_err_t err = JF_EINVAL;
-    json_t *root = json_loads(json_text, 0, &jerr);
+    static const char *const root_keys[] = {"schema", "schema_version", "description", "hardware",
+                                            NULL};
+    jf_err_t err;
+    json_t *root = NULL;
 
     memset(t, 0, sizeof *t);
     snprintf(t->origin, sizeof t->origin, "%s", origin);
-    if (root == NULL) {
-        snprintf(msg, msglen, "%s: not JSON (line %d: %s)", origin, jerr.line, jerr.text);
-        return JF_EINVAL;
-    }
-    json_t *schema = json_object_get(root, "schema");
-    if (!json_is_string(schema) || strcmp(json_string_value(schema), "jflop-hardware") != 0) {
-        snprintf(msg, msglen, "%s: field 'schema' is not \"jflop-hardware\" (not a jflop "
-                              "hardware file)", origin);
+    err = jf_json_in_parse(json_text, len, origin, "jflop-hardware", JF_CLAIM_SCHEMA_MAJOR, &root,
+                           msg, msglen);
+    if (err != JF_OK)
+        return err;
+    err = JF_EINVAL;
+    if (jf_json_in_keys(root, root_keys, origin, "", msg, msglen) != 0 ||
+        !description_ok(root, origin, msg, msglen))
         goto cleanup;
-    }
     json_t *list = json_object_get(root, "hardware");
     if (!json_is_array(list) || json_array_size(list) == 0) {
         snprintf(msg, msglen, "%s: field 'hardware' must be a non-empty list", origin);
+        goto cleanup;
+    }
+    if (json_array_size(list) > JF_HW_MAX_ENTRIES) {
+        snprintf(msg, msglen, "%s: field 'hardware' has %zu entries; at most %d", origin,
+                 json_array_size(list), JF_HW_MAX_ENTRIES);
         goto cleanup;
     }
     t->hw = calloc(json_array_size(list), sizeof *t->hw);
@@ -242,10 +268,10 @@ jf_err_t jf_hw_parse(const char *json_text, const char *origin, jf_hw_table_t *t
             snprintf(msg, msglen, "%s: field 'id': '%s' is given twice", where, hw->id);
             goto cleanup;
         }
-        if (known_keys(h, hw_keys, where, "hardware", msg, msglen) != 0 ||
+        if (known_keys(h, hw_keys, where, NULL, "hardware", msg, msglen) != 0 ||
             get_string(h, "name", 0, hw->name, sizeof hw->name, where, "name", msg, msglen) != 0 ||
-            get_fig(h, "board_power_w", 1, 0, 1, &hw->board_w, where, "board_power_w", msg,
-                    msglen) != 0)
+            get_fig(h, "board_power_w", 1, 0, 1, JF_CLAIM_MAX_BOARD_W, &hw->board_w, where,
+                    "board_power_w", msg, msglen) != 0)
             goto cleanup;
         json_t *peaks = json_object_get(h, "peak_flop_per_s");
         if (!json_is_object(peaks) || json_object_size(peaks) == 0) {
@@ -272,7 +298,8 @@ jf_err_t jf_hw_parse(const char *json_text, const char *origin, jf_hw_table_t *t
             }
             jf_hw_peak_t *p = &hw->peak[hw->npeak];
             snprintf(p->precision, sizeof p->precision, "%s", prec);
-            if (get_fig(peaks, prec, 1, 0, 1, &p->flop_per_s, where, field, msg, msglen) != 0)
+            if (get_fig(peaks, prec, 1, 0, 1, JF_CLAIM_MAX_PEAK, &p->flop_per_s, where, field, msg,
+                        msglen) != 0)
                 goto cleanup;
             hw->npeak++;
         }
@@ -286,14 +313,21 @@ cleanup:
     return err;
 }
 
+jf_err_t jf_hw_parse(const char *json_text, const char *origin, jf_hw_table_t *t, char *msg,
+                     size_t msglen)
+{
+    return jf_hw_parse_text(json_text, strlen(json_text), origin, t, msg, msglen);
+}
+
 jf_err_t jf_hw_load(const char *path, jf_hw_table_t *t, char *msg, size_t msglen)
 {
     char *text;
-    jf_err_t err = read_text(path, &text, msg, msglen);
+    size_t len;
+    jf_err_t err = jf_json_in_read(path, JF_JSON_IN_MAX_BYTES, &text, &len, msg, msglen);
     memset(t, 0, sizeof *t);
     if (err != JF_OK)
         return err;
-    err = jf_hw_parse(text, path, t, msg, msglen);
+    err = jf_hw_parse_text(text, len, path, t, msg, msglen);
     free(text);
     return err;
 }
@@ -341,7 +375,7 @@ static int parse_energy(json_t *c, jf_claim_t *cl, const char *where, char *msg,
                               "and \"max\", \"unit\", \"scope\", \"source\"})", where);
         return -1;
     }
-    if (known_keys(e, keys, where, "energy", msg, msglen) != 0 ||
+    if (known_keys(e, keys, where, "energy", "energy", msg, msglen) != 0 ||
         get_string(e, "unit", 1, unit, sizeof unit, where, "energy.unit", msg, msglen) != 0 ||
         get_string(e, "scope", 0, scope, sizeof scope, where, "energy.scope", msg, msglen) != 0 ||
         get_source(e, cl->energy_source, where, "energy", msg, msglen) != 0)
@@ -355,6 +389,7 @@ static int parse_energy(json_t *c, jf_claim_t *cl, const char *where, char *msg,
                               "GJ, TJ, Wh, kWh, MWh, GWh)", where, unit);
         return -1;
     }
+    const double max_value = JF_CLAIM_MAX_ENERGY_J / per;
     snprintf(cl->energy_unit, sizeof cl->energy_unit, "%s", unit);
     if (strcmp(scope, "unstated") == 0)
         cl->scope = JF_SCOPE_UNSTATED;
@@ -375,12 +410,15 @@ static int parse_energy(json_t *c, jf_claim_t *cl, const char *where, char *msg,
         return -1;
     }
     if (v != NULL) {
-        if (check_number(v, where, "energy.value", 0, 1, &cl->energy_lo_value, msg, msglen) != 0)
+        if (check_number(v, where, "energy.value", 0, 1, max_value, &cl->energy_lo_value, msg,
+                         msglen) != 0)
             return -1;
         cl->energy_hi_value = cl->energy_lo_value;
     } else if (lo != NULL || hi != NULL) {
-        if (check_number(lo, where, "energy.min", 0, 1, &cl->energy_lo_value, msg, msglen) != 0 ||
-            check_number(hi, where, "energy.max", 0, 1, &cl->energy_hi_value, msg, msglen) != 0)
+        if (check_number(lo, where, "energy.min", 0, 1, max_value, &cl->energy_lo_value, msg,
+                         msglen) != 0 ||
+            check_number(hi, where, "energy.max", 0, 1, max_value, &cl->energy_hi_value, msg,
+                         msglen) != 0)
             return -1;
         if (cl->energy_hi_value < cl->energy_lo_value) {
             snprintf(msg, msglen, "%s: field 'energy.max' = %g is below 'energy.min' = %g", where,
@@ -410,7 +448,7 @@ static int parse_hardware_ref(json_t *c, const jf_hw_table_t *hwt, jf_claim_t *c
                               "..., \"source\": ...})", where, h == NULL ? "missing" : "malformed");
         return -1;
     }
-    if (known_keys(h, keys, where, "hardware", msg, msglen) != 0 ||
+    if (known_keys(h, keys, where, "hardware", "hardware", msg, msglen) != 0 ||
         get_string(h, "id", 1, id, sizeof id, where, "hardware.id", msg, msglen) != 0 ||
         get_string(h, "precision", 1, cl->precision, sizeof cl->precision, where,
                    "hardware.precision", msg, msglen) != 0 ||
@@ -449,7 +487,7 @@ static int parse_claim(json_t *c, const jf_hw_table_t *hwt, jf_claim_t *cl, cons
         NULL};
     char kind[16] = "training";
 
-    if (known_keys(c, keys, where, "claim", msg, msglen) != 0 ||
+    if (known_keys(c, keys, where, NULL, "claim", msg, msglen) != 0 ||
         get_string(c, "model", 1, cl->model, sizeof cl->model, where, "model", msg, msglen) != 0 ||
         get_string(c, "kind", 0, kind, sizeof kind, where, "kind", msg, msglen) != 0 ||
         get_string(c, "reference", 0, cl->reference, sizeof cl->reference, where, "reference",
@@ -464,16 +502,19 @@ static int parse_claim(json_t *c, const jf_hw_table_t *hwt, jf_claim_t *cl, cons
         snprintf(msg, msglen, "%s: field 'kind': '%s' is not training or inference", where, kind);
         return -1;
     }
-    if (get_fig(c, "params", 0, 0, 1, &cl->params, where, "params", msg, msglen) != 0 ||
-        get_fig(c, "active_params", 0, 0, 1, &cl->active_params, where, "active_params", msg,
+    if (get_fig(c, "params", 0, 0, 1, JF_CLAIM_MAX_PARAMS, &cl->params, where, "params", msg,
                 msglen) != 0 ||
-        get_fig(c, "tokens", 0, 0, 1, &cl->tokens, where, "tokens", msg, msglen) != 0 ||
-        get_fig(c, "flops", 0, 0, 1, &cl->flops, where, "flops", msg, msglen) != 0 ||
-        get_fig(c, "accelerators", 0, 0, 1, &cl->accelerators, where, "accelerators", msg,
+        get_fig(c, "active_params", 0, 0, 1, JF_CLAIM_MAX_PARAMS, &cl->active_params, where,
+                "active_params", msg, msglen) != 0 ||
+        get_fig(c, "tokens", 0, 0, 1, JF_CLAIM_MAX_TOKENS, &cl->tokens, where, "tokens", msg,
                 msglen) != 0 ||
-        get_fig(c, "accelerator_hours", 0, 0, 1, &cl->accelerator_hours, where,
-                "accelerator_hours", msg, msglen) != 0 ||
-        get_fig(c, "pue", 0, 1, 0, &cl->pue, where, "pue", msg, msglen) != 0)
+        get_fig(c, "flops", 0, 0, 1, JF_CLAIM_MAX_FLOPS, &cl->flops, where, "flops", msg,
+                msglen) != 0 ||
+        get_fig(c, "accelerators", 0, 0, 1, JF_CLAIM_MAX_ACCELERATORS, &cl->accelerators, where,
+                "accelerators", msg, msglen) != 0 ||
+        get_fig(c, "accelerator_hours", 0, 0, 1, JF_CLAIM_MAX_HOURS, &cl->accelerator_hours,
+                where, "accelerator_hours", msg, msglen) != 0 ||
+        get_fig(c, "pue", 0, 1, 0, JF_CLAIM_MAX_PUE, &cl->pue, where, "pue", msg, msglen) != 0)
         return -1;
     if (cl->active_params.given && !cl->params.given) {
         snprintf(msg, msglen, "%s: field 'params' is missing (active_params needs the total)",
@@ -500,7 +541,10 @@ static int parse_claim(json_t *c, const jf_hw_table_t *hwt, jf_claim_t *cl, cons
                                   "\"unit\", \"source\"})", where);
             return -1;
         }
-        if (check_number(json_object_get(d, "value"), where, "duration.value", 0, 1,
+        static const char *const dkeys[] = {"value", "unit", "source", NULL};
+        if (known_keys(d, dkeys, where, "duration", "duration", msg, msglen) != 0)
+            return -1;
+        if (check_number(json_object_get(d, "value"), where, "duration.value", 0, 1, 1e9,
                          &cl->duration_h.value, msg, msglen) != 0 ||
             get_string(d, "unit", 1, unit, sizeof unit, where, "duration.unit", msg, msglen) != 0 ||
             get_source(d, cl->duration_h.source, where, "duration", msg, msglen) != 0)
@@ -514,6 +558,11 @@ static int parse_claim(json_t *c, const jf_hw_table_t *hwt, jf_claim_t *cl, cons
             return -1;
         }
         cl->duration_h.value *= per;
+        if (cl->duration_h.value > 1e6) {
+            snprintf(msg, msglen, "%s: field 'duration.value' = %g %s is out of range: at most "
+                                  "10^6 hours", where, cl->duration_h.value / per, unit);
+            return -1;
+        }
         cl->duration_h.given = 1;
     }
     if (cl->accelerator_hours.given && (cl->accelerators.given || cl->duration_h.given)) {
@@ -538,28 +587,32 @@ static int parse_claim(json_t *c, const jf_hw_table_t *hwt, jf_claim_t *cl, cons
     return 0;
 }
 
-jf_err_t jf_claims_parse(const char *json_text, const char *origin, const jf_hw_table_t *hw,
-                         jf_claim_set_t *s, char *msg, size_t msglen)
+jf_err_t jf_claims_parse_text(const char *json_text, size_t len, const char *origin,
+                              const jf_hw_table_t *hw, jf_claim_set_t *s, char *msg, size_t msglen)
 {
-    json_error_t jerr;
-    jf_err_t err = JF_EINVAL;
-    json_t *root = json_loads(json_text, 0, &jerr);
+    static const char *const root_keys[] = {"schema", "schema_version", "description", "claims",
+                                            NULL};
+    jf_err_t err;
+    json_t *root = NULL;
 
     memset(s, 0, sizeof *s);
     snprintf(s->origin, sizeof s->origin, "%s", origin);
-    if (root == NULL) {
-        snprintf(msg, msglen, "%s: not JSON (line %d: %s)", origin, jerr.line, jerr.text);
-        return JF_EINVAL;
-    }
-    json_t *schema = json_object_get(root, "schema");
-    if (!json_is_string(schema) || strcmp(json_string_value(schema), "jflop-claims") != 0) {
-        snprintf(msg, msglen, "%s: field 'schema' is not \"jflop-claims\" (not a jflop claims "
-                              "file)", origin);
+    err = jf_json_in_parse(json_text, len, origin, "jflop-claims", JF_CLAIM_SCHEMA_MAJOR, &root,
+                           msg, msglen);
+    if (err != JF_OK)
+        return err;
+    err = JF_EINVAL;
+    if (jf_json_in_keys(root, root_keys, origin, "", msg, msglen) != 0 ||
+        !description_ok(root, origin, msg, msglen))
         goto cleanup;
-    }
     json_t *list = json_object_get(root, "claims");
     if (!json_is_array(list) || json_array_size(list) == 0) {
         snprintf(msg, msglen, "%s: field 'claims' must be a non-empty list", origin);
+        goto cleanup;
+    }
+    if (json_array_size(list) > JF_CLAIM_MAX_CLAIMS) {
+        snprintf(msg, msglen, "%s: field 'claims' has %zu entries; at most %d", origin,
+                 json_array_size(list), JF_CLAIM_MAX_CLAIMS);
         goto cleanup;
     }
     s->claims = calloc(json_array_size(list), sizeof *s->claims);
@@ -596,15 +649,22 @@ cleanup:
     return err;
 }
 
+jf_err_t jf_claims_parse(const char *json_text, const char *origin, const jf_hw_table_t *hw,
+                         jf_claim_set_t *s, char *msg, size_t msglen)
+{
+    return jf_claims_parse_text(json_text, strlen(json_text), origin, hw, s, msg, msglen);
+}
+
 jf_err_t jf_claims_load(const char *path, const jf_hw_table_t *hw, jf_claim_set_t *s, char *msg,
                         size_t msglen)
 {
     char *text;
-    jf_err_t err = read_text(path, &text, msg, msglen);
+    size_t len;
+    jf_err_t err = jf_json_in_read(path, JF_JSON_IN_MAX_BYTES, &text, &len, msg, msglen);
     memset(s, 0, sizeof *s);
     if (err != JF_OK)
         return err;
-    err = jf_claims_parse(text, path, hw, s, msg, msglen);
+    err = jf_claims_parse_text(text, len, path, hw, s, msg, msglen);
     free(text);
     return err;
 }

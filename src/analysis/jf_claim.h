@@ -31,8 +31,11 @@
 
 #include "core/jf_error.h"
 
+#define JF_CLAIM_SCHEMA_MAJOR 1   /* claims and hardware files: schema_version "1.x" */
 #define JF_CLAIM_SOURCE_LEN 640
 #define JF_HW_MAX_PRECISIONS 8
+#define JF_HW_MAX_ENTRIES 1000      /* entries of a hardware table */
+#define JF_CLAIM_MAX_CLAIMS 10000   /* claims in one file */
 #define JF_CLAIM_MAX_CHECKS 6
 #define JF_CLAIM_TEXT_LEN 96     /* labels: fit one table cell */
 #define JF_CLAIM_REASON_LEN 256  /* kept under 96 characters by design */
@@ -146,6 +149,11 @@ typedef struct {
  * file, or the built-in results/claims/hardware.json. */
 jf_err_t jf_hw_parse(const char *json_text, const char *origin, jf_hw_table_t *t, char *msg,
                      size_t msglen);
+/* The same on len bytes (read strictly through jf_json_in: unknown or
+ * duplicate keys, another schema, a newer major, figures beyond physical
+ * limits refused). */
+jf_err_t jf_hw_parse_text(const char *json_text, size_t len, const char *origin,
+                          jf_hw_table_t *t, char *msg, size_t msglen);
 jf_err_t jf_hw_load(const char *path, jf_hw_table_t *t, char *msg, size_t msglen);
 jf_err_t jf_hw_default(jf_hw_table_t *t, char *msg, size_t msglen);
 void jf_hw_free(jf_hw_table_t *t);
@@ -158,6 +166,9 @@ const jf_hw_peak_t *jf_hw_peak(const jf_hw_t *hw, const char *precision);
  * precision the hardware has no peak for, is an error naming the field). */
 jf_err_t jf_claims_parse(const char *json_text, const char *origin, const jf_hw_table_t *hw,
                          jf_claim_set_t *s, char *msg, size_t msglen);
+jf_err_t jf_claims_parse_text(const char *json_text, size_t len, const char *origin,
+                              const jf_hw_table_t *hw, jf_claim_set_t *s, char *msg,
+                              size_t msglen);
 jf_err_t jf_claims_load(const char *path, const jf_hw_table_t *hw, jf_claim_set_t *s,
                         char *msg, size_t msglen);
 jf_err_t jf_claims_default(const jf_hw_table_t *hw, jf_claim_set_t *s, char *msg,

@@ -1,12 +1,23 @@
 /* jf_result_read.c: the reader side of results/SCHEMA.md. */
+#define _POSIX_C_SOURCE 200809L
 #include "jf_result_read.h"
 
+#include <errno.h>
 #include <hdf5.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#ifdef JF_FUZZ_BUILD
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 #include "out/jf_results.h"
+
+#define JF_RESULT_MAX_STRING ((size_t)1 << 20)
 
 /* Read a string attribute of object `obj` (a path from the root). */
 static int read_str(hid_t f, const char *obj, const char *name, char *buf, size_t len)
@@ -16,7 +27,9 @@ static int read_str(hid_t f, const char *obj, const char *name, char *buf, size_
     const hid_t a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT);
     const hid_t t = H5Aget_type(a);
     int rc = -1;
-    if (a >= 0 && t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t)) {
+    /* a string longer than 1 MiB is a corrupt file, never an allocation */
+    if (a >= 0 && t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t) &&
+        H5Tget_size(t) <= JF_RESULT_MAX_STRING) {
         const size_t n = H5Tget_size(t);
         char *tmp = calloc(n + 1, 1);
         const hid_t mt = H5Tcopy(H5T_C_S1);
@@ -68,6 +81,97 @@ static int parse_u128(const char *s, jf_u128 *v)
     return 0;
 }
 
+/* "<major>.<minor>", each 1 to 4 digits. */
+static int parse_version(const char *s, int *major)
+{
+    int m = 0, digits = 0;
+    for (; *s >= '0' && *s <= '9'; s++, digits++)
+        if (digits < 4)  /* more digits are refused below; never overflow */
+            m = m * 10 + (*s - '0');
+    if (digits == 0 || digits > 4 || *s++ != '.')
+        return -1;
+    for (digits = 0; *s >= '0' && *s <= '9'; s++)
+        digits++;
+    if (digits == 0 || digits > 4 || *s != '\0')
+        return -1;
+    *major = m;
+    return 0;
+}
+
+static int one_of(const char *s, const char *const *words)
+{
+    for (; *words != NULL; words++)
+        if (strcmp(s, *words) == 0)
+            return 1;
+    return 0;
+}
+
+/* Values a run cannot have written: refused with the file and the field,
+ * so that no table shows them as figures. */
+static int check_values(const jf_result_t *r, const char *path, char *msg, size_t msglen)
+{
+    static const char *const statuses[] = {"complete", "incomplete", "failed", NULL};
+    static const char *const energy_statuses[] = {"measured", "not measured", "invalid", NULL};
+    const struct {
+        const char *field;
+        int64_t v, lo;
+    } counts[] = {
+        {"/config/layers", r->layers, 1},   {"/config/d_model", r->d_model, 1},
+        {"/config/heads", r->heads, 1},     {"/config/ctx", r->ctx, 1},
+        {"/config/ff", r->ff, 1},           {"/config/batch", r->batch, 1},
+        {"/config/steps", r->steps, 0},     {"/config/steps_done", r->steps_done, 0},
+        {"/config/ranks", r->ranks, 1},     {"/config/nodes", r->nodes, 1},
+        {"/config/threads_per_rank", r->threads, 1},
+        {"/energy/measured_nodes", r->measured_nodes, 0},
+        {"/energy/total_nodes", r->total_nodes, 0},
+    };
+    const struct {
+        const char *field;
+        int given;
+        double v;
+    } nonneg[] = {
+        {"/config/seconds", 1, r->seconds},
+        {"/energy/joules_total", r->have_joules, r->joules},
+        {"/energy/joules_total_extrapolated", r->extrapolated != 0, r->joules_extrapolated},
+        {"/config/peak_flops_per_second", r->have_peak_flops, r->peak_flops},
+        {"/config/min_seconds", 1, r->min_seconds},
+        {"/energy/sample_interval", 1, r->sample_interval},
+    };
+    if (!one_of(r->status, statuses)) {
+        snprintf(msg, msglen, "%s: field /status = '%.16s' is not a status (complete, incomplete, "
+                              "failed)", path, r->status);
+        return -1;
+    }
+    if (!one_of(r->energy_status, energy_statuses)) {
+        snprintf(msg, msglen, "%s: field /energy/status = '%.16s' is not an energy status "
+                              "(measured, not measured, invalid)", path, r->energy_status);
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        if (counts[i].v < counts[i].lo) {
+            snprintf(msg, msglen, "%s: field %s = %lld is impossible (at least %lld)", path,
+                     counts[i].field, (long long)counts[i].v, (long long)counts[i].lo);
+            return -1;
+        }
+    if (r->n_params == 0) {
+        snprintf(msg, msglen, "%s: field /config/N = 0 is impossible (a model has weights)", path);
+        return -1;
+    }
+    if (r->measured_nodes > r->total_nodes) {
+        snprintf(msg, msglen, "%s: field /energy/measured_nodes = %lld is above total_nodes = "
+                              "%lld", path, (long long)r->measured_nodes,
+                 (long long)r->total_nodes);
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof nonneg / sizeof nonneg[0]; i++)
+        if (nonneg[i].given && !(nonneg[i].v >= 0 && nonneg[i].v <= 1e300)) {
+            snprintf(msg, msglen, "%s: field %s = %g is impossible (a finite figure, not "
+                                  "negative)", path, nonneg[i].field, nonneg[i].v);
+            return -1;
+        }
+    return 0;
+}
+
 /* /verify (schema 1.2): absent in 1.0 and 1.1 files, which is not an error. */
 static int read_verify(hid_t f, jf_result_t *r)
 {
@@ -102,10 +206,11 @@ static int read_verify(hid_t f, jf_result_t *r)
     return 0;
 }
 
-jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msglen)
+static jf_err_t read_direct(const char *path, jf_result_t *r, char *msg, size_t msglen)
 {
     char schema[32] = "", text[64];
     const char *missing = NULL;
+    int major = 0;
     jf_err_t err = JF_OK;
     hid_t f = -1;
 
@@ -134,9 +239,16 @@ jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msgl
         missing = "/schema_version";
         goto cleanup;
     }
-    if (atoi(r->schema_version) > JF_SCHEMA_MAJOR) {
-        snprintf(msg, msglen, "%s: schema %s is newer than this jflop reads (major %d); "
-                              "update jflop", path, r->schema_version, JF_SCHEMA_MAJOR);
+    if (parse_version(r->schema_version, &major) != 0) {
+        snprintf(msg, msglen, "%s: field /schema_version = '%.16s' is not a version (expected "
+                              "\"<major>.<minor>\")", path, r->schema_version);
+        err = JF_EINVAL;
+        goto cleanup;
+    }
+    if (major > JF_SCHEMA_MAJOR || major < 1) {
+        snprintf(msg, msglen, "%s: schema %s is %s this jflop reads (major %d)%s", path,
+                 r->schema_version, major < 1 ? "older than any" : "newer than", JF_SCHEMA_MAJOR,
+                 major < 1 ? "" : "; update jflop");
         err = JF_EINVAL;
         goto cleanup;
     }
@@ -227,6 +339,8 @@ jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msgl
     }
 #undef STR
 #undef NUM
+    if (check_values(r, path, msg, msglen) != 0)
+        err = JF_EINVAL;
 cleanup:
     if (missing != NULL) {
         snprintf(msg, msglen, "%s: missing or malformed %s", path, missing);
@@ -308,8 +422,15 @@ static int read_dataset(hid_t f, const char *name, hid_t mem_type, size_t elem, 
     dims[0] = dims[1] = 1;
     if (sp >= 0 && H5Sget_simple_extent_ndims(sp) == expect_rank &&
         H5Sget_simple_extent_dims(sp, dims, NULL) == expect_rank) {
-        const size_t n = (size_t)dims[0] * (size_t)(expect_rank == 2 ? dims[1] : 1);
-        if (n == 0) {
+        /* a trace of a day at 10 Hz with 32 domains has 3e7 elements:
+         * dimensions beyond the cap are a corrupt file, never an allocation */
+        const hsize_t cap = (hsize_t)1 << 26;
+        const hsize_t d1 = expect_rank == 2 ? dims[1] : 1;
+        const int fits = dims[0] <= cap && d1 <= cap && dims[0] * d1 <= cap;
+        const size_t n = fits ? (size_t)(dims[0] * d1) : 0;
+        if (!fits) {
+            rc = -1;
+        } else if (n == 0) {
             rc = 0;
         } else if ((*out = malloc(n * elem)) != NULL &&
                    H5Dread(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) >= 0) {
@@ -379,7 +500,7 @@ static int read_str_array(hid_t f, const char *obj, const char *name, int count,
     int rc = -1;
     if (t >= 0 && sp >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t) &&
         H5Sget_simple_extent_ndims(sp) == 1 && H5Sget_simple_extent_dims(sp, &dim, NULL) == 1 &&
-        dim == (hsize_t)count) {
+        dim == (hsize_t)count && H5Tget_size(t) <= JF_RESULT_MAX_STRING) {
         const size_t n = H5Tget_size(t);
         char *tmp = calloc((size_t)count, n + 1);
         const hid_t mt = H5Tcopy(H5T_C_S1);
@@ -439,12 +560,13 @@ static int read_domains(hid_t f, const char *obj, jf_result_node_t *x)
     return 0;
 }
 
-jf_err_t jf_result_read_nodes(const char *path, jf_result_node_t **nodes, int *count, char *msg,
-                              size_t msglen)
+static jf_err_t read_nodes_direct(const char *path, jf_result_node_t **nodes, int *count,
+                                  char *msg, size_t msglen)
 {
     char obj[64], field[160] = "";
     int64_t total = 0, measured = 0, invalid = 0;
     jf_result_node_t *n = NULL;
+    size_t cap = 0;
     jf_err_t err = JF_OK;
     int i = 0;
 
@@ -462,12 +584,24 @@ jf_err_t jf_result_read_nodes(const char *path, jf_result_node_t **nodes, int *c
         snprintf(field, sizeof field, "/energy/total_nodes");
         goto cleanup;
     }
-    if (total > 0 && (n = calloc((size_t)total, sizeof *n)) == NULL) {
-        snprintf(msg, msglen, "%s: out of memory reading %lld nodes", path, (long long)total);
-        err = JF_ENOMEM;
-        goto cleanup;
-    }
+    /* n grows as node groups are read (cap of them allocated): a corrupt
+     * total_nodes (up to 10^6) fails at its first missing group, never as
+     * one huge allocation */
     for (i = 0; i < total; i++) {
+        if ((size_t)i == cap) {
+            const size_t more = cap == 0 ? 4 : cap;
+            const size_t grown = cap + more < (size_t)total ? cap + more : (size_t)total;
+            jf_result_node_t *bigger = realloc(n, grown * sizeof *n);
+            if (bigger == NULL) {
+                snprintf(msg, msglen, "%s: out of memory reading %lld nodes", path,
+                         (long long)total);
+                err = JF_ENOMEM;
+                goto cleanup;
+            }
+            memset(bigger + cap, 0, (grown - cap) * sizeof *n);
+            n = bigger;
+            cap = grown;
+        }
         jf_result_node_t *x = &n[i];
         hsize_t dims[2];
         void *buf;
@@ -499,6 +633,14 @@ jf_err_t jf_result_read_nodes(const char *path, jf_result_node_t **nodes, int *c
             read_num(f, obj, "peak_watts", H5T_NATIVE_DOUBLE, &x->peak_watts) == 0;
         read_str(f, obj, "coverage", x->coverage, sizeof x->coverage);
         NODE_FIELD(read_domains(f, obj, x), "domains, domain_scopes or domain_joules")
+        NODE_FIELD(!(x->seconds >= 0 && x->seconds <= 1e300), "seconds (negative or not finite)")
+        NODE_FIELD(!(x->sample_interval >= 0 && x->sample_interval <= 1e300),
+                   "sample_interval (negative or not finite)")
+        NODE_FIELD(x->have_joules && !(x->joules >= 0 && x->joules <= 1e300),
+                   "joules (negative or not finite)")
+        NODE_FIELD(x->have_watts && !(x->mean_watts >= 0 && x->mean_watts <= 1e300 &&
+                                      x->peak_watts >= 0 && x->peak_watts <= 1e300),
+                   "mean_watts or peak_watts (negative or not finite)")
         NODE_FIELD(x->measured && !x->have_joules, "joules")
         snprintf(field, sizeof field, "%s/trace", obj);
         NODE_FIELD(read_dataset(f, field, H5T_NATIVE_DOUBLE, sizeof(double), 2, dims, &buf),
@@ -522,7 +664,7 @@ cleanup:
     }
     H5Fclose(f);
     if (err != JF_OK) {
-        jf_result_nodes_free(n, (int)total);
+        jf_result_nodes_free(n, (int)cap);
         return err;
     }
     *nodes = n;
@@ -530,3 +672,71 @@ cleanup:
     return JF_OK;
 }
 
+
+/* HDF5 1.10 itself can read past its buffers or crash on a corrupt file
+ * (tests/fuzz/fuzz_results found a heap overflow in its attribute
+ * decoding within seconds). So a file is first read in a child process:
+ * only a file the child read to its end without dying (or hanging for a
+ * minute) is read here, and one that killed the child is an error naming
+ * the file, so that jflop report still reads the other files. Without a
+ * child (fork failed) the file is read directly, as before. */
+static jf_err_t read_in_child(const char *path, int nodes, char *msg, size_t msglen)
+{
+    const pid_t pid = fork();
+    int status = 0;
+    if (pid < 0)
+        return JF_OK;
+    if (pid == 0) {
+        char m[JF_MSG_LEN];
+        static jf_result_t r;
+        jf_result_node_t *n = NULL;
+        int count = 0;
+#ifdef JF_FUZZ_BUILD
+        /* the fuzzer's crash report belongs to the parent's input, not here */
+        __sanitizer_set_death_callback(NULL);
+#endif
+        signal(SIGSEGV, SIG_DFL);
+        signal(SIGBUS, SIG_DFL);
+        signal(SIGABRT, SIG_DFL);
+        signal(SIGALRM, SIG_DFL);
+        alarm(60);
+        if (nodes && read_nodes_direct(path, &n, &count, m, sizeof m) == JF_OK)
+            jf_result_nodes_free(n, count);
+        if (!nodes)
+            (void)read_direct(path, &r, m, sizeof m);
+        _exit(0);
+    }
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return JF_OK;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return JF_OK;
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+        snprintf(msg, msglen, "%s: corrupt: HDF5 did not finish reading it within 60 s", path);
+    else if (WIFSIGNALED(status))
+        snprintf(msg, msglen, "%s: corrupt: HDF5 crashed reading it (signal %d)", path,
+                 WTERMSIG(status));
+    else
+        snprintf(msg, msglen, "%s: corrupt: HDF5 failed reading it (a memory error)", path);
+    return JF_EIO;
+}
+
+jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msglen)
+{
+    const jf_err_t err = read_in_child(path, 0, msg, msglen);
+    if (err != JF_OK) {
+        memset(r, 0, sizeof *r);
+        snprintf(r->path, sizeof r->path, "%s", path);
+        return err;
+    }
+    return read_direct(path, r, msg, msglen);
+}
+
+jf_err_t jf_result_read_nodes(const char *path, jf_result_node_t **nodes, int *count, char *msg,
+                              size_t msglen)
+{
+    *nodes = NULL;
+    *count = 0;
+    const jf_err_t err = read_in_child(path, 1, msg, msglen);
+    return err != JF_OK ? err : read_nodes_direct(path, nodes, count, msg, msglen);
+}

@@ -6,73 +6,73 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/jf_json_in.h"
+
 /* results/sites/default.json as a C string, generated at build time. */
 extern const char jf_site_default_json[];
 
-static int sourced(json_t *root, const char *key, jf_sourced_t *out, const char *origin,
+static const char *const sourced_keys[] = {"value", "source", NULL};
+
+/* {"value": number, "source": "..."} under `key` of obj, the value in
+ * [lo, hi] (lo excluded when lo_open); field is its path in the file. */
+static int sourced(json_t *obj, const char *key, const char *field, jf_sourced_t *out,
+                   double lo, int lo_open, double hi, const char *why, const char *origin,
                    char *msg, size_t msglen)
 {
-    json_t *o = json_object_get(root, key);
-    json_t *v = o ? json_object_get(o, "value") : NULL;
-    json_t *s = o ? json_object_get(o, "source") : NULL;
+    json_t *o = json_object_get(obj, key);
+    char name[160];
     if (o == NULL || !json_is_object(o)) {
-        snprintf(msg, msglen, "%s: field '%s' is missing (expected {\"value\": ..., "
-                              "\"source\": ...})", origin, key);
+        snprintf(msg, msglen, "%s: field '%s' is %s (expected {\"value\": ..., \"source\": ...})",
+                 origin, field, o == NULL ? "missing" : "not an object");
         return -1;
     }
-    if (v == NULL || !json_is_number(v)) {
-        snprintf(msg, msglen, "%s: field '%s': value is missing or not a number", origin, key);
+    if (jf_json_in_keys(o, sourced_keys, origin, field, msg, msglen) != 0)
+        return -1;
+    snprintf(name, sizeof name, "%s.value", field);
+    if (jf_json_in_number(json_object_get(o, "value"), lo, lo_open, hi, why, origin, name,
+                          &out->value, msg, msglen) != 0)
+        return -1;
+    snprintf(name, sizeof name, "%s.source", field);
+    if (json_object_get(o, "source") == NULL) {
+        snprintf(msg, msglen, "%s: field '%s' is missing: every figure needs a source", origin,
+                 name);
         return -1;
     }
-    if (s == NULL || !json_is_string(s) || json_string_length(s) == 0) {
-        snprintf(msg, msglen, "%s: field '%s': every figure needs a source", origin, key);
-        return -1;
-    }
-    if (json_string_length(s) >= sizeof out->source) {  /* refused whole, never cut */
-        snprintf(msg, msglen, "%s: field '%s.source' is %zu characters long; at most %zu",
-                 origin, key, json_string_length(s), sizeof out->source - 1);
-        return -1;
-    }
-    out->value = json_number_value(v);
-    snprintf(out->source, sizeof out->source, "%s", json_string_value(s));
-    return 0;
+    return jf_json_in_string(o, "source", 1, out->source, sizeof out->source, origin, name, msg,
+                             msglen);
 }
 
-/* Range checks: lo <= v (or lo < v when open) and v <= hi. */
-static int in_range(const jf_sourced_t *f, const char *origin, const char *key, double lo,
-                    int lo_open, double hi, const char *why, char *msg, size_t msglen)
+jf_err_t jf_site_parse_text(const char *json_text, size_t len, const char *origin,
+                            jf_site_t *site, char *msg, size_t msglen)
 {
-    const double v = f->value;
-    if ((lo_open ? v <= lo : v < lo) || v > hi) {
-        snprintf(msg, msglen, "%s: field '%s' = %g is unphysical: %s", origin, key, v, why);
-        return -1;
-    }
-    return 0;
-}
-
-jf_err_t jf_site_parse(const char *json_text, const char *origin, jf_site_t *site, char *msg,
-                       size_t msglen)
-{
-    json_error_t jerr;
-    json_t *root = json_loads(json_text, 0, &jerr);
-    jf_err_t err = JF_EINVAL;
-    const double inf = 1e300;
+    static const char *const root_keys[] = {
+        "schema", "schema_version", "name", "description", "cooling", "pue",
+        "ambient_temperature_k", "grid_gco2e_per_kwh", "curtailed_renewable_share",
+        "node_embodied_kgco2e", "node_embodied_mj", "service_life_years", "utilisation",
+        "transport_kgco2e_per_node", "end_of_life_kgco2e_per_node", NULL};
+    static const char *const cooling_keys[] = {"label", "t_star_k", "eta", NULL};
+    json_t *root = NULL;
+    jf_err_t err;
 
     memset(site, 0, sizeof *site);
     snprintf(site->origin, sizeof site->origin, "%s", origin);
-    if (root == NULL) {
-        snprintf(msg, msglen, "%s: not JSON (line %d: %s)", origin, jerr.line, jerr.text);
-        return JF_EINVAL;
-    }
-    json_t *schema = json_object_get(root, "schema");
-    if (!json_is_string(schema) || strcmp(json_string_value(schema), "jflop-site") != 0) {
-        snprintf(msg, msglen, "%s: not a jflop site file (\"schema\": \"jflop-site\" missing)",
-                 origin);
+    snprintf(site->name, sizeof site->name, "unnamed");
+    err = jf_json_in_parse(json_text, len, origin, "jflop-site", JF_SITE_SCHEMA_MAJOR, &root, msg,
+                           msglen);
+    if (err != JF_OK)
+        return err;
+    err = JF_EINVAL;
+    if (jf_json_in_keys(root, root_keys, origin, "", msg, msglen) != 0 ||
+        jf_json_in_string(root, "name", 0, site->name, sizeof site->name, origin, "name", msg,
+                          msglen) != 0)
+        goto cleanup;
+    json_t *desc = json_object_get(root, "description");
+    if (desc != NULL && !json_is_string(desc)) {
+        snprintf(msg, msglen, "%s: field 'description' must be a string", origin);
         goto cleanup;
     }
-    json_t *name = json_object_get(root, "name");
-    snprintf(site->name, sizeof site->name, "%s", json_is_string(name) ? json_string_value(name)
-                                                                       : "unnamed");
+    /* Physical limits: a value outside them is a unit error or a typo
+     * (the largest centres' PUE is below 3; no node embodies 1000 t). */
     struct {
         const char *key;
         jf_sourced_t *f;
@@ -81,22 +81,26 @@ jf_err_t jf_site_parse(const char *json_text, const char *origin, jf_site_t *sit
         double hi;
         const char *why;
     } fields[] = {
-        {"pue", &site->pue, 1, 0, 100, "PUE is facility / IT energy, at least 1"},
-        {"ambient_temperature_k", &site->ambient_k, 0, 1, 1000, "a temperature in kelvin above 0"},
-        {"grid_gco2e_per_kwh", &site->grid_gco2e_per_kwh, 0, 0, 5000, "must not be negative"},
+        {"pue", &site->pue, 1, 0, 100, "PUE is facility / IT energy, from 1 to 100"},
+        {"ambient_temperature_k", &site->ambient_k, 0, 1, 1000,
+         "a temperature in kelvin above 0 and at most 1000"},
+        {"grid_gco2e_per_kwh", &site->grid_gco2e_per_kwh, 0, 0, 5000,
+         "from 0 to 5000 gCO2e/kWh (coal is about 1000)"},
         {"curtailed_renewable_share", &site->curtailed_share, 0, 0, 1, "a share in [0, 1]"},
-        {"node_embodied_kgco2e", &site->node_embodied_kgco2e, 0, 0, inf, "must not be negative"},
-        {"node_embodied_mj", &site->node_embodied_mj, 0, 0, inf, "must not be negative"},
-        {"service_life_years", &site->service_life_years, 0, 1, 100, "must be above 0"},
+        {"node_embodied_kgco2e", &site->node_embodied_kgco2e, 0, 0, 1e6,
+         "from 0 to 1e6 kgCO2e per node"},
+        {"node_embodied_mj", &site->node_embodied_mj, 0, 0, 1e7, "from 0 to 1e7 MJ per node"},
+        {"service_life_years", &site->service_life_years, 0, 1, 100,
+         "above 0 and at most 100 years"},
         {"utilisation", &site->utilisation, 0, 1, 1, "a share in (0, 1]"},
-        {"transport_kgco2e_per_node", &site->transport_kgco2e_per_node, 0, 0, inf,
-         "must not be negative"},
-        {"end_of_life_kgco2e_per_node", &site->end_of_life_kgco2e_per_node, -inf, 0, inf, ""},
+        {"transport_kgco2e_per_node", &site->transport_kgco2e_per_node, 0, 0, 1e6,
+         "from 0 to 1e6 kgCO2e per node"},
+        {"end_of_life_kgco2e_per_node", &site->end_of_life_kgco2e_per_node, -1e6, 0, 1e6,
+         "from -1e6 (a recycling credit) to 1e6 kgCO2e per node"},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        if (sourced(root, fields[i].key, fields[i].f, origin, msg, msglen) != 0 ||
-            in_range(fields[i].f, origin, fields[i].key, fields[i].lo, fields[i].lo_open,
-                     fields[i].hi, fields[i].why, msg, msglen) != 0)
+        if (sourced(root, fields[i].key, fields[i].key, fields[i].f, fields[i].lo,
+                    fields[i].lo_open, fields[i].hi, fields[i].why, origin, msg, msglen) != 0)
             goto cleanup;
     json_t *cooling = json_object_get(root, "cooling");
     if (!json_is_array(cooling) || json_array_size(cooling) == 0) {
@@ -104,25 +108,34 @@ jf_err_t jf_site_parse(const char *json_text, const char *origin, jf_site_t *sit
                               "{label, t_star_k, eta}", origin);
         goto cleanup;
     }
-    for (size_t i = 0; i < json_array_size(cooling) && i < JF_SITE_MAX_COOLING; i++) {
+    if (json_array_size(cooling) > JF_SITE_MAX_COOLING) {
+        snprintf(msg, msglen, "%s: field 'cooling' has %zu rows; at most %d", origin,
+                 json_array_size(cooling), JF_SITE_MAX_COOLING);
+        goto cleanup;
+    }
+    for (size_t i = 0; i < json_array_size(cooling); i++) {
         json_t *row = json_array_get(cooling, i);
         jf_cooling_row_t *c = &site->cooling[site->ncooling];
-        char where[96];
+        char where[32], key_t[64], key_e[64], key_l[64];
         snprintf(where, sizeof where, "cooling[%zu]", i);
-        json_t *label = json_object_get(row, "label");
-        snprintf(c->label, sizeof c->label, "%.63s",
-                 json_is_string(label) ? json_string_value(label) : where);
-        char key_t[128], key_e[128];
         snprintf(key_t, sizeof key_t, "%s.t_star_k", where);
         snprintf(key_e, sizeof key_e, "%s.eta", where);
-        if (sourced(row, "t_star_k", &c->t_star_k, origin, msg, msglen) != 0 ||
-            sourced(row, "eta", &c->eta, origin, msg, msglen) != 0)
+        snprintf(key_l, sizeof key_l, "%s.label", where);
+        if (!json_is_object(row)) {
+            snprintf(msg, msglen, "%s: field '%s' is not an object {label, t_star_k, eta}",
+                     origin, where);
             goto cleanup;
-        if (in_range(&c->t_star_k, origin, key_t, 0, 1, site->ambient_k.value,
-                     "T* must be above 0 K and not above the ambient temperature", msg,
-                     msglen) != 0 ||
-            in_range(&c->eta, origin, key_e, 0, 1, 1,
-                     "eta is the fraction of Carnot a cooler reaches, in (0, 1]", msg, msglen) != 0)
+        }
+        snprintf(c->label, sizeof c->label, "%s", where);
+        if (jf_json_in_keys(row, cooling_keys, origin, where, msg, msglen) != 0 ||
+            jf_json_in_string(row, "label", 0, c->label, sizeof c->label, origin, key_l, msg,
+                              msglen) != 0 ||
+            sourced(row, "t_star_k", key_t, &c->t_star_k, 0, 1, site->ambient_k.value,
+                    "T* must be above 0 K and not above the ambient temperature", origin, msg,
+                    msglen) != 0 ||
+            sourced(row, "eta", key_e, &c->eta, 0, 1, 1,
+                    "eta is the fraction of Carnot a cooler reaches, in (0, 1]", origin, msg,
+                    msglen) != 0)
             goto cleanup;
         site->ncooling++;
     }
@@ -132,26 +145,22 @@ cleanup:
     return err;
 }
 
+jf_err_t jf_site_parse(const char *json_text, const char *origin, jf_site_t *site, char *msg,
+                       size_t msglen)
+{
+    return jf_site_parse_text(json_text, strlen(json_text), origin, site, msg, msglen);
+}
+
 jf_err_t jf_site_load(const char *path, jf_site_t *site, char *msg, size_t msglen)
 {
-    FILE *f = fopen(path, "r");
-    char *text = NULL;
-    long size;
-    jf_err_t err;
-    if (f == NULL) {
-        snprintf(msg, msglen, "--site %s: cannot open it", path);
-        return JF_EIO;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || size > (1 << 20) ||
-        fseek(f, 0, SEEK_SET) != 0 || (text = calloc((size_t)size + 1, 1)) == NULL ||
-        fread(text, 1, (size_t)size, f) != (size_t)size) {
-        snprintf(msg, msglen, "--site %s: cannot read it (or larger than 1 MiB)", path);
-        err = JF_EIO;
-    } else {
-        err = jf_site_parse(text, path, site, msg, msglen);
-    }
+    char *text;
+    size_t len;
+    jf_err_t err = jf_json_in_read(path, JF_JSON_IN_MAX_BYTES, &text, &len, msg, msglen);
+    memset(site, 0, sizeof *site);
+    if (err != JF_OK)
+        return err;
+    err = jf_site_parse_text(text, len, path, site, msg, msglen);
     free(text);
-    fclose(f);
     return err;
 }
 

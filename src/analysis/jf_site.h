@@ -10,6 +10,7 @@
 #include "core/jf_error.h"
 
 #define JF_SITE_MAX_COOLING 8
+#define JF_SITE_SCHEMA_MAJOR 1  /* schema_version "1.x" */
 
 typedef struct {
     double value;
@@ -30,11 +31,16 @@ typedef struct {
     jf_cooling_row_t cooling[JF_SITE_MAX_COOLING];
 } jf_site_t;
 
-/* Parse and check a site description; errors name the file and the field
- * (missing, not a number, negative, or unphysical: PUE < 1, T* > T,
- * eta outside (0, 1], shares outside [0, 1]). */
+/* Parse and check a site description (strictly, through jf_json_in:
+ * unknown or duplicate keys, another schema or a newer major version are
+ * refused); errors name the file and the field (missing, not a number,
+ * or unphysical: PUE < 1, T* > T, eta outside (0, 1], shares outside
+ * [0, 1], figures beyond physical limits). */
 jf_err_t jf_site_parse(const char *json_text, const char *origin, jf_site_t *site, char *msg,
                        size_t msglen);
+/* The same on len bytes (they may hold a NUL, which is refused). */
+jf_err_t jf_site_parse_text(const char *json_text, size_t len, const char *origin,
+                            jf_site_t *site, char *msg, size_t msglen);
 jf_err_t jf_site_load(const char *path, jf_site_t *site, char *msg, size_t msglen);
 
 /* The built-in default (results/sites/default.json, compiled in). */

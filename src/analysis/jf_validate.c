@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "analysis/jf_figures.h"
+#include "analysis/jf_json_in.h"
 #include "core/jf_sha256.h"
 
 /* ------------------------------------------------------------------------ */
@@ -34,33 +35,18 @@ static const jf_unit_t memory_units[] = {
 static int sys_str(json_t *obj, const char *prefix, const char *key, char *out, size_t len,
                    const char *origin, char *msg, size_t msglen)
 {
-    json_t *v = json_object_get(obj, key);
-    if (v == NULL) {
-        snprintf(msg, msglen, "%s: field '%s%s' is missing", origin, prefix, key);
-        return -1;
-    }
-    if (!json_is_string(v) || json_string_length(v) == 0) {
-        snprintf(msg, msglen, "%s: field '%s%s' must be a non-empty string", origin, prefix, key);
-        return -1;
-    }
-    snprintf(out, len, "%s", json_string_value(v));
-    return 0;
+    char field[96];
+    snprintf(field, sizeof field, "%s%s", prefix, key);
+    return jf_json_in_string(obj, key, 1, out, len, origin, field, msg, msglen);
 }
 
-static int sys_int(json_t *obj, const char *key, int64_t min, int64_t *out, const char *origin,
-                   char *msg, size_t msglen)
+static int sys_int(json_t *obj, const char *key, int64_t min, int64_t max, int64_t *out,
+                   const char *origin, char *msg, size_t msglen)
 {
-    json_t *v = json_object_get(obj, key);
-    if (v == NULL) {
-        snprintf(msg, msglen, "%s: field '%s' is missing", origin, key);
+    long long v = 0;
+    if (jf_json_in_integer(json_object_get(obj, key), min, max, origin, key, &v, msg, msglen) != 0)
         return -1;
-    }
-    if (!json_is_integer(v) || json_integer_value(v) < min) {
-        snprintf(msg, msglen, "%s: field '%s' must be an integer >= %lld (a count, no units)",
-                 origin, key, (long long)min);
-        return -1;
-    }
-    *out = (int64_t)json_integer_value(v);
+    *out = (int64_t)v;
     return 0;
 }
 
@@ -88,6 +74,11 @@ static int sys_quantity(json_t *obj, const char *name, const char *key, const jf
                  need_source ? ", \"source\": \"<how it was derived>\"" : "");
         return -1;
     }
+    static const char *const with_source[] = {"value", "units", "source", NULL};
+    static const char *const without_source[] = {"value", "units", NULL};
+    if (jf_json_in_keys(q, need_source ? with_source : without_source, origin, name, msg,
+                        msglen) != 0)
+        return -1;
     json_t *v = json_object_get(q, "value"), *u = json_object_get(q, "units");
     if (v == NULL || !json_is_number(v)) {
         snprintf(msg, msglen, "%s: field '%s.value' is missing or not a number", origin, name);
@@ -117,56 +108,65 @@ static int sys_quantity(json_t *obj, const char *name, const char *key, const jf
         return -1;
     }
     if (need_source) {
-        json_t *s = json_object_get(q, "source");
-        if (s == NULL || !json_is_string(s) || json_string_length(s) == 0) {
+        char field[96];
+        if (json_object_get(q, "source") == NULL) {
             snprintf(msg, msglen, "%s: field '%s.source' is missing: say how the figure was "
                                   "derived (cores x clock x FLOP/cycle, or the vendor's sheet)",
                      origin, name);
             return -1;
         }
-        snprintf(source, source_len, "%s", json_string_value(s));
+        snprintf(field, sizeof field, "%s.source", name);
+        if (jf_json_in_string(q, "source", 1, source, source_len, origin, field, msg, msglen) != 0)
+            return -1;
     }
     *out = si;
     return 0;
 }
 
-jf_err_t jf_system_parse(const char *json_text, const char *origin, jf_system_t *sys,
-                         char *msg, size_t msglen)
+jf_err_t jf_system_parse_text(const char *json_text, size_t len, const char *origin,
+                              jf_system_t *sys, char *msg, size_t msglen)
 {
-    json_error_t jerr;
-    json_t *root = json_loads(json_text, 0, &jerr);
-    jf_err_t err = JF_EINVAL;
+    static const char *const root_keys[] = {
+        "schema", "schema_version", "submitter", "system_name", "node_model", "number_of_nodes",
+        "host_processor_model_name", "host_processors_per_node", "host_processor_core_count",
+        "host_memory_capacity", "accelerator_model_name", "accelerators_per_node",
+        "interconnect", "cooling", "peak_flops_per_node", "software", NULL};
+    static const char *const peak_keys[] = {"fp32", "fp64", "bf16", NULL};
+    static const char *const software_keys[] = {"operating_system", "compiler", "mpi", "blis",
+                                                NULL};
+    json_t *root = NULL;
+    jf_err_t err;
 
     memset(sys, 0, sizeof *sys);
     snprintf(sys->origin, sizeof sys->origin, "%s", origin);
-    if (root == NULL) {
-        snprintf(msg, msglen, "%s: not JSON (line %d: %s)", origin, jerr.line, jerr.text);
-        return JF_EINVAL;
-    }
-    json_t *schema = json_object_get(root, "schema");
-    if (!json_is_object(root) || !json_is_string(schema) ||
-        strcmp(json_string_value(schema), "jflop-system") != 0) {
-        snprintf(msg, msglen, "%s: field 'schema' must be \"jflop-system\"", origin);
+    err = jf_json_in_parse(json_text, len, origin, "jflop-system", JF_SYSTEM_SCHEMA_MAJOR, &root,
+                           msg, msglen);
+    if (err != JF_OK)
+        return err;
+    err = JF_EINVAL;
+    if (jf_json_in_keys(root, root_keys, origin, "", msg, msglen) != 0)
         goto cleanup;
-    }
+    /* Limits: the largest machines have ~10^5 nodes, 8 sockets, a few
+     * hundred cores per socket and 8 accelerators per node. */
     if (sys_str(root, "", "submitter", sys->submitter, sizeof sys->submitter, origin, msg, msglen) ||
         sys_str(root, "", "system_name", sys->system_name, sizeof sys->system_name, origin, msg,
                 msglen) ||
         sys_str(root, "", "node_model", sys->node_model, sizeof sys->node_model, origin, msg,
                 msglen) ||
-        sys_int(root, "number_of_nodes", 1, &sys->number_of_nodes, origin, msg, msglen) ||
+        sys_int(root, "number_of_nodes", 1, 10000000, &sys->number_of_nodes, origin, msg,
+                msglen) ||
         sys_str(root, "", "host_processor_model_name", sys->host_processor,
                 sizeof sys->host_processor, origin, msg, msglen) ||
-        sys_int(root, "host_processors_per_node", 1, &sys->processors_per_node, origin, msg,
+        sys_int(root, "host_processors_per_node", 1, 64, &sys->processors_per_node, origin, msg,
                 msglen) ||
-        sys_int(root, "host_processor_core_count", 1, &sys->cores_per_processor, origin, msg,
-                msglen) ||
+        sys_int(root, "host_processor_core_count", 1, 65536, &sys->cores_per_processor, origin,
+                msg, msglen) ||
         sys_quantity(root, "host_memory_capacity", "host_memory_capacity", memory_units,
                      "a memory size", 1125899906842624.0 /* 1 PiB */, 0, &sys->memory_bytes,
                      NULL, 0, origin, msg, msglen) ||
         sys_str(root, "", "accelerator_model_name", sys->accelerator, sizeof sys->accelerator,
                 origin, msg, msglen) ||
-        sys_int(root, "accelerators_per_node", 0, &sys->accelerators_per_node, origin, msg,
+        sys_int(root, "accelerators_per_node", 0, 1024, &sys->accelerators_per_node, origin, msg,
                 msglen) ||
         sys_str(root, "", "interconnect", sys->interconnect, sizeof sys->interconnect, origin,
                 msg, msglen) ||
@@ -184,6 +184,8 @@ jf_err_t jf_system_parse(const char *json_text, const char *origin, jf_system_t 
                               "theoretical peak per node at fp32, fp64 and/or bf16)", origin);
         goto cleanup;
     }
+    if (jf_json_in_keys(peak, peak_keys, origin, "peak_flops_per_node", msg, msglen) != 0)
+        goto cleanup;
     const char *prec[3] = {"fp32", "fp64", "bf16"};
     double *peaks[3] = {&sys->peak_fp32, &sys->peak_fp64, &sys->peak_bf16};
     char *sources[3] = {sys->peak_fp32_source, sys->peak_fp64_source, sys->peak_bf16_source};
@@ -208,6 +210,8 @@ jf_err_t jf_system_parse(const char *json_text, const char *origin, jf_system_t 
                               "compiler, mpi, blis)", origin);
         goto cleanup;
     }
+    if (jf_json_in_keys(sw, software_keys, origin, "software", msg, msglen) != 0)
+        goto cleanup;
     if (sys_str(sw, "software.", "operating_system", sys->os, sizeof sys->os, origin, msg, msglen) ||
         sys_str(sw, "software.", "compiler", sys->compiler, sizeof sys->compiler, origin, msg,
                 msglen) ||
@@ -220,32 +224,21 @@ cleanup:
     return err;
 }
 
-static char *slurp(const char *path, size_t max, char *msg, size_t msglen)
+jf_err_t jf_system_parse(const char *json_text, const char *origin, jf_system_t *sys,
+                         char *msg, size_t msglen)
 {
-    FILE *f = fopen(path, "rb");
-    char *text = NULL;
-    long size;
-    if (f == NULL) {
-        snprintf(msg, msglen, "%s: cannot open it (%s)", path, strerror(errno));
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || (size_t)size > max ||
-        fseek(f, 0, SEEK_SET) != 0 || (text = calloc((size_t)size + 1, 1)) == NULL ||
-        fread(text, 1, (size_t)size, f) != (size_t)size) {
-        snprintf(msg, msglen, "%s: cannot read it (or larger than %zu bytes)", path, max);
-        free(text);
-        text = NULL;
-    }
-    fclose(f);
-    return text;
+    return jf_system_parse_text(json_text, strlen(json_text), origin, sys, msg, msglen);
 }
 
 jf_err_t jf_system_load(const char *path, jf_system_t *sys, char *msg, size_t msglen)
 {
-    char *text = slurp(path, 1 << 20, msg, msglen);
-    if (text == NULL)
-        return JF_EIO;
-    const jf_err_t err = jf_system_parse(text, path, sys, msg, msglen);
+    char *text;
+    size_t len;
+    jf_err_t err = jf_json_in_read(path, JF_JSON_IN_MAX_BYTES, &text, &len, msg, msglen);
+    memset(sys, 0, sizeof *sys);
+    if (err != JF_OK)
+        return err;
+    err = jf_system_parse_text(text, len, path, sys, msg, msglen);
     free(text);
     return err;
 }

@@ -18,6 +18,7 @@
 #define JF_VALIDATE_MANIFEST "MANIFEST.sha256"
 #define JF_VALIDATE_SYSTEM "system.json"
 #define JF_VALIDATE_SITE "site.json"
+#define JF_SYSTEM_SCHEMA_MAJOR 1   /* system.json's schema_version "1.x" */
 #define JF_VALIDATE_SUMMARY_MD "submission.md"
 #define JF_VALIDATE_SUMMARY_JSON "submission.json"
 
@@ -49,9 +50,13 @@ typedef struct {
 
 /* Parse and check a system description. Errors name the origin and the
  * field: missing, wrong type, a number without units or with a unit of the
- * wrong kind, out of range or implausible (a unit error). */
+ * wrong kind, out of range or implausible (a unit error); read strictly
+ * (jf_json_in: unknown or duplicate keys, another schema, a newer major). */
 jf_err_t jf_system_parse(const char *json_text, const char *origin, jf_system_t *sys,
                          char *msg, size_t msglen);
+/* The same on len bytes (a NUL among them is refused). */
+jf_err_t jf_system_parse_text(const char *json_text, size_t len, const char *origin,
+                              jf_system_t *sys, char *msg, size_t msglen);
 jf_err_t jf_system_load(const char *path, jf_system_t *sys, char *msg, size_t msglen);
 /* The declared peak per node at "fp32" or "fp64"; 0 when not given. */
 double jf_system_peak(const jf_system_t *sys, const char *precision);

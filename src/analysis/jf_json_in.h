@@ -1,0 +1,55 @@
+/* jf_json_in.h: the one way jflop reads its JSON input files (site,
+ * system, claims, hardware), so that every reader is equally strict:
+ *   - a capped read (a file larger than the cap is refused, never cut);
+ *   - nesting capped before jansson sees the text (no deep recursion);
+ *   - duplicate keys refused (JSON_REJECT_DUPLICATES), the root an object;
+ *   - "schema" must name the file's kind and "schema_version" be a version
+ *     "<major>.<minor>" whose major this jflop reads (a newer major is
+ *     refused with the version named);
+ *   - every object's keys checked against the known ones;
+ *   - numbers finite and inside physical limits, strings that fit.
+ * Every error is one line naming the file (origin) and the field; none
+ * names a command-line flag. Nothing here prints. */
+#ifndef JF_JSON_IN_H
+#define JF_JSON_IN_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/jf_error.h"
+
+#define JF_JSON_IN_MAX_BYTES (4L << 20)  /* 4 MiB: the shipped files are ~50 kB */
+#define JF_JSON_IN_MAX_DEPTH 8           /* the deepest shipped file nests 4 */
+
+/* Read a whole file of at most max_bytes into a new NUL-terminated buffer
+ * (*len its length). Errors name the path. */
+jf_err_t jf_json_in_read(const char *path, long max_bytes, char **text, size_t *len, char *msg,
+                         size_t msglen);
+
+/* Parse len bytes of text as a `schema` file (e.g. "jflop-site") of major
+ * version `major`; *root is the document (json_decref it), NULL on error. */
+jf_err_t jf_json_in_parse(const char *text, size_t len, const char *origin, const char *schema,
+                          int major, json_t **root, char *msg, size_t msglen);
+
+/* Every key of obj is in the NULL-terminated list `known`; else an error
+ * "ORIGIN: field 'WHERE.KEY' is not a known field (known: ...)". where is
+ * the object's path in the file ("" for the root). */
+int jf_json_in_keys(json_t *obj, const char *const *known, const char *origin, const char *where,
+                    char *msg, size_t msglen);
+
+/* A non-empty string of fewer than outlen bytes (refused whole, never cut).
+ * required 0: a missing key leaves out untouched and returns 0. */
+int jf_json_in_string(json_t *obj, const char *key, int required, char *out, size_t outlen,
+                      const char *origin, const char *field, char *msg, size_t msglen);
+
+/* A finite number x with lo <= x (lo < x when lo_open) and x <= hi; `why`
+ * says what the limits mean ("a share in [0, 1]"). */
+int jf_json_in_number(json_t *v, double lo, int lo_open, double hi, const char *why,
+                      const char *origin, const char *field, double *out, char *msg,
+                      size_t msglen);
+
+/* An integer in [lo, hi]. */
+int jf_json_in_integer(json_t *v, long long lo, long long hi, const char *origin,
+                       const char *field, long long *out, char *msg, size_t msglen);
+
+#endif

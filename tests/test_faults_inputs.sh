@@ -1,0 +1,263 @@
+#!/bin/sh
+# test_faults_inputs: fault injection on jflop's input files (issue #12,
+# class 4). Site, system, claims and hardware JSON are read alike and
+# strictly (src/analysis/jf_json_in.c): unknown and duplicate keys, another
+# schema, a newer major version or no version, figures beyond physical
+# limits, strings too long to keep, files too large or nested too deep are
+# refused. Results files with a schema version that is not a version or
+# values no run writes (N = 0, negative seconds, NaN joules, an unknown
+# status) are refused too. Every case asserts exit status 2, exactly one
+# stderr line "jflop CMD: FILE: ..." naming the file and the field (never a
+# flag), an empty stdout, and no file written.
+# shellcheck source=jf_testlib.sh
+. "${JF_TESTLIB:?run through make check}"
+jf_require_mpi
+jf_require_jq
+[ -n "${JF_H5_EDIT:-}" ] && [ -x "$JF_H5_EDIT" ] ||
+    jf_hard_error "JF_H5_EDIT is not set or not executable (make check builds it)"
+top=${JF_TOP_SRCDIR:?run through make check}
+SITE=$top/results/sites/default.json
+SYSTEM=$top/results/submission-example/system.json
+CLAIMS=$top/results/claims/claims.json
+HARDWARE=$top/results/claims/hardware.json
+
+# one results file to read: a tiny run, no energy
+jf_direct "$jf_tmp/run" --preset tiny --steps 2 --energy none --output "$jf_tmp/run.h5"
+[ "$jf_rc" -eq 0 ] && [ -s "$jf_tmp/run.h5" ] || {
+    jf_show "$jf_tmp/run.err"
+    jf_hard_error "the tiny run failed: no results file to read"
+}
+
+n=0
+# next_case: a fresh folder $d for the case's input
+next_case() {
+    n=$((n + 1))
+    d=$jf_tmp/case$n
+    mkdir "$d"
+}
+# stamp: after the input is in place, before the command runs
+stamp() {
+    sleep 0.01
+    touch "$jf_tmp/stamp"
+    sleep 0.01
+}
+
+# refused CMD NEEDLE DESCRIPTION: the last command exited 2 with one
+# stderr line "jflop CMD: " holding NEEDLE (a fixed string), nothing on
+# stdout, the input file in $d named and no '--' flag, and nothing new in $d.
+refused() {
+    jf_checks=$((jf_checks + 1))
+    problems=
+    lines=$(wc -l <"$jf_prefix.err")
+    [ "$jf_rc" -eq 2 ] || problems="$problems exit status $jf_rc (expected 2);"
+    [ "$lines" -eq 1 ] || problems="$problems $lines lines on stderr (expected 1);"
+    grep -q -F -e "$2" "$jf_prefix.err" || problems="$problems stderr does not hold '$2';"
+    grep -q "^jflop $1: " "$jf_prefix.err" || problems="$problems stderr does not start 'jflop $1: ';"
+    grep -q -F -e "$d/" "$jf_prefix.err" || problems="$problems the line does not name the file in $d;"
+    ! grep -q -e ' --[a-z]' "$jf_prefix.err" || problems="$problems the line names a flag;"
+    [ ! -s "$jf_prefix.out" ] || problems="$problems stdout is not empty;"
+    left=$(find "$d" -newer "$jf_tmp/stamp" ! -path "$d" 2>/dev/null | head -n 3)
+    [ -z "$left" ] || problems="$problems files written: $left;"
+    if [ -z "$problems" ]; then
+        jf_pass "$3 -> $(cat "$jf_prefix.err")"
+    else
+        jf_fail "$3:$problems"
+        jf_show "$jf_prefix.out"
+        jf_show "$jf_prefix.err"
+    fi
+}
+
+# --- site (jflop report --site) -------------------------------------------------
+# site NEEDLE DESCRIPTION: $d/site.json, already written, given to report
+site() {
+    stamp
+    jf_cli "$jf_tmp/log$n" report --site "$d/site.json" "$jf_tmp/run.h5"
+    refused report "$1" "site: $2"
+}
+# site_jq FILTER NEEDLE DESCRIPTION: the default site edited by jq
+site_jq() {
+    next_case
+    jq "$1" "$SITE" >"$d/site.json" || jf_hard_error "jq '$1' failed"
+    site "$2" "$3"
+}
+site_jq '.pue_factor = .pue' "site.json: field 'pue_factor' is not a known field" "an unknown key"
+site_jq '.pue.units = "1"' "site.json: field 'pue.units' is not a known field" \
+    "an unknown key in a figure"
+site_jq '.cooling[1].unit = "K"' "site.json: field 'cooling[1].unit' is not a known field" \
+    "an unknown key in a cooling row"
+next_case
+sed 's/^  "pue": \(.*\)$/  "pue": \1\n  "pue": \1/' "$SITE" >"$d/site.json"
+site "site.json: line 7: a key given twice (duplicate object key near '\"pue\"')" "a key given twice"
+site_jq '.schema_version = "2.0"' \
+    "site.json: field 'schema_version' = \"2.0\": a newer major version than this jflop reads (1.x)" \
+    "a newer major version"
+site_jq '.schema_version = "1.0 beta"' "site.json: field 'schema_version' is not a version" \
+    "a version that is not one"
+site_jq 'del(.schema_version)' "site.json: field 'schema_version' is missing" "no version"
+site_jq '.schema = "jflop-system"' "site.json: field 'schema' is not \"jflop-site\"" \
+    "another kind of file"
+site_jq '.node_embodied_kgco2e.value = 1e9' \
+    "site.json: field 'node_embodied_kgco2e.value' = 1e+09 is out of range" \
+    "an embodied figure beyond physical limits"
+site_jq '.cooling = [range(9) as $i | .cooling[0]]' "site.json: field 'cooling' has 9 rows; at most 8" \
+    "more cooling rows than jflop keeps (once silently dropped)"
+site_jq '.name = ([range(70)] | map("x") | add)' "site.json: field 'name' is 70 characters long; at most 63" \
+    "a name too long to keep whole"
+next_case
+printf '{"schema": "jflop-site", "schema_version": "1.0", "x": [[[[[[[[[1]]]]]]]]]}\n' >"$d/site.json"
+site "site.json: nested deeper than 8 levels (line 1)" "nesting deeper than any site file"
+next_case
+{ cat "$SITE"; head -c 4200000 /dev/zero | tr '\0' ' '; } >"$d/site.json"
+site "bytes, larger than the 4194304 an input file may have" "a file larger than 4 MiB (refused before parsing)"
+next_case
+jq '.pue.value = 1.3' "$SITE" >"$d/site.json"
+stamp
+jf_cli "$jf_tmp/log$n" report --site "$d/site.json" "$jf_tmp/run.h5"
+jf_expect_rc 0 "the default site with another PUE is still read"
+
+# --- system.json (jflop validate) -----------------------------------------------
+# system FILTER NEEDLE DESCRIPTION: a submission of the run with the
+# example system.json edited by jq (or, FILTER '-', $d/system.json as is)
+system() {
+    if [ "$1" != - ]; then
+        next_case
+        jq "$1" "$SYSTEM" >"$d/system.json" || jf_hard_error "jq '$1' failed"
+    fi
+    cp "$jf_tmp/run.h5" "$d/run.h5"
+    stamp
+    jf_cli "$jf_tmp/log$n" validate "$d"
+    refused validate "$2" "system: $3"
+}
+system '.nodes = 4' "system.json: field 'nodes' is not a known field" "an unknown key"
+system '.software.cuda = "12.2"' "system.json: field 'software.cuda' is not a known field" \
+    "an unknown key in software"
+system '.peak_flops_per_node.fp16 = .peak_flops_per_node.fp32' \
+    "system.json: field 'peak_flops_per_node.fp16' is not a known field" \
+    "a peak at a precision jflop does not run (once silently ignored)"
+system '.host_memory_capacity.unit = "GiB"' "system.json: field 'host_memory_capacity.unit' is not a known field" \
+    "a misspelt units key in a quantity"
+next_case
+sed 's/^  "number_of_nodes": 4,$/  "number_of_nodes": 4,\n  "number_of_nodes": 400,/' "$SYSTEM" >"$d/system.json"
+system - "system.json: line 8: a key given twice (duplicate object key near '\"number_of_nodes\"')" "a key given twice"
+system '.schema_version = "3.1"' \
+    "system.json: field 'schema_version' = \"3.1\": a newer major version than this jflop reads (1.x)" \
+    "a newer major version"
+system '.number_of_nodes = 100000000' \
+    "system.json: field 'number_of_nodes' must be an integer from 1 to 10000000" \
+    "more nodes than any machine has"
+system '.host_processors_per_node = 1000' \
+    "system.json: field 'host_processors_per_node' must be an integer from 1 to 64" \
+    "a thousand sockets per node"
+system '.submitter = ([range(200)] | map("x") | add)' \
+    "system.json: field 'submitter' is 200 characters long; at most 127" \
+    "a string too long to keep whole (once silently cut)"
+
+# --- claims and hardware (jflop claim) ----------------------------------------------
+# claims_jq FILTER NEEDLE DESCRIPTION; hardware_jq the same for --hardware
+claims_run() {
+    stamp
+    jf_cli "$jf_tmp/log$n" claim --claims "$d/claims.json"
+    refused claim "$1" "claims: $2"
+}
+claims_jq() {
+    next_case
+    jq "$1" "$CLAIMS" >"$d/claims.json" || jf_hard_error "jq '$1' failed"
+    claims_run "$2" "$3"
+}
+hardware_run() {
+    stamp
+    jf_cli "$jf_tmp/log$n" claim --hardware "$d/hardware.json"
+    refused claim "$1" "hardware: $2"
+}
+hardware_jq() {
+    next_case
+    jq "$1" "$HARDWARE" >"$d/hardware.json" || jf_hard_error "jq '$1' failed"
+    hardware_run "$2" "$3"
+}
+claims_jq '.claimz = .claims' "claims.json: field 'claimz' is not a known field" "an unknown top-level key"
+claims_jq '.claims[0].params.unit = "B"' \
+    "claims.json: claims[0] (gpt3-patterson): field 'params.unit' is not a figure field" \
+    "an unknown key in a figure (once silently ignored)"
+claims_jq '.claims[0].duration.units = "days"' \
+    "claims.json: claims[0] (gpt3-patterson): field 'duration.units' is not a duration field" \
+    "an unknown key in a duration"
+next_case
+sed '0,/^      "model": \(.*\)$/s//      "model": \1\n      "model": "another",/' "$CLAIMS" >"$d/claims.json"
+claims_run "claims.json: line 9: a key given twice (duplicate object key near '\"model\"')" "a key given twice"
+claims_jq '.schema_version = "2.0"' \
+    "claims.json: field 'schema_version' = \"2.0\": a newer major version than this jflop reads (1.x)" \
+    "a newer major version"
+claims_jq '.claims[0].params.value = 1e16' \
+    "claims.json: claims[0] (gpt3-patterson): field 'params.value' = 1e+16 is out of range: it must be at most 1e+15" \
+    "parameters beyond physical limits"
+claims_jq '.claims[0].energy.value = 1e20' \
+    "claims.json: claims[0] (gpt3-patterson): field 'energy.value' = 1e+20 is out of range" \
+    "energy beyond the world's electricity"
+claims_jq '.claims[0].duration.value = 1e8' \
+    "claims.json: claims[0] (gpt3-patterson): field 'duration.value' = 1e+08 days is out of range" \
+    "a duration of 270,000 years"
+claims_jq '.claims[0].id = ([range(80)] | map("x") | add)' \
+    "claims.json: claims[0]: field 'id' is 80 characters long; at most 63" \
+    "an id too long to keep whole (once silently cut)"
+claims_jq '.claims = [range(10001) as $i | {}]' "claims.json: field 'claims' has 10001 entries; at most 10000" \
+    "more claims than jflop reads (never allocated)"
+hardware_jq '.hardware[0].peak_flop_per_s.fp16.units = "TFLOP/s"' \
+    "hardware.json: hardware[0] (V100-SXM2): field 'peak_flop_per_s.fp16.units' is not a figure field" \
+    "an unknown key in a peak"
+hardware_jq '.hardware[0].peak_flop_per_s.fp16.value = 1e19' \
+    "hardware.json: hardware[0] (V100-SXM2): field 'peak_flop_per_s.fp16.value' = 1e+19 is out of range" \
+    "a peak of 10 EFLOP/s on one board"
+hardware_jq '.hardware[1].board_power_w.value = 1e6' \
+    "field 'board_power_w.value' = 1e+06 is out of range" "a megawatt board"
+hardware_jq '.schema_version = 1' "hardware.json: field 'schema_version' is not a version" \
+    "a version given as a number"
+hardware_jq '.vendor = "x"' "hardware.json: field 'vendor' is not a known field" "an unknown top-level key"
+
+# --- results files (jflop bounds --run, jflop validate) ------------------------------
+# result EDIT... -- NEEDLE DESCRIPTION: a copy of the run with jf_h5_edit
+# EDIT applied, read by jflop bounds --run
+result() {
+    next_case
+    cp "$jf_tmp/run.h5" "$d/run.h5"
+    "$JF_H5_EDIT" "$d/run.h5" "$1" "$2" "$3" "$4" || jf_hard_error "jf_h5_edit $* failed"
+    stamp
+    jf_cli "$jf_tmp/log$n" bounds --run "$d/run.h5"
+    refused bounds "$5" "results: $6"
+}
+result attr / schema_version "x.y" "run.h5: field /schema_version = 'x.y' is not a version" \
+    "a schema version that is not a version (once read as 0)"
+result attr / schema_version "77777777777777777777771.0" "run.h5: field /schema_version = '777777777777777' is not a version" \
+    "a version of 23 digits (fuzz_site found the overflow in the JSON reader's twin)"
+result attr / schema_version "2.0" "run.h5: schema 2.0 is newer than this jflop reads (major 1)" \
+    "a newer major schema"
+result attr /config N 0 "run.h5: field /config/N = 0 is impossible" "N = 0"
+result attr /config seconds -3 "run.h5: field /config/seconds = -3 is impossible" "negative seconds"
+result addf /energy joules_total nan "run.h5: field /energy/joules_total = nan is impossible" \
+    "NaN joules"
+result addf /energy joules_total -5 "run.h5: field /energy/joules_total = -5 is impossible" \
+    "negative joules"
+result attr / status bogus "run.h5: field /status = 'bogus' is not a status" "an unknown status"
+result attr /energy status guessed "run.h5: field /energy/status = 'guessed' is not an energy status" \
+    "an unknown energy status"
+result attr /config ranks 0 "run.h5: field /config/ranks = 0 is impossible" "zero ranks"
+result attr /energy measured_nodes 5 "run.h5: field /energy/measured_nodes = 5 is above total_nodes" \
+    "more measured nodes than nodes"
+# a node group's figures are read by validate
+next_case
+cp "$jf_tmp/run.h5" "$d/run.h5"
+jq '.' "$SYSTEM" >"$d/system.json"
+"$JF_H5_EDIT" "$d/run.h5" attr /energy/node_0000 seconds -1 || jf_hard_error "jf_h5_edit node seconds failed"
+stamp
+jf_cli "$jf_tmp/log$n" validate "$d"
+refused validate "run.h5: missing or malformed /energy/node_0000/seconds (negative or not finite)" \
+    "results: a node's negative seconds"
+next_case
+cp "$jf_tmp/run.h5" "$d/run.h5"
+"$JF_H5_EDIT" "$d/run.h5" attr /energy total_nodes 900000 || jf_hard_error "jf_h5_edit total_nodes failed"
+jq '.' "$SYSTEM" >"$d/system.json"
+stamp
+jf_cli "$jf_tmp/log$n" validate "$d"
+refused validate "run.h5: missing or malformed /energy/node_0001/node" \
+    "results: a node count far above the node groups (read up to the first missing one, never allocated at once)"
+
+jf_done

@@ -192,25 +192,6 @@ int main(int argc, char **argv)
     }
     if (!check_memory(&opt, MPI_COMM_WORLD, rank))
         return finish(JF_EXIT_USAGE);
-    /* The GEMM candidates, measured in forked children: before BLIS starts
-     * (it fixes its kernel set on first use) and before this process has
-     * OpenMP threads (libgomp does not survive a fork); after MPI_Init, so
-     * that a stop signal meanwhile (Slurm's time-limit warning) still ends
-     * the run with its file. All ranks at once, as the step runs. */
-    MPI_Barrier(MPI_COMM_WORLD);
-    err = jf_gemm_select_measure(&gemm_req, &gemm, msg, sizeof msg);
-    int worst_err = (int)err;
-    MPI_Allreduce(MPI_IN_PLACE, &worst_err, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    if (worst_err != JF_OK) {
-        if (err != JF_OK)
-            fprintf(stderr, "jflop-run: rank %d: %s\n", rank, msg);
-        return finish(worst_err == JF_EINVAL ? JF_EXIT_USAGE : JF_EXIT_INTERNAL);
-    }
-    if (jf_gemm_agree(&gemm, &blis, MPI_COMM_WORLD, msg, sizeof msg) != JF_OK) {
-        if (rank == 0)
-            fprintf(stderr, "jflop-run: %s\n", msg);
-        return finish(JF_EXIT_INTERNAL);
-    }
     char results_path[JF_OUTPATH_MAX] = "";
     if (opt.output == NULL) {
         /* the default lands in ./results, made if missing */
@@ -251,6 +232,30 @@ int main(int argc, char **argv)
     }
     if (rank == 0 && energy.note[0] != '\0')
         fprintf(stderr, "jflop-run: energy: %s\n", energy.note);
+
+    /* The GEMM candidates, measured in forked children: before BLIS starts
+     * (it fixes its kernel set on first use) and before this process has
+     * OpenMP threads (libgomp does not survive a fork); after MPI_Init, so
+     * that a stop signal meanwhile (Slurm's time-limit warning) still ends
+     * the run with its file; after the output and energy checks, so that
+     * a run refused for those does not wait for it. All ranks at once, as
+     * the step runs. */
+    MPI_Barrier(MPI_COMM_WORLD);
+    err = jf_gemm_select_measure(&gemm_req, &gemm, msg, sizeof msg);
+    int worst_err = (int)err;
+    MPI_Allreduce(MPI_IN_PLACE, &worst_err, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (worst_err != JF_OK) {
+        if (err != JF_OK)
+            fprintf(stderr, "jflop-run: rank %d: %s\n", rank, msg);
+        jf_energy_setup_free(&energy);
+        return finish(worst_err == JF_EINVAL ? JF_EXIT_USAGE : JF_EXIT_INTERNAL);
+    }
+    if (jf_gemm_agree(&gemm, &blis, MPI_COMM_WORLD, msg, sizeof msg) != JF_OK) {
+        if (rank == 0)
+            fprintf(stderr, "jflop-run: %s\n", msg);
+        jf_energy_setup_free(&energy);
+        return finish(JF_EXIT_INTERNAL);
+    }
 
     omp_set_num_threads(opt.threads);
     jf_placement_t placement;

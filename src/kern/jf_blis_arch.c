@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "jf_blis_arch.h"
 
+#include "core/jf_child.h"
+
 #include <blis.h>
 #include <errno.h>
 #include <signal.h>
@@ -48,6 +50,7 @@ int jf_blis_arch_try(int arch_id, char *msg, size_t msglen)
         return -1;
     }
     fflush(NULL);
+    const pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(msg, msglen, "fork: %s", strerror(errno));
@@ -57,6 +60,7 @@ int jf_blis_arch_try(int arch_id, char *msg, size_t msglen)
     }
     if (pid == 0) {
         close(fds[0]);
+        jf_child_dies_with_parent(parent);
         /* BLIS prints its own complaints; the parent gives the reason. */
         if (freopen("/dev/null", "w", stderr) == NULL ||
             freopen("/dev/null", "w", stdout) == NULL)

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/jf_child.h"
 #include "core/jf_clock.h"
 #include "core/jf_rng.h"
 #include "core/jf_sysmem.h"
@@ -327,6 +328,7 @@ static void run_child(int slot, int arch, const jf_gemm_request_t *req, const sh
         return;
     }
     fflush(NULL);
+    const pid_t parent = getpid();
     const pid_t pid = fork();
     if (pid < 0) {
         snprintf(rep->why, sizeof rep->why, "fork: %s", strerror(errno));
@@ -336,6 +338,7 @@ static void run_child(int slot, int arch, const jf_gemm_request_t *req, const sh
     }
     if (pid == 0) {
         close(fds[0]);
+        jf_child_dies_with_parent(parent);
         if (freopen("/dev/null", "w", stderr) == NULL || freopen("/dev/null", "w", stdout) == NULL)
             _exit(3);
         child_main(slot, arch, req, s, nshapes, rep);

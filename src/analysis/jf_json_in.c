@@ -79,8 +79,7 @@ static int nesting(const char *text, size_t len, int max, int *line)
     return deepest;
 }
 
-/* "<major>.<minor>", each 1 to 4 digits; *major set. */
-static int parse_version(const char *s, int *major)
+int jf_json_in_version_major(const char *s, int *major)
 {
     int m = 0, digits = 0;
     for (; *s >= '0' && *s <= '9'; s++, digits++)
@@ -140,7 +139,7 @@ jf_err_t jf_json_in_parse(const char *text, size_t len, const char *origin, cons
                  origin, major);
         goto fail;
     }
-    if (!json_is_string(v) || parse_version(json_string_value(v), &file_major) != 0) {
+    if (!json_is_string(v) || jf_json_in_version_major(json_string_value(v), &file_major) != 0) {
         snprintf(msg, msglen, "%s: field 'schema_version' is not a version (expected a string "
                               "\"<major>.<minor>\" such as \"%d.0\")", origin, major);
         goto fail;

@@ -52,4 +52,8 @@ int jf_json_in_number(json_t *v, double lo, int lo_open, double hi, const char *
 int jf_json_in_integer(json_t *v, long long lo, long long hi, const char *origin,
                        const char *field, long long *out, char *msg, size_t msglen);
 
+/* A schema version "<major>.<minor>", each 1 to 4 digits: 0 and *major
+ * set, or -1 (JSON inputs and results files alike). */
+int jf_json_in_version_major(const char *s, int *major);
+
 #endif

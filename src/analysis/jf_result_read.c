@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "jf_result_read.h"
 
+#include "analysis/jf_json_in.h"
+
 #include <errno.h>
 #include <hdf5.h>
 #include <signal.h>
@@ -78,23 +80,6 @@ static int parse_u128(const char *s, jf_u128 *v)
         x = x * 10 + (unsigned)(*s - '0');
     }
     *v = x;
-    return 0;
-}
-
-/* "<major>.<minor>", each 1 to 4 digits. */
-static int parse_version(const char *s, int *major)
-{
-    int m = 0, digits = 0;
-    for (; *s >= '0' && *s <= '9'; s++, digits++)
-        if (digits < 4)  /* more digits are refused below; never overflow */
-            m = m * 10 + (*s - '0');
-    if (digits == 0 || digits > 4 || *s++ != '.')
-        return -1;
-    for (digits = 0; *s >= '0' && *s <= '9'; s++)
-        digits++;
-    if (digits == 0 || digits > 4 || *s != '\0')
-        return -1;
-    *major = m;
     return 0;
 }
 
@@ -239,7 +224,7 @@ static jf_err_t read_direct(const char *path, jf_result_t *r, char *msg, size_t 
         missing = "/schema_version";
         goto cleanup;
     }
-    if (parse_version(r->schema_version, &major) != 0) {
+    if (jf_json_in_version_major(r->schema_version, &major) != 0) {
         snprintf(msg, msglen, "%s: field /schema_version = '%.16s' is not a version (expected "
                               "\"<major>.<minor>\")", path, r->schema_version);
         err = JF_EINVAL;

@@ -99,6 +99,72 @@ static inline void FN(round_into)(jf_bf16_t *xb, const real *x, int64_t n)
 #endif
 }
 
+/* The row kernels of LayerNorm, softmax and the loss are compiled once per
+ * vector ISA, like the GELU loops (the binary is built for baseline
+ * x86-64), and their sums are `omp simd` reductions: a plain running sum is
+ * one serial chain the compiler may not reorder. Each call does a whole
+ * row (or a whole attention matrix), so the dispatch costs nothing. */
+JF_VECTOR_CLONES
+static void FN(ln_fwd_row)(const real *xr, const real *g, const real *b, real *yr, int64_t d,
+                           real *mu, real *rs)
+{
+    real mean = 0, var = 0;
+#pragma omp simd reduction(+ : mean)
+    for (int64_t j = 0; j < d; j++)
+        mean += xr[j];
+    mean /= (real)d;
+#pragma omp simd reduction(+ : var)
+    for (int64_t j = 0; j < d; j++) {
+        const real c = xr[j] - mean;
+        var += c * c;
+    }
+    var /= (real)d;
+    const real r = (real)1 / JF_SQRT(var + ln_eps);
+#pragma omp simd
+    for (int64_t j = 0; j < d; j++)
+        yr[j] = (xr[j] - mean) * r * g[j] + b[j];
+    *mu = mean;
+    *rs = r;
+}
+
+/* dx += dL/dx of one row, given dy, the row's x, mean m and 1/std r */
+JF_VECTOR_CLONES
+static void FN(ln_bwd_row)(const real *xr, const real *dyr, const real *g, real m, real r,
+                           real *dxr, int64_t d)
+{
+    real s1 = 0, s2 = 0;
+#pragma omp simd reduction(+ : s1, s2)
+    for (int64_t j = 0; j < d; j++) {
+        const real dxh = dyr[j] * g[j];
+        s1 += dxh;
+        s2 += dxh * (xr[j] - m) * r;
+    }
+    s1 /= (real)d;
+    s2 /= (real)d;
+#pragma omp simd
+    for (int64_t j = 0; j < d; j++)
+        dxr[j] += r * (dyr[j] * g[j] - s1 - (xr[j] - m) * r * s2);
+}
+
+/* dg, db over columns [j0, j1) of all T rows, rows in order (so the sums
+ * do not depend on the thread count) */
+JF_VECTOR_CLONES
+static void FN(ln_bwd_cols)(const real *x, const real *dy, const real *mu, const real *rs,
+                            real *dg, real *db, int64_t T, int64_t d, int64_t j0, int64_t j1)
+{
+    for (int64_t j = j0; j < j1; j++)
+        dg[j] = db[j] = 0;
+    for (int64_t t = 0; t < T; t++) {
+        const real m = mu[t], r = rs[t];
+        const real *xr = x + t * d, *dyr = dy + t * d;
+#pragma omp simd
+        for (int64_t j = j0; j < j1; j++) {
+            dg[j] += dyr[j] * (xr[j] - m) * r;
+            db[j] += dyr[j];
+        }
+    }
+}
+
 /* y = LayerNorm(x) * g + b, row by row; keeps mean and 1/std for backward.
  * yb: y's bf16 copy, or NULL. */
 static void FN(ln_fwd)(const real *x, const real *g, const real *b, real *y,
@@ -106,23 +172,8 @@ static void FN(ln_fwd)(const real *x, const real *g, const real *b, real *y,
 {
 #pragma omp parallel for num_threads(nth) schedule(static)
     for (int64_t t = 0; t < T; t++) {
-        const real *xr = x + t * d;
-        real *yr = y + t * d;
-        real mean = 0, var = 0;
-        for (int64_t j = 0; j < d; j++)
-            mean += xr[j];
-        mean /= (real)d;
-        for (int64_t j = 0; j < d; j++) {
-            const real c = xr[j] - mean;
-            var += c * c;
-        }
-        var /= (real)d;
-        const real r = (real)1 / JF_SQRT(var + ln_eps);
-        for (int64_t j = 0; j < d; j++)
-            yr[j] = (xr[j] - mean) * r * g[j] + b[j];
-        FN(round_into)(yb ? yb + t * d : NULL, yr, d);
-        mu[t] = mean;
-        rs[t] = r;
+        FN(ln_fwd_row)(x + t * d, g, b, y + t * d, d, mu + t, rs + t);
+        FN(round_into)(yb ? yb + t * d : NULL, y + t * d, d);
     }
 }
 
@@ -136,37 +187,14 @@ static void FN(ln_bwd)(const real *x, const real *g, const real *mu, const real 
     {
 #pragma omp for schedule(static)
         for (int64_t t = 0; t < T; t++) {
-            const real *xr = x + t * d, *dyr = dy + t * d;
-            const real m = mu[t], r = rs[t];
-            real s1 = 0, s2 = 0;
-            for (int64_t j = 0; j < d; j++) {
-                const real dxh = dyr[j] * g[j];
-                s1 += dxh;
-                s2 += dxh * (xr[j] - m) * r;
-            }
-            s1 /= (real)d;
-            s2 /= (real)d;
-            real *dxr = dx + t * d;
-            for (int64_t j = 0; j < d; j++)
-                dxr[j] += r * (dyr[j] * g[j] - s1 - (xr[j] - m) * r * s2);
-            FN(round_into)(dxb ? dxb + t * d : NULL, dxr, d);
+            FN(ln_bwd_row)(x + t * d, dy + t * d, g, mu[t], rs[t], dx + t * d, d);
+            FN(round_into)(dxb ? dxb + t * d : NULL, dx + t * d, d);
         }
         /* column sums in blocks so each thread streams whole rows */
         const int64_t block = 64;
 #pragma omp for schedule(static)
-        for (int64_t j0 = 0; j0 < d; j0 += block) {
-            const int64_t j1 = j0 + block < d ? j0 + block : d;
-            for (int64_t j = j0; j < j1; j++)
-                dg[j] = db[j] = 0;
-            for (int64_t t = 0; t < T; t++) {
-                const real m = mu[t], r = rs[t];
-                for (int64_t j = j0; j < j1; j++) {
-                    const real v = dy[t * d + j];
-                    dg[j] += v * (x[t * d + j] - m) * r;
-                    db[j] += v;
-                }
-            }
-        }
+        for (int64_t j0 = 0; j0 < d; j0 += block)
+            FN(ln_bwd_cols)(x, dy, mu, rs, dg, db, T, d, j0, j0 + block < d ? j0 + block : d);
     }
 }
 
@@ -230,6 +258,50 @@ static void FN(gelu_bwd)(const real *h, real *dh, int64_t n, int nth, jf_bf16_t 
     }
 }
 
+/* P (ctx x ctx scores) becomes its causal softmax, row by row: row i
+ * over columns 0..i, zeros after. */
+JF_VECTOR_CLONES
+static void FN(softmax_causal)(real *P, int64_t ctx)
+{
+    for (int64_t i = 0; i < ctx; i++) {
+        real *row = P + i * ctx;
+        real mx = row[0], sum = 0;
+#pragma omp simd reduction(max : mx)
+        for (int64_t j = 1; j <= i; j++)
+            mx = row[j] > mx ? row[j] : mx;
+#pragma omp simd reduction(+ : sum)
+        for (int64_t j = 0; j <= i; j++) {
+            row[j] = JF_EXP(row[j] - mx);
+            sum += row[j];
+        }
+        const real inv = (real)1 / sum;
+#pragma omp simd
+        for (int64_t j = 0; j <= i; j++)
+            row[j] *= inv;
+        for (int64_t j = i + 1; j < ctx; j++)
+            row[j] = 0;
+    }
+}
+
+/* softmax backward in place: dP becomes dS = P * (dP - rowsum(dP * P)) * scale */
+JF_VECTOR_CLONES
+static void FN(softmax_causal_bwd)(real *dP, const real *P, int64_t ctx, real scale)
+{
+    for (int64_t i = 0; i < ctx; i++) {
+        real *row = dP + i * ctx;
+        const real *prow = P + i * ctx;
+        real dot = 0;
+#pragma omp simd reduction(+ : dot)
+        for (int64_t j = 0; j <= i; j++)
+            dot += row[j] * prow[j];
+#pragma omp simd
+        for (int64_t j = 0; j <= i; j++)
+            row[j] = prow[j] * (row[j] - dot) * scale;
+        for (int64_t j = i + 1; j < ctx; j++)
+            row[j] = 0;
+    }
+}
+
 /* Causal multi-head attention, one (sequence, head) pair per iteration:
  * P = softmax(mask(Q K^T / sqrt(dh))), att = P V. The full ctx x ctx score
  * GEMM is computed, as Kaplan's attention FLOP term assumes. */
@@ -254,22 +326,7 @@ static void FN(attn_fwd)(jf_model_t *m, const real *qkv, real *prob, real *att,
             const real *k = q + d, *v = q + 2 * d;
             real *P = prob + bh * ctx * ctx;
             FN(jf_gemm)(&gc, 0, 1, ctx, ctx, dh, scale, q, 3 * d, k, 3 * d, 0, P, ctx);
-            for (int64_t i = 0; i < ctx; i++) {
-                real *row = P + i * ctx;
-                real mx = row[0], sum = 0;
-                for (int64_t j = 1; j <= i; j++)
-                    mx = row[j] > mx ? row[j] : mx;
-#pragma omp simd reduction(+ : sum)
-                for (int64_t j = 0; j <= i; j++) {
-                    row[j] = JF_EXP(row[j] - mx);
-                    sum += row[j];
-                }
-                const real inv = (real)1 / sum;
-                for (int64_t j = 0; j <= i; j++)
-                    row[j] *= inv;
-                for (int64_t j = i + 1; j < ctx; j++)
-                    row[j] = 0;
-            }
+            FN(softmax_causal)(P, ctx);
             add_other(&local, (uint64_t)(ctx * (ctx + 1) / 2), OPS_SOFTMAX_FWD);
             if (pb != NULL) {
                 FN(round_into)(pb + bh * ctx * ctx, P, ctx * ctx);
@@ -313,18 +370,8 @@ static void FN(attn_bwd)(jf_model_t *m, const real *qkv, const real *prob,
             /* dP = dO V^T; dV = P^T dO */
             FN(jf_gemm)(&gc, 0, 1, ctx, ctx, dh, 1, dO, d, v, 3 * d, 0, dP, ctx);
             FN(jf_gemm)(&gc, 1, 0, ctx, dh, ctx, 1, P, ctx, dO, d, 0, dv, 3 * d);
-            /* softmax backward, in place: dS = P * (dP - rowsum(dP * P)) * scale */
-            for (int64_t i = 0; i < ctx; i++) {
-                real *row = dP + i * ctx;
-                const real *prow = P + i * ctx;
-                real dot = 0;
-                for (int64_t j = 0; j <= i; j++)
-                    dot += row[j] * prow[j];
-                for (int64_t j = 0; j <= i; j++)
-                    row[j] = prow[j] * (row[j] - dot) * scale;
-                for (int64_t j = i + 1; j < ctx; j++)
-                    row[j] = 0;
-            }
+            /* softmax backward, in place */
+            FN(softmax_causal_bwd)(dP, P, ctx, scale);
             add_other(&local, (uint64_t)(ctx * (ctx + 1) / 2), OPS_SOFTMAX_BWD);
             if (dsb != NULL) {
                 FN(round_into)(dsb, dP, ctx * ctx);
@@ -339,6 +386,33 @@ static void FN(attn_bwd)(jf_model_t *m, const real *qkv, const real *prob,
     }
 }
 
+/* One token's cross-entropy: returns log(sum exp) + max - logit[tgt] in
+ * double; row becomes exp(logit - max), or with want_grad
+ * loss_scale * (softmax - onehot). */
+JF_VECTOR_CLONES
+static double FN(xent_row)(real *row, int32_t tgt, int64_t V, double loss_scale, int want_grad)
+{
+    real mx = row[0], sum = 0;
+#pragma omp simd reduction(max : mx)
+    for (int64_t j = 1; j < V; j++)
+        mx = row[j] > mx ? row[j] : mx;
+    const real target_logit = row[tgt];
+    /* one exp per logit */
+#pragma omp simd reduction(+ : sum)
+    for (int64_t j = 0; j < V; j++) {
+        row[j] = JF_EXP(row[j] - mx);
+        sum += row[j];
+    }
+    if (want_grad) {
+        const real scale = (real)(loss_scale / (double)sum);
+#pragma omp simd
+        for (int64_t j = 0; j < V; j++)
+            row[j] *= scale;
+        row[tgt] -= (real)loss_scale;
+    }
+    return log((double)sum) + (double)(mx - target_logit);
+}
+
 /* Cross-entropy over the vocabulary for each token. With want_grad the
  * logits are replaced by loss_scale * (softmax - onehot). Sum in double. */
 static double FN(xent)(real *logits, const int32_t *tgt, int64_t T, int64_t V,
@@ -347,26 +421,9 @@ static double FN(xent)(real *logits, const int32_t *tgt, int64_t T, int64_t V,
     double loss = 0;
 #pragma omp parallel for num_threads(nth) schedule(static) reduction(+ : loss)
     for (int64_t t = 0; t < T; t++) {
-        real *row = logits + t * V;
-        real mx = row[0], sum = 0;
-        for (int64_t j = 1; j < V; j++)
-            mx = row[j] > mx ? row[j] : mx;
-        const real target_logit = row[tgt[t]];
-        /* row becomes exp(logit - max); one exp per logit */
-#pragma omp simd reduction(+ : sum)
-        for (int64_t j = 0; j < V; j++) {
-            row[j] = JF_EXP(row[j] - mx);
-            sum += row[j];
-        }
-        loss += log((double)sum) + (double)(mx - target_logit);
-        if (want_grad) {
-            const real scale = (real)(loss_scale / (double)sum);
-#pragma omp simd
-            for (int64_t j = 0; j < V; j++)
-                row[j] *= scale;
-            row[tgt[t]] -= (real)loss_scale;
-            FN(round_into)(gradb ? gradb + t * V : NULL, row, V);
-        }
+        loss += FN(xent_row)(logits + t * V, tgt[t], V, loss_scale, want_grad);
+        if (want_grad)
+            FN(round_into)(gradb ? gradb + t * V : NULL, logits + t * V, V);
     }
     return loss;
 }

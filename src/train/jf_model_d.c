@@ -3,6 +3,5 @@
 #define JF_CH d
 #define JF_SQRT sqrt
 #define JF_EXP jf_exp
-#define JF_TANH jf_tanh
 #define JF_BF16_CAPABLE 0  /* bf16 models run this instance */
 #include "jf_model_tmpl.c"

@@ -3,6 +3,5 @@
 #define JF_CH s
 #define JF_SQRT sqrtf
 #define JF_EXP jf_expf
-#define JF_TANH jf_tanhf
 #define JF_BF16_CAPABLE 1  /* bf16 models run this instance */
 #include "jf_model_tmpl.c"

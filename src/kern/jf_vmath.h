@@ -1,5 +1,5 @@
-/* jf_vmath.h: exp and tanh that the compiler can vectorise. libm's expf and
- * tanhf are scalar calls (glibc's vector variants need -ffast-math), and in
+/* jf_vmath.h: exp that the compiler can vectorise. libm's expf is a
+ * scalar call (glibc's vector variants need -ffast-math), and in
  * a training step they cost more than a fifth of the time (GELU, softmax,
  * cross-entropy). These use Cephes's range reduction (S. Moshier) with a
  * polynomial for exp(r) on |r| <= ln(2)/2, accurate to a few ulp, branch-free so `omp simd` loops
@@ -100,18 +100,6 @@ JF_VMATH_INLINE double jf_exp(double x)
     double scale;
     memcpy(&scale, &bits, sizeof scale);
     return p * scale;
-}
-
-/* tanh(u) = 1 - 2 / (exp(2u) + 1): exact limits +-1, absolute error a few
- * eps (GELU multiplies by x, so absolute error is what matters). */
-JF_VMATH_INLINE float jf_tanhf(float u)
-{
-    return 1.0f - 2.0f / (jf_expf(2.0f * u) + 1.0f);
-}
-
-JF_VMATH_INLINE double jf_tanh(double u)
-{
-    return 1.0 - 2.0 / (jf_exp(2.0 * u) + 1.0);
 }
 
 #endif

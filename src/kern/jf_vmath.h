@@ -2,8 +2,8 @@
  * scalar call (glibc's vector variants need -ffast-math), and in
  * a training step they cost more than a fifth of the time (GELU, softmax,
  * cross-entropy). These use Cephes's range reduction (S. Moshier) with a
- * polynomial for exp(r) on |r| <= ln(2)/2, accurate to a few ulp, branch-free so `omp simd` loops
- * vectorise; tests/test_vmath checks them against libm. */
+ * polynomial for exp(r) on |r| <= ln(2)/2, within 2 eps of exp (tests/test_vmath), branch-free so `omp simd` loops
+ * vectorise. */
 #ifndef JF_VMATH_H
 #define JF_VMATH_H
 

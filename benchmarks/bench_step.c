@@ -86,7 +86,8 @@ static const jf_gemm_backend_t *replay_backend;
 static void replay_one(const jf_gemm_record_t *r, void *a, void *b, void *c)
 {
     const jf_gemm_args_t g = {r->precision, r->trans_a, r->trans_b, r->m, r->n, r->k,
-                              r->lda, r->ldb, r->ldc, 1.0, 0.0, a, b, c, r->threads};
+                              r->lda, r->ldb, r->ldc, 1.0, 0.0, a, b, c, r->threads,
+                              r->c_bf16};
     char why[200];
     const jf_gemm_backend_t *be = replay_backend ? replay_backend : jf_gemm_backend_of(r->precision);
     if (be->gemm(&g, why, sizeof why) != JF_OK) {

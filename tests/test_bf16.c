@@ -182,7 +182,7 @@ static double backend_resid(const jf_gemm_backend_t *be, jf_precision_t p, int t
             ((float *)c)[i] = (float)c0[i], c0[i] = (float)c0[i];
     }
     const double alpha = 0.5, beta = 0.25;
-    const jf_gemm_args_t g = {p, ta, tb, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, 2};
+    const jf_gemm_args_t g = {p, ta, tb, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, 2, 0};
     if (be->gemm(&g, why, sizeof why) != JF_OK) {
         CHECK_MSG(0, "%s %s gemm failed: %s", be->name, jf_precision_name(p), why);
         goto cleanup;
@@ -252,7 +252,7 @@ static void check_door_mixed(void)
     }
     jf_ledger_t L;
     jf_ledger_clear(&L);
-    const jf_bf16_mirror_t mirror = {w, K * N, wb};
+    const jf_bf16_mirror_t mirror = {w, K * N, wb, 0};
     const jf_bf16_mirrors_t mirrors = {&mirror, 1};
     const jf_gemm_ctx_t ctx = {&L, JF_FLOP_DENSE_FWD, 1, &mirrors};
     jf_gemm_use(JF_BF16, &jf_gemm_onednn);
@@ -268,6 +268,79 @@ static void check_door_mixed(void)
     CHECK_U128_EQ((jf_u128)2 * M * N * K, L.flops[JF_FLOP_DENSE_FWD]);
     CHECK_U64_EQ(M * K, L.bf16_converted);  /* A rounded, the weights from the mirror */
     CHECK_U64_EQ(1, L.gemm_calls);
+#endif
+}
+
+/* A C inside a bf16-only mirror: the door has the back-end write bf16 C,
+ * bit for bit the fp32 result rounded to nearest even, at C's offset and
+ * leading dimension, and never touches the fp32 address that names it;
+ * the rounding is counted. */
+static void check_door_bf16_output(void)
+{
+#ifdef HAVE_ONEDNN
+    enum { M = 24, N = 20, K = 33, LDC = 29, ROW0 = 3, COL0 = 5, ROWS = M + 6 };
+    static float a[M * K], w[K * N], c32[M * LDC], key[ROWS * LDC];
+    static jf_bf16_t cb[ROWS * LDC];
+    for (int i = 0; i < M * K; i++)
+        a[i] = (float)jf_rng_normal(11, (uint64_t)i);
+    for (int i = 0; i < K * N; i++)
+        w[i] = (float)jf_rng_normal(12, (uint64_t)i);
+    for (int i = 0; i < ROWS * LDC; i++) {
+        key[i] = 12345.0f;                 /* must stay as it is */
+        cb[i] = jf_bf16_from_float(-7.0f); /* outside the block: must stay */
+    }
+    jf_ledger_t L;
+    jf_ledger_clear(&L);
+    const jf_bf16_mirror_t out = {key, ROWS * LDC, cb, 1};
+    const jf_bf16_mirrors_t mirrors = {&out, 1};
+    const jf_gemm_ctx_t ctx = {&L, JF_FLOP_DENSE_FWD, 1, &mirrors};
+    jf_gemm_use(JF_BF16, &jf_gemm_onednn);
+    const float alpha = 0.375f;
+    jf_gemm_s(&ctx, 0, 0, M, N, K, alpha, a, K, w, N, 0, c32, LDC);  /* fp32 C */
+    jf_gemm_s(&ctx, 0, 0, M, N, K, alpha, a, K, w, N, 0, key + ROW0 * LDC + COL0, LDC);
+    char why[200];
+    CHECK(!jf_gemm_failed(why, sizeof why));
+    int wrong = 0, touched = 0, outside = 0;
+    for (int r = 0; r < ROWS; r++)
+        for (int j = 0; j < LDC; j++) {
+            const int i = r * LDC + j;
+            touched += key[i] != 12345.0f;
+            const int in = r >= ROW0 && r < ROW0 + M && j >= COL0 && j < COL0 + N;
+            if (!in) {
+                outside += cb[i] != jf_bf16_from_float(-7.0f);
+                continue;
+            }
+            const float want = c32[(r - ROW0) * LDC + (j - COL0)];
+            wrong += cb[i] != jf_bf16_from_float(want);
+        }
+    CHECK_MSG(wrong == 0, "%d of %d bf16 C elements differ from the rounded fp32 C", wrong,
+              M * N);
+    CHECK_MSG(touched == 0, "the fp32 address of a bf16-only C was written (%d elements)",
+              touched);
+    CHECK_MSG(outside == 0, "%d bf16 elements outside C were written", outside);
+    /* A and B rounded twice (two calls), C's M*N rounded once */
+    CHECK_U64_EQ(2 * (M * K + K * N) + M * N, L.bf16_converted);
+    CHECK_U128_EQ((jf_u128)4 * M * N * K, L.flops[JF_FLOP_DENSE_FWD]);
+#endif
+}
+
+/* Accumulating into a bf16-only C (beta != 0) has nothing to add to: the
+ * door refuses it and says so (run last: the door keeps its first failure). */
+static void check_door_bf16_output_beta(void)
+{
+#ifdef HAVE_ONEDNN
+    static float a[4 * 4], w[4 * 4], key[4 * 4];
+    static jf_bf16_t cb[4 * 4];
+    jf_ledger_t L;
+    jf_ledger_clear(&L);
+    const jf_bf16_mirror_t out = {key, 16, cb, 1};
+    const jf_bf16_mirrors_t mirrors = {&out, 1};
+    const jf_gemm_ctx_t ctx = {&L, JF_FLOP_DENSE_FWD, 1, &mirrors};
+    char why[200] = "";
+    CHECK(!jf_gemm_failed(why, sizeof why));
+    jf_gemm_s(&ctx, 0, 0, 4, 4, 4, 1, a, 4, w, 4, 1, key, 4);
+    CHECK(jf_gemm_failed(why, sizeof why));
+    CHECK_STR_CONTAINS(why, "only in bf16");
 #endif
 }
 
@@ -327,6 +400,8 @@ int main(void)
     check_registry();
     check_backends();
     check_door_mixed();
+    check_door_bf16_output();
     check_model_gradients();
+    check_door_bf16_output_beta();
     return JF_TEST_DONE();
 }

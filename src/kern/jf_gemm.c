@@ -109,7 +109,7 @@ static void run(const jf_gemm_ctx_t *ctx, const jf_gemm_args_t *g)
     if (active_trace != NULL) {
         const jf_gemm_record_t r = {g->m, g->n, g->k, g->lda, g->ldb, g->ldc, g->trans_a,
                                     g->trans_b, g->threads, omp_in_parallel(), g->precision,
-                                    ctx->cat};
+                                    ctx->cat, g->c_bf16};
         trace_add(&r);
     }
     const jf_gemm_backend_t *b = jf_gemm_backend_of(g->precision);
@@ -130,7 +130,7 @@ static jf_gemm_args_t args_of(const jf_gemm_ctx_t *ctx, jf_precision_t p, int tr
                               double beta, void *c, int64_t ldc)
 {
     const jf_gemm_args_t g = {p, trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta,
-                              a, b, c, ctx->threads > 0 ? ctx->threads : 1};
+                              a, b, c, ctx->threads > 0 ? ctx->threads : 1, 0};
     return g;
 }
 
@@ -187,17 +187,28 @@ static jf_bf16_t *scratch(int slot, size_t elems)
     return s->buf[slot];
 }
 
+/* The mirror holding a rows x cols block at x (leading dimension ld), or
+ * NULL. */
+static const jf_bf16_mirror_t *mirror_of(const jf_gemm_ctx_t *ctx, const float *x, int64_t rows,
+                                         int64_t cols, int64_t ld)
+{
+    for (int i = 0; i < ctx->bf16->count; i++) {
+        const jf_bf16_mirror_t *mr = &ctx->bf16->list[i];
+        if (x >= mr->base && x + (rows - 1) * ld + cols <= mr->base + mr->count)
+            return mr;
+    }
+    return NULL;
+}
+
 /* The bf16 form of a stored rows x cols operand: its mirror when it lies
  * in one (same leading dimension), else a rounded dense copy (*ld becomes
  * cols). NULL if out of memory. */
 static const jf_bf16_t *bf16_operand(const jf_gemm_ctx_t *ctx, int slot, const float *x,
                                      int64_t rows, int64_t cols, int64_t *ld)
 {
-    for (int i = 0; i < ctx->bf16->count; i++) {
-        const jf_bf16_mirror_t *mr = &ctx->bf16->list[i];
-        if (x >= mr->base && x + (rows - 1) * *ld + cols <= mr->base + mr->count)
-            return mr->bf16 + (x - mr->base);
-    }
+    const jf_bf16_mirror_t *mr = mirror_of(ctx, x, rows, cols, *ld);
+    if (mr != NULL)
+        return mr->bf16 + (x - mr->base);
     jf_bf16_t *dst = scratch(slot, (size_t)(rows * cols));
     if (dst == NULL)
         return NULL;
@@ -223,7 +234,21 @@ void jf_gemm_s(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b, int64_t m, in
         fail("out of memory rounding GEMM operands to bf16");
         return;
     }
-    jf_gemm_bf16(ctx, trans_a, trans_b, m, n, k, alpha, ab, lda, bb, ldb, beta, c, ldc);
+    const jf_bf16_mirror_t *out = mirror_of(ctx, c, m, n, ldc);
+    if (out == NULL || !out->only) {
+        jf_gemm_bf16(ctx, trans_a, trans_b, m, n, k, alpha, ab, lda, bb, ldb, beta, c, ldc);
+        return;
+    }
+    /* C exists only in bf16: the back-end rounds its fp32 result into it */
+    if (beta != 0) {
+        fail("internal error: a GEMM accumulates into an array kept only in bf16");
+        return;
+    }
+    jf_gemm_args_t g = args_of(ctx, JF_BF16, trans_a, trans_b, m, n, k, alpha, ab, lda, bb, ldb,
+                               0.0, out->bf16 + (c - out->base), ldc);
+    g.c_bf16 = 1;
+    ctx->ledger->bf16_converted += (uint64_t)(m * n);
+    run(ctx, &g);
 }
 
 #define JF_DEFINE_GEMM_REF(ch, real_t)                                              \

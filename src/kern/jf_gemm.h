@@ -17,11 +17,15 @@
 /* An fp32 array with a bf16 copy kept current by its owner (the model's
  * weights, which the optimizer writes both ways; activations and gradients
  * a GEMM reads twice, rounded once by their producer). Operands inside one
- * are read from the copy, not rounded again on every call. */
+ * are read from the copy, not rounded again on every call.
+ * With `only`, the array exists only as its bf16 copy (a tensor nothing but
+ * GEMMs reads): base is an address that names it, never storage, and a
+ * GEMM whose C lies inside it writes bf16 C, rounded from fp32 (beta 0). */
 typedef struct {
     const float *base;
     uint64_t count;
     jf_bf16_t *bf16;
+    int only;
 } jf_bf16_mirror_t;
 
 typedef struct {
@@ -35,7 +39,8 @@ typedef struct {
     int threads;          /* threads for this call (>= 1) */
     /* non-NULL: mixed precision. jf_gemm_s takes A and B from these mirrors
      * or rounds them to bf16, and runs the bf16 back-end, fp32 accumulation
-     * and fp32 C; the rounding is counted in ledger->bf16_converted */
+     * and fp32 C (bf16 C inside a bf16-only mirror); every rounding is
+     * counted in ledger->bf16_converted */
     const jf_bf16_mirrors_t *bf16;
 } jf_gemm_ctx_t;
 
@@ -76,6 +81,7 @@ typedef struct {
     int in_parallel;   /* issued from inside an OpenMP parallel region */
     jf_precision_t precision;  /* of the operands the back-end received */
     jf_flop_cat_t cat;
+    int c_bf16;        /* bf16 C (see jf_gemm_args_t) */
 } jf_gemm_record_t;
 
 typedef struct {

@@ -15,7 +15,9 @@
 
 /* One product C = alpha * op(A) op(B) + beta * C on row-major operands, as
  * in jf_gemm.h. Element types by precision: fp64 double A, B, C; fp32 float
- * A, B, C; bf16 jf_bf16_t A and B, float C (fp32 accumulation). */
+ * A, B, C; bf16 jf_bf16_t A and B, float C (fp32 accumulation), or with
+ * c_bf16 a jf_bf16_t C rounded to nearest even from the fp32 result (beta
+ * 0): what a bf16 GEMM output that only other GEMMs read is stored as. */
 typedef struct {
     jf_precision_t precision;
     int trans_a, trans_b;
@@ -24,6 +26,7 @@ typedef struct {
     const void *a, *b;
     void *c;
     int threads;  /* threads for this call (1 inside a parallel region) */
+    int c_bf16;   /* bf16 precision only: C is bf16 (see above) */
 } jf_gemm_args_t;
 
 #define JF_PRECISION_BIT(p) (1u << (unsigned)(p))

@@ -30,6 +30,7 @@ typedef struct {
     int trans_a, trans_b;
     int64_t m, n, k, lda, ldb, ldc;
     float alpha, beta;
+    int c_bf16;
 } prim_key_t;
 
 typedef struct {
@@ -38,6 +39,7 @@ typedef struct {
     dnnl_memory_desc_t a_md, b_md, c_md, scratch_md;
     size_t scratch_bytes;
     int emulated;   /* bf16 key served by an fp32 primitive on widened operands */
+    int round_c;    /* c_bf16 key whose primitive writes fp32 C: rounded here */
 } prim_t;
 
 /* Per thread: its stream and scratch buffers, kept reachable from the
@@ -48,6 +50,8 @@ typedef struct thread_state {
     size_t scratch_bytes;
     float *widened;              /* emulation: fp32 copies of bf16 operands */
     size_t widened_bytes;
+    float *c_wide;               /* round_c: the fp32 C before rounding */
+    size_t c_wide_bytes;
     struct thread_state *next;
 } thread_state_t;
 
@@ -115,10 +119,11 @@ static void strides_of(int trans, int64_t ld, dnnl_dims_t st)
     st[1] = trans ? ld : 1;
 }
 
-/* A matmul primitive for this key in data type dt (f32 or bf16 operands,
- * f32 result). Under lock. */
-static dnnl_status_t prim_create(const prim_key_t *key, dnnl_data_type_t dt, prim_t *p,
-                                 char *impl, size_t impllen)
+/* A matmul primitive for this key with operands of data type dt (f32 or
+ * bf16) and result of data type cdt (f32, or bf16 for a c_bf16 key).
+ * Under lock. */
+static dnnl_status_t prim_create(const prim_key_t *key, dnnl_data_type_t dt,
+                                 dnnl_data_type_t cdt, prim_t *p, char *impl, size_t impllen)
 {
     dnnl_dims_t ad = {key->m, key->k}, bd = {key->k, key->n}, cd = {key->m, key->n};
     dnnl_dims_t as, bs, cs = {key->ldc, 1};
@@ -134,7 +139,7 @@ static dnnl_status_t prim_create(const prim_key_t *key, dnnl_data_type_t dt, pri
     p->key = *key;
     if ((s = dnnl_memory_desc_init_by_strides(&p->a_md, 2, ad, dt, as)) != dnnl_success ||
         (s = dnnl_memory_desc_init_by_strides(&p->b_md, 2, bd, dt, bs)) != dnnl_success ||
-        (s = dnnl_memory_desc_init_by_strides(&p->c_md, 2, cd, dnnl_f32, cs)) != dnnl_success ||
+        (s = dnnl_memory_desc_init_by_strides(&p->c_md, 2, cd, cdt, cs)) != dnnl_success ||
         (s = dnnl_matmul_desc_init(&desc, &p->a_md, &p->b_md, NULL, &p->c_md)) != dnnl_success ||
         (s = dnnl_primitive_attr_create(&attr)) != dnnl_success ||
         (s = dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user)) !=
@@ -183,6 +188,31 @@ static void impl_note(jf_precision_t precision, const char *impl)
     }
 }
 
+/* A primitive for a new key, the best this CPU has: bf16 operands (and a
+ * bf16 result for a c_bf16 key); else the fp32 result rounded by the
+ * back-end; else, for bf16, fp32 operands (*emulated). Under lock. */
+static dnnl_status_t prim_make(const prim_key_t *key, prim_t *p, char *impl, size_t impllen)
+{
+    const int bf16 = key->precision == JF_BF16;
+    const dnnl_data_type_t dt = bf16 ? dnnl_bf16 : dnnl_f32;
+    dnnl_status_t s = prim_create(key, dt, key->c_bf16 ? dnnl_bf16 : dnnl_f32, p, impl, impllen);
+    if (s == dnnl_unimplemented && key->c_bf16) {
+        s = prim_create(key, dt, dnnl_f32, p, impl, impllen);
+        p->round_c = 1;
+    }
+    if (s == dnnl_unimplemented && bf16) {
+        s = prim_create(key, dnnl_f32, dnnl_f32, p, impl, impllen);
+        if (s == dnnl_success) {
+            char e[64];
+            snprintf(e, sizeof e, "emulated: f32 %s", impl);
+            snprintf(impl, impllen, "%s", e);
+            p->emulated = 1;
+            p->round_c = key->c_bf16;
+        }
+    }
+    return s;
+}
+
 /* The cached primitive for key, made on first use. A bf16 key on a CPU
  * without a bf16 matmul gets an fp32 primitive and *emulated = 1. */
 static const prim_t *prim_get(const prim_key_t *key, int *emulated, char *msg, size_t msglen)
@@ -197,21 +227,10 @@ static const prim_t *prim_get(const prim_key_t *key, int *emulated, char *msg, s
         char impl[64] = "?";
         dnnl_status_t s = engine_get();
         if (s == dnnl_success)
-            s = prim_create(key, key->precision == JF_BF16 ? dnnl_bf16 : dnnl_f32, p, impl,
-                            sizeof impl);
-        if (s == dnnl_unimplemented && key->precision == JF_BF16) {
-            s = prim_create(key, dnnl_f32, p, impl, sizeof impl);
-            if (s == dnnl_success) {
-                char e[64];
-                snprintf(e, sizeof e, "emulated: f32 %s", impl);
-                snprintf(impl, sizeof impl, "%s", e);
-                bf16_mode = -1;
-                p->emulated = 1;
-            }
-        } else if (s == dnnl_success && key->precision == JF_BF16 && bf16_mode == 0) {
-            bf16_mode = 1;
-        }
+            s = prim_make(key, p, impl, sizeof impl);
         if (s == dnnl_success) {
+            if (key->precision == JF_BF16)
+                bf16_mode = p->emulated ? -1 : (bf16_mode == 0 ? 1 : bf16_mode);
             p->key = *key;
             impl_note(key->precision, impl);
             found = p;
@@ -260,8 +279,14 @@ static jf_err_t onednn_gemm(const jf_gemm_args_t *g, char *msg, size_t msglen)
     key.lda = g->lda, key.ldb = g->ldb, key.ldc = g->ldc;
     key.alpha = (float)g->alpha;
     key.beta = (float)g->beta;
+    key.c_bf16 = g->precision == JF_BF16 && g->c_bf16;
+    if (key.c_bf16 && g->beta != 0) {
+        snprintf(msg, msglen, "oneDNN back-end: a bf16 C needs beta = 0");
+        return JF_EINVAL;
+    }
 
     const void *a = g->a, *b = g->b;
+    void *c = g->c;
     int emulated = 0;
     const prim_t *p = prim_get(&key, &emulated, msg, msglen);
     if (p == NULL)
@@ -284,6 +309,14 @@ static jf_err_t onednn_gemm(const jf_gemm_args_t *g, char *msg, size_t msglen)
         a = wa;
         b = wb;
     }
+    if (p->round_c) {
+        if (!grow((void **)&t->c_wide, &t->c_wide_bytes,
+                  (size_t)(g->m * g->ldc) * sizeof(float))) {
+            snprintf(msg, msglen, "oneDNN back-end: out of memory");
+            return JF_ENOMEM;
+        }
+        c = t->c_wide;
+    }
     if (!grow(&t->scratch, &t->scratch_bytes, p->scratch_bytes ? p->scratch_bytes : 1)) {
         snprintf(msg, msglen, "oneDNN back-end: out of memory for a scratchpad");
         return JF_ENOMEM;
@@ -292,7 +325,7 @@ static jf_err_t onednn_gemm(const jf_gemm_args_t *g, char *msg, size_t msglen)
     dnnl_status_t s;
     if ((s = dnnl_memory_create(&ma, &p->a_md, engine, (void *)a)) == dnnl_success &&
         (s = dnnl_memory_create(&mb, &p->b_md, engine, (void *)b)) == dnnl_success &&
-        (s = dnnl_memory_create(&mc, &p->c_md, engine, g->c)) == dnnl_success &&
+        (s = dnnl_memory_create(&mc, &p->c_md, engine, c)) == dnnl_success &&
         (s = dnnl_memory_create(&ms, &p->scratch_md, engine, t->scratch)) == dnnl_success) {
         const dnnl_exec_arg_t args[] = {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb},
                                         {DNNL_ARG_DST, mc}, {DNNL_ARG_SCRATCHPAD, ms}};
@@ -316,6 +349,9 @@ static jf_err_t onednn_gemm(const jf_gemm_args_t *g, char *msg, size_t msglen)
                  (long long)g->k, status_str(s));
         return JF_EIO;
     }
+    if (p->round_c)
+        for (int64_t r = 0; r < g->m; r++)
+            jf_bf16_from_floats((jf_bf16_t *)g->c + r * g->ldc, t->c_wide + r * g->ldc, g->n);
     return JF_OK;
 }
 

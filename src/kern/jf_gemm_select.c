@@ -154,7 +154,7 @@ static int check_product(const jf_gemm_backend_t *b, jf_precision_t p, char *why
     }
     fill(a, p, M * K, 11);
     fill(bb, p, K * N, 12);
-    const jf_gemm_args_t g = {p, 0, 0, M, N, K, K, N, N, 1.0, 0.0, a, bb, c, 1};
+    const jf_gemm_args_t g = {p, 0, 0, M, N, K, K, N, N, 1.0, 0.0, a, bb, c, 1, 0};
     if (b->gemm(&g, why, len) != JF_OK)
         goto cleanup;
     const double u = p == JF_FP64 ? 0x1p-53 : 0x1p-24;
@@ -193,7 +193,7 @@ static int run_shape(const jf_gemm_backend_t *b, const jf_gemm_request_t *req, c
 {
     const jf_gemm_args_t g = {req->precision, x->trans_a, x->trans_b, x->m, x->n, x->k,
                               x->trans_a ? x->m : x->k, x->trans_b ? x->k : x->n, x->n,
-                              1.0, 0.0, a, bb, c, req->threads};
+                              1.0, 0.0, a, bb, c, req->threads, 0};
     return b->gemm(&g, rep->why, sizeof rep->why) == JF_OK ? 0 : -1;
 }
 
@@ -634,8 +634,9 @@ const char *jf_gemm_bf16_tensors(jf_precision_t precision)
         return "none";
     return "bf16: the operands of every GEMM (forward, both backward GEMMs, attention): the "
            "weights through a bf16 copy the optimizer rewrites each step, activations and "
-           "gradients through bf16 copies their producers write (attention's per-head "
-           "probabilities rounded as each GEMM reads them); fp32: accumulation, GEMM outputs, "
-           "master weights, gradients and their sum over ranks, LayerNorm, softmax, GELU, "
-           "loss, optimizer";
+           "gradients through bf16 copies their producers write; the tensors only GEMMs read "
+           "(LayerNorm and GELU outputs, q/k/v, attention output, their gradients) are kept "
+           "only in bf16, rounded from fp32 by their producer or GEMM; fp32: accumulation, "
+           "other GEMM outputs, master weights, gradients and their sum over ranks, "
+           "LayerNorm, softmax, GELU, loss, optimizer";
 }

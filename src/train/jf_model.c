@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <omp.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,9 @@ static uint64_t weight_offsets(jf_model_t *m)
     return (uint64_t)o;
 }
 
-static void carve_layout(jf_model_t *m, jf_arena_t *a)
+/* keys: where the bf16-only tensors' fp32 addresses are carved (bf16
+ * models; the arena itself otherwise) */
+static void carve_layout(jf_model_t *m, jf_arena_t *a, jf_arena_t *keys)
 {
     const jf_shape_t *s = &m->shape;
     const uint64_t T = (uint64_t)m->tokens, d = (uint64_t)s->d_model;
@@ -65,27 +68,28 @@ static void carve_layout(jf_model_t *m, jf_arena_t *a)
     for (int64_t l = 0; l < s->layers; l++) {
         jf_layer_acts_t *A = &m->acts[l];
         A->x = carve(a, T * d, e);
-        A->a1 = carve(a, T * d, e);
+        A->a1 = carve(keys, T * d, e);
         A->mu1 = carve(a, T, e);
         A->rs1 = carve(a, T, e);
-        A->qkv = carve(a, T * 3 * d, e);
+        A->qkv = carve(keys, T * 3 * d, e);
         A->prob = carve(a, (uint64_t)m->batch * (uint64_t)s->heads * ctx * ctx, e);
-        A->att = carve(a, T * d, e);
+        A->att = carve(keys, T * d, e);
         A->x1 = carve(a, T * d, e);
-        A->a2 = carve(a, T * d, e);
+        A->a2 = carve(keys, T * d, e);
         A->mu2 = carve(a, T, e);
         A->rs2 = carve(a, T, e);
         A->h = carve(a, T * ff, e);
-        A->g = carve(a, T * ff, e);
+        A->g = carve(keys, T * ff, e);
     }
     m->x_final = carve(a, T * d, e);
-    m->af = carve(a, T * d, e);
+    m->af = carve(keys, T * d, e);
     m->muf = carve(a, T, e);
     m->rsf = carve(a, T, e);
     m->logits = carve(a, T * (uint64_t)s->vocab, e);
     m->dx = carve(a, T * d, e);
     m->dtmp = carve(a, T * d, e);
-    m->dqkv = carve(a, T * 3 * d, e);
+    m->datt = keys != a ? carve(keys, T * d, e) : m->dtmp;
+    m->dqkv = carve(keys, T * 3 * d, e);
     m->dh = carve(a, T * ff, e);
     m->attn_scratch = carve(a, (uint64_t)m->threads * ctx * ctx, e);
     if (m->precision != JF_BF16)
@@ -102,7 +106,7 @@ static void carve_layout(jf_model_t *m, jf_arena_t *a)
     }
     m->af_b = carve(a, T * d, b);
     m->dx_b = carve(a, T * d, b);
-    m->dtmp_b = carve(a, T * d, b);
+    m->datt_b = carve(a, T * d, b);
     m->dqkv_b = carve(a, T * 3 * d, b);
     m->dh_b = carve(a, T * ff, b);
     m->logits_b = carve(a, T * (uint64_t)s->vocab, b);
@@ -115,29 +119,30 @@ static int mirrors_init(jf_model_t *m)
     const jf_shape_t *s = &m->shape;
     const uint64_t T = (uint64_t)m->tokens, d = (uint64_t)s->d_model, ff = (uint64_t)s->ff;
     const uint64_t ctx = (uint64_t)s->ctx, pairs = (uint64_t)m->batch * (uint64_t)s->heads;
-    const int n = 1 + 6 * (int)s->layers + 7;
+    const int n = 1 + 6 * (int)s->layers + 7;  /* weights, per layer, the rest */
     jf_bf16_mirror_t *list = calloc((size_t)n, sizeof *list);
     int k = 0;
     if (list == NULL)
         return -1;
-#define MIRROR(f32, b16, elems) list[k++] = (jf_bf16_mirror_t){(const float *)(f32), (elems), (b16)}
-    MIRROR(m->weights, m->weights_bf16, m->nweights);
+#define MIRROR(f32, b16, elems, only) \
+    list[k++] = (jf_bf16_mirror_t){(const float *)(f32), (elems), (b16), (only)}
+    MIRROR(m->weights, m->weights_bf16, m->nweights, 0);
     for (int64_t l = 0; l < s->layers; l++) {
         const jf_layer_acts_t *A = &m->acts[l];
-        MIRROR(A->a1, A->a1_b, T * d);
-        MIRROR(A->qkv, A->qkv_b, T * 3 * d);
-        MIRROR(A->prob, A->prob_b, pairs * ctx * ctx);
-        MIRROR(A->att, A->att_b, T * d);
-        MIRROR(A->a2, A->a2_b, T * d);
-        MIRROR(A->g, A->g_b, T * ff);
+        MIRROR(A->a1, A->a1_b, T * d, 1);
+        MIRROR(A->qkv, A->qkv_b, T * 3 * d, 1);
+        MIRROR(A->prob, A->prob_b, pairs * ctx * ctx, 0);
+        MIRROR(A->att, A->att_b, T * d, 1);
+        MIRROR(A->a2, A->a2_b, T * d, 1);
+        MIRROR(A->g, A->g_b, T * ff, 1);
     }
-    MIRROR(m->af, m->af_b, T * d);
-    MIRROR(m->dx, m->dx_b, T * d);
-    MIRROR(m->dtmp, m->dtmp_b, T * d);
-    MIRROR(m->dqkv, m->dqkv_b, T * 3 * d);
-    MIRROR(m->dh, m->dh_b, T * ff);
-    MIRROR(m->logits, m->logits_b, T * (uint64_t)s->vocab);
-    MIRROR(m->attn_scratch, m->attn_scratch_b, (uint64_t)m->threads * ctx * ctx);
+    MIRROR(m->af, m->af_b, T * d, 1);
+    MIRROR(m->dx, m->dx_b, T * d, 0);
+    MIRROR(m->datt, m->datt_b, T * d, 1);
+    MIRROR(m->dqkv, m->dqkv_b, T * 3 * d, 1);
+    MIRROR(m->dh, m->dh_b, T * ff, 0);
+    MIRROR(m->logits, m->logits_b, T * (uint64_t)s->vocab, 0);
+    MIRROR(m->attn_scratch, m->attn_scratch_b, (uint64_t)m->threads * ctx * ctx, 0);
 #undef MIRROR
     m->mirror_list = list;
     m->mirrors.list = list;
@@ -179,7 +184,8 @@ uint64_t jf_model_bytes(const jf_shape_t *shape, int64_t batch,
     m.acts = calloc((size_t)shape->layers, sizeof *m.acts);
     if (m.layer_off != NULL && m.acts != NULL) {
         m.nweights = weight_offsets(&m);
-        carve_layout(&m, &a);
+        jf_arena_t keys = {NULL, 0};
+        carve_layout(&m, &a, precision == JF_BF16 ? &keys : &a);
         bytes = (uint64_t)a.used + sizeof m +
                 (uint64_t)shape->layers * (sizeof *m.layer_off + sizeof *m.acts);
         if (precision == JF_BF16) {
@@ -210,13 +216,26 @@ jf_err_t jf_model_create(const jf_shape_t *shape, int64_t batch,
     if (m->layer_off == NULL || m->acts == NULL)
         goto nomem;
     m->nweights = weight_offsets(m);
-    carve_layout(m, &a);
+    jf_arena_t keys = {NULL, 0};
+    jf_arena_t *keys_at = precision == JF_BF16 ? &keys : &a;
+    carve_layout(m, &a, keys_at);
     m->arena_bytes = a.used;
     if (posix_memalign(&m->arena, JF_ALIGN, a.used) != 0)
         goto nomem;
+    if (keys.used > 0) {
+        /* address space only: PROT_NONE, not committed, never resident */
+        void *r = mmap(NULL, keys.used, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                       -1, 0);
+        if (r == MAP_FAILED)
+            goto nomem;
+        m->keys = r;
+        m->keys_bytes = keys.used;
+    }
     a.base = m->arena;
     a.used = 0;
-    carve_layout(m, &a);
+    keys.base = m->keys;
+    keys.used = 0;
+    carve_layout(m, &a, keys_at);
     if (precision == JF_FP64)
         jf_model_init_weights_d(m, seed);
     else
@@ -244,6 +263,8 @@ void jf_model_destroy(jf_model_t *m)
     if (m == NULL)
         return;
     free(m->arena);
+    if (m->keys != NULL)
+        munmap(m->keys, m->keys_bytes);
     free(m->mirror_list);
     free(m->acts);
     free(m->layer_off);

@@ -24,7 +24,8 @@ typedef struct {
     void *mu2, *rs2;
     void *h;           /* MLP pre-activation, T x ff */
     void *g;           /* GELU(h), T x ff */
-    /* bf16 models: the copies their GEMMs read (forward and backward) */
+    /* bf16 models: the copies their GEMMs read (forward and backward); a1,
+     * qkv, att, a2 and g exist only as these (see keys below) */
     jf_bf16_t *a1_b, *qkv_b, *prob_b, *att_b, *a2_b, *g_b;
 } jf_layer_acts_t;
 
@@ -42,7 +43,7 @@ struct jf_model {
      * its bf16 copy (weights first); NULL otherwise */
     jf_bf16_mirror_t *mirror_list;
     jf_bf16_mirrors_t mirrors;
-    jf_bf16_t *af_b, *dx_b, *dtmp_b, *dqkv_b, *dh_b, *logits_b, *attn_scratch_b;
+    jf_bf16_t *af_b, *dx_b, *datt_b, *dqkv_b, *dh_b, *logits_b, *attn_scratch_b;
     int64_t off_emb, off_pos, off_lnf_g, off_lnf_b, off_head;
     jf_layer_offsets_t *layer_off;
 
@@ -52,6 +53,8 @@ struct jf_model {
     void *logits;           /* T x vocab; holds d(loss)/d(logits) after backward */
     void *dx;               /* residual-stream gradient, T x d */
     void *dtmp;             /* T x d scratch */
+    void *datt;             /* T x d, d(loss)/d(attention output); fp32 and
+                               fp64 models: the same array as dtmp */
     void *dqkv;             /* T x 3d */
     void *dh;               /* T x ff */
     void *attn_scratch;     /* per thread: one ctx x ctx tile */
@@ -59,8 +62,14 @@ struct jf_model {
     jf_grad_ready_fn grad_ready;  /* see jf_model_on_grad_ready */
     void *grad_ready_ctx;
 
-    void *arena;            /* everything above lives here */
+    void *arena;            /* everything above lives here, except: */
     size_t arena_bytes;
+    /* bf16 models: the tensors only GEMMs read (a1, qkv, att, a2, g, af,
+     * datt, dqkv) exist only as bf16 copies, as frameworks keep them; their
+     * fp32 addresses, which name them to the GEMM door, lie in this
+     * reservation, which is never backed (any fp32 access faults) */
+    void *keys;
+    size_t keys_bytes;
 };
 
 /* Per-precision kernels (jf_model_s.c, jf_model_d.c). */

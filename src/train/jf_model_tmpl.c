@@ -50,26 +50,6 @@ static jf_gemm_ctx_t gemm_ctx(const jf_model_t *m, jf_ledger_t *ledger, jf_flop_
     return c;
 }
 
-/* bf16 models: round a tensor its producer just wrote into the bf16 copy
- * the GEMMs read (once, though two GEMMs read it). Every tensor with a
- * copy is synced here right after it is written, before any GEMM reads it;
- * a no-op for fp32 and fp64 models. */
-static void FN(bf16_sync)(const jf_model_t *m, const real *x, int64_t n, jf_ledger_t *ledger)
-{
-#if JF_BF16_CAPABLE
-    for (int i = 0; m->precision == JF_BF16 && i < m->mirrors.count; i++) {
-        const jf_bf16_mirror_t *mr = &m->mirrors.list[i];
-        if (mr->base == x) {
-            jf_bf16_from_matrix(mr->bf16, x, 1, n, n, m->threads);
-            ledger->bf16_converted += (uint64_t)n;
-            return;
-        }
-    }
-#else
-    (void)m, (void)x, (void)n, (void)ledger;
-#endif
-}
-
 /* bf16 models: the bf16 copy of tensor x that its producer fills as it
  * writes x (a row or block at a time, while it is in cache), counted as n
  * conversions; NULL for fp32 and fp64 models, whose producers skip it. */
@@ -104,9 +84,8 @@ static inline void FN(round_into)(jf_bf16_t *xb, const real *x, int64_t n)
  * x86-64), and their sums are `omp simd` reductions: a plain running sum is
  * one serial chain the compiler may not reorder. Each call does a whole
  * row (or a whole attention matrix), so the dispatch costs nothing. */
-JF_VECTOR_CLONES
-static void FN(ln_fwd_row)(const real *xr, const real *g, const real *b, real *yr, int64_t d,
-                           real *mu, real *rs)
+/* mean and 1/std of one row (inlined into each clone below) */
+JF_VMATH_INLINE void FN(ln_row_stats)(const real *xr, int64_t d, real *mu, real *rs)
 {
     real mean = 0, var = 0;
 #pragma omp simd reduction(+ : mean)
@@ -119,13 +98,48 @@ static void FN(ln_fwd_row)(const real *xr, const real *g, const real *b, real *y
         var += c * c;
     }
     var /= (real)d;
-    const real r = (real)1 / JF_SQRT(var + ln_eps);
+    *mu = mean;
+    *rs = (real)1 / JF_SQRT(var + ln_eps);
+}
+
+JF_VECTOR_CLONES
+static void FN(ln_fwd_row)(const real *xr, const real *g, const real *b, real *yr, int64_t d,
+                           real *mu, real *rs)
+{
+    FN(ln_row_stats)(xr, d, mu, rs);
+    const real mean = *mu, r = *rs;
 #pragma omp simd
     for (int64_t j = 0; j < d; j++)
         yr[j] = (xr[j] - mean) * r * g[j] + b[j];
-    *mu = mean;
-    *rs = r;
 }
+
+#if JF_BF16_CAPABLE
+/* bf16 models write some results only to their bf16 copies. Each block is
+ * computed into a small fp32 buffer (L1) and then rounded, in two loops:
+ * GCC vectorises a loop that both computes in fp32 and stores bf16 at
+ * half width and ~8x slower (measured on the GELU). */
+#define BF16_BLOCK 1024
+
+/* bf16 models: the row written to its bf16 copy, which is all there is of
+ * a LayerNorm output (only GEMMs read it) */
+JF_VECTOR_CLONES
+static void FN(ln_fwd_row_bf16)(const real *xr, const real *g, const real *b, jf_bf16_t *yb,
+                                int64_t d, real *mu, real *rs)
+{
+    real buf[BF16_BLOCK];
+    FN(ln_row_stats)(xr, d, mu, rs);
+    const real mean = *mu, r = *rs;
+    for (int64_t j0 = 0; j0 < d; j0 += BF16_BLOCK) {
+        const int64_t k = d - j0 < BF16_BLOCK ? d - j0 : BF16_BLOCK;
+#pragma omp simd
+        for (int64_t j = 0; j < k; j++)
+            buf[j] = (xr[j0 + j] - mean) * r * g[j0 + j] + b[j0 + j];
+#pragma omp simd
+        for (int64_t j = 0; j < k; j++)
+            yb[j0 + j] = jf_bf16_from_float(buf[j]);
+    }
+}
+#endif
 
 /* dx += dL/dx of one row, given dy, the row's x, mean m and 1/std r */
 JF_VECTOR_CLONES
@@ -166,14 +180,21 @@ static void FN(ln_bwd_cols)(const real *x, const real *dy, const real *mu, const
 }
 
 /* y = LayerNorm(x) * g + b, row by row; keeps mean and 1/std for backward.
- * yb: y's bf16 copy, or NULL. */
+ * yb: bf16 models: y's bf16 copy, written instead of y; else NULL. */
 static void FN(ln_fwd)(const real *x, const real *g, const real *b, real *y,
                        real *mu, real *rs, int64_t T, int64_t d, int nth, jf_bf16_t *yb)
 {
 #pragma omp parallel for num_threads(nth) schedule(static)
     for (int64_t t = 0; t < T; t++) {
+#if JF_BF16_CAPABLE
+        if (yb != NULL) {
+            FN(ln_fwd_row_bf16)(x + t * d, g, b, yb + t * d, d, mu + t, rs + t);
+            continue;
+        }
+#else
+        (void)yb;
+#endif
         FN(ln_fwd_row)(x + t * d, g, b, y + t * d, d, mu + t, rs + t);
-        FN(round_into)(yb ? yb + t * d : NULL, y + t * d, d);
     }
 }
 
@@ -204,59 +225,106 @@ static void FN(ln_bwd)(const real *x, const real *g, const real *mu, const real 
 #define GELU_C ((real)0.7978845608028654) /* sqrt(2/pi) */
 #define GELU_A ((real)0.044715)
 
+JF_VMATH_INLINE real FN(gelu_of)(real x)
+{
+    return x / ((real)1 + JF_EXP((real)-2 * GELU_C * (x + GELU_A * x * x * x)));
+}
+
+/* GELU'(x) = s + 2 x s (1 - s) u', s = sigmoid(2u) */
+JF_VMATH_INLINE real FN(gelu_grad_of)(real x)
+{
+    const real sg = (real)1 / ((real)1 + JF_EXP((real)-2 * GELU_C * (x + GELU_A * x * x * x)));
+    const real du = GELU_C * ((real)1 + (real)3 * GELU_A * x * x);
+    return sg + (real)2 * x * sg * ((real)1 - sg) * du;
+}
+
 /* The GELU loops are the step's largest non-GEMM cost; compiled once per
  * vector ISA (JF_VECTOR_CLONES) and run on one contiguous chunk per thread. */
 JF_VECTOR_CLONES
 static void FN(gelu_fwd_chunk)(const real *h, real *out, int64_t n)
 {
 #pragma omp simd
-    for (int64_t i = 0; i < n; i++) {
-        const real x = h[i];
-        out[i] = x / ((real)1 + JF_EXP((real)-2 * GELU_C * (x + GELU_A * x * x * x)));
-    }
+    for (int64_t i = 0; i < n; i++)
+        out[i] = FN(gelu_of)(h[i]);
 }
 
-/* dh[i] *= GELU'(h[i]) = s + 2 x s (1 - s) u', s = sigmoid(2u) */
+/* dh[i] *= GELU'(h[i]) */
 JF_VECTOR_CLONES
 static void FN(gelu_bwd_chunk)(const real *h, real *dh, int64_t n)
 {
 #pragma omp simd
-    for (int64_t i = 0; i < n; i++) {
-        const real x = h[i];
-        const real sg = (real)1 / ((real)1 + JF_EXP((real)-2 * GELU_C * (x + GELU_A * x * x * x)));
-        const real du = GELU_C * ((real)1 + (real)3 * GELU_A * x * x);
-        dh[i] *= sg + (real)2 * x * sg * ((real)1 - sg) * du;
+    for (int64_t i = 0; i < n; i++)
+        dh[i] *= FN(gelu_grad_of)(h[i]);
+}
+
+#if JF_BF16_CAPABLE
+/* bf16 models: the results go to the bf16 copies, which are all the GEMMs
+ * after them read (blocked as ln_fwd_row_bf16, for the same reason) */
+JF_VECTOR_CLONES
+static void FN(gelu_fwd_chunk_bf16)(const real *h, jf_bf16_t *outb, int64_t n)
+{
+    real buf[BF16_BLOCK];
+    for (int64_t i0 = 0; i0 < n; i0 += BF16_BLOCK) {
+        const int64_t k = n - i0 < BF16_BLOCK ? n - i0 : BF16_BLOCK;
+#pragma omp simd
+        for (int64_t i = 0; i < k; i++)
+            buf[i] = FN(gelu_of)(h[i0 + i]);
+#pragma omp simd
+        for (int64_t i = 0; i < k; i++)
+            outb[i0 + i] = jf_bf16_from_float(buf[i]);
     }
 }
 
-/* Blocks small enough to be rounded into the bf16 copy from L1. */
-#define GELU_BLOCK 2048
+JF_VECTOR_CLONES
+static void FN(gelu_bwd_chunk_bf16)(const real *h, const real *dh, jf_bf16_t *dhb, int64_t n)
+{
+    real buf[BF16_BLOCK];
+    for (int64_t i0 = 0; i0 < n; i0 += BF16_BLOCK) {
+        const int64_t k = n - i0 < BF16_BLOCK ? n - i0 : BF16_BLOCK;
+#pragma omp simd
+        for (int64_t i = 0; i < k; i++)
+            buf[i] = dh[i0 + i] * FN(gelu_grad_of)(h[i0 + i]);
+#pragma omp simd
+        for (int64_t i = 0; i < k; i++)
+            dhb[i0 + i] = jf_bf16_from_float(buf[i]);
+    }
+}
+#endif
 
+/* out = GELU(h); bf16 models: outb (out's bf16 copy) instead of out */
 static void FN(gelu_fwd)(const real *h, real *out, int64_t n, int nth, jf_bf16_t *outb)
 {
 #pragma omp parallel num_threads(nth)
     {
         int64_t lo, len;
         jf_thread_chunk(n, &lo, &len);
-        for (int64_t i = lo; i < lo + len; i += GELU_BLOCK) {
-            const int64_t k = lo + len - i < GELU_BLOCK ? lo + len - i : GELU_BLOCK;
-            FN(gelu_fwd_chunk)(h + i, out + i, k);
-            FN(round_into)(outb ? outb + i : NULL, out + i, k);
-        }
+#if JF_BF16_CAPABLE
+        if (outb != NULL)
+            FN(gelu_fwd_chunk_bf16)(h + lo, outb + lo, len);
+        else
+#else
+        (void)outb;
+#endif
+            FN(gelu_fwd_chunk)(h + lo, out + lo, len);
     }
 }
 
+/* dh *= GELU'(h); bf16 models: the product goes to dhb (dh's bf16 copy,
+ * which both GEMMs after it read) and dh keeps the GEMM's raw output */
 static void FN(gelu_bwd)(const real *h, real *dh, int64_t n, int nth, jf_bf16_t *dhb)
 {
 #pragma omp parallel num_threads(nth)
     {
         int64_t lo, len;
         jf_thread_chunk(n, &lo, &len);
-        for (int64_t i = lo; i < lo + len; i += GELU_BLOCK) {
-            const int64_t k = lo + len - i < GELU_BLOCK ? lo + len - i : GELU_BLOCK;
-            FN(gelu_bwd_chunk)(h + i, dh + i, k);
-            FN(round_into)(dhb ? dhb + i : NULL, dh + i, k);
-        }
+#if JF_BF16_CAPABLE
+        if (dhb != NULL)
+            FN(gelu_bwd_chunk_bf16)(h + lo, dh + lo, dhb + lo, len);
+        else
+#else
+        (void)dhb;
+#endif
+            FN(gelu_bwd_chunk)(h + lo, dh + lo, len);
     }
 }
 
@@ -459,11 +527,11 @@ double FN(jf_model_fwd)(jf_model_t *m, const int32_t *tok, const int32_t *tgt,
 
         FN(ln_fwd)(xin, W + o->ln1_g, W + o->ln1_b, A->a1, A->mu1, A->rs1, T, d, nth,
                    FN(bf16_target)(m, A->a1, T * d, ledger));
+        /* bf16 models: qkv and att exist only in bf16, which these GEMMs
+         * write (the door rounds their fp32 results) */
         FN(jf_gemm)(&dense, 0, 0, T, 3 * d, d, 1, A->a1, d, W + o->wqkv, 3 * d, 0,
                     A->qkv, 3 * d);
-        FN(bf16_sync)(m, A->qkv, T * 3 * d, ledger);
         FN(attn_fwd)(m, A->qkv, A->prob, A->att, ledger);
-        FN(bf16_sync)(m, A->att, T * d, ledger);
         /* x1 = xin + att Wo: the residual rides in as beta = 1 */
         memcpy(x1, xin, (size_t)(T * d) * sizeof(real));
         FN(jf_gemm)(&dense, 0, 0, T, d, d, 1, A->att, d, W + o->wo, d, 1, x1, d);
@@ -522,10 +590,9 @@ void FN(jf_model_bwd)(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger)
                    G + o->ln2_b, T, d, nth, FN(bf16_target)(m, dx, T * d, ledger));
         /* dx holds dL/dx1. Attention: x1 = xin + att Wo */
         FN(jf_gemm)(&bwd_w, 1, 0, d, d, T, 1, A->att, d, dx, d, 0, G + o->wo, d);
-        FN(jf_gemm)(&bwd_x, 0, 1, T, d, d, 1, dx, d, W + o->wo, d, 0, dtmp, d);
-        FN(bf16_sync)(m, dtmp, T * d, ledger);
-        FN(attn_bwd)(m, A->qkv, A->prob, dtmp, dqkv, ledger);
-        FN(bf16_sync)(m, dqkv, T * 3 * d, ledger);
+        /* bf16 models: datt and dqkv exist only in bf16, as qkv and att */
+        FN(jf_gemm)(&bwd_x, 0, 1, T, d, d, 1, dx, d, W + o->wo, d, 0, m->datt, d);
+        FN(attn_bwd)(m, A->qkv, A->prob, m->datt, dqkv, ledger);
         FN(jf_gemm)(&bwd_w, 1, 0, d, 3 * d, T, 1, A->a1, d, dqkv, 3 * d, 0, G + o->wqkv,
                     3 * d);
         FN(jf_gemm)(&bwd_x, 0, 1, T, d, 3 * d, 1, dqkv, 3 * d, W + o->wqkv, 3 * d, 0,

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <hdf5.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -658,6 +659,77 @@ cleanup:
 }
 
 
+void jf_result_steps_free(jf_result_steps_t *st)
+{
+    free(st->loss);
+    free(st->step_seconds);
+    free(st->step_start);
+    memset(st, 0, sizeof *st);
+}
+
+static jf_err_t read_steps_direct(const char *path, jf_result_steps_t *st, char *msg,
+                                  size_t msglen)
+{
+    hsize_t dims[2], sdims[2];
+    void *buf = NULL;
+    const char *bad = NULL;
+    memset(st, 0, sizeof *st);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    const hid_t f = H5Fis_hdf5(path) > 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
+    if (f < 0) {
+        snprintf(msg, msglen, "%s: not a readable HDF5 file (truncated, corrupt or not HDF5)",
+                 path);
+        return JF_EIO;
+    }
+    if (read_dataset(f, "/loss", H5T_NATIVE_DOUBLE, sizeof(double), 1, dims, &buf) != 0) {
+        bad = "/loss (missing or not 1-D)";
+        goto cleanup;
+    }
+    st->loss = buf;
+    st->nloss = buf != NULL ? (size_t)dims[0] : 0;
+    if (read_num(f, "/timing", "warmup_steps", H5T_NATIVE_INT64, &st->warmup) != 0 ||
+        st->warmup < 0) {
+        bad = "/timing/warmup_steps";
+        goto cleanup;
+    }
+    if (read_dataset(f, "/timing/step_seconds", H5T_NATIVE_DOUBLE, sizeof(double), 2, dims,
+                     &buf) != 0) {
+        bad = "/timing/step_seconds (missing or not 2-D)";
+        goto cleanup;
+    }
+    st->step_seconds = buf;
+    st->ranks = buf != NULL ? (size_t)dims[0] : 0;
+    st->steps = buf != NULL ? (size_t)dims[1] : 0;
+    for (size_t i = 0; i < st->ranks * st->steps; i++)
+        if (!(st->step_seconds[i] >= 0 && st->step_seconds[i] <= 1e300)) {
+            bad = "/timing/step_seconds (a negative or non-finite step time)";
+            goto cleanup;
+        }
+    /* step_start: optional, but of step_seconds' shape when there */
+    if (H5Lexists(f, "/timing/step_start", H5P_DEFAULT) > 0) {
+        if (read_dataset(f, "/timing/step_start", H5T_NATIVE_DOUBLE, sizeof(double), 2, sdims,
+                         &buf) != 0 ||
+            (buf != NULL && (sdims[0] != dims[0] || sdims[1] != dims[1]))) {
+            free(buf);
+            bad = "/timing/step_start (not of step_seconds' shape)";
+            goto cleanup;
+        }
+        st->step_start = buf;
+        for (size_t i = 0; buf != NULL && i < st->ranks * st->steps; i++)
+            if (!isfinite(st->step_start[i])) {
+                bad = "/timing/step_start (a non-finite time)";
+                goto cleanup;
+            }
+    }
+cleanup:
+    H5Fclose(f);
+    if (bad == NULL)
+        return JF_OK;
+    snprintf(msg, msglen, "%s: missing or malformed dataset %s", path, bad);
+    jf_result_steps_free(st);
+    return JF_EINVAL;
+}
+
 /* HDF5 1.10 itself can read past its buffers or crash on a corrupt file
  * (tests/fuzz/fuzz_results found a heap overflow in its attribute
  * decoding within seconds). So a file is first read in a child process:
@@ -665,7 +737,9 @@ cleanup:
  * minute) is read here, and one that killed the child is an error naming
  * the file, so that jflop report still reads the other files. Without a
  * child (fork failed) the file is read directly, as before. */
-static jf_err_t read_in_child(const char *path, int nodes, char *msg, size_t msglen)
+enum { READ_RUN, READ_NODES, READ_STEPS };
+
+static jf_err_t read_in_child(const char *path, int what, char *msg, size_t msglen)
 {
     const pid_t pid = fork();
     int status = 0;
@@ -685,9 +759,12 @@ static jf_err_t read_in_child(const char *path, int nodes, char *msg, size_t msg
         signal(SIGABRT, SIG_DFL);
         signal(SIGALRM, SIG_DFL);
         alarm(60);
-        if (nodes && read_nodes_direct(path, &n, &count, m, sizeof m) == JF_OK)
+        jf_result_steps_t st;
+        if (what == READ_NODES && read_nodes_direct(path, &n, &count, m, sizeof m) == JF_OK)
             jf_result_nodes_free(n, count);
-        if (!nodes)
+        if (what == READ_STEPS && read_steps_direct(path, &st, m, sizeof m) == JF_OK)
+            jf_result_steps_free(&st);
+        if (what == READ_RUN)
             (void)read_direct(path, &r, m, sizeof m);
         _exit(0);
     }
@@ -708,7 +785,7 @@ static jf_err_t read_in_child(const char *path, int nodes, char *msg, size_t msg
 
 jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msglen)
 {
-    const jf_err_t err = read_in_child(path, 0, msg, msglen);
+    const jf_err_t err = read_in_child(path, READ_RUN, msg, msglen);
     if (err != JF_OK) {
         memset(r, 0, sizeof *r);
         snprintf(r->path, sizeof r->path, "%s", path);
@@ -722,6 +799,14 @@ jf_err_t jf_result_read_nodes(const char *path, jf_result_node_t **nodes, int *c
 {
     *nodes = NULL;
     *count = 0;
-    const jf_err_t err = read_in_child(path, 1, msg, msglen);
+    const jf_err_t err = read_in_child(path, READ_NODES, msg, msglen);
     return err != JF_OK ? err : read_nodes_direct(path, nodes, count, msg, msglen);
+}
+
+jf_err_t jf_result_read_steps(const char *path, jf_result_steps_t *steps, char *msg,
+                              size_t msglen)
+{
+    memset(steps, 0, sizeof *steps);
+    const jf_err_t err = read_in_child(path, READ_STEPS, msg, msglen);
+    return err != JF_OK ? err : read_steps_direct(path, steps, msg, msglen);
 }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <hdf5.h>
 #include <math.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -546,6 +547,58 @@ static int read_domains(hid_t f, const char *obj, jf_result_node_t *x)
     return 0;
 }
 
+/* A node's trace as a run writes it: column 0 the time in s from the
+ * measured phase's start reading, finite, never decreasing, and 0 at the
+ * row marked as that start (so the phase's rows are >= 0); then each
+ * domain's Joules since the first reading, finite, not negative, never
+ * decreasing; marks 0 to 4. A row written before its time was set (a
+ * first row of 4.9e-307 s was once seen) fails here. -1 with msg naming
+ * the file, the dataset and the row. */
+static int trace_bad(const jf_result_node_t *x, const char *path, const char *obj, char *msg,
+                     size_t msglen)
+{
+    const size_t rows = x->trace_rows, cols = x->trace_cols;
+    for (size_t k = 0; k < rows; k++) {
+        const double *row = x->trace + k * cols, t = row[0];
+        const int32_t mark = x->trace_mark[k];
+        if (!isfinite(t)) {
+            snprintf(msg, msglen, "%s: dataset %s/trace: row %zu has time %g s, not a finite "
+                     "time", path, obj, k, t);
+            return -1;
+        }
+        if (k > 0 && t < row[-(ptrdiff_t)cols]) {
+            snprintf(msg, msglen, "%s: dataset %s/trace: row %zu has time %.9g s, before row "
+                     "%zu's %.9g s: the times are not monotonic", path, obj, k, t, k - 1,
+                     row[-(ptrdiff_t)cols]);
+            return -1;
+        }
+        if (mark < 0 || mark > 4) {
+            snprintf(msg, msglen, "%s: dataset %s/trace_mark: row %zu has mark %d, not 0 to 4",
+                     path, obj, k, (int)mark);
+            return -1;
+        }
+        if (mark == 2 && t != 0) {
+            snprintf(msg, msglen, "%s: dataset %s/trace: row %zu, the measured phase's start, "
+                     "has time %.9g s, not 0 (the times count from it)", path, obj, k, t);
+            return -1;
+        }
+        for (size_t c = 1; c < cols; c++) {
+            if (!(row[c] >= 0 && row[c] <= 1e300)) {
+                snprintf(msg, msglen, "%s: dataset %s/trace: row %zu, column %zu has %g J, not "
+                         "a finite energy >= 0", path, obj, k, c, row[c]);
+                return -1;
+            }
+            if (k > 0 && row[c] < row[c - cols]) {
+                snprintf(msg, msglen, "%s: dataset %s/trace: column %zu falls from %.9g J to "
+                         "%.9g J at row %zu: cumulative Joules never decrease", path, obj, c,
+                         row[c - cols], row[c], k);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 static jf_err_t read_nodes_direct(const char *path, jf_result_node_t **nodes, int *count,
                                   char *msg, size_t msglen)
 {
@@ -642,6 +695,10 @@ static jf_err_t read_nodes_direct(const char *path, jf_result_node_t **nodes, in
                    "trace_mark (not one mark per trace row)")
 #undef NODE_FIELD
         field[0] = '\0';
+        if (trace_bad(x, path, obj, msg, msglen) != 0) {
+            err = JF_EINVAL;
+            goto cleanup;
+        }
     }
 cleanup:
     if (field[0] != '\0') {

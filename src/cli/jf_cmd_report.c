@@ -200,9 +200,17 @@ int jf_cmd_report(int argc, char **argv)
     jf_result_name_runs(runs, n);
     jf_table_t tables[7];
     jf_report_runs(runs, n, &tables[0]);
-    if (jf_report_nodes(runs, n, &tables[1], &tables[2]) > 0)
-        fprintf(stderr, "jflop report: some files' node groups are unreadable (see the nodes "
-                        "table's notes)\n");
+    /* a file whose node groups or traces are corrupt is named with the
+     * field, as a file that could not be read at all (exit 1) */
+    char(*nodes_why)[JF_MSG_LEN] = calloc((size_t)n, sizeof *nodes_why);
+    if (jf_report_nodes(runs, n, &tables[1], &tables[2], nodes_why) > 0) {
+        for (int i = 0; nodes_why != NULL && i < n; i++)
+            if (nodes_why[i][0] != '\0')
+                fprintf(stderr, "jflop report: %s (its nodes and domains left out)\n",
+                        nodes_why[i]);
+        status = 1;
+    }
+    free(nodes_why);
     jf_report_bounds(runs, n, &ro, &tables[3]);
     jf_report_cooling(runs, n, &site, &ro, &tables[4]);
     jf_report_lifecycle(runs, n, &site, &tables[5]);

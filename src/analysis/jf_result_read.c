@@ -159,6 +159,93 @@ static int check_values(const jf_result_t *r, const char *path, char *msg, size_
     return 0;
 }
 
+/* A scalar attribute of type class `cls` (an integer stays an integer: HDF5
+ * would convert a float or refuse a string silently otherwise). 0, -1 when
+ * absent or of another class or shape. */
+static int read_typed(hid_t f, const char *obj, const char *name, H5T_class_t cls,
+                      hid_t mem_type, void *value)
+{
+    if (H5Aexists_by_name(f, obj, name, H5P_DEFAULT) <= 0)
+        return -1;
+    const hid_t a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    const hid_t t = a >= 0 ? H5Aget_type(a) : -1;
+    const int same = t >= 0 && H5Tget_class(t) == cls;
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+    return same ? read_num(f, obj, name, mem_type, value) : -1;
+}
+
+/* The most candidate slots a /gemm group can hold (jflop-run writes 3). */
+#define JF_RESULT_MAX_CANDIDATES 64
+
+/* /gemm (schema 1.4; absent in older files, which ran BLIS only): when the
+ * group is there it is read whole and strictly, so that a table never shows
+ * a back-end or a rate from a broken one. -1 with msg naming the field. */
+static int read_gemm(hid_t f, const char *path, jf_result_t *r, char *msg, size_t msglen)
+{
+    static const char *const strings[] = {"how", "bf16_tensors", "measured_shapes"};
+    char precision[16], text[512], name[64];
+    int64_t native = 0, ncand = 0;
+    double seconds = 0;
+    if (H5Lexists(f, "/gemm", H5P_DEFAULT) <= 0)
+        return 0;
+#define GEMM_BAD(...)                                                          do {                                                                           snprintf(msg, msglen, __VA_ARGS__);                                        return -1;                                                             } while (0)
+#define GEMM_FIELD(ok, field, what)                                            if (!(ok))                                                                     GEMM_BAD("%s: missing or malformed /gemm/%s (%s)", path, field, what);
+    GEMM_FIELD(read_str(f, "/gemm", "precision", precision, sizeof precision) == 0, "precision",
+               "a string")
+    GEMM_FIELD(read_str(f, "/gemm", "backend", r->gemm_backend, sizeof r->gemm_backend) == 0 &&
+                   r->gemm_backend[0] != '\0', "backend", "a non-empty string")
+    GEMM_FIELD(read_str(f, "/gemm", "version", r->gemm_version, sizeof r->gemm_version) == 0,
+               "version", "a string")
+    GEMM_FIELD(read_str(f, "/gemm", "kernel", r->gemm_kernel, sizeof r->gemm_kernel) == 0,
+               "kernel", "a string")
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        GEMM_FIELD(read_str(f, "/gemm", strings[i], text, sizeof text) == 0, strings[i],
+                   "a string")
+    GEMM_FIELD(read_typed(f, "/gemm", "native", H5T_INTEGER, H5T_NATIVE_INT64, &native) == 0 &&
+                   (native == 0 || native == 1), "native", "an integer, 0 or 1")
+    GEMM_FIELD(read_typed(f, "/gemm", "emulated", H5T_INTEGER, H5T_NATIVE_INT64,
+                          &r->gemm_emulated) == 0 && (r->gemm_emulated == 0 || r->gemm_emulated == 1),
+               "emulated", "an integer, 0 or 1")
+    GEMM_FIELD(read_typed(f, "/gemm", "measure_seconds", H5T_FLOAT, H5T_NATIVE_DOUBLE,
+                          &seconds) == 0 && seconds >= 0 && seconds <= 1e300,
+               "measure_seconds", "a finite float, not negative")
+    if (strcmp(precision, r->precision) != 0)
+        GEMM_BAD("%s: field /gemm/precision = '%.15s' disagrees with /config/precision = '%s'",
+                 path, precision, r->precision);
+    GEMM_FIELD(read_typed(f, "/gemm", "candidates", H5T_INTEGER, H5T_NATIVE_INT64, &ncand) == 0,
+               "candidates", "an integer")
+    if (ncand < 1 || ncand > JF_RESULT_MAX_CANDIDATES)
+        GEMM_BAD("%s: field /gemm/candidates = %lld is impossible (1 to %d)", path,
+                 (long long)ncand, JF_RESULT_MAX_CANDIDATES);
+    for (int64_t k = 0; k < ncand; k++) {
+        double gflops = 0;
+        snprintf(name, sizeof name, "candidate%lld", (long long)k);
+        if (H5Aexists_by_name(f, "/gemm", name, H5P_DEFAULT) <= 0)
+            GEMM_BAD("%s: field /gemm/candidates = %lld disagrees with the data: /gemm/%s is "
+                     "missing", path, (long long)ncand, name);
+        GEMM_FIELD(read_str(f, "/gemm", name, text, sizeof text) == 0, name, "a string")
+        snprintf(name, sizeof name, "candidate%lld_note", (long long)k);
+        GEMM_FIELD(read_str(f, "/gemm", name, text, sizeof text) == 0, name, "a string")
+        snprintf(name, sizeof name, "candidate%lld_gflops", (long long)k);
+        GEMM_FIELD(read_typed(f, "/gemm", name, H5T_FLOAT, H5T_NATIVE_DOUBLE, &gflops) == 0,
+                   name, "a float")
+        if (!(gflops >= 0 && gflops <= 1e300))
+            GEMM_BAD("%s: field /gemm/%s = %g is impossible (a finite rate, not negative)", path,
+                     name, gflops);
+    }
+    /* a slot past the count: the count and the data disagree */
+    snprintf(name, sizeof name, "candidate%lld", (long long)ncand);
+    if (H5Aexists_by_name(f, "/gemm", name, H5P_DEFAULT) > 0)
+        GEMM_BAD("%s: field /gemm/candidates = %lld disagrees with the data: /gemm/%s is present",
+                 path, (long long)ncand, name);
+#undef GEMM_FIELD
+#undef GEMM_BAD
+    return 0;
+}
+
 /* /verify (schema 1.2): absent in 1.0 and 1.1 files, which is not an error. */
 static int read_verify(hid_t f, jf_result_t *r)
 {
@@ -314,12 +401,12 @@ static jf_err_t read_direct(const char *path, jf_result_t *r, char *msg, size_t 
     r->have_peak_flops =
         read_num(f, "/config", "peak_flops_per_second", H5T_NATIVE_DOUBLE, &r->peak_flops) == 0;
     read_num(f, "/config", "min_seconds", H5T_NATIVE_DOUBLE, &r->min_seconds);
-    /* schema 1.4: the GEMM back-end */
-    read_str(f, "/gemm", "backend", r->gemm_backend, sizeof r->gemm_backend);
-    read_str(f, "/gemm", "version", r->gemm_version, sizeof r->gemm_version);
-    read_str(f, "/gemm", "kernel", r->gemm_kernel, sizeof r->gemm_kernel);
-    read_num(f, "/gemm", "emulated", H5T_NATIVE_INT64, &r->gemm_emulated);
     read_num(f, "/energy", "sample_interval", H5T_NATIVE_DOUBLE, &r->sample_interval);
+    /* schema 1.4: the GEMM back-end */
+    if (read_gemm(f, path, r, msg, msglen) != 0) {
+        err = JF_EINVAL;
+        goto cleanup;
+    }
     if (read_verify(f, r) != 0) {
         missing = "/verify (a check's ran, pass, value or threshold)";
         goto cleanup;

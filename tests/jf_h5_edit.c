@@ -6,8 +6,11 @@
  *              type class is kept (string, integer or float)
  *   jf_h5_edit FILE data DATASET INDEX VALUE  one element of a numeric
  *              dataset, INDEX counted over all its elements in row order
- *   jf_h5_edit FILE addf OBJECT NAME VALUE    a new float64 attribute
- *              (e.g. the joules a run without energy never wrote)
+ *   jf_h5_edit FILE addf OBJECT NAME VALUE    a float64 attribute, new or
+ *              in place of one of any type (e.g. the joules a run without
+ *              energy never wrote, or a float where an integer belongs)
+ *   jf_h5_edit FILE adds OBJECT NAME VALUE    the same with a string
+ *   jf_h5_edit FILE del OBJECT NAME -         remove an attribute
  *
  * Exit 0 done, 1 the HDF5 operation failed, 2 bad usage. */
 #include <hdf5.h>
@@ -69,22 +72,50 @@ static int set_attr(hid_t file, const char *obj, const char *name, const char *v
     return rc;
 }
 
-static int add_float(hid_t file, const char *obj, const char *name, const char *value)
+/* A new scalar attribute of type `type` from `value` (mem: its memory
+ * type), in place of any attribute of that name, or with `type` < 0 none. */
+static int replace_attr(hid_t file, const char *obj, const char *name, hid_t type, hid_t mem,
+                        const void *value)
 {
     const hid_t o = H5Oopen(file, obj, H5P_DEFAULT);
     if (o < 0) {
         fprintf(stderr, "jf_h5_edit: no object %s\n", obj);
         return 1;
     }
-    const double v = strtod(value, NULL);
-    const hid_t sp = H5Screate(H5S_SCALAR);
-    const hid_t a = H5Acreate2(o, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT);
-    const herr_t rc = a < 0 ? -1 : H5Awrite(a, H5T_NATIVE_DOUBLE, &v);
-    if (a >= 0)
-        H5Aclose(a);
-    H5Sclose(sp);
+    herr_t rc = 0;
+    if (H5Aexists(o, name) > 0)
+        rc = H5Adelete(o, name);
+    else if (type < 0) {
+        fprintf(stderr, "jf_h5_edit: no attribute %s on %s\n", name, obj);
+        rc = -1;
+    }
+    if (rc >= 0 && type >= 0) {
+        const hid_t sp = H5Screate(H5S_SCALAR);
+        const hid_t a = H5Acreate2(o, name, type, sp, H5P_DEFAULT, H5P_DEFAULT);
+        rc = a < 0 ? -1 : H5Awrite(a, mem, value);
+        if (a >= 0)
+            H5Aclose(a);
+        H5Sclose(sp);
+    }
     H5Oclose(o);
     return rc < 0;
+}
+
+static int add_float(hid_t file, const char *obj, const char *name, const char *value)
+{
+    const double v = strtod(value, NULL);
+    return replace_attr(file, obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v);
+}
+
+static int add_string(hid_t file, const char *obj, const char *name, const char *value)
+{
+    const size_t n = strlen(value);
+    const hid_t st = H5Tcopy(H5T_C_S1);
+    H5Tset_size(st, n > 0 ? n : 1);
+    H5Tset_strpad(st, H5T_STR_NULLPAD);
+    const int rc = replace_attr(file, obj, name, st, st, n > 0 ? value : "");
+    H5Tclose(st);
+    return rc;
 }
 
 static int set_data(hid_t f, const char *name, const char *index, const char *value)
@@ -125,10 +156,12 @@ static int set_data(hid_t f, const char *name, const char *index, const char *va
 int main(int argc, char **argv)
 {
     if (argc != 6 || (strcmp(argv[2], "attr") != 0 && strcmp(argv[2], "data") != 0 &&
-                      strcmp(argv[2], "addf") != 0)) {
+                      strcmp(argv[2], "addf") != 0 && strcmp(argv[2], "adds") != 0 &&
+                      strcmp(argv[2], "del") != 0)) {
         fprintf(stderr, "usage: jf_h5_edit FILE attr OBJECT NAME VALUE\n"
                         "       jf_h5_edit FILE data DATASET INDEX VALUE\n"
-                        "       jf_h5_edit FILE addf OBJECT NAME VALUE\n");
+                        "       jf_h5_edit FILE addf|adds OBJECT NAME VALUE\n"
+                        "       jf_h5_edit FILE del OBJECT NAME -\n");
         return 2;
     }
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -139,7 +172,10 @@ int main(int argc, char **argv)
     }
     const int rc = strcmp(argv[2], "attr") == 0   ? set_attr(f, argv[3], argv[4], argv[5])
                    : strcmp(argv[2], "addf") == 0 ? add_float(f, argv[3], argv[4], argv[5])
-                                                  : set_data(f, argv[3], argv[4], argv[5]);
+                   : strcmp(argv[2], "adds") == 0 ? add_string(f, argv[3], argv[4], argv[5])
+                   : strcmp(argv[2], "del") == 0
+                       ? replace_attr(f, argv[3], argv[4], -1, -1, NULL)
+                       : set_data(f, argv[3], argv[4], argv[5]);
     if (H5Fclose(f) < 0)
         return 1;
     if (rc != 0)

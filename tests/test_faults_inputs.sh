@@ -6,7 +6,10 @@
 # limits, strings too long to keep, files too large or nested too deep are
 # refused. Results files with a schema version that is not a version or
 # values no run writes (N = 0, negative seconds, NaN joules, an unknown
-# status) are refused too. Every case asserts exit status 2, exactly one
+# status) are refused too, and so is a corrupt /gemm group (a missing or
+# mistyped attribute, a NaN rate, a candidate count that disagrees with
+# the slots; jflop report names such a file and skips it, exit 1). Every
+# case asserts exit status 2, exactly one
 # stderr line "jflop CMD: FILE: ..." naming the file and the field (never a
 # flag), an empty stdout, and no file written.
 # shellcheck source=jf_testlib.sh
@@ -242,6 +245,49 @@ result attr /energy status guessed "run.h5: field /energy/status = 'guessed' is 
 result attr /config ranks 0 "run.h5: field /config/ranks = 0 is impossible" "zero ranks"
 result attr /energy measured_nodes 5 "run.h5: field /energy/measured_nodes = 5 is above total_nodes" \
     "more measured nodes than nodes"
+# a corrupt /gemm group: refused by bounds --run (exit 2) and named and
+# skipped by report (exit 1, its convention for unreadable files), never a
+# crash; the /gemm of jflop-run holds 5 candidate slots
+gemm() {
+    result "$@"
+    jf_cli "$jf_tmp/log$n.report" report "$d/run.h5"
+    jf_checks=$((jf_checks + 1))
+    if [ "$jf_rc" -eq 1 ] && [ "$(wc -l <"$jf_tmp/log$n.report.err")" -eq 2 ] &&
+        grep -q -F -e "jflop report: $d/run.h5: ${5#run.h5: }" "$jf_tmp/log$n.report.err" &&
+        grep -q -F "(skipped)" "$jf_tmp/log$n.report.err" &&
+        grep -q -F "jflop report: no readable results file" "$jf_tmp/log$n.report.err"; then
+        jf_pass "results: $6: report names it and skips it (exit 1)"
+    else
+        jf_fail "results: $6: report exit $jf_rc, not one line naming $d/run.h5 and the field"
+        jf_show "$jf_tmp/log$n.report.err"
+    fi
+}
+gemm del /gemm backend - "run.h5: missing or malformed /gemm/backend (a non-empty string)" \
+    "/gemm without its back-end"
+gemm del /gemm candidate2_gflops - "run.h5: missing or malformed /gemm/candidate2_gflops (a float)" \
+    "/gemm without a candidate's rate"
+gemm adds /gemm candidates 5 "run.h5: missing or malformed /gemm/candidates (an integer)" \
+    "/gemm candidates as a string"
+gemm addf /gemm candidates 5 "run.h5: missing or malformed /gemm/candidates (an integer)" \
+    "/gemm candidates as a float (once read as 5, silently)"
+gemm adds /gemm candidate1_gflops fast "run.h5: missing or malformed /gemm/candidate1_gflops (a float)" \
+    "/gemm a rate as a string"
+gemm addf /gemm backend 1 "run.h5: missing or malformed /gemm/backend (a non-empty string)" \
+    "/gemm back-end as a number"
+gemm attr /gemm candidate1_gflops nan "run.h5: field /gemm/candidate1_gflops = nan is impossible (a finite rate, not negative)" \
+    "/gemm a NaN rate"
+gemm attr /gemm candidate0_gflops -4 "run.h5: field /gemm/candidate0_gflops = -4 is impossible" \
+    "/gemm a negative rate"
+gemm attr /gemm candidates 1 "run.h5: field /gemm/candidates = 1 disagrees with the data: /gemm/candidate1 is present" \
+    "/gemm fewer candidates counted than written"
+gemm attr /gemm candidates 7 "run.h5: field /gemm/candidates = 7 disagrees with the data: /gemm/candidate5 is missing" \
+    "/gemm more candidates counted than written"
+gemm attr /gemm candidates 1000000000 "run.h5: field /gemm/candidates = 1000000000 is impossible (1 to 64)" \
+    "/gemm a candidate count of 10^9 (never looped over)"
+gemm attr /gemm emulated 7 "run.h5: missing or malformed /gemm/emulated (an integer, 0 or 1)" \
+    "/gemm emulated neither 0 nor 1"
+gemm attr /gemm precision fp64 "run.h5: field /gemm/precision = 'fp64' disagrees with /config/precision = 'fp32'" \
+    "/gemm of another precision than the run"
 # a node group's figures are read by validate
 next_case
 cp "$jf_tmp/run.h5" "$d/run.h5"

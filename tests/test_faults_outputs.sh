@@ -6,7 +6,11 @@
 # device node, a FIFO a FIFO, a folder an empty folder, a missing folder
 # missing, and no output or temporary file appears. A summary that cannot
 # reach stdout (a full device) fails the run with exit 3, the files still
-# written.
+# written. jflop report's --out DIR and --plot DIR are held to the same
+# rules before any file is read (a folder that is a device, a FIFO, a
+# regular file, under /proc, not writable or too long: exit 2), never
+# replace a file that is not a regular one, and leave no partial table
+# when a write fails.
 # shellcheck source=jf_testlib.sh
 . "${JF_TESTLIB:?run through make check}"
 jf_require_mpi
@@ -197,6 +201,141 @@ jf_expect_rc 0 "control: a new summary and an existing results file"
 jf_check "control: the results file was replaced by an HDF5 file" \
     sh -c 'head -c 8 "$1" | od -c | grep -q "H   D   F"' sh "$d/run.h5"
 jf_jq "$d/s.json" '.status == "ok"' "control: the summary says ok"
+jf_check "control: no temporary file left" test -z "$(find "$d" -name '*.tmp.*')"
+
+# --- jflop report --out DIR and --plot DIR ------------------------------------
+# the control run's file is the input; each case asserts what the run cases
+# do, for "jflop report: " lines
+report_refused() {
+    jf_checks=$((jf_checks + 1))
+    problems=
+    lines=$(wc -l <"$jf_prefix.err")
+    [ "$jf_rc" -eq 2 ] || problems="$problems exit status $jf_rc (expected 2);"
+    [ "$lines" -eq 1 ] || problems="$problems $lines lines on stderr (expected 1);"
+    grep -q -E -e "$1" "$jf_prefix.err" || problems="$problems stderr does not match '$1';"
+    grep -q '^jflop report: --\(out\|plot\) ' "$jf_prefix.err" ||
+        problems="$problems stderr does not start 'jflop report: --out|--plot ';"
+    [ ! -s "$jf_prefix.out" ] || problems="$problems stdout is not empty;"
+    left=$(find "$d" -newer "$jf_tmp/stamp" ! -path "$d" 2>/dev/null | head -n 3)
+    [ -z "$left" ] || problems="$problems report left files behind: $left;"
+    if [ -z "$problems" ]; then
+        jf_pass "$2 -> $(cat "$jf_prefix.err")"
+    else
+        jf_fail "$2:$problems"
+        jf_show "$jf_prefix.out"
+        jf_show "$jf_prefix.err"
+    fi
+}
+input=$jf_tmp/case$n/run.h5
+report() {
+    jf_cli "$p" report "$@" "$input"
+}
+
+next_case
+if [ "$(id -u)" -eq 0 ] && mknod "$d/null" c 1 3 2>/dev/null; then
+    node=$d/null
+else
+    node=/dev/null
+fi
+touch "$jf_tmp/stamp"
+report --out "$node"
+report_refused "--out $node: is a character device, not a folder" "report --out naming a device node"
+jf_check "$node is still a character device" test -c "$node"
+report --plot "$node"
+report_refused "--plot $node: is a character device, not a folder" "report --plot naming a device node"
+
+next_case
+mkfifo "$d/fifo"
+touch "$jf_tmp/stamp"
+report --plot "$d/fifo"
+report_refused "fifo: is a FIFO \(named pipe\), not a folder" "report --plot naming a FIFO (refused, not opened: no hang)"
+jf_check "the FIFO is still a FIFO" test -p "$d/fifo"
+
+next_case
+echo keep >"$d/plain"
+touch "$jf_tmp/stamp"
+report --out "$d/plain"
+report_refused "plain: is a file, not a folder" "report --out naming a regular file"
+jf_check "the file is unchanged" test "$(cat "$d/plain")" = keep
+report --plot "$d/plain/plots"
+report_refused "plain is a file, not a folder" "report --plot below a regular file"
+
+next_case
+report --out /proc/jflop-fault-test
+report_refused "/proc is on the kernel's proc file system" "report --out creating a folder under /proc"
+jf_check "nothing was created under /proc" test ! -e /proc/jflop-fault-test
+report --plot /proc/self
+report_refused "--plot /proc/self: /proc/self is on the kernel's proc file system" "report --plot naming a folder of /proc"
+
+next_case
+report --out "$d/missing/tables"
+report_refused "the folder .*/missing does not exist" "report --out in a missing folder"
+long=$d
+while [ "${#long}" -lt 1010 ]; do long=$long/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa; done
+report --out "$long"
+report_refused "longer than the 1023 jflop keeps \(it is never truncated\)" \
+    "report --out too long for its tables' names (never truncated)"
+
+# a table's file that is a FIFO: found before any work, never replaced
+next_case
+mkdir "$d/tables"
+mkfifo "$d/tables/runs.csv"
+touch "$jf_tmp/stamp"
+report --format csv --out "$d/tables"
+report_refused "--out $d/tables/runs.csv: is a FIFO \(named pipe\), not a regular file" \
+    "report --out whose runs.csv is a FIFO (refused before any work)"
+jf_check "runs.csv is still a FIFO, nothing else in the folder" \
+    test -p "$d/tables/runs.csv" -a "$(ls -A "$d/tables")" = runs.csv
+
+if [ -n "$as_user" ] || [ "$(id -u)" -ne 0 ]; then
+    next_case
+    mkdir "$d/ro"
+    chmod 555 "$d/ro"
+    chmod 755 "$d"
+    cp "$input" "$d/in.h5" && chmod 644 "$d/in.h5"
+    touch "$jf_tmp/stamp"
+    echo "+ $as_user jflop report --out $d/ro"
+    # shellcheck disable=SC2086 # jf_timeout and as_user are commands and arguments
+    $jf_timeout $as_user "$JFLOP" report --out "$d/ro" "$d/in.h5" >"$p.out" 2>"$p.err"
+    jf_rc=$?
+    jf_prefix=$p
+    report_refused "--out $d/ro: the folder .*/ro is not writable by this user" \
+        "report --out naming a folder this user cannot write"
+    chmod 755 "$d/ro"
+fi
+
+# a plot's file that is a FIFO: found when it is written, exit 1, never replaced
+next_case
+mkdir "$d/plots"
+mkfifo "$d/plots/loss_run.dat"
+jf_cli "$p" report --plot "$d/plots" "$input"
+jf_expect_rc 1 "report --plot whose loss_run.dat is a FIFO"
+jf_grep_count "$p.err" "jflop report: --plot $d/plots/loss_run.dat: is a FIFO (named pipe), not a regular file" 1 \
+    "report --plot whose loss_run.dat is a FIFO: one line names it"
+jf_check "loss_run.dat is still a FIFO" test -p "$d/plots/loss_run.dat"
+jf_check "no temporary file left in the plots" test -z "$(find "$d/plots" -name '*.tmp.*')"
+
+# a write that fails (a file size limit of 0: every write is EFBIG) leaves
+# no partial table and no temporary file
+next_case
+mkdir "$d/tables"
+echo "+ (ulimit -f 0) jflop report --out $d/tables"
+# (stderr through a pipe: the limit holds for regular files, and a log file
+# would refuse the line)
+( (trap '' XFSZ; ulimit -f 0 && exec "$JFLOP" report --format csv --out "$d/tables" "$input") \
+    2>&1 >"$p.out"; echo $? >"$p.rc") | cat >"$p.err"
+jf_rc=$(cat "$p.rc")
+jf_expect_rc 1 "report --out where every write fails"
+jf_check "each table's line says writing it failed and nothing partial is left" \
+    grep -q "^jflop report: --out $d/tables/runs.csv: writing it failed: File too large; no partial file is left" "$p.err"
+jf_check "the folder holds no table and no temporary file" test -z "$(ls -A "$d/tables")"
+
+# control: good folders, created when missing; tables and plots whole
+next_case
+jf_cli "$p" report --format csv --out "$d/tables" --plot "$d/plots" "$input"
+jf_expect_rc 0 "control: report --out and --plot into new folders"
+jf_check "control: runs.csv written" test -s "$d/tables/runs.csv"
+jf_check "control: the loss plot's data written" test -s "$d/plots/loss_run.dat"
 jf_check "control: no temporary file left" test -z "$(find "$d" -name '*.tmp.*')"
 
 # --- stdout that cannot be written ------------------------------------------

@@ -122,6 +122,35 @@ if command -v gnuplot >/dev/null 2>&1; then
 else
     jf_check "without gnuplot, report says so" grep -q "gnuplot is not installed" "$jf_tmp/pl.err"
 fi
+# --plot on a run without energy (2 ranks): the loss curve, the step time
+# per rank (whole-number rank tics) and the FLOP/s are drawn; the plots that
+# need energy are named on stderr, one line each, with the reason
+mkdir -p "$jf_tmp/noenergy"
+jf_mpi 2 "$jf_tmp/ne" --preset tiny --steps 6 --energy none --output "$jf_tmp/noenergy/none.h5"
+jf_expect_rc 0 "a run with --energy none"
+jf_cli "$jf_tmp/pn" report --plot "$jf_tmp/plots-none" "$jf_tmp/noenergy/none.h5"
+jf_expect_rc 0 "report --plot on a run without energy"
+pn=$jf_tmp/plots-none
+jf_check "the loss curve: one row per measured step, and its script" \
+    test "$(grep -c -v '^#' "$pn/loss_none.dat")" -eq 6 -a -s "$pn/loss_none.gp"
+jf_check "the step time per rank: ranks 0 and 1, and its script" \
+    test "$(grep -v '^#' "$pn/steps_none.dat" | cut -d' ' -f1 | tr '\n' ' ')" = "0 1 " -a -s "$pn/steps_none.gp"
+jf_check "the rank axis has whole-number tics" \
+    sh -c 'grep -q "^set xtics 1$" "$1" && grep -q "^set format x .%.0f.$" "$1"' sh "$pn/steps_none.gp"
+jf_check "the FLOP/s over time: one positive rate per measured step" \
+    test "$(awk '!/^#/ && $2 > 0' "$pn/flops_none.dat" | wc -l)" -eq 6
+jf_check "no power trace and no J/FLOP versus N without energy" \
+    test -z "$(find "$pn" -name 'power_*' -o -name 'jflop_vs_n*')"
+jf_grep_count "$jf_tmp/pn.err" "jflop report: --plot $pn: skipped J/FLOP versus N (jflop_vs_n): no energy in any run" 1 \
+    "stderr says J/FLOP versus N was skipped, and why"
+jf_grep_count "$jf_tmp/pn.err" "jflop report: --plot $pn: skipped the power traces (power_none_node*) of run none.h5: no energy in run none.h5 (energy not measured" 1 \
+    "stderr says the power traces were skipped, and why"
+if command -v gnuplot >/dev/null 2>&1; then
+    jf_check "gnuplot rendered the three plots" \
+        test -s "$pn/loss_none.png" -a -s "$pn/steps_none.svg" -a -s "$pn/flops_none.png"
+    jf_grep_count "$jf_tmp/pn.err" "3 of 3 plots rendered" 1 "every plot written was rendered"
+fi
+jf_check "no temporary file left among the plots" test -z "$(find "$pn" -name '*.tmp.*')"
 # a bad site file: one line naming the file and the field, exit 2
 jq '.pue.value = 0.8' "${JF_SITE_DEFAULT:?}" >"$jf_tmp/bad-site.json"
 jf_cli "$jf_tmp/r4" report --site "$jf_tmp/bad-site.json" "$jf_tmp/results/run.h5"

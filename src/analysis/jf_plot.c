@@ -3,23 +3,51 @@
 #include "jf_plot.h"
 
 #include <errno.h>
-#include <hdf5.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* A file name from a run's file name: letters, digits, '-', '_' only. */
-static void slug(const char *path, char *out, size_t len)
+#include "core/jf_outfile.h"
+
+/* One --plot call: where it writes, the scripts it wrote (to render), and
+ * the first error. */
+typedef struct {
+    const char *dir;
+    char (*names)[320];
+    int n, cap;
+    jf_plot_summary_t *sum;
+    char *msg;
+    size_t msglen;
+} plot_t;
+
+static void skipped(plot_t *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void skipped(plot_t *p, const char *fmt, ...)
 {
-    const char *base = strrchr(path, '/');
+    jf_plot_summary_t *s = p->sum;
+    if (s->nskipped == JF_PLOT_MAX_NOTES) {
+        s->more_skipped++;
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->skipped[s->nskipped++], sizeof s->skipped[0], fmt, ap);
+    va_end(ap);
+}
+
+/* A file name from a run's name: letters, digits, '-', '_' only, without
+ * ".h5" ("a/run.h5" -> "a_run"). */
+static void slug(const char *name, char *out, size_t len)
+{
     size_t o = 0;
-    base = base ? base + 1 : path;
-    for (; *base && o + 1 < len; base++) {
-        const char ch = *base;
-        if (strcmp(base, ".h5") == 0)
+    for (const char *c = name; *c && o + 1 < len; c++) {
+        if (strcmp(c, ".h5") == 0)
             break;
+        const char ch = *c;
         out[o++] = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
                            (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'
                        ? ch
@@ -28,117 +56,285 @@ static void slug(const char *path, char *out, size_t len)
     out[o] = '\0';
 }
 
-static FILE *open_in(const char *dir, const char *name, char *path, size_t len)
+/* DIR/file opened through a temporary file; -1 with p->msg set. */
+static int open_out(plot_t *p, const char *file, jf_outfile_t *o)
 {
-    if (snprintf(path, len, "%s/%s", dir, name) >= (int)len)
-        return NULL;
-    return fopen(path, "w");
+    char path[JF_OUTPATH_MAX + 400];
+    snprintf(path, sizeof path, "%s/%s", p->dir, file);
+    return jf_outfile_open(o, "--plot", path, p->msg, p->msglen) == JF_OK ? 0 : -1;
 }
 
-/* gnuplot's two outputs for one script body. */
-static int write_script(const char *dir, const char *name, const char *body)
+static int commit(plot_t *p, jf_outfile_t *o)
 {
-    char file[4200], path[4400];
+    return jf_outfile_commit(o, "--plot", p->msg, p->msglen) == JF_OK ? 0 : -1;
+}
+
+/* NAME.gp with both outputs. The pictures' base name is jf_out when gnuplot
+ * is given one (jflop renders into temporary names, then renames), else
+ * NAME, so the script also runs as it is. */
+static int write_script(plot_t *p, const char *name, const char *body)
+{
+    char file[360];
+    jf_outfile_t o;
     snprintf(file, sizeof file, "%s.gp", name);
-    FILE *f = open_in(dir, file, path, sizeof path);
-    if (f == NULL)
+    if (open_out(p, file, &o) != 0)
         return -1;
-    fprintf(f, "# %s.gp: written by jflop report --plot; run with gnuplot in this folder\n",
-            name);
-    fprintf(f, "set terminal pngcairo size 900,560 noenhanced\nset output '%s.png'\n%s\n"
-               "set terminal svg size 900,560 noenhanced\nset output '%s.svg'\nreplot\n",
-            name, body, name);
-    return fclose(f) == 0 ? 0 : -1;
+    fprintf(o.f, "# %s.gp: written by jflop report --plot; run with gnuplot in this folder\n"
+                 "if (!exists(\"jf_out\")) jf_out = '%s'\n"
+                 "set terminal pngcairo size 900,560 noenhanced\nset output jf_out.'.png'\n%s\n"
+                 "set terminal svg size 900,560 noenhanced\nset output jf_out.'.svg'\nreplot\n",
+            name, name, body);
+    if (commit(p, &o) != 0)
+        return -1;
+    if (p->n == p->cap) {
+        const int cap = p->cap ? 2 * p->cap : 16;
+        char(*grown)[320] = realloc(p->names, (size_t)cap * sizeof *grown);
+        if (grown == NULL) {
+            snprintf(p->msg, p->msglen, "--plot %s: out of memory", p->dir);
+            return -1;
+        }
+        p->names = grown;
+        p->cap = cap;
+    }
+    snprintf(p->names[p->n++], sizeof p->names[0], "%s", name);
+    p->sum->scripts++;
+    return 0;
+}
+
+/* Tics every inc whole units, inc chosen for about 10 of them over n. */
+static long whole_tics(double n)
+{
+    const long inc = (long)ceil(n / 10.0);
+    return inc < 1 ? 1 : inc;
 }
 
 /* Each node's power trace of one run: t [s] from the phase start, W. */
-static int power_traces(const char *dir, const jf_result_t *r, int *scripts)
+static int power_traces(plot_t *p, const jf_result_t *r, const char *run)
 {
-    hid_t f = H5Fopen(r->path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    char run[256];
-    int written = 0;
-    if (f < 0)
+    jf_result_node_t *nodes = NULL;
+    int count = 0;
+    char why[JF_MSG_LEN];
+    if (jf_result_read_nodes(r->path, &nodes, &count, why, sizeof why) != JF_OK) {
+        skipped(p, "the power traces of run %s: %s", r->name, why);
         return 0;
-    slug(r->path, run, sizeof run);
-    for (int i = 0; i < 100000; i++) {
-        char group[64], trace[96];
-        snprintf(group, sizeof group, "/energy/node_%04d", i);
-        if (H5Lexists(f, "/energy", H5P_DEFAULT) <= 0 || H5Lexists(f, group, H5P_DEFAULT) <= 0)
-            break;
-        snprintf(trace, sizeof trace, "%s/trace", group);
-        const hid_t d = H5Dopen2(f, trace, H5P_DEFAULT);
-        const hid_t sp = d >= 0 ? H5Dget_space(d) : -1;
-        hsize_t dims[2] = {0, 0};
-        if (sp >= 0 && H5Sget_simple_extent_ndims(sp) == 2)
-            H5Sget_simple_extent_dims(sp, dims, NULL);
-        double *rows = dims[0] > 1 ? malloc(dims[0] * dims[1] * sizeof *rows) : NULL;
-        int64_t in_total[64] = {0};
-        const hid_t a = H5Aopen_by_name(f, group, "domain_in_node_total", H5P_DEFAULT, H5P_DEFAULT);
-        const int have_flags = a >= 0 && dims[1] - 1 <= 64 && H5Aread(a, H5T_NATIVE_INT64, in_total) >= 0;
-        if (a >= 0)
-            H5Aclose(a);
-        if (rows != NULL && have_flags &&
-            H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0) {
-            char name[400], path[4400];
-            snprintf(name, sizeof name, "power_%s_node%04d", run, i);
-            char dat[420];
-            snprintf(dat, sizeof dat, "%s.dat", name);
-            FILE *out = open_in(dir, dat, path, sizeof path);
-            if (out != NULL) {
-                fprintf(out, "# t_s power_W (node total, between consecutive readings)\n");
-                for (hsize_t k = 1; k < dims[0]; k++) {
-                    double j0 = 0, j1 = 0;
-                    for (hsize_t c = 1; c < dims[1]; c++)
-                        if (in_total[c - 1]) {
-                            j0 += rows[(k - 1) * dims[1] + c];
-                            j1 += rows[k * dims[1] + c];
-                        }
-                    const double dt = rows[k * dims[1]] - rows[(k - 1) * dims[1]];
-                    if (dt > 0)
-                        fprintf(out, "%.6f %.6f\n", rows[k * dims[1]], (j1 - j0) / dt);
-                }
-                fclose(out);
-                char body[1200];
-                snprintf(body, sizeof body,
-                         "set title 'power of %s, node %d (measured phase shaded)'\n"
-                         "set xlabel 'time from the measured phase start [s]'\n"
-                         "set ylabel 'node power [W]'\nset grid\n"
-                         "set object 1 rect from 0, graph 0 to %.6f, graph 1 "
-                         "fc rgb '#cce5ff' fs solid 0.5 behind\n"
-                         "plot '%s' using 1:2 with fsteps lw 2 title 'power'",
-                         run, i, r->seconds, dat);
-                if (write_script(dir, name, body) == 0)
-                    (*scripts)++, written++;
-            }
-        }
-        free(rows);
-        if (sp >= 0)
-            H5Sclose(sp);
-        if (d >= 0)
-            H5Dclose(d);
     }
-    H5Fclose(f);
-    return written;
+    int rc = 0;
+    for (int i = 0; i < count && rc == 0; i++) {
+        const jf_result_node_t *x = &nodes[i];
+        const size_t cols = x->trace_cols;
+        if (x->trace_rows < 2 || cols < 2 || x->ndomains != (int)cols - 1 ||
+            !x->have_domain_joules) {
+            skipped(p, "the power trace of run %s, node %d (%s): %s", r->name, i, x->node,
+                    x->trace_rows < 2 ? "fewer than 2 readings" : "no per-domain figures");
+            continue;
+        }
+        char name[320], dat[330];
+        jf_outfile_t o;
+        snprintf(name, sizeof name, "power_%s_node%04d", run, i);
+        snprintf(dat, sizeof dat, "%s.dat", name);
+        if (open_out(p, dat, &o) != 0) {
+            rc = -1;
+            break;
+        }
+        fprintf(o.f, "# t_s power_W (node total, between consecutive readings)\n");
+        for (size_t k = 1; k < x->trace_rows; k++) {
+            double j0 = 0, j1 = 0;
+            for (size_t c = 1; c < cols; c++)
+                if (x->domain_in_total[c - 1]) {
+                    j0 += x->trace[(k - 1) * cols + c];
+                    j1 += x->trace[k * cols + c];
+                }
+            const double dt = x->trace[k * cols] - x->trace[(k - 1) * cols];
+            if (dt > 0)
+                fprintf(o.f, "%.6f %.6f\n", x->trace[k * cols], (j1 - j0) / dt);
+        }
+        if (commit(p, &o) != 0) {
+            rc = -1;
+            break;
+        }
+        char body[1200];
+        snprintf(body, sizeof body,
+                 "set title 'power of %s, node %d (measured phase shaded)'\n"
+                 "set xlabel 'time from the measured phase start [s]'\n"
+                 "set ylabel 'node power [W]'\nset grid\n"
+                 "set object 1 rect from 0, graph 0 to %.6f, graph 1 "
+                 "fc rgb '#cce5ff' fs solid 0.5 behind\n"
+                 "plot '%s' using 1:2 with fsteps lw 2 title 'power'",
+                 r->name, i, r->seconds, dat);
+        rc = write_script(p, name, body);
+    }
+    jf_result_nodes_free(nodes, count);
+    return rc;
 }
 
-/* gnuplot NAME.gp in dir; 1 when it ran and succeeded. */
-static int run_gnuplot(const char *dir, const char *script)
+static int cmp_double(const void *a, const void *b)
 {
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The plots every run has, energy or not: loss per measured step, each
+ * rank's step time (median, fastest, slowest: the imbalance), and the
+ * FLOP/s of each measured step over the phase. */
+static int step_plots(plot_t *p, const jf_result_t *r, const char *run)
+{
+    jf_result_steps_t st;
+    char why[JF_MSG_LEN], name[320], dat[330], body[1600];
+    jf_outfile_t o;
+    if (jf_result_read_steps(r->path, &st, why, sizeof why) != JF_OK) {
+        skipped(p, "the loss, step-time and FLOP/s plots of run %s: %s", r->name, why);
+        return 0;
+    }
+    const size_t first = (size_t)st.warmup < st.steps ? (size_t)st.warmup : st.steps;
+    const size_t measured = st.steps - first;
+    int rc = 0;
+    double *col = malloc((measured > 0 ? measured : 1) * sizeof *col);
+    if (col == NULL) {
+        snprintf(p->msg, p->msglen, "--plot %s: out of memory", p->dir);
+        rc = -1;
+        goto cleanup;
+    }
+
+    /* the loss curve */
+    if (st.nloss == 0) {
+        skipped(p, "the loss curve of run %s: no measured step", r->name);
+    } else {
+        snprintf(name, sizeof name, "loss_%s", run);
+        snprintf(dat, sizeof dat, "%s.dat", name);
+        if (open_out(p, dat, &o) != 0) {
+            rc = -1;
+            goto cleanup;
+        }
+        fprintf(o.f, "# measured_step loss_nat_per_token\n");
+        for (size_t k = 0; k < st.nloss; k++)
+            fprintf(o.f, "%zu %.9g\n", k + 1, st.loss[k]);
+        if (commit(p, &o) != 0) {
+            rc = -1;
+            goto cleanup;
+        }
+        snprintf(body, sizeof body,
+                 "set title 'loss of %s'\nset xlabel 'measured step'\n"
+                 "set ylabel 'loss [nat/token]'\nset grid\nset xtics %ld\nset format x '%%.0f'\n"
+                 "plot '%s' using 1:2 with linespoints pt 7 ps 0.6 title 'loss'",
+                 r->name, whole_tics((double)st.nloss), dat);
+        if ((rc = write_script(p, name, body)) != 0)
+            goto cleanup;
+    }
+    if (measured == 0 || st.ranks == 0) {
+        skipped(p, "the step-time and FLOP/s plots of run %s: no measured step", r->name);
+        goto cleanup;
+    }
+
+    /* step time per rank: integer rank tics */
+    snprintf(name, sizeof name, "steps_%s", run);
+    snprintf(dat, sizeof dat, "%s.dat", name);
+    if (open_out(p, dat, &o) != 0) {
+        rc = -1;
+        goto cleanup;
+    }
+    fprintf(o.f, "# rank median_s fastest_s slowest_s (measured steps)\n");
+    double lo_median = INFINITY, hi_median = 0;
+    for (size_t k = 0; k < st.ranks; k++) {
+        size_t m = 0;
+        for (size_t j = first; j < st.steps; j++)
+            if (st.step_seconds[k * st.steps + j] > 0)  /* 0: did not run (schema 1.0) */
+                col[m++] = st.step_seconds[k * st.steps + j];
+        if (m == 0)
+            continue;
+        qsort(col, m, sizeof *col, cmp_double);
+        const double median = m % 2 ? col[m / 2] : 0.5 * (col[m / 2 - 1] + col[m / 2]);
+        lo_median = fmin(lo_median, median);
+        hi_median = fmax(hi_median, median);
+        fprintf(o.f, "%zu %.9g %.9g %.9g\n", k, median, col[0], col[m - 1]);
+    }
+    if (commit(p, &o) != 0) {
+        rc = -1;
+        goto cleanup;
+    }
+    snprintf(body, sizeof body,
+             "set title 'step time per rank, %s (slowest/fastest median %.3f)'\n"
+             "set xlabel 'rank'\nset ylabel 'step time [s]'\nset grid\n"
+             "set xrange [-0.5:%zu.5]\nset xtics %ld\nset format x '%%.0f'\nset mxtics 1\n"
+             "plot '%s' using 1:2:3:4 with yerrorbars pt 7 title 'median (bars: fastest to "
+             "slowest step)'",
+             r->name, lo_median > 0 ? hi_median / lo_median : 1.0, st.ranks - 1,
+             whole_tics((double)st.ranks), dat);
+    if ((rc = write_script(p, name, body)) != 0)
+        goto cleanup;
+
+    /* FLOP/s over the phase: a step's FLOPs (all ranks) over its slowest
+     * rank's time, since the ranks meet at the gradient allreduce */
+    const double per_step = (double)r->flops_counted / (double)measured;
+    snprintf(name, sizeof name, "flops_%s", run);
+    snprintf(dat, sizeof dat, "%s.dat", name);
+    if (open_out(p, dat, &o) != 0) {
+        rc = -1;
+        goto cleanup;
+    }
+    fprintf(o.f, "# t_s (step start from the phase start) FLOP_per_s (all ranks)\n");
+    double t = 0;
+    for (size_t j = first; j < st.steps; j++) {
+        double slowest = 0;
+        for (size_t k = 0; k < st.ranks; k++)
+            slowest = fmax(slowest, st.step_seconds[k * st.steps + j]);
+        if (slowest <= 0)
+            continue;
+        const double start = st.step_start != NULL ? st.step_start[j] : t;
+        fprintf(o.f, "%.6f %.6g\n", start, per_step / slowest);
+        t += slowest;
+    }
+    if (commit(p, &o) != 0) {
+        rc = -1;
+        goto cleanup;
+    }
+    snprintf(body, sizeof body,
+             "set title 'FLOP/s over the measured phase, %s (all counted FLOPs, all ranks)'\n"
+             "set xlabel 'time from the measured phase start [s]'\nset ylabel 'FLOP/s'\n"
+             "set grid\nset yrange [0:*]\n"
+             "plot '%s' using 1:2 with steps lw 2 title 'per step'",
+             r->name, dat);
+    rc = write_script(p, name, body);
+cleanup:
+    free(col);
+    jf_result_steps_free(&st);
+    return rc;
+}
+
+/* gnuplot NAME.gp in dir, into NAME.tmp.<pid>.png and .svg, then renamed;
+ * 1 when both pictures are in place. */
+static int render(const plot_t *p, const char *name)
+{
+    char script[340], base[360], set[400];
+    snprintf(script, sizeof script, "%s.gp", name);
+    snprintf(base, sizeof base, "%s.tmp.%ld", name, (long)getpid());
+    snprintf(set, sizeof set, "jf_out='%s'", base);
     const pid_t pid = fork();
-    int status = 0;
+    int status = 0, ok = 0;
     if (pid < 0)
         return 0;
     if (pid == 0) {
         /* gnuplot warns about single-point ranges; the pictures are fine */
-        if (chdir(dir) != 0 || freopen("/dev/null", "w", stdout) == NULL ||
+        if (chdir(p->dir) != 0 || freopen("/dev/null", "w", stdout) == NULL ||
             freopen("/dev/null", "w", stderr) == NULL)
             _exit(127);
-        execlp("gnuplot", "gnuplot", script, (char *)NULL);
+        execlp("gnuplot", "gnuplot", "-e", set, script, (char *)NULL);
         _exit(127);
     }
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    static const char *const ext[] = {"png", "svg"};
+    for (int e = 0; e < 2; e++) {
+        char from[JF_OUTPATH_MAX + 400], to[JF_OUTPATH_MAX + 400], why[JF_MSG_LEN];
+        snprintf(from, sizeof from, "%s/%s.%s", p->dir, base, ext[e]);
+        snprintf(to, sizeof to, "%s/%s.%s", p->dir, name, ext[e]);
+        /* never renamed over what is not a regular file */
+        if (ok && (jf_outpath_check("--plot", to, why, sizeof why) != JF_OK ||
+                   rename(from, to) != 0))
+            ok = 0;
+        unlink(from);
+    }
+    return ok;
 }
 
 static int have_gnuplot(void)
@@ -158,88 +354,101 @@ static int have_gnuplot(void)
 }
 
 /* Speed-up against ranks per experiment, from the report's scaling table. */
-static int write_scaling(const char *dir, const jf_table_t *t)
+static int write_scaling(plot_t *p, const jf_table_t *t)
 {
-    char path[4400];
-    FILE *f = open_in(dir, "scaling.dat", path, sizeof path);
-    if (f == NULL)
+    jf_outfile_t o;
+    if (open_out(p, "scaling.dat", &o) != 0)
         return -1;
-    fprintf(f, "# experiment ranks speedup efficiency (blank line between experiments)\n");
+    fprintf(o.f, "# experiment ranks speedup efficiency (blank line between experiments)\n");
     char last[96] = "";
+    long most = 1;
     for (int r = 0; r < t->nrows; r++) {
         const jf_cell_t *row = &t->cells[(size_t)r * (size_t)t->ncols];
         if (r > 0 && strcmp(last, row[0].text) != 0)
-            fprintf(f, "\n\n");
+            fprintf(o.f, "\n\n");
         snprintf(last, sizeof last, "%s", row[0].text);
         /* columns: experiment, run, ranks, nodes, FLOP/s, speed-up, efficiency */
-        fprintf(f, "\"%s\" %s %.6g %.6g\n", row[0].text, row[2].text, row[5].real, row[6].real);
+        fprintf(o.f, "\"%s\" %s %.6g %.6g\n", row[0].text, row[2].text, row[5].real,
+                row[6].real);
+        most = fmax(most, atol(row[2].text));
     }
-    fclose(f);
-    return write_script(dir, "scaling",
-                        "set title 'speed-up versus ranks (ideal: dashed)'\n"
-                        "set xlabel 'ranks'\nset ylabel 'speed-up'\nset grid\nset key left\n"
-                        "plot 'scaling.dat' using 2:3 with linespoints pt 7 title 'measured', "
-                        "x with lines dt 2 title 'ideal'");
+    if (commit(p, &o) != 0)
+        return -1;
+    char body[600];
+    snprintf(body, sizeof body,
+             "set title 'speed-up versus ranks (ideal: dashed)'\n"
+             "set xlabel 'ranks'\nset ylabel 'speed-up'\nset grid\nset key left\n"
+             "set xtics %ld\nset format x '%%.0f'\n"
+             "plot 'scaling.dat' using 2:3 with linespoints pt 7 title 'measured', "
+             "x with lines dt 2 title 'ideal'",
+             whole_tics((double)most));
+    return write_script(p, "scaling", body);
+}
+
+/* J/FLOP versus N over the runs with energy. */
+static int write_jflop_vs_n(plot_t *p, const jf_result_t *runs, int n)
+{
+    int with_energy = 0;
+    for (int i = 0; i < n; i++)
+        with_energy += runs[i].have_joules;
+    if (with_energy == 0) {
+        skipped(p, "J/FLOP versus N (jflop_vs_n): no energy in any run");
+        return 0;
+    }
+    jf_outfile_t o;
+    if (open_out(p, "jflop_vs_n.dat", &o) != 0)
+        return -1;
+    fprintf(o.f, "# N J_per_FLOP estimated(0/1) run\n");
+    for (int i = 0; i < n; i++) {
+        int est;
+        const double j = jf_result_joules(&runs[i], &est);
+        char run[256];
+        slug(runs[i].name, run, sizeof run);
+        if (runs[i].have_joules)
+            fprintf(o.f, "%llu %.9g %d %s\n", (unsigned long long)runs[i].n_params,
+                    j / (double)runs[i].flops_6nd, est, run);
+    }
+    if (commit(p, &o) != 0)
+        return -1;
+    return write_script(p, "jflop_vs_n",
+                        "set title 'energy per 6ND FLOP versus model size'\n"
+                        "set logscale xy\nset xlabel 'N (non-embedding parameters)'\n"
+                        "set ylabel 'J/FLOP'\nset grid\n"
+                        "plot 'jflop_vs_n.dat' using 1:($3 == 0 ? $2 : 1/0) with points pt 7 "
+                        "ps 1.5 title 'measured', '' using 1:($3 == 1 ? $2 : 1/0) with points "
+                        "pt 6 ps 1.5 title 'ESTIMATE (extrapolated nodes)'");
 }
 
 jf_err_t jf_plot_write(const char *dir, const jf_result_t *runs, int n, const jf_table_t *scaling,
                        jf_plot_summary_t *summary, char *msg, size_t msglen)
 {
-    char path[4400];
+    plot_t p = {dir, NULL, 0, 0, summary, msg, msglen};
+    int rc = 0;
     memset(summary, 0, sizeof *summary);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 
-    /* J/FLOP versus N */
-    FILE *f = open_in(dir, "jflop_vs_n.dat", path, sizeof path);
-    if (f == NULL) {
-        snprintf(msg, msglen, "--plot %s: cannot write %s: %s", dir, path, strerror(errno));
-        return JF_EIO;
-    }
-    fprintf(f, "# N J_per_FLOP estimated(0/1) run\n");
-    for (int i = 0; i < n; i++) {
-        int est;
-        const double j = jf_result_joules(&runs[i], &est);
-        char run[256];
-        slug(runs[i].path, run, sizeof run);
-        if (runs[i].have_joules)
-            fprintf(f, "%llu %.9g %d %s\n", (unsigned long long)runs[i].n_params,
-                    j / (double)runs[i].flops_6nd, est, run);
-    }
-    fclose(f);
-    if (write_script(dir, "jflop_vs_n",
-                     "set title 'energy per 6ND FLOP versus model size'\n"
-                     "set logscale xy\nset xlabel 'N (non-embedding parameters)'\n"
-                     "set ylabel 'J/FLOP'\nset grid\n"
-                     "plot 'jflop_vs_n.dat' using 1:($3 == 0 ? $2 : 1/0) with points pt 7 ps 1.5 "
-                     "title 'measured', '' using 1:($3 == 1 ? $2 : 1/0) with points pt 6 ps 1.5 "
-                     "title 'ESTIMATE (extrapolated nodes)'") == 0)
-        summary->scripts++;
-
+    int with_energy = 0;
     for (int i = 0; i < n; i++)
+        with_energy += runs[i].have_joules;
+    rc = write_jflop_vs_n(&p, runs, n);
+    for (int i = 0; rc == 0 && i < n; i++) {
+        char run[256];
+        slug(runs[i].name, run, sizeof run);
+        rc = step_plots(&p, &runs[i], run);
+        if (rc != 0)
+            break;
         if (runs[i].have_joules)
-            power_traces(dir, &runs[i], &summary->scripts);
-
-    if (scaling != NULL && scaling->nrows > 0 && write_scaling(dir, scaling) == 0)
-        summary->scripts++;
+            rc = power_traces(&p, &runs[i], run);
+        else
+            skipped(&p, "the power traces (power_%s_node*)%s of run %s: no energy in run %s "
+                    "(energy %s, source %s)", run, with_energy > 0 ? " and its point in J/FLOP versus N" : "",
+                    runs[i].name, runs[i].name, runs[i].energy_status, runs[i].energy_source);
+    }
+    if (rc == 0 && scaling != NULL && scaling->nrows > 0)
+        rc = write_scaling(&p, scaling);
 
     summary->have_gnuplot = have_gnuplot();
-    if (!summary->have_gnuplot)
-        return JF_OK;
-    /* render every script this call wrote */
-    summary->rendered += run_gnuplot(dir, "jflop_vs_n.gp");
-    if (scaling != NULL && scaling->nrows > 0)
-        summary->rendered += run_gnuplot(dir, "scaling.gp");
-    for (int i = 0; i < n; i++) {
-        char run[256];
-        slug(runs[i].path, run, sizeof run);
-        for (int k = 0;; k++) {
-            char script[400], full[4800];
-            snprintf(script, sizeof script, "power_%s_node%04d.gp", run, k);
-            snprintf(full, sizeof full, "%s/%s", dir, script);
-            if (access(full, R_OK) != 0)
-                break;
-            summary->rendered += run_gnuplot(dir, script);
-        }
-    }
-    return JF_OK;
+    for (int i = 0; rc == 0 && summary->have_gnuplot && i < p.n; i++)
+        summary->rendered += render(&p, p.names[i]);
+    free(p.names);
+    return rc == 0 ? JF_OK : JF_EIO;
 }

@@ -132,7 +132,8 @@ static void node_status(const jf_result_node_t *x, char *buf, size_t len)
         snprintf(buf, len, "measured");
 }
 
-int jf_report_nodes(const jf_result_t *runs, int n, jf_table_t *nodes, jf_table_t *domains)
+int jf_report_nodes(const jf_result_t *runs, int n, jf_table_t *nodes, jf_table_t *domains,
+                    char (*why)[JF_MSG_LEN])
 {
     static const char *const node_headers[] = {
         "run", "node", "host", "backend", "energy [J]", "mean power [W]", "peak power [W]",
@@ -152,8 +153,12 @@ int jf_report_nodes(const jf_result_t *runs, int n, jf_table_t *nodes, jf_table_
         jf_result_node_t *x = NULL;
         int count = 0;
         char msg[JF_MSG_LEN], buf[1024];
+        if (why != NULL)
+            why[i][0] = '\0';
         if (jf_result_read_nodes(r->path, &x, &count, msg, sizeof msg) != JF_OK) {
             jf_table_note(nodes, "%s: node groups unreadable: %s", r->name, msg);
+            if (why != NULL)
+                snprintf(why[i], sizeof why[i], "%s", msg);
             unreadable++;
             continue;
         }

@@ -16,8 +16,10 @@ typedef struct {
 void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t);
 /* The per-node and per-domain tables, read from each run's node groups
  * (/energy/node_NNNN). Returns how many files' node groups were unreadable
- * (each named in a note of the nodes table). */
-int jf_report_nodes(const jf_result_t *runs, int n, jf_table_t *nodes, jf_table_t *domains);
+ * (each named in a note of the nodes table); why (n messages, or NULL)
+ * gets the reader's message for each such run and "" for the others. */
+int jf_report_nodes(const jf_result_t *runs, int n, jf_table_t *nodes, jf_table_t *domains,
+                    char (*why)[JF_MSG_LEN]);
 /* Table 2: measured J/FLOP beside the thermodynamic bounds. */
 void jf_report_bounds(const jf_result_t *runs, int n, const jf_report_opts_t *o, jf_table_t *t);
 

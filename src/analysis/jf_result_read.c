@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <hdf5.h>
+#include <math.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,6 +156,93 @@ static int check_values(const jf_result_t *r, const char *path, char *msg, size_
                                   "negative)", path, nonneg[i].field, nonneg[i].v);
             return -1;
         }
+    return 0;
+}
+
+/* A scalar attribute of type class `cls` (an integer stays an integer: HDF5
+ * would convert a float or refuse a string silently otherwise). 0, -1 when
+ * absent or of another class or shape. */
+static int read_typed(hid_t f, const char *obj, const char *name, H5T_class_t cls,
+                      hid_t mem_type, void *value)
+{
+    if (H5Aexists_by_name(f, obj, name, H5P_DEFAULT) <= 0)
+        return -1;
+    const hid_t a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    const hid_t t = a >= 0 ? H5Aget_type(a) : -1;
+    const int same = t >= 0 && H5Tget_class(t) == cls;
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+    return same ? read_num(f, obj, name, mem_type, value) : -1;
+}
+
+/* The most candidate slots a /gemm group can hold (jflop-run writes 3). */
+#define JF_RESULT_MAX_CANDIDATES 64
+
+/* /gemm (schema 1.4; absent in older files, which ran BLIS only): when the
+ * group is there it is read whole and strictly, so that a table never shows
+ * a back-end or a rate from a broken one. -1 with msg naming the field. */
+static int read_gemm(hid_t f, const char *path, jf_result_t *r, char *msg, size_t msglen)
+{
+    static const char *const strings[] = {"how", "bf16_tensors", "measured_shapes"};
+    char precision[16], text[512], name[64];
+    int64_t native = 0, ncand = 0;
+    double seconds = 0;
+    if (H5Lexists(f, "/gemm", H5P_DEFAULT) <= 0)
+        return 0;
+#define GEMM_BAD(...)                                                          do {                                                                           snprintf(msg, msglen, __VA_ARGS__);                                        return -1;                                                             } while (0)
+#define GEMM_FIELD(ok, field, what)                                            if (!(ok))                                                                     GEMM_BAD("%s: missing or malformed /gemm/%s (%s)", path, field, what);
+    GEMM_FIELD(read_str(f, "/gemm", "precision", precision, sizeof precision) == 0, "precision",
+               "a string")
+    GEMM_FIELD(read_str(f, "/gemm", "backend", r->gemm_backend, sizeof r->gemm_backend) == 0 &&
+                   r->gemm_backend[0] != '\0', "backend", "a non-empty string")
+    GEMM_FIELD(read_str(f, "/gemm", "version", r->gemm_version, sizeof r->gemm_version) == 0,
+               "version", "a string")
+    GEMM_FIELD(read_str(f, "/gemm", "kernel", r->gemm_kernel, sizeof r->gemm_kernel) == 0,
+               "kernel", "a string")
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        GEMM_FIELD(read_str(f, "/gemm", strings[i], text, sizeof text) == 0, strings[i],
+                   "a string")
+    GEMM_FIELD(read_typed(f, "/gemm", "native", H5T_INTEGER, H5T_NATIVE_INT64, &native) == 0 &&
+                   (native == 0 || native == 1), "native", "an integer, 0 or 1")
+    GEMM_FIELD(read_typed(f, "/gemm", "emulated", H5T_INTEGER, H5T_NATIVE_INT64,
+                          &r->gemm_emulated) == 0 && (r->gemm_emulated == 0 || r->gemm_emulated == 1),
+               "emulated", "an integer, 0 or 1")
+    GEMM_FIELD(read_typed(f, "/gemm", "measure_seconds", H5T_FLOAT, H5T_NATIVE_DOUBLE,
+                          &seconds) == 0 && seconds >= 0 && seconds <= 1e300,
+               "measure_seconds", "a finite float, not negative")
+    if (strcmp(precision, r->precision) != 0)
+        GEMM_BAD("%s: field /gemm/precision = '%.15s' disagrees with /config/precision = '%s'",
+                 path, precision, r->precision);
+    GEMM_FIELD(read_typed(f, "/gemm", "candidates", H5T_INTEGER, H5T_NATIVE_INT64, &ncand) == 0,
+               "candidates", "an integer")
+    if (ncand < 1 || ncand > JF_RESULT_MAX_CANDIDATES)
+        GEMM_BAD("%s: field /gemm/candidates = %lld is impossible (1 to %d)", path,
+                 (long long)ncand, JF_RESULT_MAX_CANDIDATES);
+    for (int64_t k = 0; k < ncand; k++) {
+        double gflops = 0;
+        snprintf(name, sizeof name, "candidate%lld", (long long)k);
+        if (H5Aexists_by_name(f, "/gemm", name, H5P_DEFAULT) <= 0)
+            GEMM_BAD("%s: field /gemm/candidates = %lld disagrees with the data: /gemm/%s is "
+                     "missing", path, (long long)ncand, name);
+        GEMM_FIELD(read_str(f, "/gemm", name, text, sizeof text) == 0, name, "a string")
+        snprintf(name, sizeof name, "candidate%lld_note", (long long)k);
+        GEMM_FIELD(read_str(f, "/gemm", name, text, sizeof text) == 0, name, "a string")
+        snprintf(name, sizeof name, "candidate%lld_gflops", (long long)k);
+        GEMM_FIELD(read_typed(f, "/gemm", name, H5T_FLOAT, H5T_NATIVE_DOUBLE, &gflops) == 0,
+                   name, "a float")
+        if (!(gflops >= 0 && gflops <= 1e300))
+            GEMM_BAD("%s: field /gemm/%s = %g is impossible (a finite rate, not negative)", path,
+                     name, gflops);
+    }
+    /* a slot past the count: the count and the data disagree */
+    snprintf(name, sizeof name, "candidate%lld", (long long)ncand);
+    if (H5Aexists_by_name(f, "/gemm", name, H5P_DEFAULT) > 0)
+        GEMM_BAD("%s: field /gemm/candidates = %lld disagrees with the data: /gemm/%s is present",
+                 path, (long long)ncand, name);
+#undef GEMM_FIELD
+#undef GEMM_BAD
     return 0;
 }
 
@@ -312,12 +401,12 @@ static jf_err_t read_direct(const char *path, jf_result_t *r, char *msg, size_t 
     r->have_peak_flops =
         read_num(f, "/config", "peak_flops_per_second", H5T_NATIVE_DOUBLE, &r->peak_flops) == 0;
     read_num(f, "/config", "min_seconds", H5T_NATIVE_DOUBLE, &r->min_seconds);
-    /* schema 1.4: the GEMM back-end */
-    read_str(f, "/gemm", "backend", r->gemm_backend, sizeof r->gemm_backend);
-    read_str(f, "/gemm", "version", r->gemm_version, sizeof r->gemm_version);
-    read_str(f, "/gemm", "kernel", r->gemm_kernel, sizeof r->gemm_kernel);
-    read_num(f, "/gemm", "emulated", H5T_NATIVE_INT64, &r->gemm_emulated);
     read_num(f, "/energy", "sample_interval", H5T_NATIVE_DOUBLE, &r->sample_interval);
+    /* schema 1.4: the GEMM back-end */
+    if (read_gemm(f, path, r, msg, msglen) != 0) {
+        err = JF_EINVAL;
+        goto cleanup;
+    }
     if (read_verify(f, r) != 0) {
         missing = "/verify (a check's ran, pass, value or threshold)";
         goto cleanup;
@@ -545,6 +634,52 @@ static int read_domains(hid_t f, const char *obj, jf_result_node_t *x)
     return 0;
 }
 
+/* A node's trace as a run writes it: column 0 the time in s from the
+ * measured phase's start reading, finite, never decreasing, and 0 at the
+ * row marked as that start (so the phase's rows are >= 0); then each
+ * domain's Joules since the first reading, finite; marks 0 to 4. A row
+ * written before its time was set (a first row of 4.9e-307 s was once
+ * seen) fails here. Joules that go down are left to jflop validate's
+ * counters.backwards rule, which reports them as a failed check. -1 with
+ * msg naming the file, the dataset and the row. */
+static int trace_bad(const jf_result_node_t *x, const char *path, const char *obj, char *msg,
+                     size_t msglen)
+{
+    const size_t rows = x->trace_rows, cols = x->trace_cols;
+    for (size_t k = 0; k < rows; k++) {
+        const double *row = x->trace + k * cols, t = row[0];
+        const int32_t mark = x->trace_mark[k];
+        if (!isfinite(t)) {
+            snprintf(msg, msglen, "%s: dataset %s/trace: row %zu has time %g s, not a finite "
+                     "time", path, obj, k, t);
+            return -1;
+        }
+        if (k > 0 && t < row[-(ptrdiff_t)cols]) {
+            snprintf(msg, msglen, "%s: dataset %s/trace: row %zu has time %.9g s, before row "
+                     "%zu's %.9g s: the times are not monotonic", path, obj, k, t, k - 1,
+                     row[-(ptrdiff_t)cols]);
+            return -1;
+        }
+        if (mark < 0 || mark > 4) {
+            snprintf(msg, msglen, "%s: dataset %s/trace_mark: row %zu has mark %d, not 0 to 4",
+                     path, obj, k, (int)mark);
+            return -1;
+        }
+        if (mark == 2 && t != 0) {
+            snprintf(msg, msglen, "%s: dataset %s/trace: row %zu, the measured phase's start, "
+                     "has time %.9g s, not 0 (the times count from it)", path, obj, k, t);
+            return -1;
+        }
+        for (size_t c = 1; c < cols; c++)
+            if (!isfinite(row[c])) {
+                snprintf(msg, msglen, "%s: dataset %s/trace: row %zu, column %zu has %g J, not "
+                         "a finite energy", path, obj, k, c, row[c]);
+                return -1;
+            }
+    }
+    return 0;
+}
+
 static jf_err_t read_nodes_direct(const char *path, jf_result_node_t **nodes, int *count,
                                   char *msg, size_t msglen)
 {
@@ -641,6 +776,10 @@ static jf_err_t read_nodes_direct(const char *path, jf_result_node_t **nodes, in
                    "trace_mark (not one mark per trace row)")
 #undef NODE_FIELD
         field[0] = '\0';
+        if (trace_bad(x, path, obj, msg, msglen) != 0) {
+            err = JF_EINVAL;
+            goto cleanup;
+        }
     }
 cleanup:
     if (field[0] != '\0') {
@@ -658,6 +797,77 @@ cleanup:
 }
 
 
+void jf_result_steps_free(jf_result_steps_t *st)
+{
+    free(st->loss);
+    free(st->step_seconds);
+    free(st->step_start);
+    memset(st, 0, sizeof *st);
+}
+
+static jf_err_t read_steps_direct(const char *path, jf_result_steps_t *st, char *msg,
+                                  size_t msglen)
+{
+    hsize_t dims[2], sdims[2];
+    void *buf = NULL;
+    const char *bad = NULL;
+    memset(st, 0, sizeof *st);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    const hid_t f = H5Fis_hdf5(path) > 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
+    if (f < 0) {
+        snprintf(msg, msglen, "%s: not a readable HDF5 file (truncated, corrupt or not HDF5)",
+                 path);
+        return JF_EIO;
+    }
+    if (read_dataset(f, "/loss", H5T_NATIVE_DOUBLE, sizeof(double), 1, dims, &buf) != 0) {
+        bad = "/loss (missing or not 1-D)";
+        goto cleanup;
+    }
+    st->loss = buf;
+    st->nloss = buf != NULL ? (size_t)dims[0] : 0;
+    if (read_num(f, "/timing", "warmup_steps", H5T_NATIVE_INT64, &st->warmup) != 0 ||
+        st->warmup < 0) {
+        bad = "/timing/warmup_steps";
+        goto cleanup;
+    }
+    if (read_dataset(f, "/timing/step_seconds", H5T_NATIVE_DOUBLE, sizeof(double), 2, dims,
+                     &buf) != 0) {
+        bad = "/timing/step_seconds (missing or not 2-D)";
+        goto cleanup;
+    }
+    st->step_seconds = buf;
+    st->ranks = buf != NULL ? (size_t)dims[0] : 0;
+    st->steps = buf != NULL ? (size_t)dims[1] : 0;
+    for (size_t i = 0; i < st->ranks * st->steps; i++)
+        if (!(st->step_seconds[i] >= 0 && st->step_seconds[i] <= 1e300)) {
+            bad = "/timing/step_seconds (a negative or non-finite step time)";
+            goto cleanup;
+        }
+    /* step_start: optional, but of step_seconds' shape when there */
+    if (H5Lexists(f, "/timing/step_start", H5P_DEFAULT) > 0) {
+        if (read_dataset(f, "/timing/step_start", H5T_NATIVE_DOUBLE, sizeof(double), 2, sdims,
+                         &buf) != 0 ||
+            (buf != NULL && (sdims[0] != dims[0] || sdims[1] != dims[1]))) {
+            free(buf);
+            bad = "/timing/step_start (not of step_seconds' shape)";
+            goto cleanup;
+        }
+        st->step_start = buf;
+        for (size_t i = 0; buf != NULL && i < st->ranks * st->steps; i++)
+            if (!isfinite(st->step_start[i])) {
+                bad = "/timing/step_start (a non-finite time)";
+                goto cleanup;
+            }
+    }
+cleanup:
+    H5Fclose(f);
+    if (bad == NULL)
+        return JF_OK;
+    snprintf(msg, msglen, "%s: missing or malformed dataset %s", path, bad);
+    jf_result_steps_free(st);
+    return JF_EINVAL;
+}
+
 /* HDF5 1.10 itself can read past its buffers or crash on a corrupt file
  * (tests/fuzz/fuzz_results found a heap overflow in its attribute
  * decoding within seconds). So a file is first read in a child process:
@@ -665,7 +875,9 @@ cleanup:
  * minute) is read here, and one that killed the child is an error naming
  * the file, so that jflop report still reads the other files. Without a
  * child (fork failed) the file is read directly, as before. */
-static jf_err_t read_in_child(const char *path, int nodes, char *msg, size_t msglen)
+enum { READ_RUN, READ_NODES, READ_STEPS };
+
+static jf_err_t read_in_child(const char *path, int what, char *msg, size_t msglen)
 {
     const pid_t pid = fork();
     int status = 0;
@@ -685,9 +897,12 @@ static jf_err_t read_in_child(const char *path, int nodes, char *msg, size_t msg
         signal(SIGABRT, SIG_DFL);
         signal(SIGALRM, SIG_DFL);
         alarm(60);
-        if (nodes && read_nodes_direct(path, &n, &count, m, sizeof m) == JF_OK)
+        jf_result_steps_t st;
+        if (what == READ_NODES && read_nodes_direct(path, &n, &count, m, sizeof m) == JF_OK)
             jf_result_nodes_free(n, count);
-        if (!nodes)
+        if (what == READ_STEPS && read_steps_direct(path, &st, m, sizeof m) == JF_OK)
+            jf_result_steps_free(&st);
+        if (what == READ_RUN)
             (void)read_direct(path, &r, m, sizeof m);
         _exit(0);
     }
@@ -708,7 +923,7 @@ static jf_err_t read_in_child(const char *path, int nodes, char *msg, size_t msg
 
 jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msglen)
 {
-    const jf_err_t err = read_in_child(path, 0, msg, msglen);
+    const jf_err_t err = read_in_child(path, READ_RUN, msg, msglen);
     if (err != JF_OK) {
         memset(r, 0, sizeof *r);
         snprintf(r->path, sizeof r->path, "%s", path);
@@ -722,6 +937,14 @@ jf_err_t jf_result_read_nodes(const char *path, jf_result_node_t **nodes, int *c
 {
     *nodes = NULL;
     *count = 0;
-    const jf_err_t err = read_in_child(path, 1, msg, msglen);
+    const jf_err_t err = read_in_child(path, READ_NODES, msg, msglen);
     return err != JF_OK ? err : read_nodes_direct(path, nodes, count, msg, msglen);
+}
+
+jf_err_t jf_result_read_steps(const char *path, jf_result_steps_t *steps, char *msg,
+                              size_t msglen)
+{
+    memset(steps, 0, sizeof *steps);
+    const jf_err_t err = read_in_child(path, READ_STEPS, msg, msglen);
+    return err != JF_OK ? err : read_steps_direct(path, steps, msg, msglen);
 }

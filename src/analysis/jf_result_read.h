@@ -94,4 +94,20 @@ jf_err_t jf_result_read_nodes(const char *path, jf_result_node_t **nodes, int *c
                               size_t msglen);
 void jf_result_nodes_free(jf_result_node_t *nodes, int count);
 
+/* A run's steps (/loss and /timing), for the plots. */
+typedef struct {
+    size_t nloss;
+    double *loss;            /* nat per token of each measured step (NaN when it was) */
+    size_t ranks, steps;     /* step_seconds and step_start are [ranks][steps] */
+    double *step_seconds;    /* s; warm-up steps first; 0 for a step that did not run (1.0) */
+    double *step_start;      /* s from the measured phase's start; NULL when absent */
+    int64_t warmup;          /* warm-up steps among the columns */
+} jf_result_steps_t;
+
+/* Read them; errors name the file and the dataset (missing, of another
+ * shape, negative or non-finite step times). Free with jf_result_steps_free. */
+jf_err_t jf_result_read_steps(const char *path, jf_result_steps_t *steps, char *msg,
+                              size_t msglen);
+void jf_result_steps_free(jf_result_steps_t *steps);
+
 #endif

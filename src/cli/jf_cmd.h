@@ -44,4 +44,10 @@ int jf_cmd_real_arg(const char *cmd, const char *flag, const char *text, double 
 int jf_cmd_emit_tables(const char *cmd, jf_table_t *tables, int n, jf_format_t format,
                        const char *only, const char *out_dir);
 
+/* --out DIR checked before any work (jf_outpath_check_dir, and each of the
+ * n tables' files DIR/ID.EXT that exists must be a regular file): 0, or 2
+ * with one line "jflop CMD: --out DIR: why" on stderr. Creates nothing. */
+int jf_cmd_out_dir_check(const char *cmd, const char *out_dir, jf_format_t format,
+                         const char *const *ids, int n);
+
 #endif

@@ -14,6 +14,7 @@
 #include "analysis/jf_result_read.h"
 #include "analysis/jf_site.h"
 #include "cli/jf_cmd.h"
+#include "core/jf_outpath.h"
 #include "out/jf_table.h"
 
 typedef struct {
@@ -143,12 +144,23 @@ int jf_cmd_report(int argc, char **argv)
         fprintf(stderr, "jflop report: %s\n", why);
         return 2;
     }
-    if (plot_dir != NULL && mkdir(plot_dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "jflop report: --plot %s: %s\n", plot_dir, strerror(errno));
+    /* the output folders before any file is read: a folder that cannot
+     * take the tables or plots is bad input (exit 2), never found after
+     * the work, and never replaced */
+    static const char *const table_ids[] = {"runs",    "nodes",     "domains", "bounds",
+                                            "cooling", "lifecycle", "scaling"};
+    if (out_dir != NULL &&
+        jf_cmd_out_dir_check("report", out_dir, format, table_ids,
+                             (int)(sizeof table_ids / sizeof table_ids[0])) != 0)
+        return 2;
+    if (plot_dir != NULL &&
+        jf_outpath_check_dir("--plot", plot_dir, JF_PLOT_NAME_RESERVE, why, sizeof why) != JF_OK) {
+        fprintf(stderr, "jflop report: %s\n", why);
         return 2;
     }
-    if (out_dir != NULL && mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "jflop report: --out %s: %s\n", out_dir, strerror(errno));
+    if ((out_dir != NULL && jf_outpath_make_dir("--out", out_dir, why, sizeof why) != JF_OK) ||
+        (plot_dir != NULL && jf_outpath_make_dir("--plot", plot_dir, why, sizeof why) != JF_OK)) {
+        fprintf(stderr, "jflop report: %s\n", why);
         return 2;
     }
     for (int i = optind; i < argc; i++) {
@@ -188,9 +200,17 @@ int jf_cmd_report(int argc, char **argv)
     jf_result_name_runs(runs, n);
     jf_table_t tables[7];
     jf_report_runs(runs, n, &tables[0]);
-    if (jf_report_nodes(runs, n, &tables[1], &tables[2]) > 0)
-        fprintf(stderr, "jflop report: some files' node groups are unreadable (see the nodes "
-                        "table's notes)\n");
+    /* a file whose node groups or traces are corrupt is named with the
+     * field, as a file that could not be read at all (exit 1) */
+    char(*nodes_why)[JF_MSG_LEN] = calloc((size_t)n, sizeof *nodes_why);
+    if (jf_report_nodes(runs, n, &tables[1], &tables[2], nodes_why) > 0) {
+        for (int i = 0; nodes_why != NULL && i < n; i++)
+            if (nodes_why[i][0] != '\0')
+                fprintf(stderr, "jflop report: %s (its nodes and domains left out)\n",
+                        nodes_why[i]);
+        status = 1;
+    }
+    free(nodes_why);
     jf_report_bounds(runs, n, &ro, &tables[3]);
     jf_report_cooling(runs, n, &site, &ro, &tables[4]);
     jf_report_lifecycle(runs, n, &site, &tables[5]);
@@ -199,8 +219,16 @@ int jf_cmd_report(int argc, char **argv)
                         (only != NULL && strcmp(only, "scaling") == 0) ? 7 : 6;
     if (plot_dir != NULL) {
         jf_plot_summary_t ps;
-        if (jf_plot_write(plot_dir, runs, n, tables[6].nrows > 0 ? &tables[6] : NULL, &ps, why,
-                          sizeof why) != JF_OK) {
+        const jf_err_t perr = jf_plot_write(plot_dir, runs, n,
+                                            tables[6].nrows > 0 ? &tables[6] : NULL, &ps, why,
+                                            sizeof why);
+        /* what was left out, one line each, and why */
+        for (int k = 0; k < ps.nskipped; k++)
+            fprintf(stderr, "jflop report: --plot %s: skipped %s\n", plot_dir, ps.skipped[k]);
+        if (ps.more_skipped > 0)
+            fprintf(stderr, "jflop report: --plot %s: skipped %d more plots (see above)\n",
+                    plot_dir, ps.more_skipped);
+        if (perr != JF_OK) {
             fprintf(stderr, "jflop report: %s\n", why);
             status = 1;
         } else if (ps.have_gnuplot) {

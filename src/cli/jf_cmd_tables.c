@@ -3,11 +3,34 @@
  * and Markdown tables one after another); with --out DIR one file per
  * table; with --table NAME only that table, as its own file would hold it
  * (its own CSV columns; JSON: the table object). */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/jf_cmd.h"
+#include "core/jf_outfile.h"
+#include "core/jf_outpath.h"
+
+int jf_cmd_out_dir_check(const char *cmd, const char *out_dir, jf_format_t format,
+                         const char *const *ids, int n)
+{
+    char msg[JF_MSG_LEN], file[JF_OUTPATH_MAX + 64];
+    struct stat st;
+    if (jf_outpath_check_dir("--out", out_dir, 32, msg, sizeof msg) != JF_OK) {
+        fprintf(stderr, "jflop %s: %s\n", cmd, msg);
+        return 2;
+    }
+    /* a table's file that exists must be a regular file: never replaced
+     * when it is a FIFO or a device, and found before any work */
+    for (int t = 0; t < n && stat(out_dir, &st) == 0; t++) {
+        snprintf(file, sizeof file, "%s/%s.%s", out_dir, ids[t], jf_format_extension(format));
+        if (jf_outpath_check("--out", file, msg, sizeof msg) != JF_OK) {
+            fprintf(stderr, "jflop %s: %s\n", cmd, msg);
+            return 2;
+        }
+    }
+    return 0;
+}
 
 int jf_cmd_emit_tables(const char *cmd, jf_table_t *tables, int n, jf_format_t format,
                        const char *only, const char *out_dir)
@@ -35,19 +58,21 @@ int jf_cmd_emit_tables(const char *cmd, jf_table_t *tables, int n, jf_format_t f
             jf_tables_emit(stdout, tables, n, format, cmd);
         goto cleanup;
     }
+    /* each table whole or not at all: a temporary file renamed over the
+     * target, so a full disk leaves no partial table behind */
     for (int t = first; t < first + count; t++) {
-        char file[4200];
-        FILE *out = NULL;
-        if (snprintf(file, sizeof file, "%s/%s.%s", out_dir, tables[t].id,
-                     jf_format_extension(format)) >= (int)sizeof file ||
-            (out = fopen(file, "w")) == NULL) {
-            fprintf(stderr, "jflop %s: %s: %s\n", cmd, file, strerror(errno));
+        char file[JF_OUTPATH_MAX + 64], msg[JF_MSG_LEN];
+        jf_outfile_t out;
+        snprintf(file, sizeof file, "%s/%s.%s", out_dir, tables[t].id,
+                 jf_format_extension(format));
+        if (jf_outfile_open(&out, "--out", file, msg, sizeof msg) != JF_OK) {
+            fprintf(stderr, "jflop %s: %s\n", cmd, msg);
             status = 1;
             continue;
         }
-        jf_table_emit(out, &tables[t], format);
-        if (fclose(out) != 0) {
-            fprintf(stderr, "jflop %s: %s: %s\n", cmd, file, strerror(errno));
+        jf_table_emit(out.f, &tables[t], format);
+        if (jf_outfile_commit(&out, "--out", msg, sizeof msg) != JF_OK) {
+            fprintf(stderr, "jflop %s: %s\n", cmd, msg);
             status = 1;
         }
     }

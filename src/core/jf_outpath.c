@@ -196,3 +196,93 @@ jf_err_t jf_outpath_check_all(const jf_outpath_t *outs, int n, char *msg, size_t
             }
     return JF_OK;
 }
+
+/* dir without its trailing slashes ("/" stays "/"), into out. */
+static void trim_slashes(const char *dir, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s", dir);
+    for (size_t n = strlen(out); n > 1 && out[n - 1] == '/'; n--)
+        out[n - 1] = '\0';
+}
+
+jf_err_t jf_outpath_check_dir(const char *flag, const char *dir, size_t name_len, char *msg,
+                              size_t msglen)
+{
+    char trimmed[JF_OUTPATH_MAX], parent[JF_OUTPATH_MAX];
+    const char *base, *where = dir;
+    struct stat st;
+
+    if (dir == NULL || dir[0] == '\0') {
+        snprintf(msg, msglen, "%s: the path is empty", flag);
+        return JF_EINVAL;
+    }
+    /* room for DIR/NAME and the writers' temporary suffix */
+    const size_t len = strlen(dir);
+    if (len + 1 + name_len + TMP_SUFFIX_LEN >= JF_OUTPATH_MAX) {
+        snprintf(msg, msglen, "%s %.60s...: the path is %zu bytes; with the names of the files "
+                 "written into it it is longer than the %d jflop keeps (it is never "
+                 "truncated); use a shorter one", flag, dir, len, JF_OUTPATH_MAX - 1);
+        return JF_EINVAL;
+    }
+    trim_slashes(dir, trimmed, sizeof trimmed);
+    if (stat(trimmed, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            snprintf(msg, msglen, "%s %s: is %s, not a folder; name a folder (created when it "
+                     "does not exist)", flag, dir, kind(st.st_mode));
+            return JF_EINVAL;
+        }
+    } else if (errno == ENOENT || errno == ENOTDIR) {
+        /* created later: its parent must take it */
+        split(trimmed, parent, &base);
+        if (stat(parent, &st) != 0) {
+            snprintf(msg, msglen, "%s %s: the folder %s %s", flag, dir, parent,
+                     errno == ENOENT    ? "does not exist (create it first)"
+                     : errno == ENOTDIR ? "has a file where a folder should be"
+                                        : strerror(errno));
+            return JF_EINVAL;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            snprintf(msg, msglen, "%s %s: %s is %s, not a folder", flag, dir, parent,
+                     kind(st.st_mode));
+            return JF_EINVAL;
+        }
+        long name_max = pathconf(parent, _PC_NAME_MAX);
+        if (name_max <= 0)
+            name_max = NAME_MAX;
+        if ((long)strlen(base) > name_max) {
+            snprintf(msg, msglen, "%s %.60s...: the name '%.40s...' is %zu bytes; the file "
+                     "system allows %ld", flag, dir, base, strlen(base), name_max);
+            return JF_EINVAL;
+        }
+        snprintf(trimmed, sizeof trimmed, "%s", parent);
+        where = parent;
+    } else {
+        snprintf(msg, msglen, "%s %s: %s", flag, dir,
+                 errno == EACCES ? "a folder on the way cannot be searched (permission denied)"
+                                 : strerror(errno));
+        return JF_EINVAL;
+    }
+    /* trimmed: the folder itself, or the parent it will be created in */
+    const char *pseudo = pseudo_fs_name(trimmed);
+    if (pseudo != NULL) {
+        snprintf(msg, msglen, "%s %s: %s is on the kernel's %s file system, whose files are "
+                 "interfaces, not outputs", flag, dir, where, pseudo);
+        return JF_EINVAL;
+    }
+    if (access(trimmed, W_OK | X_OK) != 0) {
+        snprintf(msg, msglen, "%s %s: the folder %s %s", flag, dir, where,
+                 errno == EROFS ? "is on a read-only file system"
+                 : errno == EACCES ? "is not writable by this user"
+                                   : strerror(errno));
+        return JF_EINVAL;
+    }
+    return JF_OK;
+}
+
+jf_err_t jf_outpath_make_dir(const char *flag, const char *dir, char *msg, size_t msglen)
+{
+    if (mkdir(dir, 0777) == 0 || errno == EEXIST)
+        return JF_OK;
+    snprintf(msg, msglen, "%s %s: cannot create the folder: %s", flag, dir, strerror(errno));
+    return JF_EIO;
+}

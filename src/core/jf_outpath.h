@@ -1,8 +1,8 @@
 /* jf_outpath.h: checks on the paths jflop writes its outputs to, made
  * before any work so that a run of hours never ends on a path it could not
  * use, and never replaces what is not an output of its own. Every command
- * that writes a file (jflop-run --output and --summary-json, and later
- * jflop report --out, validate --pack) calls the same checks.
+ * that writes a file (jflop-run --output and --summary-json, jflop report
+ * --out and --plot, and later validate --pack) calls the same checks.
  *
  * jflop's writers put their output in a temporary file beside the target
  * (PATH.tmp.<pid>) and rename it over the target, so what matters is: the
@@ -43,5 +43,19 @@ int jf_outpath_same(const char *a, const char *b);
  * skipped), then no two of them the same file: JF_EINVAL with "FLAG_A and
  * FLAG_B name the same file PATH; give each output its own". */
 jf_err_t jf_outpath_check_all(const jf_outpath_t *outs, int n, char *msg, size_t msglen);
+
+/* Can `dir` be the folder an output flag writes its files into (jflop
+ * report --out DIR, --plot DIR)? It is a folder that can be written, or
+ * does not exist yet and its parent is one (jf_outpath_make_dir creates
+ * it). Refused, JF_EINVAL with "FLAG DIR: why": a path so long that
+ * DIR/NAME no longer fits for a name of `name_len` bytes, a regular file,
+ * a device node, a FIFO or a socket, a folder of a pseudo file system such
+ * as /proc, a folder this user cannot write or on a read-only file system,
+ * a missing parent. Reads the file system; writes nothing. */
+jf_err_t jf_outpath_check_dir(const char *flag, const char *dir, size_t name_len, char *msg,
+                              size_t msglen);
+
+/* Create the folder jf_outpath_check_dir accepted, when it is missing. */
+jf_err_t jf_outpath_make_dir(const char *flag, const char *dir, char *msg, size_t msglen);
 
 #endif

@@ -266,27 +266,40 @@ static hid_t dataset_f64(hid_t loc, const char *name, int rank, const hsize_t *d
     return d;
 }
 
-/* Write one row (or nothing, when row < 0) of a dataset collectively. */
+/* Write this rank's row of a [ranks][width] dataset collectively: every
+ * rank brings a row, so no rank's selection is empty (see write_by_owner). */
 static int write_row(hid_t d, hid_t dxpl, hid_t mem_type, int64_t row, hsize_t width,
-                     int two_d, const void *data)
+                     const void *data)
 {
     const hid_t file_space = H5Dget_space(d);
-    hsize_t start[2] = {(hsize_t)(row < 0 ? 0 : row), 0}, count[2] = {1, width};
-    hid_t mem_space;
-    if (row < 0 || width == 0) {
-        H5Sselect_none(file_space);
-        mem_space = H5Screate(H5S_NULL);
-    } else {
-        if (two_d)
-            H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, NULL, count, NULL);
-        else
-            H5Sselect_all(file_space);
-        mem_space = H5Screate_simple(1, &width, NULL);
-    }
+    const hsize_t start[2] = {(hsize_t)row, 0}, count[2] = {1, width};
+    H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, NULL, count, NULL);
+    const hid_t mem_space = H5Screate_simple(1, &width, NULL);
     const herr_t w = H5Dwrite(d, mem_type, mem_space, file_space, dxpl, data);
     H5Sclose(mem_space);
     H5Sclose(file_space);
     return w < 0 ? -1 : 0;
+}
+
+/* Write a whole dataset from the one rank that holds it (have); the others
+ * do not take part. Never as a collective write in which the others bring
+ * an empty selection: Open MPI's OMPIO then wrote one element of such a
+ * rank's buffer over the dataset's first element, in about a third of the
+ * runs on 2 ranks (the energy trace's first row read 4.9e-307 and its mark
+ * a random number). An independent write touches only the owner's bytes. */
+static int write_by_owner(hid_t d, hid_t mem_type, hsize_t count, int have, const void *data)
+{
+    if (d < 0)
+        return 1;
+    if (!have)
+        return 0;
+    const hid_t ms = H5Screate_simple(1, &count, NULL);
+    const hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+    H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_INDEPENDENT);
+    const int e = H5Dwrite(d, mem_type, ms, H5S_ALL, dxpl, data) < 0;
+    H5Pclose(dxpl);
+    H5Sclose(ms);
+    return e;
 }
 
 /* --- groups -------------------------------------------------------------- */
@@ -466,21 +479,21 @@ static int write_timing(hid_t f, hid_t dxpl, const jf_summary_t *s, int rank)
                           "wall time of each step on each rank, [rank][step], warm-up steps "
                           "first, one column per step that ran");
     if (steps > 0)  /* see write_energy_node: no zero-length collective writes */
-        e |= d < 0 || write_row(d, dxpl, H5T_NATIVE_DOUBLE, rank, steps, 1, r->step_seconds);
+        e |= d < 0 || write_row(d, dxpl, H5T_NATIVE_DOUBLE, rank, steps, r->step_seconds);
     if (d >= 0)
         H5Dclose(d);
     d = dataset_f64(g, "step_start", 2, dims, "s",
                     "start of each step on each rank relative to the start of the measured "
                     "phase (negative in warm-up), one column per step that ran");
     if (steps > 0)
-        e |= d < 0 || write_row(d, dxpl, H5T_NATIVE_DOUBLE, rank, steps, 1, rel);
+        e |= d < 0 || write_row(d, dxpl, H5T_NATIVE_DOUBLE, rank, steps, rel);
     if (d >= 0)
         H5Dclose(d);
     const hsize_t nloss = (hsize_t)r->steps_done;
     d = dataset_f64(f, "loss", 1, &nloss, "nat",
                     "global mean cross-entropy per token of each measured step");
-    if (nloss > 0)  /* see write_energy_node: no zero-length collective writes */
-        e |= d < 0 || write_row(d, dxpl, H5T_NATIVE_DOUBLE, rank == 0 ? 0 : -1, nloss, 0, r->loss);
+    if (nloss > 0)  /* rank 0's, alone: see write_by_owner */
+        e |= write_by_owner(d, H5T_NATIVE_DOUBLE, nloss, rank == 0, r->loss);
     if (d >= 0)
         H5Dclose(d);
     if (g >= 0)
@@ -498,24 +511,6 @@ static void join_domains(const jf_energy_node_t *n, int what, char *buf, size_t 
         const int w = snprintf(buf + used, len - used, "%s%s", k ? "," : "", v);
         used += w > 0 ? (size_t)w : 0;
     }
-}
-
-/* Collectively write a whole dataset from this rank (have) or nothing. */
-static int write_all_or_none(hid_t d, hid_t mem_type, hsize_t count, int have, const void *data)
-{
-    if (d < 0)
-        return 1;
-    const hid_t fs = H5Dget_space(d);
-    const hid_t ms = have ? H5Screate_simple(1, &count, NULL) : H5Screate(H5S_NULL);
-    const hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
-    H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
-    if (!have)
-        H5Sselect_none(fs);
-    const int e = H5Dwrite(d, mem_type, ms, fs, dxpl, data) < 0;
-    H5Pclose(dxpl);
-    H5Sclose(ms);
-    H5Sclose(fs);
-    return e;
 }
 
 static int write_energy_node(hid_t parent, int index, const jf_energy_node_t *n,
@@ -595,6 +590,10 @@ static int write_energy_node(hid_t parent, int index, const jf_energy_node_t *n,
                                          "start, 3 measured phase stop, 4 last reading");
     /* only the node's reader has the trace; the others write nothing */
     const int mine = meter != NULL && meter->count == n->trace_count && n->trace_count > 0;
+    /* the reader whose trace is not the one gathered (or cannot copy it)
+     * fails the write: an unwritten trace would read as whatever its
+     * storage held */
+    e |= meter != NULL && n->trace_count > 0 && meter->count != n->trace_count;
     double *rows = NULL;
     int32_t *marks = NULL;
     if (mine) {
@@ -613,11 +612,12 @@ static int write_energy_node(hid_t parent, int index, const jf_energy_node_t *n,
             }
     }
     const int have = mine && rows != NULL && marks != NULL;
+    e |= mine && !have;  /* out of memory: never an unwritten trace */
     /* empty datasets get no write at all: OMPIO fails a zero-length
-     * collective write (pwritev EINVAL); every rank knows trace_count */
+     * write (pwritev EINVAL); every rank knows trace_count */
     if (n->trace_count > 0) {
-        e |= write_all_or_none(d, H5T_NATIVE_DOUBLE, n->trace_count * cols, have, rows);
-        e |= write_all_or_none(mk, H5T_NATIVE_INT32, n->trace_count, have, marks);
+        e |= write_by_owner(d, H5T_NATIVE_DOUBLE, n->trace_count * cols, have, rows);
+        e |= write_by_owner(mk, H5T_NATIVE_INT32, n->trace_count, have, marks);
     }
     if (d >= 0)
         H5Dclose(d);

@@ -26,7 +26,7 @@
 #include "jf_gemm.h"
 #include "jf_gemm_backend.h"
 
-#define MAX_SHAPES 16
+#define MAX_SHAPES 24
 /* the token dimension is cut so that no measured GEMM exceeds this */
 #define SHAPE_FLOPS_CAP 4e9
 #define CHILD_TIMEOUT_S 20.0
@@ -35,6 +35,9 @@ typedef struct {
     int64_t m, n, k;
     int trans_a, trans_b;
     double weight;   /* products of this shape per step */
+    /* attention's per-(sequence, head) products: one per thread at once,
+     * each on 1 thread, as the step issues them */
+    int concurrent;
 } shape_t;
 
 /* What a child writes back. */
@@ -80,28 +83,41 @@ jf_err_t jf_gemm_request_check(const jf_gemm_request_t *req, char *msg, size_t m
     return JF_EINVAL;
 }
 
-/* The step's distinct dense and head GEMMs (jf_model_tmpl.c), largest
- * total first, with the token dimension T cut to *t_used. */
+/* 0 forward, 1 backward weights, 2 backward data, 3 attention */
+static int shape_kind(const shape_t *x)
+{
+    return x->concurrent ? 3 : x->trans_a ? 1 : x->trans_b ? 2 : 0;
+}
+
+/* The step's distinct GEMMs (jf_model_tmpl.c): dense and head with the
+ * token dimension T cut to *t_used, and attention's per-(sequence, head)
+ * products; largest share of the step's FLOPs first, kinds in turn. */
 static int step_shapes(const jf_gemm_request_t *req, shape_t *s, int64_t *t_used)
 {
     const jf_shape_t *sh = &req->shape;
     const int64_t d = sh->d_model, ff = sh->ff, V = sh->vocab, L = sh->layers;
+    const int64_t ctx = sh->ctx, dh = sh->heads > 0 ? d / sh->heads : d;
     int64_t T = req->batch * sh->ctx;
     const int64_t widest = ff > 3 * d ? ff : 3 * d;
     const int64_t wide2 = V > widest ? V : widest;
     while (T > 256 && 2.0 * (double)T * (double)wide2 * (double)(d > ff ? d : ff) > SHAPE_FLOPS_CAP)
         T /= 2;
     *t_used = T;
+    /* each attention shape twice per layer and (sequence, head) pair */
+    const double pairs = 2.0 * (double)L * (double)req->batch * (double)sh->heads;
     const shape_t all[] = {
         /* forward: x W */
-        {T, 3 * d, d, 0, 0, (double)L}, {T, d, d, 0, 0, (double)L},
-        {T, ff, d, 0, 0, (double)L}, {T, d, ff, 0, 0, (double)L}, {T, V, d, 0, 0, 1},
+        {T, 3 * d, d, 0, 0, (double)L, 0}, {T, d, d, 0, 0, (double)L, 0},
+        {T, ff, d, 0, 0, (double)L, 0}, {T, d, ff, 0, 0, (double)L, 0}, {T, V, d, 0, 0, 1, 0},
         /* backward, weights: x^T dy */
-        {d, 3 * d, T, 1, 0, (double)L}, {d, d, T, 1, 0, (double)L},
-        {d, ff, T, 1, 0, (double)L}, {ff, d, T, 1, 0, (double)L}, {d, V, T, 1, 0, 1},
+        {d, 3 * d, T, 1, 0, (double)L, 0}, {d, d, T, 1, 0, (double)L, 0},
+        {d, ff, T, 1, 0, (double)L, 0}, {ff, d, T, 1, 0, (double)L, 0}, {d, V, T, 1, 0, 1, 0},
         /* backward, data: dy W^T */
-        {T, d, 3 * d, 0, 1, (double)L}, {T, d, d, 0, 1, (double)L},
-        {T, d, ff, 0, 1, (double)L}, {T, ff, d, 0, 1, (double)L}, {T, d, V, 0, 1, 1},
+        {T, d, 3 * d, 0, 1, (double)L, 0}, {T, d, d, 0, 1, (double)L, 0},
+        {T, d, ff, 0, 1, (double)L, 0}, {T, ff, d, 0, 1, (double)L, 0}, {T, d, V, 0, 1, 1, 0},
+        /* attention: Q K^T and dO V^T; P V and dS K; P^T dO and dS^T Q */
+        {ctx, ctx, dh, 0, 1, pairs, 1}, {ctx, dh, ctx, 0, 0, pairs, 1},
+        {ctx, dh, ctx, 1, 0, pairs, 1},
     };
     const int n = (int)(sizeof all / sizeof all[0]);
     for (int i = 0; i < n; i++)
@@ -117,6 +133,21 @@ static int step_shapes(const jf_gemm_request_t *req, shape_t *s, int64_t *t_used
         }
         s[j + 1] = x;
     }
+    /* then one of each kind in turn (forward, backward weights, backward
+     * data, attention), so that a budget that times only the first few
+     * still sees every kind the step runs */
+    shape_t by_kind[MAX_SHAPES];
+    int used[MAX_SHAPES] = {0}, k = 0;
+    while (k < n)
+        for (int kind = 0; kind < 4; kind++)
+            for (int i = 0; i < n; i++)
+                if (!used[i] && shape_kind(&s[i]) == kind) {
+                    used[i] = 1;
+                    by_kind[k++] = s[i];
+                    break;
+                }
+    for (int i = 0; i < n; i++)
+        s[i] = by_kind[i];
     return n;
 }
 
@@ -188,13 +219,52 @@ static double max_rss_bytes(void)
 
 /* One product of shape x on dense operands (leading dimensions as the
  * model's), 0 or -1 with the back-end's reason. */
-static int run_shape(const jf_gemm_backend_t *b, const jf_gemm_request_t *req, const shape_t *x,
-                     const void *a, const void *bb, void *c, report_t *rep)
+static int run_product(const jf_gemm_backend_t *b, jf_precision_t p, const shape_t *x,
+                       int threads, const void *a, const void *bb, void *c, char *why,
+                       size_t whylen)
 {
-    const jf_gemm_args_t g = {req->precision, x->trans_a, x->trans_b, x->m, x->n, x->k,
+    const jf_gemm_args_t g = {p, x->trans_a, x->trans_b, x->m, x->n, x->k,
                               x->trans_a ? x->m : x->k, x->trans_b ? x->k : x->n, x->n,
-                              1.0, 0.0, a, bb, c, req->threads, 0};
-    return b->gemm(&g, rep->why, sizeof rep->why) == JF_OK ? 0 : -1;
+                              1.0, 0.0, a, bb, c, threads, 0};
+    return b->gemm(&g, why, whylen) == JF_OK ? 0 : -1;
+}
+
+/* Shape x as the step runs it: a dense product on all the rank's threads,
+ * or an attention product on each thread at once (its own C each, cstride
+ * elements apart). Returns the products done (0 on failure, with why). */
+static int run_shape(const jf_gemm_backend_t *b, const jf_gemm_request_t *req, const shape_t *x,
+                     const void *a, const void *bb, char *c, size_t cstride, report_t *rep)
+{
+    if (!x->concurrent || req->threads <= 1)
+        return run_product(b, req->precision, x, req->threads, a, bb, c, rep->why,
+                           sizeof rep->why) == 0;
+    int failed = 0;
+#pragma omp parallel num_threads(req->threads) reduction(+ : failed)
+    {
+        char why[120];
+        const size_t t = (size_t)omp_get_thread_num();
+        if (run_product(b, req->precision, x, 1, a, bb, c + t * cstride, why, sizeof why) != 0) {
+            failed++;
+#pragma omp critical(jf_select_why)
+            snprintf(rep->why, sizeof rep->why, "%s", why);
+        }
+    }
+    return failed ? 0 : req->threads;
+}
+
+/* The step's GEMM rate predicted from per-product times: the products
+ * each shape does per step, over the time they would take. */
+static double weighted_gflops(const shape_t *s, int n, const double *seconds,
+                              const double *products)
+{
+    double flops = 0, time = 0;
+    for (int i = 0; i < n; i++) {
+        if (products[i] <= 0)
+            continue;
+        flops += s[i].weight * 2.0 * (double)s[i].m * (double)s[i].n * (double)s[i].k;
+        time += s[i].weight * seconds[i] / products[i];
+    }
+    return time > 0 ? flops / time * 1e-9 : 0;
 }
 
 /* In the child: run the shapes; rep->nshapes 0 means decide how many fit
@@ -204,16 +274,20 @@ static void measure(const jf_gemm_backend_t *b, const jf_gemm_request_t *req,
 {
     const jf_precision_t p = req->precision;
     const size_t in = p == JF_FP64 ? 8 : p == JF_FP32 ? 4 : 2, out = p == JF_FP64 ? 8 : 4;
+    const int64_t copies = req->threads > 1 ? req->threads : 1;  /* concurrent C's */
     int64_t amax = 0, bmax = 0, cmax = 0;
     for (int i = 0; i < nshapes; i++) {
         amax = s[i].m * s[i].k > amax ? s[i].m * s[i].k : amax;
         bmax = s[i].k * s[i].n > bmax ? s[i].k * s[i].n : bmax;
-        cmax = s[i].m * s[i].n > cmax ? s[i].m * s[i].n : cmax;
+        const int64_t cs = s[i].m * s[i].n * (s[i].concurrent ? copies : 1);
+        cmax = cs > cmax ? cs : cmax;
     }
     const double operand_bytes = (double)amax * (double)in + (double)bmax * (double)in +
                                  (double)cmax * (double)out;
     const double avail = (double)jf_mem_available();
-    void *a = NULL, *bb = NULL, *c = NULL;
+    void *a = NULL, *bb = NULL;
+    char *c = NULL;
+    double seconds[MAX_SHAPES] = {0}, products[MAX_SHAPES] = {0};
     if (avail > 0 && operand_bytes > avail / 4) {
         snprintf(rep->why, sizeof rep->why,
                  "out of memory for the measurement (%.3g GiB of operands)",
@@ -231,13 +305,18 @@ static void measure(const jf_gemm_backend_t *b, const jf_gemm_request_t *req,
     fill(bb, p, bmax, 2);
     const int decide = rep->nshapes == 0;
     int use = decide ? nshapes : rep->nshapes;
-    double flops = 0, t0, spent = 0;
+    double t0, spent = 0;
     /* warm-up pass (packing buffers, JIT), and in it the decision */
     t0 = jf_clock_seconds();
     for (int i = 0; i < use; i++) {
-        if (run_shape(b, req, &s[i], a, bb, c, rep) != 0)
+        const double ti = jf_clock_seconds();
+        const int done = run_shape(b, req, &s[i], a, bb, c, (size_t)(s[i].m * s[i].n) * out, rep);
+        if (done == 0)
             goto cleanup;
-        if (decide && jf_clock_seconds() - t0 >= req->budget / 2) {
+        seconds[i] += jf_clock_seconds() - ti;
+        products[i] += done;
+        /* at least the first of each kind (see step_shapes) */
+        if (decide && i + 1 >= 4 && jf_clock_seconds() - t0 >= req->budget / 2) {
             use = i + 1;
             break;
         }
@@ -247,23 +326,27 @@ static void measure(const jf_gemm_backend_t *b, const jf_gemm_request_t *req,
     if (!decide && warm > 2 * req->budget) {
         /* far slower than the first candidate: its warm-up pass is figure
          * enough (it only flatters it), and keeps the whole choice short */
-        for (int i = 0; i < use; i++)
-            flops += 2.0 * (double)s[i].m * (double)s[i].n * (double)s[i].k;
-        rep->gflops = flops / warm * 1e-9;
+        rep->gflops = weighted_gflops(s, use, seconds, products);
         rep->workspace = fmax(0, max_rss_bytes() - rss0 - operand_bytes);
         rep->ok = 1;
         goto cleanup;
     }
+    memset(seconds, 0, sizeof seconds);
+    memset(products, 0, sizeof products);
     t0 = jf_clock_seconds();
     do {
         for (int i = 0; i < use; i++) {
-            if (run_shape(b, req, &s[i], a, bb, c, rep) != 0)
+            const double ti = jf_clock_seconds();
+            const int done =
+                run_shape(b, req, &s[i], a, bb, c, (size_t)(s[i].m * s[i].n) * out, rep);
+            if (done == 0)
                 goto cleanup;
-            flops += 2.0 * (double)s[i].m * (double)s[i].n * (double)s[i].k;
+            seconds[i] += jf_clock_seconds() - ti;
+            products[i] += done;
         }
         spent = jf_clock_seconds() - t0;
     } while (spent < req->budget);
-    rep->gflops = flops / spent * 1e-9;
+    rep->gflops = weighted_gflops(s, use, seconds, products);
     rep->workspace = fmax(0, max_rss_bytes() - rss0 - operand_bytes);
     rep->ok = 1;
 cleanup:
@@ -463,7 +546,8 @@ jf_err_t jf_gemm_select_measure(const jf_gemm_request_t *req, jf_gemm_choice_t *
             rule_out(c, "%s", "this CPU lacks AVX2 with FMA");
     }
     snprintf(ch->shapes, sizeof ch->shapes,
-             "the step's dense and head GEMM shapes (T = %lld tokens%s), largest first",
+             "the step's dense, head and attention GEMM shapes (T = %lld tokens%s), "
+             "weighted by their products per step, largest of each kind first",
              (long long)t_used, t_used < req->batch * req->shape.ctx ? ", cut from the step's" : "");
     /* BLIS's own choice first (a quick child), so that a kernel set it
      * would pick anyway is not measured twice */

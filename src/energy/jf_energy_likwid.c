@@ -365,6 +365,21 @@ static jf_err_t lk_open(lk_state_t *st, jf_energy_session_t *s, int report_fd, c
     err = JF_EINVAL;
 
     lk_report(report_fd, LK_REC_STAGE, LK_STAGE_ACCESS);
+    /* likwid's access daemon reads the MSRs through the same device files
+     * (/dev/cpu/N/msr, or /dev/msrN): without them it cannot answer, and
+     * likwid's client would wait for it until the probe's time-out */
+    if (st->mode == ACCESSMODE_DAEMON) {
+        char dev[64], alt[64];
+        snprintf(dev, sizeof dev, "/dev/cpu/%d/msr", st->sockets[0].cpu);
+        snprintf(alt, sizeof alt, "/dev/msr%d", st->sockets[0].cpu);
+        if (access(dev, F_OK) != 0 && access(alt, F_OK) != 0) {
+            snprintf(msg, msglen,
+                     "likwid: no access to the MSRs: %s is missing (the msr kernel module is "
+                     "not loaded: modprobe msr), and likwid's access daemon reads them through it",
+                     dev);
+            goto cleanup;
+        }
+    }
     if ((ret = HPMinit()) != 0) {
         st->likwid_failed = 1;
         snprintf(msg, msglen, "likwid: HPMinit failed: %s", strerror(ret < 0 ? -ret : ret));

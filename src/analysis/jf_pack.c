@@ -294,8 +294,14 @@ static jf_err_t manifest_text(const char *dir, const char *const texts[NOUT], jf
         char path[JF_OUTPATH_MAX + 4200], hex[JF_SHA256_HEXLEN];
         const char *name = all[i];
         if (!jf_manifest_name_ok(name)) {
+            /* the name shown on one line: its newlines and backslashes as '?' */
+            char shown[256];
+            size_t k = 0;
+            for (; name[k] != '\0' && k + 1 < sizeof shown; k++)
+                shown[k] = strchr("\n\r\\", name[k]) != NULL ? '?' : name[k];
+            shown[k] = '\0';
             snprintf(msg, msglen, "%s/%s: a file name with a newline or backslash cannot go "
-                                  "into %s; rename it", dir, name, JF_SUBMISSION_MANIFEST);
+                                  "into %s; rename it", dir, shown, JF_SUBMISSION_MANIFEST);
             err = JF_EINVAL;
             break;
         }

@@ -114,7 +114,7 @@ static void rule_manifest(const jf_submission_t *s, int file, int level, jf_vali
             strcmp(name, JF_SUBMISSION_MANIFEST) == 0) {
             jf_validation_add(v, JF_SUBMISSION_MANIFEST, JF_RULE_FAIL,
                               "line %d is not '<64 hex digits>  <file inside the folder>': "
-                              "%.80s", lineno, line);
+                              "%.300s", lineno, line);
             bad++;
             continue;
         }

@@ -42,9 +42,8 @@ int jf_cmd_claim(int argc, char **argv)
     char why[JF_MSG_LEN];
     int c, status = 2;
 
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    int first = 1;
+    while ((c = jf_cmd_opt("claim", argc, argv, opts, &first)) >= 0) {
         switch (c) {
         case 'c': claims_path = optarg; break;
         case 'w': hw_path = optarg; break;
@@ -75,16 +74,10 @@ int jf_cmd_claim(int argc, char **argv)
             if (jf_cmd_real_arg("claim", "--bits", optarg, &o.bits) != 0)
                 return 2;
             break;
-        case 'h': jf_cmd_help(stdout, "claim"); return 0;
-        case ':':
-            fprintf(stderr, "jflop claim: option '%s' needs a value\n", argv[optind - 1]);
-            return 2;
-        default:
-            fprintf(stderr, "jflop claim: unknown option '%s' (see jflop claim --help)\n",
-                    argv[optind - 1]);
-            return 2;
         }
     }
+    if (c != -1)
+        return c == JF_CMD_OPT_HELP ? 0 : 2;
     if (only != NULL && strcmp(only, "measured") == 0 && measured_path == NULL) {
         fprintf(stderr, "jflop claim: --table measured needs --measured FILE.h5\n");
         return 2;

@@ -62,9 +62,8 @@ int jf_cmd_validate(int argc, char **argv)
     jf_submission_t sub;
     jf_validation_t v;
 
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    int first = 1;
+    while ((c = jf_cmd_opt("validate", argc, argv, opts, &first)) >= 0) {
         switch (c) {
         case 'l':
             if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0 && strcmp(optarg, "3") != 0) {
@@ -76,18 +75,10 @@ int jf_cmd_validate(int argc, char **argv)
         case 'p':
             pack = 1;
             break;
-        case 'h':
-            jf_cmd_help(stdout, "validate");
-            return 0;
-        case ':':
-            fprintf(stderr, "jflop validate: option '%s' needs a value\n", argv[optind - 1]);
-            return 2;
-        default:
-            fprintf(stderr, "jflop validate: unknown option '%s' (see jflop validate --help)\n",
-                    argv[optind - 1]);
-            return 2;
         }
     }
+    if (c != -1)
+        return c == JF_CMD_OPT_HELP ? 0 : 2;
     if (optind != argc - 1) {
         fprintf(stderr, "jflop validate: give one SUBMISSION folder (see jflop validate --help)\n");
         return 2;

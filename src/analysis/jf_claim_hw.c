@@ -43,51 +43,78 @@ int jf_claim_fig_read(json_t *obj, const char *key, int required, double lo, int
     return got < 0 ? -1 : 0;
 }
 
+jf_err_t jf_claim_doc(const char *text, size_t len, const char *origin, const char *schema,
+                      const char *list_key, size_t max, size_t size, void **entries,
+                      json_t **root, json_t **list, char *msg, size_t msglen)
+{
+    const char *const root_keys[] = {"schema", "schema_version", "description", list_key, NULL};
+    jf_err_t err = jf_json_in_parse(text, len, origin, schema, JF_CLAIM_SCHEMA_MAJOR, root, msg,
+                                    msglen);
+    *list = NULL;
+    if (err != JF_OK)
+        return err;
+    if (jf_json_in_keys(*root, root_keys, origin, "", msg, msglen) != 0 ||
+        jf_json_in_text_ok(*root, "description", origin, msg, msglen) != 0 ||
+        (*list = jf_json_in_list(*root, list_key, max, origin, msg, msglen)) == NULL) {
+        json_decref(*root);
+        *root = NULL;
+        return JF_EINVAL;
+    }
+    if ((*entries = calloc(json_array_size(*list), size)) == NULL) {
+        snprintf(msg, msglen, "%s: out of memory", origin);
+        json_decref(*root);
+        *root = NULL;
+        return JF_ENOMEM;
+    }
+    return JF_OK;
+}
+
+int jf_claim_entry(json_t *list, const char *list_key, size_t i, const char *origin, char *id,
+                   size_t idlen, char *where, size_t wherelen, char *msg, size_t msglen)
+{
+    json_t *e = json_array_get(list, i);
+    snprintf(where, wherelen, "%s: %s[%zu]", origin, list_key, i);
+    if (!json_is_object(e)) {
+        snprintf(msg, msglen, "%s: field '%s[%zu]' is not an object", origin, list_key, i);
+        return -1;
+    }
+    if (jf_json_in_string(e, "id", 1, id, idlen, where, "id", msg, msglen) != 0)
+        return -1;
+    snprintf(where, wherelen, "%s: %s[%zu] (%s)", origin, list_key, i, id);
+    for (size_t k = 0; k < i; k++) {
+        json_t *other = json_object_get(json_array_get(list, k), "id");
+        if (json_is_string(other) && strcmp(json_string_value(other), id) == 0) {
+            snprintf(msg, msglen, "%s: field 'id': '%s' is given twice", where, id);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 jf_err_t jf_hw_parse_text(const char *json_text, size_t len, const char *origin,
                           jf_hw_table_t *t, char *msg, size_t msglen)
 {
     static const char *const hw_keys[] = {"id", "name", "board_power_w", "peak_flop_per_s",
                                           "note", NULL};
-    static const char *const root_keys[] = {"schema", "schema_version", "description", "hardware",
-                                            NULL};
     jf_err_t err;
-    json_t *root = NULL;
+    json_t *root = NULL, *list = NULL;
 
     memset(t, 0, sizeof *t);
     snprintf(t->origin, sizeof t->origin, "%s", origin);
-    err = jf_json_in_parse(json_text, len, origin, "jflop-hardware", JF_CLAIM_SCHEMA_MAJOR, &root,
-                           msg, msglen);
+    void *entries = NULL;
+    err = jf_claim_doc(json_text, len, origin, "jflop-hardware", "hardware", JF_HW_MAX_ENTRIES,
+                       sizeof *t->hw, &entries, &root, &list, msg, msglen);
     if (err != JF_OK)
         return err;
+    t->hw = entries;
     err = JF_EINVAL;
-    if (jf_json_in_keys(root, root_keys, origin, "", msg, msglen) != 0 ||
-        jf_json_in_text_ok(root, "description", origin, msg, msglen) != 0)
-        goto cleanup;
-    json_t *list = jf_json_in_list(root, "hardware", JF_HW_MAX_ENTRIES, origin, msg, msglen);
-    if (list == NULL)
-        goto cleanup;
-    t->hw = calloc(json_array_size(list), sizeof *t->hw);
-    if (t->hw == NULL) {
-        snprintf(msg, msglen, "%s: out of memory", origin);
-        err = JF_ENOMEM;
-        goto cleanup;
-    }
     for (size_t i = 0; i < json_array_size(list); i++) {
         json_t *h = json_array_get(list, i);
         jf_hw_t *hw = &t->hw[t->n];
         char where[700];
-        snprintf(where, sizeof where, "%s: hardware[%zu]", origin, i);
-        if (!json_is_object(h)) {
-            snprintf(msg, msglen, "%s: field 'hardware[%zu]' is not an object", origin, i);
+        if (jf_claim_entry(list, "hardware", i, origin, hw->id, sizeof hw->id, where,
+                           sizeof where, msg, msglen) != 0)
             goto cleanup;
-        }
-        if (jf_json_in_string(h, "id", 1, hw->id, sizeof hw->id, where, "id", msg, msglen) != 0)
-            goto cleanup;
-        snprintf(where, sizeof where, "%s: hardware[%zu] (%s)", origin, i, hw->id);
-        if (jf_hw_find(t, hw->id) != NULL) {
-            snprintf(msg, msglen, "%s: field 'id': '%s' is given twice", where, hw->id);
-            goto cleanup;
-        }
         if (jf_json_in_keys_of(h, hw_keys, "hardware", where, "", msg, msglen) != 0 ||
             jf_json_in_string(h, "name", 0, hw->name, sizeof hw->name, where, "name", msg, msglen) != 0 ||
             jf_claim_fig_read(h, "board_power_w", 1, 0, 1, JF_CLAIM_MAX_BOARD_W, &hw->board_w, where,

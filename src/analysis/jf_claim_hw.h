@@ -67,6 +67,20 @@ const jf_hw_peak_t *jf_hw_peak(const jf_hw_t *hw, const char *precision);
  * fp64 64); 0 for an unknown name. */
 double jf_claim_precision_bits(const char *precision);
 
+/* What claims and hardware files share: the document parsed as `schema`
+ * (jf_json_in), its root keys (schema, schema_version, description and
+ * list_key), and its list `list_key` of 1 to max entries, with *entries
+ * zeroed room for one `size`-byte entry per element (free it). *root is the
+ * document (json_decref it), *list borrowed from it. */
+jf_err_t jf_claim_doc(const char *text, size_t len, const char *origin, const char *schema,
+                      const char *list_key, size_t max, size_t size, void **entries,
+                      json_t **root, json_t **list, char *msg, size_t msglen);
+/* Entry i of that list: an object whose "id", a non-empty string no
+ * earlier entry has, is copied to id; where becomes "ORIGIN: KEY[i] (ID)"
+ * for the entry's messages. 0, or -1 with msg. */
+int jf_claim_entry(json_t *list, const char *list_key, size_t i, const char *origin, char *id,
+                   size_t idlen, char *where, size_t wherelen, char *msg, size_t msglen);
+
 /* A claim's or a hardware entry's figure {"value", "source"} under `key`
  * of obj (jf_json_in_figure; unknown keys are "not a figure field"), the
  * value in (lo, hi] (lo included unless lo_open). where: the file and the

@@ -252,46 +252,25 @@ static int parse_claim(json_t *c, const jf_hw_table_t *hwt, jf_claim_t *cl, cons
 jf_err_t jf_claims_parse_text(const char *json_text, size_t len, const char *origin,
                               const jf_hw_table_t *hw, jf_claim_set_t *s, char *msg, size_t msglen)
 {
-    static const char *const root_keys[] = {"schema", "schema_version", "description", "claims",
-                                            NULL};
     jf_err_t err;
-    json_t *root = NULL;
+    json_t *root = NULL, *list = NULL;
 
     memset(s, 0, sizeof *s);
     snprintf(s->origin, sizeof s->origin, "%s", origin);
-    err = jf_json_in_parse(json_text, len, origin, "jflop-claims", JF_CLAIM_SCHEMA_MAJOR, &root,
-                           msg, msglen);
+    void *entries = NULL;
+    err = jf_claim_doc(json_text, len, origin, "jflop-claims", "claims", JF_CLAIM_MAX_CLAIMS,
+                       sizeof *s->claims, &entries, &root, &list, msg, msglen);
     if (err != JF_OK)
         return err;
+    s->claims = entries;
     err = JF_EINVAL;
-    if (jf_json_in_keys(root, root_keys, origin, "", msg, msglen) != 0 ||
-        jf_json_in_text_ok(root, "description", origin, msg, msglen) != 0)
-        goto cleanup;
-    json_t *list = jf_json_in_list(root, "claims", JF_CLAIM_MAX_CLAIMS, origin, msg, msglen);
-    if (list == NULL)
-        goto cleanup;
-    s->claims = calloc(json_array_size(list), sizeof *s->claims);
-    if (s->claims == NULL) {
-        snprintf(msg, msglen, "%s: out of memory", origin);
-        err = JF_ENOMEM;
-        goto cleanup;
-    }
     for (size_t i = 0; i < json_array_size(list); i++) {
         json_t *c = json_array_get(list, i);
         jf_claim_t *cl = &s->claims[s->n];
         char where[700];
-        snprintf(where, sizeof where, "%s: claims[%zu]", origin, i);
-        if (!json_is_object(c)) {
-            snprintf(msg, msglen, "%s: field 'claims[%zu]' is not an object", origin, i);
+        if (jf_claim_entry(list, "claims", i, origin, cl->id, sizeof cl->id, where, sizeof where,
+                           msg, msglen) != 0)
             goto cleanup;
-        }
-        if (jf_json_in_string(c, "id", 1, cl->id, sizeof cl->id, where, "id", msg, msglen) != 0)
-            goto cleanup;
-        snprintf(where, sizeof where, "%s: claims[%zu] (%s)", origin, i, cl->id);
-        if (jf_claims_find(s, cl->id) != NULL) {
-            snprintf(msg, msglen, "%s: field 'id': '%s' is given twice", where, cl->id);
-            goto cleanup;
-        }
         if (parse_claim(c, hw, cl, where, msg, msglen) != 0)
             goto cleanup;
         s->n++;

@@ -72,7 +72,7 @@ static void shipped(void)
     CHECK_REL(434.904435, e.eq16_j, 1e-6);                 /* 2 x 175e9 x 300e9 x k_B T */
     CHECK(!e.estimate);
     CHECK_STR_CONTAINS(e.basis, "PUE 1.1");
-    CHECK_INT_EQ(JF_VERDICT_CONSISTENT, e.verdict);
+    CHECK_INT_EQ(JF_CLAIM_CONSISTENT, e.verdict);
     CHECK_INT_EQ(5, count_result(&e, JF_CHECK_OK));
 
     /* The popular article: 1,200-2,000 kWh, scope unstated (so used as IT
@@ -84,7 +84,7 @@ static void shipped(void)
     CHECK_REL(4.32e9, e.it_j, RTOL);                       /* 1200 x 3.6e6 J/kWh */
     CHECK_REL(1.3757961783439491e-14, e.implied_jpf, RTOL); /* 4.32e9 / 3.14e23 */
     CHECK_REL(0.33783783783783783, e.w_per_accel, RTOL);   /* 4.32e9 / (3.552e6 h x 3600) */
-    CHECK_INT_EQ(JF_VERDICT_IMPLAUSIBLE, e.verdict);
+    CHECK_INT_EQ(JF_CLAIM_IMPLAUSIBLE, e.verdict);
     CHECK_STR_CONTAINS(e.reason, "174x below the V100-SXM2 floor"); /* 2.4e-12 / 1.376e-14 */
     CHECK_STR_CONTAINS(e.basis, "upper bound");
     CHECK_INT_EQ(JF_CHECK_IMPLAUSIBLE, e.checks[1].result);
@@ -93,7 +93,7 @@ static void shipped(void)
     CHECK_INT_EQ(JF_END_HIGH, e.end);
     CHECK_REL(7.2e9, e.it_j, RTOL);                        /* 2000 x 3.6e6 */
     CHECK_REL(2.2929936305732484e-14, e.implied_jpf, RTOL); /* 7.2e9 / 3.14e23 */
-    CHECK_INT_EQ(JF_VERDICT_IMPLAUSIBLE, e.verdict);
+    CHECK_INT_EQ(JF_CLAIM_IMPLAUSIBLE, e.verdict);
     CHECK_STR_CONTAINS(e.reason, "105x below");            /* 2.4e-12 / 2.293e-14 = 104.7 */
 
     /* BLOOM: 6 x 176e9 x 366e9 FLOPs, 1,082,990 A100-hours, 433,196 kWh IT
@@ -109,7 +109,7 @@ static void shipped(void)
     CHECK_REL(e.floor_jpf / e.mfu, e.implied_jpf, RTOL);
     CHECK_REL(400.0, e.w_per_accel, RTOL);                 /* 433,196 kWh / 1,082,990 h */
     CHECK_STR_EQ("IT energy as claimed", e.basis);
-    CHECK_INT_EQ(JF_VERDICT_CONSISTENT, e.verdict);
+    CHECK_INT_EQ(JF_CLAIM_CONSISTENT, e.verdict);
 
     /* LLaMA-65B: 6 x 65.2e9 x 1.4e12 FLOPs, 1,022,362 A100-hours, 449 MWh
      * facility at PUE 1.1. */
@@ -120,7 +120,7 @@ static void shipped(void)
     CHECK_REL(1.4694545454545454e12, e.it_j, RTOL);        /* 449 x 3.6e9 / 1.1 */
     CHECK_REL(2.6830531431758425e-12, e.implied_jpf, RTOL); /* 1.46945e12 / 5.4768e23 */
     CHECK_REL(1.282051282051282e-12, e.floor_jpf, RTOL);
-    CHECK_INT_EQ(JF_VERDICT_CONSISTENT, e.verdict);
+    CHECK_INT_EQ(JF_CLAIM_CONSISTENT, e.verdict);
 
     /* DeepSeek-V3: 6 x 37e9 (active) x 14.8e12 FLOPs on H800 at the FP8
      * peak 1978.9e12, 2.788e6 GPU-hours, no energy: an ESTIMATE. */
@@ -138,7 +138,7 @@ static void shipped(void)
     CHECK_REL(226813.01772, e.eq17_j, 1e-6);               /* 100 x 37e9 x 14.8e12 x k_B T */
     CHECK_REL(82265.6945352, e.eq16_j, 1e-6);              /* 2 x 671e9 x 14.8e12 x k_B T */
     CHECK_STR_CONTAINS(e.basis, "ESTIMATE");
-    CHECK_INT_EQ(JF_VERDICT_CONSISTENT, e.verdict);
+    CHECK_INT_EQ(JF_CLAIM_CONSISTENT, e.verdict);
     CHECK_INT_EQ(JF_CHECK_OK, e.checks[0].result);         /* utilisation 16.5% */
     CHECK_INT_EQ(4, count_result(&e, JF_CHECK_NOT_CHECKED));
 
@@ -203,13 +203,13 @@ static void synthetic(void)
     jf_claim_evaluate(jf_claims_find(&s, "tiny"), &hw, 0, &opts300, &e);
     CHECK_REL(1e-17, e.implied_jpf, RTOL);
     CHECK_REL(5e-13, e.floor_jpf, RTOL);
-    CHECK_INT_EQ(JF_VERDICT_IMPLAUSIBLE, e.verdict);
+    CHECK_INT_EQ(JF_CLAIM_IMPLAUSIBLE, e.verdict);
     /* utilisation 1e20 / (1 h x 3600 x 1e15) = 2.78%: fine */
     CHECK_REL(1e20 / 3.6e18, e.mfu, RTOL);
     jf_claim_opts_t big_bits = {300.0, 1e5};
     jf_claim_evaluate(jf_claims_find(&s, "tiny"), &hw, 0, &big_bits, &e);
     CHECK_REL(1e5 * 2.870978885e-21, e.landauer_jpf, 1e-6);
-    CHECK_INT_EQ(JF_VERDICT_IMPOSSIBLE, e.verdict);
+    CHECK_INT_EQ(JF_CLAIM_IMPOSSIBLE, e.verdict);
     CHECK_STR_CONTAINS(e.reason, "below Landauer");
     CHECK_STR_CONTAINS(e.reason, "and more");              /* the floor failed too */
     /* Eq. 17/16 need params and tokens: tiny gives FLOPs only */
@@ -225,7 +225,7 @@ static void synthetic(void)
     CHECK_REL(3.3333333333333335, e.mfu, RTOL);
     CHECK_REL(1e10, e.it_j, RTOL);
     CHECK_STR_CONTAINS(e.basis, "PUE not stated");
-    CHECK_INT_EQ(JF_VERDICT_IMPLAUSIBLE, e.verdict);
+    CHECK_INT_EQ(JF_CLAIM_IMPLAUSIBLE, e.verdict);
     CHECK_STR_CONTAINS(e.reason, "utilisation 333%");
     /* at 1 K the Eq. 17 bound is 1e2 x 1e9 x 1e10 x 1.380649e-23 = 0.01380649 J */
     jf_claim_opts_t cold = {1.0, 0};
@@ -240,7 +240,7 @@ static void synthetic(void)
     CHECK_REL(4e6 / 1.4e17, e.implied_jpf, RTOL);
     CHECK(isnan(e.mfu));
     CHECK(isnan(e.eq17_j));
-    CHECK_INT_EQ(JF_VERDICT_CONSISTENT, e.verdict);
+    CHECK_INT_EQ(JF_CLAIM_CONSISTENT, e.verdict);
     CHECK_INT_EQ(JF_CHECK_NOT_CHECKED, e.checks[0].result);
     CHECK_STR_CONTAINS(e.checks[4].why, "inference");
     CHECK_STR_CONTAINS(e.reason, "no hours");

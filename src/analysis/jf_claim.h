@@ -22,6 +22,8 @@
  * as such, and its verdict rests on what can be checked (utilisation).
  * A claimed energy range is evaluated at both ends.
  *
+ * Parsing (jf_claim_parse.c, the hardware in jf_claim_hw.c), evaluation
+ * (jf_claim_eval.c) and the tables (jf_claim_tables.c) are one file each.
  * Library code: nothing is printed; errors are one line naming the file
  * (origin) and the field. */
 #ifndef JF_CLAIM_H
@@ -29,41 +31,8 @@
 
 #include <stddef.h>
 
+#include "analysis/jf_claim_hw.h"
 #include "core/jf_error.h"
-
-#define JF_CLAIM_SCHEMA_MAJOR 1   /* claims and hardware files: schema_version "1.x" */
-#define JF_CLAIM_SOURCE_LEN 640
-#define JF_HW_MAX_PRECISIONS 8
-#define JF_HW_MAX_ENTRIES 1000      /* entries of a hardware table */
-#define JF_CLAIM_MAX_CLAIMS 10000   /* claims in one file */
-#define JF_CLAIM_MAX_CHECKS 6
-#define JF_CLAIM_TEXT_LEN 96     /* labels: fit one table cell */
-#define JF_CLAIM_REASON_LEN 256  /* kept under 96 characters by design */
-
-/* A figure and where it comes from. */
-typedef struct {
-    int given;
-    double value;
-    char source[JF_CLAIM_SOURCE_LEN];
-} jf_claim_fig_t;
-
-typedef struct {
-    char precision[8];           /* "fp16", "bf16", "fp8", "tf32", "fp32", "fp64" */
-    jf_claim_fig_t flop_per_s;   /* dense peak */
-} jf_hw_peak_t;
-
-typedef struct {
-    char id[64], name[160];
-    jf_claim_fig_t board_w;
-    int npeak;
-    jf_hw_peak_t peak[JF_HW_MAX_PRECISIONS];
-} jf_hw_t;
-
-typedef struct {
-    char origin[512];
-    int n;
-    jf_hw_t *hw;
-} jf_hw_table_t;
 
 typedef enum { JF_CLAIM_TRAINING, JF_CLAIM_INFERENCE } jf_claim_kind_t;
 
@@ -98,7 +67,13 @@ typedef struct {
     jf_claim_t *claims;
 } jf_claim_set_t;
 
-typedef enum { JF_VERDICT_CONSISTENT, JF_VERDICT_IMPLAUSIBLE, JF_VERDICT_IMPOSSIBLE } jf_verdict_t;
+/* What a claim is, all checks taken (a validation rule's outcome is
+ * jf_rule_result_t). */
+typedef enum {
+    JF_CLAIM_CONSISTENT,
+    JF_CLAIM_IMPLAUSIBLE,
+    JF_CLAIM_IMPOSSIBLE
+} jf_claim_verdict_t;
 
 typedef enum {
     JF_CHECK_OK,
@@ -134,7 +109,7 @@ typedef struct {
     double w_per_accel;         /* it_j / hours */
     double implied_jpf;         /* it_j / flops */
     double temperature, bits, landauer_jpf, landauer_j, eq17_j, eq16_j;
-    jf_verdict_t verdict;
+    jf_claim_verdict_t verdict;
     char reason[JF_CLAIM_REASON_LEN];
     int nchecks;
     jf_claim_check_t checks[JF_CLAIM_MAX_CHECKS];
@@ -144,23 +119,6 @@ typedef struct {
     double temperature;   /* K; 300 by default */
     double bits;          /* operand width per FLOP; 0: the claim's precision */
 } jf_claim_opts_t;
-
-/* Hardware table: parse (json_text names itself as origin in errors), load a
- * file, or the built-in results/claims/hardware.json. */
-jf_err_t jf_hw_parse(const char *json_text, const char *origin, jf_hw_table_t *t, char *msg,
-                     size_t msglen);
-/* The same on len bytes (read strictly through jf_json_in: unknown or
- * duplicate keys, another schema, a newer major, figures beyond physical
- * limits refused). */
-jf_err_t jf_hw_parse_text(const char *json_text, size_t len, const char *origin,
-                          jf_hw_table_t *t, char *msg, size_t msglen);
-jf_err_t jf_hw_load(const char *path, jf_hw_table_t *t, char *msg, size_t msglen);
-jf_err_t jf_hw_default(jf_hw_table_t *t, char *msg, size_t msglen);
-void jf_hw_free(jf_hw_table_t *t);
-/* The entry with this id, or NULL. */
-const jf_hw_t *jf_hw_find(const jf_hw_table_t *t, const char *id);
-/* Its dense peak at a precision, or NULL. */
-const jf_hw_peak_t *jf_hw_peak(const jf_hw_t *hw, const char *precision);
 
 /* Claims, checked against a hardware table (unknown hardware, or a
  * precision the hardware has no peak for, is an error naming the field). */
@@ -176,10 +134,6 @@ jf_err_t jf_claims_default(const jf_hw_table_t *hw, jf_claim_set_t *s, char *msg
 void jf_claims_free(jf_claim_set_t *s);
 const jf_claim_t *jf_claims_find(const jf_claim_set_t *s, const char *id);
 
-/* Operand width of a precision name (fp8 8, fp16/bf16 16, tf32 19, fp32 32,
- * fp64 64); 0 for an unknown name. */
-double jf_claim_precision_bits(const char *precision);
-
 /* How many rows a claim gives: 2 for an energy range, else 1. */
 int jf_claim_nends(const jf_claim_t *c);
 
@@ -187,7 +141,7 @@ int jf_claim_nends(const jf_claim_t *c);
 void jf_claim_evaluate(const jf_claim_t *c, const jf_hw_table_t *hw, int end,
                        const jf_claim_opts_t *o, jf_claim_eval_t *e);
 
-const char *jf_verdict_str(jf_verdict_t v);
+const char *jf_claim_verdict_str(jf_claim_verdict_t v);
 const char *jf_check_result_str(jf_check_result_t r);
 const char *jf_energy_scope_str(jf_energy_scope_t s);
 

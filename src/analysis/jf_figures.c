@@ -3,6 +3,7 @@
 #include "jf_figures.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* a / b, or NAN when either side makes it meaningless */
@@ -55,4 +56,12 @@ const char *jf_figures_basis(const jf_result_t *r)
     if (!r->have_joules)
         return strcmp(r->energy_status, "invalid") == 0 ? "invalid" : "not measured";
     return r->extrapolated ? "ESTIMATE (extrapolated)" : "measured";
+}
+
+const char *jf_figures_text(double v, const char *fmt, char *buf, size_t len)
+{
+    if (!isfinite(v))
+        return "-";
+    snprintf(buf, len, fmt, v);
+    return buf;
 }

@@ -6,6 +6,7 @@
 #ifndef JF_FIGURES_H
 #define JF_FIGURES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "analysis/jf_result_read.h"
@@ -39,6 +40,10 @@ void jf_figures(const jf_figures_in_t *in, jf_figures_t *f);
 
 /* From a results file: the measured Joules, or the labelled extrapolation. */
 void jf_figures_of_result(const jf_result_t *r, jf_figures_t *f);
+
+/* A figure as text by fmt into buf, or "-" when it cannot be computed
+ * (NAN), as the text emitters print it. */
+const char *jf_figures_text(double v, const char *fmt, char *buf, size_t len);
 
 /* "measured", "ESTIMATE (extrapolated)", "invalid" or "not measured". */
 const char *jf_figures_basis(const jf_result_t *r);

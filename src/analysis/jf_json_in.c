@@ -162,11 +162,13 @@ fail:
     return JF_EINVAL;
 }
 
-int jf_json_in_keys(json_t *obj, const char *const *known, const char *origin, const char *where,
-                    char *msg, size_t msglen)
+int jf_json_in_keys_of(json_t *obj, const char *const *known, const char *kind,
+                       const char *origin, const char *where, char *msg, size_t msglen)
 {
     const char *key;
     json_t *v;
+    if (kind == NULL)
+        kind = "known";
     json_object_foreach(obj, key, v) {
         int ok = 0;
         (void)v;
@@ -178,12 +180,19 @@ int jf_json_in_keys(json_t *obj, const char *const *known, const char *origin, c
                 const size_t used = strlen(list);
                 snprintf(list + used, sizeof list - used, "%s%s", k == known ? "" : ", ", *k);
             }
-            snprintf(msg, msglen, "%s: field '%s%s%.80s' is not a known field (known: %s)",
-                     origin, where, where[0] ? "." : "", key, list);
+            snprintf(msg, msglen, "%s: field '%s%s%.80s' is not a%s %s field (known: %s)",
+                     origin, where, where[0] ? "." : "", key,
+                     strchr("aeiou", kind[0]) != NULL ? "n" : "", kind, list);
             return -1;
         }
     }
     return 0;
+}
+
+int jf_json_in_keys(json_t *obj, const char *const *known, const char *origin, const char *where,
+                    char *msg, size_t msglen)
+{
+    return jf_json_in_keys_of(obj, known, NULL, origin, where, msg, msglen);
 }
 
 int jf_json_in_string(json_t *obj, const char *key, int required, char *out, size_t outlen,
@@ -226,11 +235,168 @@ int jf_json_in_number(json_t *v, double lo, int lo_open, double hi, const char *
         return -1;
     }
     const double x = json_number_value(v);
-    if (!isfinite(x) || (lo_open ? x <= lo : x < lo) || x > hi) {
-        snprintf(msg, msglen, "%s: field '%s' = %g is out of range: %s", origin, field, x, why);
+    const int low = isfinite(x) && (lo_open ? x <= lo : x < lo);
+    if (!isfinite(x) || low || x > hi) {
+        char limit[64];
+        if (why == NULL) {
+            if (low)
+                snprintf(limit, sizeof limit, "it must be %s %g", lo_open ? "above" : "at least",
+                         lo);
+            else
+                snprintf(limit, sizeof limit, "it must be at most %g", hi);
+            why = limit;
+        }
+        snprintf(msg, msglen, "%s: field '%s' = %g is %s: %s", origin, field, x,
+                 low && x < 0 ? "negative" : low && x == 0 ? "zero" : "out of range", why);
         return -1;
     }
     *out = x;
+    return 0;
+}
+
+int jf_json_in_figure(json_t *obj, const char *key, int required, const char *field,
+                      const char *kind, double lo, int lo_open, double hi, const char *why,
+                      double *value, char *source, size_t source_len, const char *origin,
+                      char *msg, size_t msglen)
+{
+    static const char *const keys[] = {"value", "source", NULL};
+    json_t *o = json_object_get(obj, key);
+    char name[160];
+    if (o == NULL && !required)
+        return 0;
+    if (!json_is_object(o)) {
+        snprintf(msg, msglen, "%s: field '%s' is %s (expected {\"value\": number, \"source\": "
+                              "\"...\"})", origin, field, o == NULL ? "missing" : "not an object");
+        return -1;
+    }
+    if (jf_json_in_keys_of(o, keys, kind, origin, field, msg, msglen) != 0)
+        return -1;
+    snprintf(name, sizeof name, "%s.value", field);
+    if (jf_json_in_number(json_object_get(o, "value"), lo, lo_open, hi, why, origin, name, value,
+                          msg, msglen) != 0)
+        return -1;
+    return jf_json_in_source(o, field, source, source_len, origin, msg, msglen) == 0 ? 1 : -1;
+}
+
+int jf_json_in_source(json_t *obj, const char *field, char *out, size_t outlen,
+                      const char *origin, char *msg, size_t msglen)
+{
+    char name[160];
+    snprintf(name, sizeof name, "%s.source", field);
+    if (json_object_get(obj, "source") == NULL) {
+        snprintf(msg, msglen, "%s: field '%s' is missing: every figure needs a source", origin,
+                 name);
+        return -1;
+    }
+    return jf_json_in_string(obj, "source", 1, out, outlen, origin, name, msg, msglen);
+}
+
+int jf_json_in_text_ok(json_t *obj, const char *key, const char *origin, char *msg,
+                       size_t msglen)
+{
+    json_t *v = json_object_get(obj, key);
+    if (v != NULL && !json_is_string(v)) {
+        snprintf(msg, msglen, "%s: field '%s' must be a string", origin, key);
+        return -1;
+    }
+    return 0;
+}
+
+json_t *jf_json_in_list(json_t *obj, const char *key, size_t max, const char *origin, char *msg,
+                        size_t msglen)
+{
+    json_t *list = json_object_get(obj, key);
+    if (!json_is_array(list) || json_array_size(list) == 0) {
+        snprintf(msg, msglen, "%s: field '%s' must be a non-empty list", origin, key);
+        return NULL;
+    }
+    if (json_array_size(list) > max) {
+        snprintf(msg, msglen, "%s: field '%s' has %zu entries; at most %zu", origin, key,
+                 json_array_size(list), max);
+        return NULL;
+    }
+    return list;
+}
+
+double jf_json_in_unit(const jf_json_unit_t *units, const char *name)
+{
+    for (const jf_json_unit_t *u = units; u->name != NULL; u++)
+        if (strcmp(u->name, name) == 0)
+            return u->scale;
+    return 0;
+}
+
+void jf_json_in_unit_list(const jf_json_unit_t *units, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (const jf_json_unit_t *u = units; u->name != NULL && used < len; u++) {
+        const int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", u->name);
+        used += w > 0 ? (size_t)w : 0;
+    }
+}
+
+int jf_json_in_quantity(json_t *obj, const char *key, const char *field,
+                        const jf_json_unit_t *units, const char *kind, double max_si,
+                        int need_source, double *out, char *source, size_t source_len,
+                        const char *origin, char *msg, size_t msglen)
+{
+    static const char *const with_source[] = {"value", "units", "source", NULL};
+    static const char *const without_source[] = {"value", "units", NULL};
+    char list[160];
+    jf_json_in_unit_list(units, list, sizeof list);
+    json_t *q = json_object_get(obj, key);
+    if (q == NULL) {
+        snprintf(msg, msglen, "%s: field '%s' is missing", origin, field);
+        return -1;
+    }
+    if (!json_is_object(q)) {
+        snprintf(msg, msglen, "%s: field '%s' needs its units: {\"value\": <number>, \"units\": "
+                              "\"<%s>\"%s}", origin, field, list,
+                 need_source ? ", \"source\": \"<how it was derived>\"" : "");
+        return -1;
+    }
+    if (jf_json_in_keys(q, need_source ? with_source : without_source, origin, field, msg,
+                        msglen) != 0)
+        return -1;
+    json_t *v = json_object_get(q, "value"), *u = json_object_get(q, "units");
+    if (v == NULL || !json_is_number(v)) {
+        snprintf(msg, msglen, "%s: field '%s.value' is missing or not a number", origin, field);
+        return -1;
+    }
+    if (u == NULL || !json_is_string(u)) {
+        snprintf(msg, msglen, "%s: field '%s.units' is missing (one of %s)", origin, field, list);
+        return -1;
+    }
+    const double scale = jf_json_in_unit(units, json_string_value(u));
+    if (scale == 0) {
+        snprintf(msg, msglen, "%s: field '%s.units' = '%s' is not %s (one of %s)", origin, field,
+                 json_string_value(u), kind, list);
+        return -1;
+    }
+    const double si = json_number_value(v) * scale;
+    if (!(json_number_value(v) > 0) || !isfinite(si)) {
+        snprintf(msg, msglen, "%s: field '%s.value' must be above 0", origin, field);
+        return -1;
+    }
+    if (si > max_si) {
+        snprintf(msg, msglen, "%s: field '%s' = %g %s is implausible for one node (a unit "
+                              "error?)", origin, field, json_number_value(v), json_string_value(u));
+        return -1;
+    }
+    if (need_source) {
+        char name[160];
+        snprintf(name, sizeof name, "%s.source", field);
+        if (json_object_get(q, "source") == NULL) {
+            snprintf(msg, msglen, "%s: field '%s' is missing: say how the figure was derived "
+                                  "(cores x clock x FLOP/cycle, or the vendor's sheet)", origin,
+                     name);
+            return -1;
+        }
+        if (jf_json_in_string(q, "source", 1, source, source_len, origin, name, msg, msglen) != 0)
+            return -1;
+    }
+    *out = si;
     return 0;
 }
 

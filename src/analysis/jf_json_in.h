@@ -36,6 +36,10 @@ jf_err_t jf_json_in_parse(const char *text, size_t len, const char *origin, cons
  * the object's path in the file ("" for the root). */
 int jf_json_in_keys(json_t *obj, const char *const *known, const char *origin, const char *where,
                     char *msg, size_t msglen);
+/* The same naming the object's kind: "... is not a claim field" (kind
+ * NULL: "a known field"). */
+int jf_json_in_keys_of(json_t *obj, const char *const *known, const char *kind,
+                       const char *origin, const char *where, char *msg, size_t msglen);
 
 /* A non-empty string of fewer than outlen bytes (refused whole, never cut).
  * required 0: a missing key leaves out untouched and returns 0. */
@@ -43,10 +47,59 @@ int jf_json_in_string(json_t *obj, const char *key, int required, char *out, siz
                       const char *origin, const char *field, char *msg, size_t msglen);
 
 /* A finite number x with lo <= x (lo < x when lo_open) and x <= hi; `why`
- * says what the limits mean ("a share in [0, 1]"). */
+ * says what the limits mean ("a share in [0, 1]"); NULL says the limit
+ * crossed ("it must be at most 1e+15"). A value below lo is called
+ * negative or zero when it is. */
 int jf_json_in_number(json_t *v, double lo, int lo_open, double hi, const char *why,
                       const char *origin, const char *field, double *out, char *msg,
                       size_t msglen);
+
+/* obj's "source": a non-empty string, "FIELD.source is missing: every
+ * figure needs a source" when absent (field is obj's path in the file). */
+int jf_json_in_source(json_t *obj, const char *field, char *out, size_t outlen,
+                      const char *origin, char *msg, size_t msglen);
+
+/* An optional free text (a file's "description"): a string when given. */
+int jf_json_in_text_ok(json_t *obj, const char *key, const char *origin, char *msg,
+                       size_t msglen);
+
+/* A non-empty JSON array under `key` of obj of at most max entries
+ * ("field 'claims' must be a non-empty list", "... has N entries; at most
+ * MAX"); the array (borrowed) or NULL. */
+json_t *jf_json_in_list(json_t *obj, const char *key, size_t max, const char *origin, char *msg,
+                        size_t msglen);
+
+/* {"value": number, "source": "text"} under `key` of obj: the value
+ * checked as jf_json_in_number, the source a non-empty string (every
+ * figure says where it comes from). field is its path in the file, kind
+ * names the object in unknown-key messages (NULL: "known"). Returns 1 when
+ * read, 0 when absent and not required (value and source untouched), -1
+ * on error. */
+int jf_json_in_figure(json_t *obj, const char *key, int required, const char *field,
+                      const char *kind, double lo, int lo_open, double hi, const char *why,
+                      double *value, char *source, size_t source_len, const char *origin,
+                      char *msg, size_t msglen);
+
+/* A unit and its factor to SI ({"GiB", 1073741824.0}); tables end with a
+ * NULL name. */
+typedef struct {
+    const char *name;
+    double scale;
+} jf_json_unit_t;
+
+/* The factor of unit `name` in the table, 0 when it is none of them. */
+double jf_json_in_unit(const jf_json_unit_t *units, const char *name);
+/* The table's names, ", "-separated, for messages. */
+void jf_json_in_unit_list(const jf_json_unit_t *units, char *buf, size_t len);
+
+/* {"value": number above 0, "units": one of `units`, and "source" when
+ * need_source} under `key` of obj, converted to SI; `kind` says what the
+ * units measure ("a memory size") and a value above max_si is refused as
+ * implausible (a unit error). field is its path in the file. */
+int jf_json_in_quantity(json_t *obj, const char *key, const char *field,
+                        const jf_json_unit_t *units, const char *kind, double max_si,
+                        int need_source, double *out, char *source, size_t source_len,
+                        const char *origin, char *msg, size_t msglen);
 
 /* An integer in [lo, hi]. */
 int jf_json_in_integer(json_t *v, long long lo, long long hi, const char *origin,

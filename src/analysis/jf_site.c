@@ -11,35 +11,16 @@
 /* results/sites/default.json as a C string, generated at build time. */
 extern const char jf_site_default_json[];
 
-static const char *const sourced_keys[] = {"value", "source", NULL};
-
 /* {"value": number, "source": "..."} under `key` of obj, the value in
  * [lo, hi] (lo excluded when lo_open); field is its path in the file. */
 static int sourced(json_t *obj, const char *key, const char *field, jf_sourced_t *out,
                    double lo, int lo_open, double hi, const char *why, const char *origin,
                    char *msg, size_t msglen)
 {
-    json_t *o = json_object_get(obj, key);
-    char name[160];
-    if (o == NULL || !json_is_object(o)) {
-        snprintf(msg, msglen, "%s: field '%s' is %s (expected {\"value\": ..., \"source\": ...})",
-                 origin, field, o == NULL ? "missing" : "not an object");
-        return -1;
-    }
-    if (jf_json_in_keys(o, sourced_keys, origin, field, msg, msglen) != 0)
-        return -1;
-    snprintf(name, sizeof name, "%s.value", field);
-    if (jf_json_in_number(json_object_get(o, "value"), lo, lo_open, hi, why, origin, name,
-                          &out->value, msg, msglen) != 0)
-        return -1;
-    snprintf(name, sizeof name, "%s.source", field);
-    if (json_object_get(o, "source") == NULL) {
-        snprintf(msg, msglen, "%s: field '%s' is missing: every figure needs a source", origin,
-                 name);
-        return -1;
-    }
-    return jf_json_in_string(o, "source", 1, out->source, sizeof out->source, origin, name, msg,
-                             msglen);
+    return jf_json_in_figure(obj, key, 1, field, NULL, lo, lo_open, hi, why, &out->value,
+                             out->source, sizeof out->source, origin, msg, msglen) == 1
+               ? 0
+               : -1;
 }
 
 jf_err_t jf_site_parse_text(const char *json_text, size_t len, const char *origin,
@@ -66,11 +47,8 @@ jf_err_t jf_site_parse_text(const char *json_text, size_t len, const char *origi
         jf_json_in_string(root, "name", 0, site->name, sizeof site->name, origin, "name", msg,
                           msglen) != 0)
         goto cleanup;
-    json_t *desc = json_object_get(root, "description");
-    if (desc != NULL && !json_is_string(desc)) {
-        snprintf(msg, msglen, "%s: field 'description' must be a string", origin);
+    if (jf_json_in_text_ok(root, "description", origin, msg, msglen) != 0)
         goto cleanup;
-    }
     /* Physical limits: a value outside them is a unit error or a typo
      * (the largest centres' PUE is below 3; no node embodies 1000 t). */
     struct {

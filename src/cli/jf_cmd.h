@@ -32,6 +32,16 @@ void jf_cmd_usage_all(FILE *out);
 /* `jflop NAME --help`: that command's usage only. */
 void jf_cmd_help(FILE *out, const char *name);
 
+/* A command's options, parsed with one set of messages: the next option
+ * as getopt_long returns it (-1 at the end), or, having printed what to,
+ * JF_CMD_OPT_HELP (-h/--help: the command's usage on stdout; exit 0) or
+ * JF_CMD_OPT_BAD (an unknown option or one without its value: one line on
+ * stderr; exit 2). The first call of a command starts at argv[1]. */
+#define JF_CMD_OPT_HELP (-2)
+#define JF_CMD_OPT_BAD (-3)
+struct option;
+int jf_cmd_opt(const char *cmd, int argc, char **argv, const struct option *opts, int *first);
+
 /* Option values shared by the commands: a count with k/M/G/T suffixes, a
  * positive real. Print one line naming the flag and return -1 when bad. */
 int jf_cmd_count_arg(const char *cmd, const char *flag, const char *text, double *v);

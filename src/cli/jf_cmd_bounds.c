@@ -77,9 +77,8 @@ int jf_cmd_bounds(int argc, char **argv)
     int c, table = 0, as_json = 0, bad = 0, prec = -1;
     const char *run_path = NULL;
 
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    int first = 1;
+    while ((c = jf_cmd_opt("bounds", argc, argv, opts, &first)) >= 0) {
         switch (c) {
         case 'n': bad |= jf_cmd_count_arg("bounds", "--params", optarg, &n); break;
         case 'd': bad |= jf_cmd_count_arg("bounds", "--tokens", optarg, &d); break;
@@ -98,18 +97,12 @@ int jf_cmd_bounds(int argc, char **argv)
         case 'v': bad |= jf_cmd_count_arg("bounds", "--active-neurons", optarg, &nua); break;
         case 'p': table = 1; break;
         case 'j': as_json = 1; break;
-        case 'h': jf_cmd_help(stdout, "bounds"); return 0;
-        case ':':
-            fprintf(stderr, "jflop bounds: option '%s' needs a value\n", argv[optind - 1]);
-            return 2;
-        default:
-            fprintf(stderr, "jflop bounds: unknown option '%s' (see jflop bounds --help)\n",
-                    argv[optind - 1]);
-            return 2;
         }
         if (bad)
             return 2;
     }
+    if (c != -1)
+        return c == JF_CMD_OPT_HELP ? 0 : 2;
     if (optind < argc) {
         fprintf(stderr, "jflop bounds: unexpected argument '%s'\n", argv[optind]);
         return 2;

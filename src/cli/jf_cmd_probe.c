@@ -80,23 +80,16 @@ int jf_cmd_probe(int argc, char **argv)
     jf_energy_paths_t paths;
     jf_blis_info_t blis;
 
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    int first = 1;
+    while ((c = jf_cmd_opt("probe", argc, argv, opts, &first)) >= 0) {
         switch (c) {
         case 'p': powercap = optarg; break;
         case 'c': pm = optarg; break;
         case 'j': as_json = 1; break;
-        case 'h': jf_cmd_help(stdout, "probe"); return 0;
-        case ':':
-            fprintf(stderr, "jflop probe: option '%s' needs a value\n", argv[optind - 1]);
-            return 2;
-        default:
-            fprintf(stderr, "jflop probe: unknown option '%s' (see jflop probe --help)\n",
-                    argv[optind - 1]);
-            return 2;
         }
     }
+    if (c != -1)
+        return c == JF_CMD_OPT_HELP ? 0 : 2;
     if (optind < argc) {
         fprintf(stderr, "jflop probe: unexpected argument '%s'\n", argv[optind]);
         return 2;

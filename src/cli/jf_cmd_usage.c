@@ -2,6 +2,7 @@
  * dispatch in jflop.c, `jflop --help` (the list), `jflop COMMAND --help`
  * (that command's usage only) and `jflop --help-all` (all of it, which
  * help2man turns into jflop.1); and the option parsing they share. */
+#include <getopt.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -207,4 +208,28 @@ int jf_cmd_count_arg(const char *cmd, const char *flag, const char *text, double
     }
     *v = (double)n;
     return 0;
+}
+
+int jf_cmd_opt(const char *cmd, int argc, char **argv, const struct option *opts, int *first)
+{
+    if (*first) {  /* each command parses its own argv from the start */
+        opterr = 0;
+        optind = 1;
+        *first = 0;
+    }
+    const int c = getopt_long(argc, argv, ":h", opts, NULL);
+    switch (c) {
+    case 'h':
+        jf_cmd_help(stdout, cmd);
+        return JF_CMD_OPT_HELP;
+    case ':':
+        fprintf(stderr, "jflop %s: option '%s' needs a value\n", cmd, argv[optind - 1]);
+        return JF_CMD_OPT_BAD;
+    case '?':
+        fprintf(stderr, "jflop %s: unknown option '%s' (see jflop %s --help)\n", cmd,
+                argv[optind - 1], cmd);
+        return JF_CMD_OPT_BAD;
+    default:
+        return c;
+    }
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/jf_pack.h"
 #include "analysis/jf_validate.h"
 #include "cli/jf_cmd.h"
 
@@ -19,25 +20,25 @@ static void print_validation(FILE *out, const jf_submission_t *s, const jf_valid
             (long long)s->system.number_of_nodes, s->system.number_of_nodes == 1 ? "" : "s",
             s->have_site ? "site.json valid" : "no site.json", v->level);
     for (int k = 0; k < v->n; k++) {
-        const jf_outcome_t *o = &v->outcomes[k];
-        fprintf(out, "%s  L%d  %-20s  %s%s%s", jf_verdict_name(o->verdict), o->rule->level,
+        const jf_rule_outcome_t *o = &v->outcomes[k];
+        fprintf(out, "%s  L%d  %-20s  %s%s%s", jf_rule_result_name(o->result), o->rule->level,
                 o->rule->id, o->file, o->file[0] ? ": " : "", o->observed);
         if (o->demoted)
             fprintf(out, " [a level %d rule: FAIL at --level %d]", o->rule->level,
                     o->rule->level);
         fputc('\n', out);
     }
-    const jf_verdict_t verdict = jf_validation_verdict(v);
+    const jf_rule_result_t verdict = jf_validation_verdict(v);
     fprintf(out, "verdict: %s at level %d (%d checks: %d passed, %d warning%s, %d failed)",
-            jf_verdict_name(verdict), v->level, v->n, v->npass, v->nwarn,
+            jf_rule_result_name(verdict), v->level, v->n, v->npass, v->nwarn,
             v->nwarn == 1 ? "" : "s", v->nfail);
-    if (verdict == JF_FAIL) {
+    if (verdict == JF_RULE_FAIL) {
         const char *sep = ": ";
         fputs("; failed", out);
         for (int k = 0; k < v->n; k++) {
-            int first = v->outcomes[k].verdict == JF_FAIL;
+            int first = v->outcomes[k].result == JF_RULE_FAIL;
             for (int j = 0; first && j < k; j++)  /* each rule named once */
-                first = !(v->outcomes[j].verdict == JF_FAIL &&
+                first = !(v->outcomes[j].result == JF_RULE_FAIL &&
                           v->outcomes[j].rule == v->outcomes[k].rule);
             if (first) {
                 fprintf(out, "%s%s", sep, v->outcomes[k].rule->id);
@@ -61,9 +62,8 @@ int jf_cmd_validate(int argc, char **argv)
     jf_submission_t sub;
     jf_validation_t v;
 
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    int first = 1;
+    while ((c = jf_cmd_opt("validate", argc, argv, opts, &first)) >= 0) {
         switch (c) {
         case 'l':
             if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0 && strcmp(optarg, "3") != 0) {
@@ -75,24 +75,21 @@ int jf_cmd_validate(int argc, char **argv)
         case 'p':
             pack = 1;
             break;
-        case 'h':
-            jf_cmd_help(stdout, "validate");
-            return 0;
-        case ':':
-            fprintf(stderr, "jflop validate: option '%s' needs a value\n", argv[optind - 1]);
-            return 2;
-        default:
-            fprintf(stderr, "jflop validate: unknown option '%s' (see jflop validate --help)\n",
-                    argv[optind - 1]);
-            return 2;
         }
     }
+    if (c != -1)
+        return c == JF_CMD_OPT_HELP ? 0 : 2;
     if (optind != argc - 1) {
         fprintf(stderr, "jflop validate: give one SUBMISSION folder (see jflop validate --help)\n");
         return 2;
     }
     const char *dir = argv[optind];
     memset(&v, 0, sizeof v);
+    /* where --pack writes, checked before anything is read */
+    if (pack && jf_pack_check(dir, msg, sizeof msg) != JF_OK) {
+        fprintf(stderr, "jflop validate: %s\n", msg);
+        return 2;
+    }
     if (jf_submission_load(dir, &sub, msg, sizeof msg) != JF_OK) {
         fprintf(stderr, "jflop validate: %s\n", msg);
         jf_submission_free(&sub);
@@ -101,14 +98,14 @@ int jf_cmd_validate(int argc, char **argv)
     if (pack) {
         /* the summary records every rule but the manifest, which it is part of */
         if (jf_validate_run(&sub, level, 0, &v) != JF_OK ||
-            jf_validate_pack(&sub, &v, msg, sizeof msg) != JF_OK) {
-            fprintf(stderr, "jflop validate: --pack: %s\n", msg);
+            jf_pack(&sub, &v, msg, sizeof msg) != JF_OK) {
+            fprintf(stderr, "jflop validate: %s\n", msg);
             goto cleanup;
         }
         jf_validation_free(&v);
         jf_submission_free(&sub);
-        printf("jflop validate: packed %s: wrote %s, %s and %s\n", dir, JF_VALIDATE_SUMMARY_MD,
-               JF_VALIDATE_SUMMARY_JSON, JF_VALIDATE_MANIFEST);
+        printf("jflop validate: packed %s: wrote %s, %s and %s\n", dir, JF_SUBMISSION_SUMMARY_MD,
+               JF_SUBMISSION_SUMMARY_JSON, JF_SUBMISSION_MANIFEST);
         if (jf_submission_load(dir, &sub, msg, sizeof msg) != JF_OK) {
             fprintf(stderr, "jflop validate: %s\n", msg);
             goto cleanup;
@@ -119,7 +116,7 @@ int jf_cmd_validate(int argc, char **argv)
         goto cleanup;
     }
     print_validation(stdout, &sub, &v);
-    status = jf_validation_verdict(&v) == JF_PASS ? 0 : 1;
+    status = jf_validation_verdict(&v) == JF_RULE_PASS ? 0 : 1;
 cleanup:
     jf_validation_free(&v);
     jf_submission_free(&sub);

@@ -86,15 +86,6 @@ static jf_energy_derived_t energy_derived(const jf_summary_t *s)
     return d;
 }
 
-/* A figure as text, "-" when it cannot be computed (NAN). */
-static const char *figure(double v, const char *fmt, char *buf, size_t len)
-{
-    if (!isfinite(v))
-        return "-";
-    snprintf(buf, len, fmt, v);
-    return buf;
-}
-
 static const char *energy_status(const jf_energy_job_t *e)
 {
     return e->invalid_nodes > 0 ? "invalid" : e->measured_nodes > 0 ? "measured" : "not measured";
@@ -138,10 +129,10 @@ static void print_energy(FILE *out, const jf_summary_t *s)
     fprintf(out, "        %s%s J/FLOP (per 6ND FLOP), %s J/FLOP (per counted FLOP), "
                  "%s GFLOPS/W, %s J/token, %s W\n",
             e->extrapolated ? "ESTIMATED from the extrapolated total: " : "",
-            figure(d.per_flop_6nd, "%.4g", b0, sizeof b0),
-            figure(d.per_flop_counted, "%.4g", b1, sizeof b1),
-            figure(d.gflops_per_watt, "%.4g", b2, sizeof b2),
-            figure(d.per_token, "%.4g", b3, sizeof b3), figure(d.watts, "%.1f", b4, sizeof b4));
+            jf_figures_text(d.per_flop_6nd, "%.4g", b0, sizeof b0),
+            jf_figures_text(d.per_flop_counted, "%.4g", b1, sizeof b1),
+            jf_figures_text(d.gflops_per_watt, "%.4g", b2, sizeof b2),
+            jf_figures_text(d.per_token, "%.4g", b3, sizeof b3), jf_figures_text(d.watts, "%.1f", b4, sizeof b4));
 }
 
 /* The GEMM back-end lines: what ran, how it was chosen, what it beat. */

@@ -1,0 +1,209 @@
+/* jf_claim_hw.c: the hardware table claims are checked against (see
+ * jf_claim_hw.h). */
+#include "jf_claim_hw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/jf_json_in.h"
+
+/* results/claims/hardware.json as a C string, generated at build time. */
+extern const char jf_hardware_default_json[];
+
+/* Physical limits of the hardware's figures: only a unit error or a typo
+ * reaches them. */
+#define JF_CLAIM_MAX_BOARD_W 1e5
+#define JF_CLAIM_MAX_PEAK 1e18         /* FLOP/s of one accelerator */
+
+static const struct {
+    const char *name;
+    double bits;
+} precisions[] = {
+    {"fp8", 8}, {"fp16", 16}, {"bf16", 16}, {"tf32", 19}, {"fp32", 32}, {"fp64", 64},
+};
+
+double jf_claim_precision_bits(const char *precision)
+{
+    for (size_t i = 0; i < sizeof precisions / sizeof precisions[0]; i++)
+        if (strcmp(precision, precisions[i].name) == 0)
+            return precisions[i].bits;
+    return 0;
+}
+
+int jf_claim_fig_read(json_t *obj, const char *key, int required, double lo, int lo_open,
+                      double hi, jf_claim_fig_t *out, const char *where, const char *field,
+                      char *msg, size_t msglen)
+{
+    memset(out, 0, sizeof *out);
+    const int got = jf_json_in_figure(obj, key, required, field, "figure", lo, lo_open, hi, NULL,
+                                      &out->value, out->source, sizeof out->source, where, msg,
+                                      msglen);
+    out->given = got == 1;
+    return got < 0 ? -1 : 0;
+}
+
+jf_err_t jf_claim_doc(const char *text, size_t len, const char *origin, const char *schema,
+                      const char *list_key, size_t max, size_t size, void **entries,
+                      json_t **root, json_t **list, char *msg, size_t msglen)
+{
+    const char *const root_keys[] = {"schema", "schema_version", "description", list_key, NULL};
+    jf_err_t err = jf_json_in_parse(text, len, origin, schema, JF_CLAIM_SCHEMA_MAJOR, root, msg,
+                                    msglen);
+    *list = NULL;
+    if (err != JF_OK)
+        return err;
+    if (jf_json_in_keys(*root, root_keys, origin, "", msg, msglen) != 0 ||
+        jf_json_in_text_ok(*root, "description", origin, msg, msglen) != 0 ||
+        (*list = jf_json_in_list(*root, list_key, max, origin, msg, msglen)) == NULL) {
+        json_decref(*root);
+        *root = NULL;
+        return JF_EINVAL;
+    }
+    if ((*entries = calloc(json_array_size(*list), size)) == NULL) {
+        snprintf(msg, msglen, "%s: out of memory", origin);
+        json_decref(*root);
+        *root = NULL;
+        return JF_ENOMEM;
+    }
+    return JF_OK;
+}
+
+int jf_claim_entry(json_t *list, const char *list_key, size_t i, const char *origin, char *id,
+                   size_t idlen, char *where, size_t wherelen, char *msg, size_t msglen)
+{
+    json_t *e = json_array_get(list, i);
+    snprintf(where, wherelen, "%s: %s[%zu]", origin, list_key, i);
+    if (!json_is_object(e)) {
+        snprintf(msg, msglen, "%s: field '%s[%zu]' is not an object", origin, list_key, i);
+        return -1;
+    }
+    if (jf_json_in_string(e, "id", 1, id, idlen, where, "id", msg, msglen) != 0)
+        return -1;
+    snprintf(where, wherelen, "%s: %s[%zu] (%s)", origin, list_key, i, id);
+    for (size_t k = 0; k < i; k++) {
+        json_t *other = json_object_get(json_array_get(list, k), "id");
+        if (json_is_string(other) && strcmp(json_string_value(other), id) == 0) {
+            snprintf(msg, msglen, "%s: field 'id': '%s' is given twice", where, id);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+jf_err_t jf_hw_parse_text(const char *json_text, size_t len, const char *origin,
+                          jf_hw_table_t *t, char *msg, size_t msglen)
+{
+    static const char *const hw_keys[] = {"id", "name", "board_power_w", "peak_flop_per_s",
+                                          "note", NULL};
+    jf_err_t err;
+    json_t *root = NULL, *list = NULL;
+
+    memset(t, 0, sizeof *t);
+    snprintf(t->origin, sizeof t->origin, "%s", origin);
+    void *entries = NULL;
+    err = jf_claim_doc(json_text, len, origin, "jflop-hardware", "hardware", JF_HW_MAX_ENTRIES,
+                       sizeof *t->hw, &entries, &root, &list, msg, msglen);
+    if (err != JF_OK)
+        return err;
+    t->hw = entries;
+    err = JF_EINVAL;
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        json_t *h = json_array_get(list, i);
+        jf_hw_t *hw = &t->hw[t->n];
+        char where[700];
+        if (jf_claim_entry(list, "hardware", i, origin, hw->id, sizeof hw->id, where,
+                           sizeof where, msg, msglen) != 0)
+            goto cleanup;
+        if (jf_json_in_keys_of(h, hw_keys, "hardware", where, "", msg, msglen) != 0 ||
+            jf_json_in_string(h, "name", 0, hw->name, sizeof hw->name, where, "name", msg, msglen) != 0 ||
+            jf_claim_fig_read(h, "board_power_w", 1, 0, 1, JF_CLAIM_MAX_BOARD_W, &hw->board_w, where,
+                    "board_power_w", msg, msglen) != 0)
+            goto cleanup;
+        json_t *peaks = json_object_get(h, "peak_flop_per_s");
+        if (!json_is_object(peaks) || json_object_size(peaks) == 0) {
+            snprintf(msg, msglen, "%s: field 'peak_flop_per_s' is %s (expected {\"bf16\": "
+                                  "{\"value\": ..., \"source\": ...}, ...})", where,
+                     peaks == NULL ? "missing" : "malformed or empty");
+            goto cleanup;
+        }
+        const char *prec;
+        json_t *pv;
+        json_object_foreach(peaks, prec, pv) {
+            char field[96];
+            (void)pv;
+            snprintf(field, sizeof field, "peak_flop_per_s.%s", prec);
+            if (jf_claim_precision_bits(prec) == 0) {
+                snprintf(msg, msglen, "%s: field '%s': '%s' is not a precision (fp8, fp16, bf16, "
+                                      "tf32, fp32, fp64)", where, field, prec);
+                goto cleanup;
+            }
+            if (hw->npeak == JF_HW_MAX_PRECISIONS) {
+                snprintf(msg, msglen, "%s: field 'peak_flop_per_s': more than %d precisions",
+                         where, JF_HW_MAX_PRECISIONS);
+                goto cleanup;
+            }
+            jf_hw_peak_t *p = &hw->peak[hw->npeak];
+            snprintf(p->precision, sizeof p->precision, "%s", prec);
+            if (jf_claim_fig_read(peaks, prec, 1, 0, 1, JF_CLAIM_MAX_PEAK, &p->flop_per_s, where, field, msg,
+                        msglen) != 0)
+                goto cleanup;
+            hw->npeak++;
+        }
+        t->n++;
+    }
+    err = JF_OK;
+cleanup:
+    json_decref(root);
+    if (err != JF_OK)
+        jf_hw_free(t);
+    return err;
+}
+
+jf_err_t jf_hw_parse(const char *json_text, const char *origin, jf_hw_table_t *t, char *msg,
+                     size_t msglen)
+{
+    return jf_hw_parse_text(json_text, strlen(json_text), origin, t, msg, msglen);
+}
+
+jf_err_t jf_hw_load(const char *path, jf_hw_table_t *t, char *msg, size_t msglen)
+{
+    char *text;
+    size_t len;
+    jf_err_t err = jf_json_in_read(path, JF_JSON_IN_MAX_BYTES, &text, &len, msg, msglen);
+    memset(t, 0, sizeof *t);
+    if (err != JF_OK)
+        return err;
+    err = jf_hw_parse_text(text, len, path, t, msg, msglen);
+    free(text);
+    return err;
+}
+
+jf_err_t jf_hw_default(jf_hw_table_t *t, char *msg, size_t msglen)
+{
+    return jf_hw_parse(jf_hardware_default_json,
+                       "built-in default (results/claims/hardware.json)", t, msg, msglen);
+}
+
+void jf_hw_free(jf_hw_table_t *t)
+{
+    free(t->hw);
+    t->hw = NULL;
+    t->n = 0;
+}
+
+const jf_hw_t *jf_hw_find(const jf_hw_table_t *t, const char *id)
+{
+    for (int i = 0; i < t->n; i++)
+        if (strcmp(t->hw[i].id, id) == 0)
+            return &t->hw[i];
+    return NULL;
+}
+
+const jf_hw_peak_t *jf_hw_peak(const jf_hw_t *hw, const char *precision)
+{
+    for (int i = 0; i < hw->npeak; i++)
+        if (strcmp(hw->peak[i].precision, precision) == 0)
+            return &hw->peak[i];
+    return NULL;
+}

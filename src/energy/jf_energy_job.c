@@ -233,6 +233,13 @@ jf_err_t jf_energy_setup(jf_energy_setup_t *e, MPI_Comm world, const char *reque
     return JF_OK;
 }
 
+int jf_energy_nodes(const jf_energy_setup_t *e, MPI_Comm world)
+{
+    int leader = e->leader, nodes = 0;
+    MPI_Allreduce(&leader, &nodes, 1, MPI_INT, MPI_SUM, world);
+    return nodes;
+}
+
 jf_energy_meter_t *jf_energy_begin(jf_energy_setup_t *e)
 {
     char why[JF_MSG_LEN];

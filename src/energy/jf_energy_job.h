@@ -89,8 +89,12 @@ jf_err_t jf_energy_setup(jf_energy_setup_t *e, MPI_Comm world, const char *reque
                          const char *powercap_flag, const char *pm_counters_flag,
                          double interval, int interval_given, char *msg, size_t msglen);
 
+/* Collective over world: the number of nodes, one per leader. */
+int jf_energy_nodes(const jf_energy_setup_t *e, MPI_Comm world);
+
 /* Leaders: start the meter (first reading, sampler thread). Returns the
- * meter to hand to jf_train_run, NULL on other ranks or without energy. */
+ * meter whose readings jf_train_run's phase hook marks, NULL on other ranks
+ * or without energy. */
 jf_energy_meter_t *jf_energy_begin(jf_energy_setup_t *e);
 
 /* Collective: stop the meters and gather the job's result to world rank 0. */

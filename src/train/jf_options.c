@@ -1,8 +1,10 @@
-/* jf_options.c: parsing and checking jflop-run's flags. */
+/* jf_options.c: jflop-run's flags, each defined once in a table that
+ * drives getopt_long, --help and the parsing and checking of its value. */
 #include "jf_options.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,117 +17,6 @@
 #define JF_THREADS_MAX 4096
 #define JF_PARAMS_MAX ((uint64_t)10000000000000ULL)      /* 1e13 */
 #define JF_TOKENS_MAX ((uint64_t)1000000000000000ULL)    /* 1e15 */
-
-enum {
-    OPT_LAYERS = 256, OPT_DMODEL, OPT_HEADS, OPT_CTX, OPT_FF, OPT_VOCAB, OPT_BATCH,
-    OPT_STEPS, OPT_WARMUP, OPT_PARAMS, OPT_TOKENS, OPT_PRECISION, OPT_THREADS,
-    OPT_SEED, OPT_LR, OPT_VERIFY, OPT_BLIS_ARCH, OPT_GEMM, OPT_SUMMARY_JSON, OPT_PRESET,
-    OPT_LIST_PRESETS, OPT_VERSION, OPT_ENERGY, OPT_POWERCAP_ROOT, OPT_PM_COUNTERS_ROOT,
-    OPT_SAMPLE_INTERVAL, OPT_OUTPUT, OPT_OVERLAP, OPT_MIN_SECONDS
-};
-
-static const struct option long_options[] = {
-    {"layers", required_argument, NULL, OPT_LAYERS},
-    {"d-model", required_argument, NULL, OPT_DMODEL},
-    {"heads", required_argument, NULL, OPT_HEADS},
-    {"ctx", required_argument, NULL, OPT_CTX},
-    {"ff", required_argument, NULL, OPT_FF},
-    {"vocab", required_argument, NULL, OPT_VOCAB},
-    {"batch", required_argument, NULL, OPT_BATCH},
-    {"steps", required_argument, NULL, OPT_STEPS},
-    {"warmup", required_argument, NULL, OPT_WARMUP},
-    {"params", required_argument, NULL, OPT_PARAMS},
-    {"tokens", required_argument, NULL, OPT_TOKENS},
-    {"precision", required_argument, NULL, OPT_PRECISION},
-    {"threads", required_argument, NULL, OPT_THREADS},
-    {"seed", required_argument, NULL, OPT_SEED},
-    {"lr", required_argument, NULL, OPT_LR},
-    {"verify", no_argument, NULL, OPT_VERIFY},
-    {"overlap", no_argument, NULL, OPT_OVERLAP},
-    {"blis-arch", required_argument, NULL, OPT_BLIS_ARCH},
-    {"gemm", required_argument, NULL, OPT_GEMM},
-    {"summary-json", required_argument, NULL, OPT_SUMMARY_JSON},
-    {"output", required_argument, NULL, OPT_OUTPUT},
-    {"preset", required_argument, NULL, OPT_PRESET},
-    {"energy", required_argument, NULL, OPT_ENERGY},
-    {"powercap-root", required_argument, NULL, OPT_POWERCAP_ROOT},
-    {"pm-counters-root", required_argument, NULL, OPT_PM_COUNTERS_ROOT},
-    {"sample-interval", required_argument, NULL, OPT_SAMPLE_INTERVAL},
-    {"min-seconds", required_argument, NULL, OPT_MIN_SECONDS},
-    {"list-presets", no_argument, NULL, OPT_LIST_PRESETS},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, OPT_VERSION},
-    {NULL, 0, NULL, 0},
-};
-
-void jf_options_usage(FILE *out)
-{
-    fputs(
-        "Usage: mpirun -np RANKS jflop-run [OPTIONS]\n"
-        "Train a transformer-shaped model with data-parallel MPI ranks and prove the\n"
-        "dense work was exactly 6*N*D FLOPs.\n"
-        "\n"
-        "Model shape (defaults from --preset, 'default' unless given):\n"
-        "  --preset NAME        named shape and run length (--list-presets shows them)\n"
-        "  --layers N           transformer blocks (n_layer)\n"
-        "  --d-model N          residual width (d_model = d_attn)\n"
-        "  --heads N            attention heads; must divide --d-model\n"
-        "  --ff N               MLP hidden width (d_ff)\n"
-        "  --ctx N              tokens per sequence (n_ctx)\n"
-        "  --vocab N            synthetic vocabulary size\n"
-        "  --params N           target N (k/M/G/T suffixes); derives layers, d-model,\n"
-        "                       heads and ff (d_ff = 4 d_model, 64-wide heads)\n"
-        "Run length:\n"
-        "  --batch N            sequences per rank per step\n"
-        "  --steps N            measured steps\n"
-        "  --warmup N           unmeasured steps before them (may be 0)\n"
-        "  --tokens D           target D, tokens over all ranks in the measured steps\n"
-        "                       (k/M/G/T/P suffixes); derives --steps, rounding up\n"
-        "  --min-seconds S      go on with measured steps after --steps until the\n"
-        "                       measured phase lasts at least S seconds (e.g. 60 for\n"
-        "                       jflop validate); D counts every step that ran\n"
-        "Numerics and threads:\n"
-        "  --precision fp32|fp64|bf16  GEMM operand precision (default fp32). bf16 is\n"
-        "                       mixed precision: bf16 GEMM operands, fp32 accumulation,\n"
-        "                       outputs, master weights, norms, softmax, GELU and loss\n"
-        "  --threads N          threads per rank (default OMP_NUM_THREADS or 1)\n"
-        "  --seed N             seed for data and initial weights (default 1)\n"
-        "  --lr X               SGD learning rate (default 0.5)\n"
-        "  --overlap            sum each layer's gradients (MPI_Iallreduce) as soon as\n"
-        "                       backward has them, hiding communication behind compute\n"
-        "  --gemm auto|blis|onednn  GEMM back-end (default auto: each back-end and\n"
-        "                       BLIS kernel set that serves the precision is timed on\n"
-        "                       the step's own GEMM shapes before the run, the fastest\n"
-        "                       runs; every candidate's figure is recorded)\n"
-        "  --blis-arch auto|keep|NAME  BLIS kernel set: auto measures BLIS's own\n"
-        "                       choice against skx, haswell and zen3 where the CPU runs\n"
-        "                       them; keep leaves BLIS's choice (BLIS_ARCH_TYPE in the\n"
-        "                       environment is respected); NAME forces one\n"
-        "Energy (one reader per node; see README):\n"
-        "  --energy auto|likwid|powercap|pm_counters|none  backend (default auto: the\n"
-        "                       first that works of pm_counters, likwid, powercap)\n"
-        "  --powercap-root DIR  powercap tree (default /sys/class/powercap, or\n"
-        "                       $JFLOP_POWERCAP_ROOT); %h in DIR becomes the node's\n"
-        "                       short name, so each node can have its own tree\n"
-        "  --pm-counters-root DIR  Cray pm_counters (default /sys/cray/pm_counters, or\n"
-        "                       $JFLOP_PM_COUNTERS_ROOT); %h as for --powercap-root\n"
-        "  --sample-interval T  seconds between readings, e.g. 0.1 or 100ms (default\n"
-        "                       100ms, shortened when a counter could wrap unseen)\n"
-        "Checks and output:\n"
-        "  --verify             also check GEMM residuals, gradients against finite\n"
-        "                       differences, and 1 rank vs all ranks giving equal weights\n"
-        "  --output FILE|none   the HDF5 results file (default\n"
-        "                       results/jflop-<UTC time>-<Slurm job id or pid>.h5)\n"
-        "  --summary-json FILE  write the run summary as one JSON object\n"
-        "  -v, --verbose        more diagnostics on stderr\n"
-        "  -h, --help           this text\n"
-        "      --version        version and exit\n"
-        "\n"
-        "Exit status: 0 ok; 1 the run failed a check (status \"failed\");\n"
-        "2 bad flags or input (nothing run); 3 internal error.\n",
-        out);
-}
 
 void jf_options_list_presets(FILE *out)
 {
@@ -148,34 +39,6 @@ static void apply_preset(jf_run_options_t *o, const jf_preset_t *p)
     o->warmup = p->warmup;
 }
 
-static jf_err_t parse_dim(const char *flag, const char *text, uint64_t max, int64_t *out,
-                          char *msg, size_t msglen)
-{
-    char why[JF_MSG_LEN];
-    uint64_t v;
-    const jf_err_t err = jf_parse_count(text, max, &v, why, sizeof why);
-    if (err != JF_OK) {
-        snprintf(msg, msglen, "%s: %s", flag, why);
-        return err;
-    }
-    *out = (int64_t)v;
-    return JF_OK;
-}
-
-static jf_err_t parse_u64(const char *flag, const char *text, uint64_t *out, char *msg,
-                          size_t msglen)
-{
-    char *end = NULL;
-    errno = 0;
-    const unsigned long long v = strtoull(text, &end, 10);
-    if (*text == '\0' || *text == '-' || *end != '\0' || errno != 0) {
-        snprintf(msg, msglen, "%s: '%s' is not an unsigned 64-bit integer", flag, text);
-        return JF_EINVAL;
-    }
-    *out = v;
-    return JF_OK;
-}
-
 static int default_threads(void)
 {
     const char *env = getenv("OMP_NUM_THREADS");
@@ -191,9 +54,203 @@ static int default_threads(void)
     return 1;
 }
 
+/* --- the flags ------------------------------------------------------------
+ * One row per flag: getopt_long's entry, its lines in --help and the
+ * parser of its value all come from the row, so a flag is written once. */
+
+typedef struct jf_flag jf_flag_t;
+typedef jf_err_t (*jf_flag_fn)(const jf_flag_t *f, const char *arg, jf_run_options_t *o,
+                               char *msg, size_t msglen);
+
+/* What a flag counts as for the conflict checks (--params, --tokens). */
+enum { JF_SETS_SHAPE = 1, JF_SETS_STEPS = 2 };
+
+struct jf_flag {
+    const char *name;     /* long name, without "--" */
+    char short_name;      /* 0: none */
+    const char *arg;      /* its value's name in --help; NULL: takes no value
+                           * (flag_choice accepts exactly these '|'-separated words) */
+    jf_flag_fn parse;
+    size_t field;         /* offsetof(jf_run_options_t, ...) of its value */
+    uint64_t max;         /* counts: the largest accepted */
+    int sets;             /* JF_SETS_*, or 0 */
+    const char *section;  /* --help: the heading printed before it, or NULL */
+    const char *help;     /* --help: its text, lines split by '\n'; NULL: another
+                           * row's text names it */
+    int align_short;      /* --help: indented as if it had a short form */
+    const char *example;  /* a value that parses (test_options runs every row) */
+};
+
+#define FIELD(o, f, type) ((type *)(void *)((char *)(o) + (f)->field))
+
+/* k/M/G/T/P counts, 1..f->max */
+static jf_err_t count_value(const jf_flag_t *f, const char *arg, uint64_t *v, char *msg,
+                            size_t msglen)
+{
+    char why[JF_MSG_LEN];
+    const jf_err_t err = jf_parse_count(arg, f->max, v, why, sizeof why);
+    if (err != JF_OK)
+        snprintf(msg, msglen, "--%s: %s", f->name, why);
+    return err;
+}
+
+static jf_err_t flag_i64(const jf_flag_t *f, const char *arg, jf_run_options_t *o, char *msg,
+                         size_t msglen)
+{
+    uint64_t v;
+    const jf_err_t err = count_value(f, arg, &v, msg, msglen);
+    if (err == JF_OK)
+        *FIELD(o, f, int64_t) = (int64_t)v;
+    return err;
+}
+
+/* --warmup: a count, or none at all */
+static jf_err_t flag_i64_or_zero(const jf_flag_t *f, const char *arg, jf_run_options_t *o,
+                                 char *msg, size_t msglen)
+{
+    if (strcmp(arg, "0") == 0) {
+        *FIELD(o, f, int64_t) = 0;
+        return JF_OK;
+    }
+    return flag_i64(f, arg, o, msg, msglen);
+}
+
+static jf_err_t flag_u64_count(const jf_flag_t *f, const char *arg, jf_run_options_t *o,
+                               char *msg, size_t msglen)
+{
+    return count_value(f, arg, FIELD(o, f, uint64_t), msg, msglen);
+}
+
+static jf_err_t flag_int(const jf_flag_t *f, const char *arg, jf_run_options_t *o, char *msg,
+                         size_t msglen)
+{
+    uint64_t v;
+    const jf_err_t err = count_value(f, arg, &v, msg, msglen);
+    if (err == JF_OK)
+        *FIELD(o, f, int) = (int)v;
+    return err;
+}
+
+/* any unsigned 64-bit integer, 0 included (a seed) */
+static jf_err_t flag_u64(const jf_flag_t *f, const char *arg, jf_run_options_t *o, char *msg,
+                         size_t msglen)
+{
+    char *end = NULL;
+    errno = 0;
+    const unsigned long long v = strtoull(arg, &end, 10);
+    if (*arg == '\0' || *arg == '-' || *end != '\0' || errno != 0) {
+        snprintf(msg, msglen, "--%s: '%s' is not an unsigned 64-bit integer", f->name, arg);
+        return JF_EINVAL;
+    }
+    *FIELD(o, f, uint64_t) = v;
+    return JF_OK;
+}
+
+static jf_err_t flag_positive(const jf_flag_t *f, const char *arg, jf_run_options_t *o,
+                              char *msg, size_t msglen)
+{
+    char why[JF_MSG_LEN];
+    const jf_err_t err = jf_parse_positive_real(arg, FIELD(o, f, double), why, sizeof why);
+    if (err != JF_OK)
+        snprintf(msg, msglen, "--%s: %s", f->name, why);
+    return err;
+}
+
+static jf_err_t flag_on(const jf_flag_t *f, const char *arg, jf_run_options_t *o, char *msg,
+                        size_t msglen)
+{
+    (void)arg, (void)msg, (void)msglen;
+    *FIELD(o, f, int) = 1;
+    return JF_OK;
+}
+
+static jf_err_t flag_more(const jf_flag_t *f, const char *arg, jf_run_options_t *o, char *msg,
+                          size_t msglen)
+{
+    (void)arg, (void)msg, (void)msglen;
+    (*FIELD(o, f, int))++;
+    return JF_OK;
+}
+
+/* checked later, where the names are known (GEMM back-ends, kernel sets) */
+static jf_err_t flag_text(const jf_flag_t *f, const char *arg, jf_run_options_t *o, char *msg,
+                          size_t msglen)
+{
+    (void)msg, (void)msglen;
+    *FIELD(o, f, const char *) = arg;
+    return JF_OK;
+}
+
+static jf_err_t flag_file(const jf_flag_t *f, const char *arg, jf_run_options_t *o, char *msg,
+                          size_t msglen)
+{
+    if (*arg == '\0') {
+        snprintf(msg, msglen, "--%s: empty file name", f->name);
+        return JF_EINVAL;
+    }
+    *FIELD(o, f, const char *) = arg;
+    return JF_OK;
+}
+
+/* "--energy: 'x' is not auto, likwid, powercap, pm_counters or none",
+ * the words being the row's arg as --help shows it */
+static jf_err_t not_a_choice(const jf_flag_t *f, const char *arg, char *msg, size_t msglen)
+{
+    char words[128] = "";
+    size_t used = 0;
+    for (const char *w = f->arg; *w != '\0' && used < sizeof words;) {
+        const size_t n = strcspn(w, "|");
+        const int k = snprintf(words + used, sizeof words - used, "%s%.*s",
+                               used == 0 ? "" : w[n] == '\0' ? " or " : ", ", (int)n, w);
+        used += k > 0 ? (size_t)k : 0;
+        w += n + (w[n] == '|');
+    }
+    snprintf(msg, msglen, "--%s: '%s' is not %s", f->name, arg, words);
+    return JF_EINVAL;
+}
+
+static jf_err_t flag_choice(const jf_flag_t *f, const char *arg, jf_run_options_t *o,
+                            char *msg, size_t msglen)
+{
+    const size_t len = strlen(arg);
+    for (const char *w = f->arg; *w != '\0';) {
+        const size_t n = strcspn(w, "|");
+        if (n == len && strncmp(w, arg, n) == 0) {
+            *FIELD(o, f, const char *) = arg;
+            return JF_OK;
+        }
+        w += n + (w[n] == '|');
+    }
+    return not_a_choice(f, arg, msg, msglen);
+}
+
+static jf_err_t flag_precision(const jf_flag_t *f, const char *arg, jf_run_options_t *o,
+                               char *msg, size_t msglen)
+{
+    const int p = jf_precision_parse(arg);
+    if (p < 0)
+        return not_a_choice(f, arg, msg, msglen);
+    *FIELD(o, f, jf_precision_t) = (jf_precision_t)p;
+    return JF_OK;
+}
+
+static jf_err_t flag_folder(const jf_flag_t *f, const char *arg, jf_run_options_t *o,
+                            char *msg, size_t msglen)
+{
+    struct stat st;
+    /* a root with %h names a different folder per node: checked on each node */
+    if (strchr(arg, '%') == NULL && (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        snprintf(msg, msglen, "--%s: '%s' is not a folder", f->name, arg);
+        return JF_EINVAL;
+    }
+    *FIELD(o, f, const char *) = arg;
+    return JF_OK;
+}
+
 /* "0.1", "0.1s" or "100ms": a positive number of seconds, at least 1 ms
  * (finer sampling only measures the sampler) and at most an hour. */
-static jf_err_t parse_interval(const char *text, double *seconds, char *msg, size_t msglen)
+static jf_err_t flag_interval(const jf_flag_t *f, const char *text, jf_run_options_t *o,
+                              char *msg, size_t msglen)
 {
     char number[64], why[JF_MSG_LEN];
     double scale = 1, v;
@@ -207,23 +264,26 @@ static jf_err_t parse_interval(const char *text, double *seconds, char *msg, siz
     snprintf(number, sizeof number, "%.*s", (int)(n < sizeof number ? n : sizeof number - 1),
              text);
     if (jf_parse_positive_real(number, &v, why, sizeof why) != JF_OK) {
-        snprintf(msg, msglen, "--sample-interval: '%s' is not a positive time (e.g. 0.1 or "
-                              "100ms)", text);
+        snprintf(msg, msglen, "--%s: '%s' is not a positive time (e.g. 0.1 or 100ms)",
+                 f->name, text);
         return JF_EINVAL;
     }
     v *= scale;
     if (v < 1e-3 || v > 3600) {
-        snprintf(msg, msglen, "--sample-interval: %s is outside 1ms..3600s", text);
+        snprintf(msg, msglen, "--%s: %s is outside 1ms..3600s", f->name, text);
         return JF_ERANGE;
     }
-    *seconds = v;
+    *FIELD(o, f, double) = v;
+    o->sample_interval_given = 1;
     return JF_OK;
 }
 
 /* --min-seconds: "60" or "60s", a positive number of seconds, at most a
  * year (a typo's guard). */
-static jf_err_t parse_min_seconds(const char *text, double *seconds, char *msg, size_t msglen)
+static jf_err_t flag_min_seconds(const jf_flag_t *f, const char *text, jf_run_options_t *o,
+                                 char *msg, size_t msglen)
 {
+    double *const seconds = FIELD(o, f, double);
     char number[64], why[JF_MSG_LEN];
     size_t n = strlen(text);
     if (n > 1 && text[n - 1] == 's')
@@ -231,155 +291,213 @@ static jf_err_t parse_min_seconds(const char *text, double *seconds, char *msg, 
     snprintf(number, sizeof number, "%.*s", (int)(n < sizeof number ? n : sizeof number - 1),
              text);
     if (jf_parse_positive_real(number, seconds, why, sizeof why) != JF_OK) {
-        snprintf(msg, msglen, "--min-seconds: '%s' is not a positive number of seconds", text);
+        snprintf(msg, msglen, "--%s: '%s' is not a positive number of seconds", f->name, text);
         return JF_EINVAL;
     }
     if (*seconds > 365.0 * 86400) {
-        snprintf(msg, msglen, "--min-seconds: %s is more than a year", text);
+        snprintf(msg, msglen, "--%s: %s is more than a year", f->name, text);
         return JF_ERANGE;
     }
     return JF_OK;
 }
 
-/* Which flags the user set, for the conflict checks. */
-typedef struct {
-    int shape, steps;
-} jf_seen_t;
-
-static jf_err_t parse_one(int c, const char *arg, jf_run_options_t *o, jf_seen_t *seen,
-                          char *msg, size_t msglen)
+/* applied before the others (find_preset), so that they override it */
+static jf_err_t flag_preset(const jf_flag_t *f, const char *arg, jf_run_options_t *o,
+                            char *msg, size_t msglen)
 {
-    int64_t v = 0;
-    jf_err_t err = JF_OK;
+    (void)f, (void)arg, (void)o, (void)msg, (void)msglen;
+    return JF_OK;
+}
 
-    switch (c) {
-    case OPT_LAYERS:
-        seen->shape = 1;
-        return parse_dim("--layers", arg, JF_DIM_MAX, &o->shape.layers, msg, msglen);
-    case OPT_DMODEL:
-        seen->shape = 1;
-        return parse_dim("--d-model", arg, JF_DIM_MAX, &o->shape.d_model, msg, msglen);
-    case OPT_HEADS:
-        seen->shape = 1;
-        return parse_dim("--heads", arg, JF_DIM_MAX, &o->shape.heads, msg, msglen);
-    case OPT_FF:
-        seen->shape = 1;
-        return parse_dim("--ff", arg, JF_DIM_MAX, &o->shape.ff, msg, msglen);
-    case OPT_CTX:
-        return parse_dim("--ctx", arg, JF_DIM_MAX, &o->shape.ctx, msg, msglen);
-    case OPT_VOCAB:
-        return parse_dim("--vocab", arg, JF_DIM_MAX, &o->shape.vocab, msg, msglen);
-    case OPT_BATCH:
-        return parse_dim("--batch", arg, JF_BATCH_MAX, &o->batch, msg, msglen);
-    case OPT_STEPS:
-        seen->steps = 1;
-        return parse_dim("--steps", arg, JF_STEPS_MAX, &o->steps, msg, msglen);
-    case OPT_WARMUP:
-        if (strcmp(arg, "0") == 0) {
-            o->warmup = 0;
-            return JF_OK;
+#define AT(member) offsetof(jf_run_options_t, member)
+
+/* In --help's order. */
+static const jf_flag_t flags[] = {
+    {.name = "preset", .arg = "NAME", .parse = flag_preset,
+     .section = "Model shape (defaults from --preset, 'default' unless given):\n",
+     .help = "named shape and run length (--list-presets shows them)", .example = "tiny"},
+    {.name = "list-presets", .parse = flag_on, .field = AT(list_presets)},
+    {.name = "layers", .arg = "N", .parse = flag_i64, .field = AT(shape.layers),
+     .max = JF_DIM_MAX, .sets = JF_SETS_SHAPE, .help = "transformer blocks (n_layer)",
+     .example = "2"},
+    {.name = "d-model", .arg = "N", .parse = flag_i64, .field = AT(shape.d_model),
+     .max = JF_DIM_MAX, .sets = JF_SETS_SHAPE, .help = "residual width (d_model = d_attn)",
+     .example = "128"},
+    {.name = "heads", .arg = "N", .parse = flag_i64, .field = AT(shape.heads),
+     .max = JF_DIM_MAX, .sets = JF_SETS_SHAPE, .help = "attention heads; must divide --d-model",
+     .example = "8"},
+    {.name = "ff", .arg = "N", .parse = flag_i64, .field = AT(shape.ff), .max = JF_DIM_MAX,
+     .sets = JF_SETS_SHAPE, .help = "MLP hidden width (d_ff)", .example = "512"},
+    {.name = "ctx", .arg = "N", .parse = flag_i64, .field = AT(shape.ctx), .max = JF_DIM_MAX,
+     .help = "tokens per sequence (n_ctx)", .example = "64"},
+    {.name = "vocab", .arg = "N", .parse = flag_i64, .field = AT(shape.vocab),
+     .max = JF_DIM_MAX, .help = "synthetic vocabulary size", .example = "512"},
+    {.name = "params", .arg = "N", .parse = flag_u64_count, .field = AT(params_target),
+     .max = JF_PARAMS_MAX,
+     .help = "target N (k/M/G/T suffixes); derives layers, d-model,\n"
+             "heads and ff (d_ff = 4 d_model, 64-wide heads)",
+     .example = "10M"},
+    {.name = "batch", .arg = "N", .parse = flag_i64, .field = AT(batch), .max = JF_BATCH_MAX,
+     .section = "Run length:\n", .help = "sequences per rank per step", .example = "2"},
+    {.name = "steps", .arg = "N", .parse = flag_i64, .field = AT(steps), .max = JF_STEPS_MAX,
+     .sets = JF_SETS_STEPS, .help = "measured steps", .example = "3"},
+    {.name = "warmup", .arg = "N", .parse = flag_i64_or_zero, .field = AT(warmup),
+     .max = JF_STEPS_MAX, .help = "unmeasured steps before them (may be 0)", .example = "0"},
+    {.name = "tokens", .arg = "D", .parse = flag_u64_count, .field = AT(tokens_target),
+     .max = JF_TOKENS_MAX,
+     .help = "target D, tokens over all ranks in the measured steps\n"
+             "(k/M/G/T/P suffixes); derives --steps, rounding up",
+     .example = "1M"},
+    {.name = "min-seconds", .arg = "S", .parse = flag_min_seconds, .field = AT(min_seconds),
+     .help = "go on with measured steps after --steps until the\n"
+             "measured phase lasts at least S seconds (e.g. 60 for\n"
+             "jflop validate); D counts every step that ran",
+     .example = "60s"},
+    {.name = "precision", .arg = "fp32|fp64|bf16", .parse = flag_precision,
+     .field = AT(precision), .section = "Numerics and threads:\n",
+     .help = "GEMM operand precision (default fp32). bf16 is\n"
+             "mixed precision: bf16 GEMM operands, fp32 accumulation,\n"
+             "outputs, master weights, norms, softmax, GELU and loss",
+     .example = "fp64"},
+    {.name = "threads", .arg = "N", .parse = flag_int, .field = AT(threads),
+     .max = JF_THREADS_MAX, .help = "threads per rank (default OMP_NUM_THREADS or 1)",
+     .example = "3"},
+    {.name = "seed", .arg = "N", .parse = flag_u64, .field = AT(seed),
+     .help = "seed for data and initial weights (default 1)", .example = "7"},
+    {.name = "lr", .arg = "X", .parse = flag_positive, .field = AT(lr),
+     .help = "SGD learning rate (default 0.5)", .example = "0.1"},
+    {.name = "overlap", .parse = flag_on, .field = AT(overlap),
+     .help = "sum each layer's gradients (MPI_Iallreduce) as soon as\n"
+             "backward has them, hiding communication behind compute"},
+    {.name = "gemm", .arg = "auto|blis|onednn", .parse = flag_text, .field = AT(gemm),
+     .help = "GEMM back-end (default auto: each back-end and\n"
+             "BLIS kernel set that serves the precision is timed on\n"
+             "the step's own GEMM shapes before the run, the fastest\n"
+             "runs; every candidate's figure is recorded)",
+     .example = "blis"},
+    {.name = "blis-arch", .arg = "auto|keep|NAME", .parse = flag_text, .field = AT(blis_arch),
+     .help = "BLIS kernel set: auto measures BLIS's own\n"
+             "choice against skx, haswell and zen3 where the CPU runs\n"
+             "them; keep leaves BLIS's choice (BLIS_ARCH_TYPE in the\n"
+             "environment is respected); NAME forces one",
+     .example = "keep"},
+    {.name = "energy", .arg = "auto|likwid|powercap|pm_counters|none", .parse = flag_choice,
+     .field = AT(energy), .section = "Energy (one reader per node; see README):\n",
+     .help = "backend (default auto: the\n"
+             "first that works of pm_counters, likwid, powercap)",
+     .example = "none"},
+    {.name = "powercap-root", .arg = "DIR", .parse = flag_folder, .field = AT(powercap_root),
+     .help = "powercap tree (default /sys/class/powercap, or\n"
+             "$JFLOP_POWERCAP_ROOT); %h in DIR becomes the node's\n"
+             "short name, so each node can have its own tree",
+     .example = "."},
+    {.name = "pm-counters-root", .arg = "DIR", .parse = flag_folder,
+     .field = AT(pm_counters_root),
+     .help = "Cray pm_counters (default /sys/cray/pm_counters, or\n"
+             "$JFLOP_PM_COUNTERS_ROOT); %h as for --powercap-root",
+     .example = "node-%h"},
+    {.name = "sample-interval", .arg = "T", .parse = flag_interval,
+     .field = AT(sample_interval),
+     .help = "seconds between readings, e.g. 0.1 or 100ms (default\n"
+             "100ms, shortened when a counter could wrap unseen)",
+     .example = "250ms"},
+    {.name = "verify", .parse = flag_on, .field = AT(verify), .section = "Checks and output:\n",
+     .help = "also check GEMM residuals, gradients against finite\n"
+             "differences, and 1 rank vs all ranks giving equal weights"},
+    {.name = "output", .arg = "FILE|none", .parse = flag_file, .field = AT(output),
+     .help = "the HDF5 results file (default\n"
+             "results/jflop-<UTC time>-<Slurm job id or pid>.h5)",
+     .example = "none"},
+    {.name = "summary-json", .arg = "FILE", .parse = flag_file, .field = AT(summary_json),
+     .help = "write the run summary as one JSON object", .example = "run.json"},
+    {.name = "verbose", .short_name = 'v', .parse = flag_more, .field = AT(verbose),
+     .help = "more diagnostics on stderr"},
+    {.name = "help", .short_name = 'h', .parse = flag_on, .field = AT(help),
+     .help = "this text"},
+    {.name = "version", .parse = flag_on, .field = AT(version), .align_short = 1,
+     .help = "version and exit"},
+};
+#define NFLAGS (sizeof flags / sizeof flags[0])
+
+int jf_options_flag(size_t i, jf_flag_info_t *info)
+{
+    if (i >= NFLAGS)
+        return 0;
+    info->name = flags[i].name;
+    info->short_name = flags[i].short_name;
+    info->arg = flags[i].arg;
+    info->example = flags[i].example;
+    return 1;
+}
+
+/* --help: "  --name ARG" padded to the text's column, or followed by two
+ * spaces where it is longer; the text's further lines at that column */
+#define HELP_COLUMN 23
+
+void jf_options_usage(FILE *out)
+{
+    fputs("Usage: mpirun -np RANKS jflop-run [OPTIONS]\n"
+          "Train a transformer-shaped model with data-parallel MPI ranks and prove the\n"
+          "dense work was exactly 6*N*D FLOPs.\n"
+          "\n",
+          out);
+    for (size_t i = 0; i < NFLAGS; i++) {
+        const jf_flag_t *f = &flags[i];
+        char left[96];
+        if (f->section != NULL)
+            fputs(f->section, out);
+        if (f->help == NULL)
+            continue;
+        char lead[8] = "";
+        if (f->short_name != 0)
+            snprintf(lead, sizeof lead, "-%c, ", f->short_name);
+        else if (f->align_short)
+            snprintf(lead, sizeof lead, "    ");
+        snprintf(left, sizeof left, "%s--%s%s%s", lead, f->name, f->arg != NULL ? " " : "",
+                 f->arg != NULL ? f->arg : "");
+        fprintf(out, "  %-*s  ", HELP_COLUMN - 4, left);
+        for (const char *line = f->help; *line != '\0';) {
+            const size_t n = strcspn(line, "\n");
+            fprintf(out, "%.*s\n", (int)n, line);
+            line += n;
+            if (*line == '\n' && *++line != '\0')
+                fprintf(out, "%*s", HELP_COLUMN, "");
         }
-        return parse_dim("--warmup", arg, JF_STEPS_MAX, &o->warmup, msg, msglen);
-    case OPT_PARAMS:
-        err = parse_dim("--params", arg, JF_PARAMS_MAX, &v, msg, msglen);
-        o->params_target = (uint64_t)v;
-        return err;
-    case OPT_TOKENS:
-        err = parse_dim("--tokens", arg, JF_TOKENS_MAX, &v, msg, msglen);
-        o->tokens_target = (uint64_t)v;
-        return err;
-    case OPT_THREADS:
-        err = parse_dim("--threads", arg, JF_THREADS_MAX, &v, msg, msglen);
-        o->threads = (int)v;
-        return err;
-    case OPT_PRECISION:
-        if (jf_precision_parse(arg) < 0) {
-            snprintf(msg, msglen, "--precision: '%s' is not fp32, fp64 or bf16", arg);
-            return JF_EINVAL;
-        }
-        o->precision = (jf_precision_t)jf_precision_parse(arg);
-        return JF_OK;
-    case OPT_SEED:
-        return parse_u64("--seed", arg, &o->seed, msg, msglen);
-    case OPT_LR: {
-        char why[JF_MSG_LEN];
-        err = jf_parse_positive_real(arg, &o->lr, why, sizeof why);
-        if (err != JF_OK)
-            snprintf(msg, msglen, "--lr: %s", why);
-        return err;
     }
-    case OPT_VERIFY:
-        o->verify = 1;
-        return JF_OK;
-    case OPT_OVERLAP:
-        o->overlap = 1;
-        return JF_OK;
-    case OPT_GEMM:
-        o->gemm = arg;
-        return JF_OK;
-    case OPT_BLIS_ARCH:
-        o->blis_arch = arg;
-        return JF_OK;
-    case OPT_SUMMARY_JSON:
-        if (*arg == '\0') {
-            snprintf(msg, msglen, "--summary-json: empty file name");
-            return JF_EINVAL;
+    fputs("\n"
+          "Exit status: 0 ok; 1 the run failed a check (status \"failed\");\n"
+          "2 bad flags or input (nothing run); 3 internal error.\n",
+          out);
+}
+
+/* getopt_long's view of the table: a long-only flag returns 256 + its
+ * row, one with a short form its letter, as -v and --verbose alike do. */
+static void getopt_table(struct option *longs, char *shorts)
+{
+    size_t k = 0;
+    shorts[k++] = ':';  /* a missing value returns ':', not '?' */
+    for (size_t i = 0; i < NFLAGS; i++) {
+        const jf_flag_t *f = &flags[i];
+        longs[i] = (struct option){f->name, f->arg != NULL ? required_argument : no_argument,
+                                   NULL, f->short_name != 0 ? f->short_name : 256 + (int)i};
+        if (f->short_name != 0) {
+            shorts[k++] = f->short_name;
+            if (f->arg != NULL)
+                shorts[k++] = ':';
         }
-        o->summary_json = arg;
-        return JF_OK;
-    case OPT_ENERGY:
-        if (strcmp(arg, "auto") != 0 && strcmp(arg, "likwid") != 0 &&
-            strcmp(arg, "powercap") != 0 && strcmp(arg, "pm_counters") != 0 &&
-            strcmp(arg, "none") != 0) {
-            snprintf(msg, msglen,
-                     "--energy: '%s' is not auto, likwid, powercap, pm_counters or none", arg);
-            return JF_EINVAL;
-        }
-        o->energy = arg;
-        return JF_OK;
-    case OPT_POWERCAP_ROOT:
-    case OPT_PM_COUNTERS_ROOT: {
-        const char *flag = c == OPT_POWERCAP_ROOT ? "--powercap-root" : "--pm-counters-root";
-        struct stat st;
-        /* a root with %h names a different folder per node: checked on each node */
-        if (strchr(arg, '%') == NULL && (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode))) {
-            snprintf(msg, msglen, "%s: '%s' is not a folder", flag, arg);
-            return JF_EINVAL;
-        }
-        if (c == OPT_POWERCAP_ROOT)
-            o->powercap_root = arg;
-        else
-            o->pm_counters_root = arg;
-        return JF_OK;
     }
-    case OPT_SAMPLE_INTERVAL:
-        o->sample_interval_given = 1;
-        return parse_interval(arg, &o->sample_interval, msg, msglen);
-    case OPT_MIN_SECONDS:
-        return parse_min_seconds(arg, &o->min_seconds, msg, msglen);
-    case OPT_OUTPUT:
-        if (*arg == '\0') {
-            snprintf(msg, msglen, "--output: empty file name");
-            return JF_EINVAL;
-        }
-        o->output = arg;
-        return JF_OK;
-    case OPT_LIST_PRESETS:
-        o->list_presets = 1;
-        return JF_OK;
-    case 'v':
-        o->verbose++;
-        return JF_OK;
-    case 'h':
-        o->help = 1;
-        return JF_OK;
-    case OPT_VERSION:
-        o->version = 1;
-        return JF_OK;
-    default:
-        snprintf(msg, msglen, "internal: unhandled option %d", c);
-        return JF_EINVAL;
-    }
+    longs[NFLAGS] = (struct option){NULL, 0, NULL, 0};
+    shorts[k] = '\0';
+}
+
+static const jf_flag_t *flag_of(int c)
+{
+    if (c >= 256 && (size_t)(c - 256) < NFLAGS)
+        return &flags[c - 256];
+    for (size_t i = 0; c > 0 && i < NFLAGS; i++)
+        if (flags[i].short_name == c)
+            return &flags[i];
+    return NULL;
 }
 
 /* The preset must be applied before any flag that overrides it. */
@@ -407,7 +525,9 @@ jf_err_t jf_options_parse(int argc, char **argv, jf_run_options_t *o, char *msg,
                           size_t msglen)
 {
     const jf_preset_t *preset = NULL;
-    jf_seen_t seen = {0, 0};
+    struct option longs[NFLAGS + 1];
+    char shorts[2 * NFLAGS + 2];
+    int seen = 0;  /* JF_SETS_* of the flags given */
     jf_err_t err;
     int c;
 
@@ -425,11 +545,15 @@ jf_err_t jf_options_parse(int argc, char **argv, jf_run_options_t *o, char *msg,
         return err;
     apply_preset(o, preset);
 
+    getopt_table(longs, shorts);
     opterr = 0;  /* our own messages, printed once by rank 0 */
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":hv", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
         if (c == '?') {
-            if (optopt != 0)
+            const jf_flag_t *f = optopt != 0 ? flag_of(optopt) : NULL;
+            if (f != NULL)  /* a known flag that takes no value, given one */
+                snprintf(msg, msglen, "option '--%s' takes no value", f->name);
+            else if (optopt != 0)
                 snprintf(msg, msglen, "unknown option '-%c' (see --help)", optopt);
             else
                 snprintf(msg, msglen, "unknown option '%s' (see --help)", argv[optind - 1]);
@@ -439,9 +563,13 @@ jf_err_t jf_options_parse(int argc, char **argv, jf_run_options_t *o, char *msg,
             snprintf(msg, msglen, "option '%s' needs a value", argv[optind - 1]);
             return JF_EINVAL;
         }
-        if (c == OPT_PRESET)
-            continue;  /* applied above */
-        err = parse_one(c, optarg, o, &seen, msg, msglen);
+        const jf_flag_t *f = flag_of(c);
+        if (f == NULL) {
+            snprintf(msg, msglen, "internal: unhandled option %d", c);
+            return JF_EINVAL;
+        }
+        seen |= f->sets;
+        err = f->parse(f, optarg, o, msg, msglen);
         if (err != JF_OK)
             return err;
     }
@@ -449,12 +577,12 @@ jf_err_t jf_options_parse(int argc, char **argv, jf_run_options_t *o, char *msg,
         snprintf(msg, msglen, "unexpected argument '%s' (see --help)", argv[optind]);
         return JF_EINVAL;
     }
-    if (o->params_target != 0 && seen.shape) {
+    if (o->params_target != 0 && (seen & JF_SETS_SHAPE)) {
         snprintf(msg, msglen,
                  "--params conflicts with --layers/--d-model/--heads/--ff: give one or the other");
         return JF_EINVAL;
     }
-    if (o->tokens_target != 0 && seen.steps) {
+    if (o->tokens_target != 0 && (seen & JF_SETS_STEPS)) {
         snprintf(msg, msglen, "--tokens conflicts with --steps: give one or the other");
         return JF_EINVAL;
     }

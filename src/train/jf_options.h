@@ -46,7 +46,19 @@ jf_err_t jf_options_parse(int argc, char **argv, jf_run_options_t *opt,
 /* Steps from --tokens, once the number of ranks is known. */
 jf_err_t jf_options_resolve(jf_run_options_t *opt, int ranks, char *msg, size_t msglen);
 
+/* --help, from the same table as the parser. */
 void jf_options_usage(FILE *out);
 void jf_options_list_presets(FILE *out);
+
+/* One of jflop-run's flags as its table defines it, for test_options. */
+typedef struct {
+    const char *name;     /* long name, without "--" */
+    char short_name;      /* 0: none */
+    const char *arg;      /* its value's name in --help; NULL: takes no value */
+    const char *example;  /* a value that parses */
+} jf_flag_info_t;
+
+/* The i-th flag into *info: 1, or 0 past the last. */
+int jf_options_flag(size_t i, jf_flag_info_t *info);
 
 #endif

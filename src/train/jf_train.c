@@ -4,7 +4,6 @@
 #include "kern/jf_gemm.h"
 
 #include "core/jf_clock.h"
-#include "energy/jf_energy_job.h"
 
 #include <limits.h>
 #include <signal.h>
@@ -212,21 +211,6 @@ uint64_t jf_weights_hash(const jf_model_t *model)
     return h;
 }
 
-/* Nodes in the job, grouped as the energy meters group them. */
-static int count_nodes(MPI_Comm comm)
-{
-    MPI_Comm node;
-    char name[JF_NODE_NAME_LEN];
-    int local_rank, leaders = 0, is_leader;
-    if (jf_node_comm(comm, &node, name, sizeof name) != JF_OK)
-        return 0;
-    MPI_Comm_rank(node, &local_rank);
-    is_leader = local_rank == 0;
-    MPI_Allreduce(&is_leader, &leaders, 1, MPI_INT, MPI_SUM, comm);
-    MPI_Comm_free(&node);
-    return leaders;
-}
-
 /* Rank 0's progress line: at most one a second, and always the last step. */
 typedef struct {
     double start, last_print;
@@ -268,8 +252,7 @@ static jf_err_t grow_step_tables(jf_run_t *run, int64_t capacity)
     return JF_OK;
 }
 
-jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, int progress,
-                      char *msg, size_t msglen)
+jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, size_t msglen)
 {
     const jf_run_options_t *o = &run->opt;
     jf_model_t *model = NULL;
@@ -282,7 +265,6 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
     memset(&tr, 0, sizeof tr);
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &run->ranks);
-    run->nodes = count_nodes(comm);
     run->n_params = jf_shape_params(&o->shape);
     run->tokens_per_step = (uint64_t)run->ranks * (uint64_t)o->batch * (uint64_t)o->shape.ctx;
     run->ok = 1;
@@ -340,8 +322,8 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
             /* the measured phase starts with every rank at the barrier, and
              * the node's energy reading between two barriers */
             MPI_Barrier(comm);
-            if (meter != NULL)
-                jf_energy_meter_mark(meter, JF_MARK_PHASE_START);
+            if (run->on_phase != NULL)
+                run->on_phase(run->on_phase_ctx, JF_PHASE_START);
             MPI_Barrier(comm);
             run->phase_start = jf_clock_seconds();
             t0 = MPI_Wtime();
@@ -410,8 +392,8 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, in
     MPI_Barrier(comm);
     run->seconds = t0 >= 0 ? MPI_Wtime() - t0 : 0;
     run->phase_stop = jf_clock_seconds();
-    if (meter != NULL)
-        jf_energy_meter_mark(meter, JF_MARK_PHASE_STOP);
+    if (run->on_phase != NULL)
+        run->on_phase(run->on_phase_ctx, JF_PHASE_STOP);
 
     err = jf_ledger_allreduce(&local, &run->ledger, comm);
     if (err == JF_OK)

@@ -8,7 +8,6 @@
 #include <stdint.h>
 
 #include "core/jf_ledger.h"
-#include "energy/jf_energy_meter.h"
 #include "train/jf_data.h"
 #include "train/jf_model.h"
 #include "train/jf_options.h"
@@ -51,10 +50,18 @@ jf_err_t jf_ledger_allreduce(const jf_ledger_t *local, jf_ledger_t *global, MPI_
 /* Sum `count` elements in place over comm, JF_ALLREDUCE_CHUNK at a time. */
 jf_err_t jf_allreduce_sum(void *buf, uint64_t count, jf_precision_t precision, MPI_Comm comm);
 
+/* The measured phase's two edges, announced to whoever meters it. train/
+ * includes no energy header: jflop-run's main wires the node's energy
+ * meter to this, as the model's grad-ready hook is wired to the allreduce. */
+typedef enum { JF_PHASE_START, JF_PHASE_STOP } jf_phase_edge_t;
+typedef void (*jf_phase_fn)(void *ctx, jf_phase_edge_t edge);
+
 typedef struct {
     /* resolved configuration */
     jf_run_options_t opt;
-    int ranks, nodes;
+    int ranks;
+    int nodes;                /* set by the caller: nodes as the energy meters
+                               * group them (jf_energy_nodes) */
     uint64_t n_params;        /* Kaplan's N */
     uint64_t n_weights;       /* all trained weights */
     uint64_t tokens;          /* D: tokens counted in the measured steps, all ranks */
@@ -95,15 +102,18 @@ typedef struct {
      * fault injection for the tests (JFLOP_FAULT_RANK_EXIT) */
     void (*after_step)(int64_t step, void *ctx);
     void *after_step_ctx;
+    /* called at each edge of the measured phase, on every rank, between
+     * two barriers (NULL: none) */
+    jf_phase_fn on_phase;
+    void *on_phase_ctx;
 } jf_run_t;
 
 /* Run warm-up and measured steps; fills *run. Rank 0 prints progress on
- * stderr when progress is set. meter (the node's energy meter, on one rank
- * per node; NULL elsewhere) gets a reading at each end of the measured
- * phase, between barriers. Returns an error only for internal failures; a
- * run that fails a check returns JF_OK with run->ok = 0 and the reason. */
-jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, jf_energy_meter_t *meter, int progress,
-                      char *msg, size_t msglen);
+ * stderr when progress is set. run->on_phase is called at each end of the
+ * measured phase, between barriers. Returns an error only for internal
+ * failures; a run that fails a check returns JF_OK with run->ok = 0 and
+ * the reason. */
+jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, size_t msglen);
 void jf_run_free(jf_run_t *run);
 
 /* Catch SIGTERM, SIGINT and SIGUSR1 (Slurm's time-limit warnings) so the

@@ -12,6 +12,7 @@
 #include "core/jf_ledger.h"
 #include "core/jf_shape.h"
 #include "train/jf_model.h"
+#include "train/jf_train.h"
 #include "train/jf_verify.h"
 
 #include "jf_test.h"
@@ -50,6 +51,26 @@ static void check_library_verify(void)
         CHECK(c.value >= 0);
         CHECK_LE(c.threshold, 1e-6);
     }
+}
+
+/* The replicas check (jflop-run's "weights identical on all ranks") rests
+ * on jf_weights_hash: equal weights hash equal, and one flipped bit in any
+ * word, lane or the tail changes the hash. */
+static void check_weights_hash(jf_model_t *m)
+{
+    unsigned char *w = jf_model_weights(m);
+    const size_t bytes = (size_t)jf_model_nweights(m) * sizeof(double);
+    const uint64_t h = jf_weights_hash(m);
+    CHECK(h == jf_weights_hash(m));
+    const size_t at[] = {0, 7, 8, 15, 16, 31, bytes / 2, bytes - 9, bytes - 1};
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++)
+        for (int bit = 0; bit < 8; bit += 7) {
+            w[at[i]] ^= (unsigned char)(1u << bit);
+            CHECK_MSG(jf_weights_hash(m) != h, "a flipped bit %d of byte %zu kept the hash", bit,
+                      at[i]);
+            w[at[i]] ^= (unsigned char)(1u << bit);
+        }
+    CHECK(h == jf_weights_hash(m));
 }
 
 int main(void)
@@ -186,6 +207,7 @@ int main(void)
     fprintf(stderr, "fp32 vs fp64 gradients: max|g32 - g64|/max|g64| = %.3g\n", d32 / gmax_all);
     CHECK_LT(d32 / gmax_all, 1e-3);
 
+    check_weights_hash(m);
     jf_model_destroy(m);
     jf_model_destroy(m32);
     free(grad_all);

@@ -198,16 +198,30 @@ jf_err_t jf_ledger_allreduce(const jf_ledger_t *local, jf_ledger_t *global, MPI_
     return err;
 }
 
+/* FNV-1a over 64-bit words in four independent lanes, folded at the end:
+ * only equality across ranks matters, and the byte-wise chain it replaces
+ * ran at ~1 GB/s (most of a second per rank at the medium preset). Any one
+ * differing word changes its lane (multiplying by an odd prime is a
+ * bijection mod 2^64). */
 uint64_t jf_weights_hash(const jf_model_t *model)
 {
+    const uint64_t basis = 0xcbf29ce484222325ULL, prime = 0x100000001b3ULL;
     const size_t elem = jf_model_precision(model) == JF_FP64 ? sizeof(double) : sizeof(float);
     const unsigned char *p = jf_model_weights((jf_model_t *)model);
     const size_t n = (size_t)jf_model_nweights(model) * elem;
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ULL;
-    }
+    uint64_t lane[4] = {basis, basis ^ 1, basis ^ 2, basis ^ 3};
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32)
+        for (int l = 0; l < 4; l++) {
+            uint64_t w;
+            memcpy(&w, p + i + 8 * (size_t)l, sizeof w);
+            lane[l] = (lane[l] ^ w) * prime;
+        }
+    for (; i < n; i++)
+        lane[0] = (lane[0] ^ p[i]) * prime;
+    uint64_t h = basis ^ (uint64_t)n;
+    for (int l = 0; l < 4; l++)
+        h = (h ^ lane[l]) * prime;
     return h;
 }
 

@@ -85,7 +85,7 @@ fi
 
 # SIGTERM mid-run: the file is written, marked incomplete, with the steps done
 term=$jf_tmp/term
-echo "+ jf-mpirun -np 2 jflop-run --steps 1000000 (then SIGTERM)"
+echo "+ jf-mpirun -np 2 jflop-run --steps 1000000 (then SIGTERM to the ranks)"
 "$JF_MPIRUN" -np 2 "$JFLOP_RUN" --preset tiny --steps 1000000 --energy none --output "$term.h5" \
     --summary-json "$term.json" >"$term.out" 2>"$term.err" &
 pid=$!
@@ -93,7 +93,17 @@ for _ in $(seq 100); do
     grep -q "measured step" "$term.err" 2>/dev/null && break
     sleep 0.1
 done
-kill -TERM "$pid"
+# to the ranks, as Slurm sends it to the tasks: Open MPI's mpirun would
+# SIGKILL them 1 s after forwarding a TERM (odls_base_sigkill_timeout), which
+# a slow machine (a sanitizer build) can miss; README says so
+signalled=
+for rank_pid in $(pgrep -f -- "--output $term.h5"); do
+    if tr '\0' '\n' 2>/dev/null <"/proc/$rank_pid/environ" |
+        grep -q '^OMPI_COMM_WORLD_RANK=\|^PMI_RANK=\|^PMIX_RANK='; then
+        kill -TERM "$rank_pid" && signalled=yes
+    fi
+done
+[ -n "$signalled" ] || kill -TERM "$pid"  # ranks not found: the launcher
 waited=0
 while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 60 ]; do
     sleep 0.5

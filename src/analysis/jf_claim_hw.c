@@ -160,24 +160,7 @@ cleanup:
     return err;
 }
 
-jf_err_t jf_hw_parse(const char *json_text, const char *origin, jf_hw_table_t *t, char *msg,
-                     size_t msglen)
-{
-    return jf_hw_parse_text(json_text, strlen(json_text), origin, t, msg, msglen);
-}
-
-jf_err_t jf_hw_load(const char *path, jf_hw_table_t *t, char *msg, size_t msglen)
-{
-    char *text;
-    size_t len;
-    jf_err_t err = jf_json_in_read(path, JF_JSON_IN_MAX_BYTES, &text, &len, msg, msglen);
-    memset(t, 0, sizeof *t);
-    if (err != JF_OK)
-        return err;
-    err = jf_hw_parse_text(text, len, path, t, msg, msglen);
-    free(text);
-    return err;
-}
+JF_JSON_IN_ENTRY_POINTS(jf_hw, jf_hw_table_t)
 
 jf_err_t jf_hw_default(jf_hw_table_t *t, char *msg, size_t msglen)
 {

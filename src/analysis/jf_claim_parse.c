@@ -289,18 +289,16 @@ jf_err_t jf_claims_parse(const char *json_text, const char *origin, const jf_hw_
     return jf_claims_parse_text(json_text, strlen(json_text), origin, hw, s, msg, msglen);
 }
 
+static jf_err_t claims_parser(const char *text, size_t len, const char *origin, void *s,
+                              const void *hw, char *msg, size_t msglen)
+{
+    return jf_claims_parse_text(text, len, origin, hw, s, msg, msglen);
+}
+
 jf_err_t jf_claims_load(const char *path, const jf_hw_table_t *hw, jf_claim_set_t *s, char *msg,
                         size_t msglen)
 {
-    char *text;
-    size_t len;
-    jf_err_t err = jf_json_in_read(path, JF_JSON_IN_MAX_BYTES, &text, &len, msg, msglen);
-    memset(s, 0, sizeof *s);
-    if (err != JF_OK)
-        return err;
-    err = jf_claims_parse_text(text, len, path, hw, s, msg, msglen);
-    free(text);
-    return err;
+    return jf_json_in_load(path, claims_parser, s, sizeof *s, hw, msg, msglen);
 }
 
 jf_err_t jf_claims_default(const jf_hw_table_t *hw, jf_claim_set_t *s, char *msg, size_t msglen)

@@ -50,6 +50,20 @@ cleanup:
     return err;
 }
 
+jf_err_t jf_json_in_load(const char *path, jf_json_in_parser_t parse, void *out, size_t size,
+                         const void *ctx, char *msg, size_t msglen)
+{
+    char *text;
+    size_t len;
+    jf_err_t err = jf_json_in_read(path, JF_JSON_IN_MAX_BYTES, &text, &len, msg, msglen);
+    memset(out, 0, size);
+    if (err != JF_OK)
+        return err;
+    err = parse(text, len, path, out, ctx, msg, msglen);
+    free(text);
+    return err;
+}
+
 /* The deepest nesting of objects and arrays, strings skipped; stops at
  * the first level deeper than max (the line is reported). */
 static int nesting(const char *text, size_t len, int max, int *line)

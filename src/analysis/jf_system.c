@@ -134,24 +134,7 @@ cleanup:
     return err;
 }
 
-jf_err_t jf_system_parse(const char *json_text, const char *origin, jf_system_t *sys,
-                         char *msg, size_t msglen)
-{
-    return jf_system_parse_text(json_text, strlen(json_text), origin, sys, msg, msglen);
-}
-
-jf_err_t jf_system_load(const char *path, jf_system_t *sys, char *msg, size_t msglen)
-{
-    char *text;
-    size_t len;
-    jf_err_t err = jf_json_in_read(path, JF_JSON_IN_MAX_BYTES, &text, &len, msg, msglen);
-    memset(sys, 0, sizeof *sys);
-    if (err != JF_OK)
-        return err;
-    err = jf_system_parse_text(text, len, path, sys, msg, msglen);
-    free(text);
-    return err;
-}
+JF_JSON_IN_ENTRY_POINTS(jf_system, jf_system_t)
 
 double jf_system_peak(const jf_system_t *sys, const char *precision)
 {

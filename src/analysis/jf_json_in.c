@@ -316,6 +316,17 @@ int jf_json_in_text_ok(json_t *obj, const char *key, const char *origin, char *m
     return 0;
 }
 
+json_t *jf_json_in_object(json_t *obj, const char *key, const char *const *known,
+                          const char *what, const char *origin, char *msg, size_t msglen)
+{
+    json_t *o = json_object_get(obj, key);
+    if (o == NULL || !json_is_object(o)) {
+        snprintf(msg, msglen, "%s: field '%s' is missing (%s)", origin, key, what);
+        return NULL;
+    }
+    return jf_json_in_keys(o, known, origin, key, msg, msglen) == 0 ? o : NULL;
+}
+
 json_t *jf_json_in_list(json_t *obj, const char *key, size_t max, const char *origin, char *msg,
                         size_t msglen)
 {

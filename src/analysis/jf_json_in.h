@@ -95,6 +95,12 @@ int jf_json_in_source(json_t *obj, const char *field, char *out, size_t outlen,
 int jf_json_in_text_ok(json_t *obj, const char *key, const char *origin, char *msg,
                        size_t msglen);
 
+/* A JSON object under `key` of obj whose keys are all in `known`: the
+ * object (borrowed), or NULL with "ORIGIN: field 'KEY' is missing (WHAT)"
+ * when it is absent or not an object, or the unknown-key error. */
+json_t *jf_json_in_object(json_t *obj, const char *key, const char *const *known,
+                          const char *what, const char *origin, char *msg, size_t msglen);
+
 /* A non-empty JSON array under `key` of obj of at most max entries
  * ("field 'claims' must be a non-empty list", "... has N entries; at most
  * MAX"); the array (borrowed) or NULL. */

@@ -47,16 +47,20 @@ run() {
 }
 
 # --- device nodes: never replaced -------------------------------------------
-# As root a node of our own (the same device as /dev/null) stands in for
+# device_node: $node, a character device to name as an output. As root a
+# node of our own in $d (the same device as /dev/null) stands in for
 # /dev/null, so a regression cannot replace the machine's; without root
 # /dev/null itself is safe to name (its folder cannot be written).
+device_node() {
+    if [ "$(id -u)" -eq 0 ] && mknod "$d/null" c 1 3 2>/dev/null; then
+        node=$d/null
+    else
+        node=/dev/null
+    fi
+    touch "$jf_tmp/stamp"
+}
 next_case
-if [ "$(id -u)" -eq 0 ] && mknod "$d/null" c 1 3 2>/dev/null; then
-    node=$d/null
-else
-    node=/dev/null
-fi
-touch "$jf_tmp/stamp"
+device_node
 run --output "$node"
 refused "--output $node: is a character device, not a regular file" "--output naming a device node"
 jf_check "$node is still a character device" test -c "$node"
@@ -203,12 +207,7 @@ report() {
 }
 
 next_case
-if [ "$(id -u)" -eq 0 ] && mknod "$d/null" c 1 3 2>/dev/null; then
-    node=$d/null
-else
-    node=/dev/null
-fi
-touch "$jf_tmp/stamp"
+device_node
 report --out "$node"
 report_refused "--out $node: is a character device, not a folder" "report --out naming a device node"
 jf_check "$node is still a character device" test -c "$node"

@@ -44,6 +44,42 @@ jf_check() {
     fi
 }
 
+# jf_refused START -E|-F NEEDLE DESCRIPTION [CHECK ARG...]: one check that the
+# last command (logs $jf_prefix.out and .err, status $jf_rc) was refused:
+# exit status 2, one line on stderr that starts with the ERE START and holds
+# NEEDLE (-E: an ERE, -F: a fixed string), and nothing on stdout. CHECK ARG...,
+# when given, runs next and adds the test's own findings to $problems
+# ("$problems what went wrong;"). On failure both logs are shown.
+jf_refused() {
+    jf_checks=$((jf_checks + 1))
+    problems=
+    lines=$(wc -l <"$jf_prefix.err")
+    [ "$jf_rc" -eq 2 ] || problems="$problems exit status $jf_rc (expected 2);"
+    [ "$lines" -eq 1 ] || problems="$problems $lines lines on stderr (expected 1);"
+    if [ "$2" = -E ]; then jf_refused_how=match; else jf_refused_how=hold; fi
+    grep -q "$2" -e "$3" "$jf_prefix.err" ||
+        problems="$problems stderr does not $jf_refused_how '$3';"
+    grep -q -E -e "^$1" "$jf_prefix.err" || problems="$problems stderr does not start '$1';"
+    [ ! -s "$jf_prefix.out" ] || problems="$problems stdout is not empty;"
+    jf_refused_desc=$4
+    shift 4
+    [ $# -eq 0 ] || "$@"
+    if [ -z "$problems" ]; then
+        jf_pass "$jf_refused_desc -> $(cat "$jf_prefix.err")"
+    else
+        jf_fail "$jf_refused_desc:$problems"
+        jf_show "$jf_prefix.out"
+        jf_show "$jf_prefix.err"
+    fi
+}
+
+# jf_nothing_new DIR WHAT: a CHECK for jf_refused: nothing below DIR is newer
+# than $jf_tmp/stamp (else "WHAT: the first three").
+jf_nothing_new() {
+    left=$(find "$1" -newer "$jf_tmp/stamp" ! -path "$1" 2>/dev/null | head -n 3)
+    [ -z "$left" ] || problems="$problems $2: $left;"
+}
+
 jf_done() {
     if [ "$jf_checks" -eq 0 ]; then
         echo "$jf_name: FAIL: no checks ran"

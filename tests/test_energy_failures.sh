@@ -22,22 +22,11 @@ jf_require_feeder
 # stderr, "jflop-run: ..." containing NEEDLE (an ERE), nothing on stdout and
 # no --summary-json file ($json).
 expect_one_line() {
-    jf_checks=$((jf_checks + 1))
-    problems=
-    lines=$(wc -l <"$jf_prefix.err")
-    [ "$jf_rc" -eq 2 ] || problems="$problems exit status $jf_rc (expected 2);"
-    [ "$lines" -eq 1 ] || problems="$problems $lines lines on stderr (expected 1);"
-    grep -q -E -e "$1" "$jf_prefix.err" || problems="$problems stderr does not match '$1';"
-    grep -q '^jflop-run: ' "$jf_prefix.err" || problems="$problems stderr does not start 'jflop-run: ';"
-    [ ! -s "$jf_prefix.out" ] || problems="$problems stdout is not empty;"
+    jf_refused 'jflop-run: ' -E "$1" "$2" no_summary_json
+}
+# shellcheck disable=SC2317 # run by jf_refused
+no_summary_json() {
     [ ! -e "$json" ] || problems="$problems a --summary-json file was written;"
-    if [ -z "$problems" ]; then
-        jf_pass "$2 -> $(cat "$jf_prefix.err")"
-    else
-        jf_fail "$2:$problems"
-        jf_show "$jf_prefix.out"
-        jf_show "$jf_prefix.err"
-    fi
 }
 
 n=0

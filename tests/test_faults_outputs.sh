@@ -20,24 +20,12 @@ jf_require_jq
 # with one stderr line "jflop-run: ..." matching the ERE NEEDLE, an empty
 # stdout, and no file created in the case's folder ($d) by the run.
 refused() {
-    jf_checks=$((jf_checks + 1))
-    problems=
-    lines=$(wc -l <"$jf_prefix.err")
-    [ "$jf_rc" -eq 2 ] || problems="$problems exit status $jf_rc (expected 2);"
-    [ "$lines" -eq 1 ] || problems="$problems $lines lines on stderr (expected 1);"
-    grep -q -E -e "$1" "$jf_prefix.err" || problems="$problems stderr does not match '$1';"
-    grep -q '^jflop-run: ' "$jf_prefix.err" || problems="$problems stderr does not start 'jflop-run: ';"
-    [ ! -s "$jf_prefix.out" ] || problems="$problems stdout is not empty;"
-    left=$(find "$d" -newer "$jf_tmp/stamp" ! -path "$d" 2>/dev/null | head -n 3)
-    [ -z "$left" ] || problems="$problems the run left files behind: $left;"
+    jf_refused 'jflop-run: ' -E "$1" "$2" run_left_nothing
+}
+# shellcheck disable=SC2317 # run by jf_refused
+run_left_nothing() {
+    jf_nothing_new "$d" "the run left files behind"
     [ ! -e results ] || problems="$problems a ./results folder was created;"
-    if [ -z "$problems" ]; then
-        jf_pass "$2 -> $(cat "$jf_prefix.err")"
-    else
-        jf_fail "$2:$problems"
-        jf_show "$jf_prefix.out"
-        jf_show "$jf_prefix.err"
-    fi
 }
 
 n=0
@@ -59,16 +47,20 @@ run() {
 }
 
 # --- device nodes: never replaced -------------------------------------------
-# As root a node of our own (the same device as /dev/null) stands in for
+# device_node: $node, a character device to name as an output. As root a
+# node of our own in $d (the same device as /dev/null) stands in for
 # /dev/null, so a regression cannot replace the machine's; without root
 # /dev/null itself is safe to name (its folder cannot be written).
+device_node() {
+    if [ "$(id -u)" -eq 0 ] && mknod "$d/null" c 1 3 2>/dev/null; then
+        node=$d/null
+    else
+        node=/dev/null
+    fi
+    touch "$jf_tmp/stamp"
+}
 next_case
-if [ "$(id -u)" -eq 0 ] && mknod "$d/null" c 1 3 2>/dev/null; then
-    node=$d/null
-else
-    node=/dev/null
-fi
-touch "$jf_tmp/stamp"
+device_node
 run --output "$node"
 refused "--output $node: is a character device, not a regular file" "--output naming a device node"
 jf_check "$node is still a character device" test -c "$node"
@@ -207,24 +199,7 @@ jf_check "control: no temporary file left" test -z "$(find "$d" -name '*.tmp.*')
 # the control run's file is the input; each case asserts what the run cases
 # do, for "jflop report: " lines
 report_refused() {
-    jf_checks=$((jf_checks + 1))
-    problems=
-    lines=$(wc -l <"$jf_prefix.err")
-    [ "$jf_rc" -eq 2 ] || problems="$problems exit status $jf_rc (expected 2);"
-    [ "$lines" -eq 1 ] || problems="$problems $lines lines on stderr (expected 1);"
-    grep -q -E -e "$1" "$jf_prefix.err" || problems="$problems stderr does not match '$1';"
-    grep -q '^jflop report: --\(out\|plot\) ' "$jf_prefix.err" ||
-        problems="$problems stderr does not start 'jflop report: --out|--plot ';"
-    [ ! -s "$jf_prefix.out" ] || problems="$problems stdout is not empty;"
-    left=$(find "$d" -newer "$jf_tmp/stamp" ! -path "$d" 2>/dev/null | head -n 3)
-    [ -z "$left" ] || problems="$problems report left files behind: $left;"
-    if [ -z "$problems" ]; then
-        jf_pass "$2 -> $(cat "$jf_prefix.err")"
-    else
-        jf_fail "$2:$problems"
-        jf_show "$jf_prefix.out"
-        jf_show "$jf_prefix.err"
-    fi
+    jf_refused 'jflop report: --(out|plot) ' -E "$1" "$2" jf_nothing_new "$d" "report left files behind"
 }
 input=$jf_tmp/case$n/run.h5
 report() {
@@ -232,12 +207,7 @@ report() {
 }
 
 next_case
-if [ "$(id -u)" -eq 0 ] && mknod "$d/null" c 1 3 2>/dev/null; then
-    node=$d/null
-else
-    node=/dev/null
-fi
-touch "$jf_tmp/stamp"
+device_node
 report --out "$node"
 report_refused "--out $node: is a character device, not a folder" "report --out naming a device node"
 jf_check "$node is still a character device" test -c "$node"

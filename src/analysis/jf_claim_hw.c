@@ -2,6 +2,7 @@
  * jf_claim_hw.h). */
 #include "jf_claim_hw.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,7 @@ int jf_claim_fig_read(json_t *obj, const char *key, int required, double lo, int
     return got < 0 ? -1 : 0;
 }
 
-jf_err_t jf_claim_doc(const char *text, size_t len, const char *origin, const char *schema,
+static jf_err_t claim_doc(const char *text, size_t len, const char *origin, const char *schema,
                       const char *list_key, size_t max, size_t size, void **entries,
                       json_t **root, json_t **list, char *msg, size_t msglen)
 {
@@ -69,7 +70,7 @@ jf_err_t jf_claim_doc(const char *text, size_t len, const char *origin, const ch
     return JF_OK;
 }
 
-int jf_claim_entry(json_t *list, const char *list_key, size_t i, const char *origin, char *id,
+static int claim_entry(json_t *list, const char *list_key, size_t i, const char *origin, char *id,
                    size_t idlen, char *where, size_t wherelen, char *msg, size_t msglen)
 {
     json_t *e = json_array_get(list, i);
@@ -91,93 +92,97 @@ int jf_claim_entry(json_t *list, const char *list_key, size_t i, const char *ori
     return 0;
 }
 
-jf_err_t jf_hw_parse_text(const char *json_text, size_t len, const char *origin,
-                          jf_hw_table_t *t, char *msg, size_t msglen)
+jf_err_t jf_claim_list(const char *text, size_t len, const char *origin, const char *schema,
+                       const char *list_key, size_t max, size_t size, size_t id_offset,
+                       size_t id_len, jf_claim_entry_parser_t parse, const void *ctx,
+                       void **entries, int *n, char *msg, size_t msglen)
+{
+    json_t *root = NULL, *list = NULL;
+    jf_err_t err = claim_doc(text, len, origin, schema, list_key, max, size, entries, &root,
+                             &list, msg, msglen);
+    *n = 0;
+    if (err != JF_OK)
+        return err;
+    for (size_t i = 0; i < json_array_size(list) && err == JF_OK; i++) {
+        char *entry = (char *)*entries + i * size;
+        char where[700];
+        if (claim_entry(list, list_key, i, origin, entry + id_offset, id_len, where,
+                        sizeof where, msg, msglen) != 0 ||
+            parse(json_array_get(list, i), entry, ctx, where, msg, msglen) != 0)
+            err = JF_EINVAL;
+        else
+            ++*n;
+    }
+    json_decref(root);
+    if (err != JF_OK) {
+        free(*entries);
+        *entries = NULL;
+        *n = 0;
+    }
+    return err;
+}
+
+/* One entry of the hardware list (jf_claim_entry_parser_t). */
+static int hw_entry(json_t *h, void *entry, const void *ctx, const char *where, char *msg,
+                    size_t msglen)
 {
     static const char *const hw_keys[] = {"id", "name", "board_power_w", "peak_flop_per_s",
                                           "note", NULL};
-    jf_err_t err;
-    json_t *root = NULL, *list = NULL;
+    jf_hw_t *hw = entry;
+    (void)ctx;
+    if (jf_json_in_keys_of(h, hw_keys, "hardware", where, "", msg, msglen) != 0 ||
+        jf_json_in_string(h, "name", 0, hw->name, sizeof hw->name, where, "name", msg, msglen) != 0 ||
+        jf_claim_fig_read(h, "board_power_w", 1, 0, 1, JF_CLAIM_MAX_BOARD_W, &hw->board_w, where,
+                "board_power_w", msg, msglen) != 0)
+        return -1;
+    json_t *peaks = json_object_get(h, "peak_flop_per_s");
+    if (!json_is_object(peaks) || json_object_size(peaks) == 0) {
+        snprintf(msg, msglen, "%s: field 'peak_flop_per_s' is %s (expected {\"bf16\": "
+                              "{\"value\": ..., \"source\": ...}, ...})", where,
+                 peaks == NULL ? "missing" : "malformed or empty");
+        return -1;
+    }
+    const char *prec;
+    json_t *pv;
+    json_object_foreach(peaks, prec, pv) {
+        char field[96];
+        (void)pv;
+        snprintf(field, sizeof field, "peak_flop_per_s.%s", prec);
+        if (jf_claim_precision_bits(prec) == 0) {
+            snprintf(msg, msglen, "%s: field '%s': '%s' is not a precision (fp8, fp16, bf16, "
+                                  "tf32, fp32, fp64)", where, field, prec);
+            return -1;
+        }
+        if (hw->npeak == JF_HW_MAX_PRECISIONS) {
+            snprintf(msg, msglen, "%s: field 'peak_flop_per_s': more than %d precisions",
+                     where, JF_HW_MAX_PRECISIONS);
+            return -1;
+        }
+        jf_hw_peak_t *p = &hw->peak[hw->npeak];
+        snprintf(p->precision, sizeof p->precision, "%s", prec);
+        if (jf_claim_fig_read(peaks, prec, 1, 0, 1, JF_CLAIM_MAX_PEAK, &p->flop_per_s, where, field, msg,
+                    msglen) != 0)
+            return -1;
+        hw->npeak++;
+    }
+    return 0;
+}
 
+jf_err_t jf_hw_parse_text(const char *json_text, size_t len, const char *origin,
+                          jf_hw_table_t *t, char *msg, size_t msglen)
+{
+    void *entries = NULL;
     memset(t, 0, sizeof *t);
     snprintf(t->origin, sizeof t->origin, "%s", origin);
-    void *entries = NULL;
-    err = jf_claim_doc(json_text, len, origin, "jflop-hardware", "hardware", JF_HW_MAX_ENTRIES,
-                       sizeof *t->hw, &entries, &root, &list, msg, msglen);
-    if (err != JF_OK)
-        return err;
+    const jf_err_t err = jf_claim_list(json_text, len, origin, "jflop-hardware", "hardware",
+                                       JF_HW_MAX_ENTRIES, sizeof *t->hw, offsetof(jf_hw_t, id),
+                                       sizeof t->hw->id, hw_entry, NULL, &entries, &t->n, msg,
+                                       msglen);
     t->hw = entries;
-    err = JF_EINVAL;
-    for (size_t i = 0; i < json_array_size(list); i++) {
-        json_t *h = json_array_get(list, i);
-        jf_hw_t *hw = &t->hw[t->n];
-        char where[700];
-        if (jf_claim_entry(list, "hardware", i, origin, hw->id, sizeof hw->id, where,
-                           sizeof where, msg, msglen) != 0)
-            goto cleanup;
-        if (jf_json_in_keys_of(h, hw_keys, "hardware", where, "", msg, msglen) != 0 ||
-            jf_json_in_string(h, "name", 0, hw->name, sizeof hw->name, where, "name", msg, msglen) != 0 ||
-            jf_claim_fig_read(h, "board_power_w", 1, 0, 1, JF_CLAIM_MAX_BOARD_W, &hw->board_w, where,
-                    "board_power_w", msg, msglen) != 0)
-            goto cleanup;
-        json_t *peaks = json_object_get(h, "peak_flop_per_s");
-        if (!json_is_object(peaks) || json_object_size(peaks) == 0) {
-            snprintf(msg, msglen, "%s: field 'peak_flop_per_s' is %s (expected {\"bf16\": "
-                                  "{\"value\": ..., \"source\": ...}, ...})", where,
-                     peaks == NULL ? "missing" : "malformed or empty");
-            goto cleanup;
-        }
-        const char *prec;
-        json_t *pv;
-        json_object_foreach(peaks, prec, pv) {
-            char field[96];
-            (void)pv;
-            snprintf(field, sizeof field, "peak_flop_per_s.%s", prec);
-            if (jf_claim_precision_bits(prec) == 0) {
-                snprintf(msg, msglen, "%s: field '%s': '%s' is not a precision (fp8, fp16, bf16, "
-                                      "tf32, fp32, fp64)", where, field, prec);
-                goto cleanup;
-            }
-            if (hw->npeak == JF_HW_MAX_PRECISIONS) {
-                snprintf(msg, msglen, "%s: field 'peak_flop_per_s': more than %d precisions",
-                         where, JF_HW_MAX_PRECISIONS);
-                goto cleanup;
-            }
-            jf_hw_peak_t *p = &hw->peak[hw->npeak];
-            snprintf(p->precision, sizeof p->precision, "%s", prec);
-            if (jf_claim_fig_read(peaks, prec, 1, 0, 1, JF_CLAIM_MAX_PEAK, &p->flop_per_s, where, field, msg,
-                        msglen) != 0)
-                goto cleanup;
-            hw->npeak++;
-        }
-        t->n++;
-    }
-    err = JF_OK;
-cleanup:
-    json_decref(root);
-    if (err != JF_OK)
-        jf_hw_free(t);
     return err;
 }
 
-jf_err_t jf_hw_parse(const char *json_text, const char *origin, jf_hw_table_t *t, char *msg,
-                     size_t msglen)
-{
-    return jf_hw_parse_text(json_text, strlen(json_text), origin, t, msg, msglen);
-}
-
-jf_err_t jf_hw_load(const char *path, jf_hw_table_t *t, char *msg, size_t msglen)
-{
-    char *text;
-    size_t len;
-    jf_err_t err = jf_json_in_read(path, JF_JSON_IN_MAX_BYTES, &text, &len, msg, msglen);
-    memset(t, 0, sizeof *t);
-    if (err != JF_OK)
-        return err;
-    err = jf_hw_parse_text(text, len, path, t, msg, msglen);
-    free(text);
-    return err;
-}
+JF_JSON_IN_ENTRY_POINTS(jf_hw, jf_hw_table_t)
 
 jf_err_t jf_hw_default(jf_hw_table_t *t, char *msg, size_t msglen)
 {

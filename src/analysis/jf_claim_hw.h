@@ -67,19 +67,23 @@ const jf_hw_peak_t *jf_hw_peak(const jf_hw_t *hw, const char *precision);
  * fp64 64); 0 for an unknown name. */
 double jf_claim_precision_bits(const char *precision);
 
+/* One entry of a claims or hardware list: e (an object whose id is read)
+ * into *entry, with ctx; where is "ORIGIN: KEY[i] (ID)" for its messages.
+ * 0, or -1 with msg. */
+typedef int (*jf_claim_entry_parser_t)(json_t *e, void *entry, const void *ctx, const char *where,
+                                       char *msg, size_t msglen);
+
 /* What claims and hardware files share: the document parsed as `schema`
  * (jf_json_in), its root keys (schema, schema_version, description and
- * list_key), and its list `list_key` of 1 to max entries, with *entries
- * zeroed room for one `size`-byte entry per element (free it). *root is the
- * document (json_decref it), *list borrowed from it. */
-jf_err_t jf_claim_doc(const char *text, size_t len, const char *origin, const char *schema,
-                      const char *list_key, size_t max, size_t size, void **entries,
-                      json_t **root, json_t **list, char *msg, size_t msglen);
-/* Entry i of that list: an object whose "id", a non-empty string no
- * earlier entry has, is copied to id; where becomes "ORIGIN: KEY[i] (ID)"
- * for the entry's messages. 0, or -1 with msg. */
-int jf_claim_entry(json_t *list, const char *list_key, size_t i, const char *origin, char *id,
-                   size_t idlen, char *where, size_t wherelen, char *msg, size_t msglen);
+ * list_key), and its list `list_key` of 1 to max entries into *entries
+ * (calloc'ed, `size` bytes each; free it), *n of them. Each entry is an
+ * object whose "id", a non-empty string no earlier entry has, goes to the
+ * id_len bytes at id_offset of the entry; then parse reads the rest. On an
+ * error *entries is NULL and *n 0. */
+jf_err_t jf_claim_list(const char *text, size_t len, const char *origin, const char *schema,
+                       const char *list_key, size_t max, size_t size, size_t id_offset,
+                       size_t id_len, jf_claim_entry_parser_t parse, const void *ctx,
+                       void **entries, int *n, char *msg, size_t msglen);
 
 /* A claim's or a hardware entry's figure {"value", "source"} under `key`
  * of obj (jf_json_in_figure; unknown keys are "not a figure field"), the

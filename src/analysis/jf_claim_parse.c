@@ -3,6 +3,7 @@
 #include "jf_claim.h"
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,9 +144,13 @@ static int parse_hardware_ref(json_t *c, const jf_hw_table_t *hwt, jf_claim_t *c
     return 0;
 }
 
-static int parse_claim(json_t *c, const jf_hw_table_t *hwt, jf_claim_t *cl, const char *where,
+/* One entry of the claims list (jf_claim_entry_parser_t); hw_table: the
+ * hardware table it names its hardware in. */
+static int parse_claim(json_t *c, void *entry, const void *hw_table, const char *where,
                        char *msg, size_t msglen)
 {
+    jf_claim_t *cl = entry;
+    const jf_hw_table_t *hwt = hw_table;
     static const char *const keys[] = {
         "id", "model", "kind", "reference", "note", "params", "active_params", "tokens",
         "flops", "hardware", "accelerators", "duration", "accelerator_hours", "energy", "pue",
@@ -252,34 +257,14 @@ static int parse_claim(json_t *c, const jf_hw_table_t *hwt, jf_claim_t *cl, cons
 jf_err_t jf_claims_parse_text(const char *json_text, size_t len, const char *origin,
                               const jf_hw_table_t *hw, jf_claim_set_t *s, char *msg, size_t msglen)
 {
-    jf_err_t err;
-    json_t *root = NULL, *list = NULL;
-
+    void *entries = NULL;
     memset(s, 0, sizeof *s);
     snprintf(s->origin, sizeof s->origin, "%s", origin);
-    void *entries = NULL;
-    err = jf_claim_doc(json_text, len, origin, "jflop-claims", "claims", JF_CLAIM_MAX_CLAIMS,
-                       sizeof *s->claims, &entries, &root, &list, msg, msglen);
-    if (err != JF_OK)
-        return err;
+    const jf_err_t err = jf_claim_list(json_text, len, origin, "jflop-claims", "claims",
+                                       JF_CLAIM_MAX_CLAIMS, sizeof *s->claims,
+                                       offsetof(jf_claim_t, id), sizeof s->claims->id,
+                                       parse_claim, hw, &entries, &s->n, msg, msglen);
     s->claims = entries;
-    err = JF_EINVAL;
-    for (size_t i = 0; i < json_array_size(list); i++) {
-        json_t *c = json_array_get(list, i);
-        jf_claim_t *cl = &s->claims[s->n];
-        char where[700];
-        if (jf_claim_entry(list, "claims", i, origin, cl->id, sizeof cl->id, where, sizeof where,
-                           msg, msglen) != 0)
-            goto cleanup;
-        if (parse_claim(c, hw, cl, where, msg, msglen) != 0)
-            goto cleanup;
-        s->n++;
-    }
-    err = JF_OK;
-cleanup:
-    json_decref(root);
-    if (err != JF_OK)
-        jf_claims_free(s);
     return err;
 }
 
@@ -289,18 +274,16 @@ jf_err_t jf_claims_parse(const char *json_text, const char *origin, const jf_hw_
     return jf_claims_parse_text(json_text, strlen(json_text), origin, hw, s, msg, msglen);
 }
 
+static jf_err_t claims_parser(const char *text, size_t len, const char *origin, void *s,
+                              const void *hw, char *msg, size_t msglen)
+{
+    return jf_claims_parse_text(text, len, origin, hw, s, msg, msglen);
+}
+
 jf_err_t jf_claims_load(const char *path, const jf_hw_table_t *hw, jf_claim_set_t *s, char *msg,
                         size_t msglen)
 {
-    char *text;
-    size_t len;
-    jf_err_t err = jf_json_in_read(path, JF_JSON_IN_MAX_BYTES, &text, &len, msg, msglen);
-    memset(s, 0, sizeof *s);
-    if (err != JF_OK)
-        return err;
-    err = jf_claims_parse_text(text, len, path, hw, s, msg, msglen);
-    free(text);
-    return err;
+    return jf_json_in_load(path, claims_parser, s, sizeof *s, hw, msg, msglen);
 }
 
 jf_err_t jf_claims_default(const jf_hw_table_t *hw, jf_claim_set_t *s, char *msg, size_t msglen)

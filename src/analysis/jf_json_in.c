@@ -50,6 +50,20 @@ cleanup:
     return err;
 }
 
+jf_err_t jf_json_in_load(const char *path, jf_json_in_parser_t parse, void *out, size_t size,
+                         const void *ctx, char *msg, size_t msglen)
+{
+    char *text;
+    size_t len;
+    jf_err_t err = jf_json_in_read(path, JF_JSON_IN_MAX_BYTES, &text, &len, msg, msglen);
+    memset(out, 0, size);
+    if (err != JF_OK)
+        return err;
+    err = parse(text, len, path, out, ctx, msg, msglen);
+    free(text);
+    return err;
+}
+
 /* The deepest nesting of objects and arrays, strings skipped; stops at
  * the first level deeper than max (the line is reported). */
 static int nesting(const char *text, size_t len, int max, int *line)
@@ -300,6 +314,17 @@ int jf_json_in_text_ok(json_t *obj, const char *key, const char *origin, char *m
         return -1;
     }
     return 0;
+}
+
+json_t *jf_json_in_object(json_t *obj, const char *key, const char *const *known,
+                          const char *what, const char *origin, char *msg, size_t msglen)
+{
+    json_t *o = json_object_get(obj, key);
+    if (o == NULL || !json_is_object(o)) {
+        snprintf(msg, msglen, "%s: field '%s' is missing (%s)", origin, key, what);
+        return NULL;
+    }
+    return jf_json_in_keys(o, known, origin, key, msg, msglen) == 0 ? o : NULL;
 }
 
 json_t *jf_json_in_list(json_t *obj, const char *key, size_t max, const char *origin, char *msg,

@@ -26,6 +26,38 @@
 jf_err_t jf_json_in_read(const char *path, long max_bytes, char **text, size_t *len, char *msg,
                          size_t msglen);
 
+/* How one kind of input file is parsed: len bytes of text named origin
+ * into *out; ctx is what that kind needs besides (NULL when nothing). */
+typedef jf_err_t (*jf_json_in_parser_t)(const char *text, size_t len, const char *origin,
+                                        void *out, const void *ctx, char *msg, size_t msglen);
+
+/* The file at path read (capped at JF_JSON_IN_MAX_BYTES) and parsed by
+ * parse with the path as origin. *out (size bytes) is zeroed first, so
+ * it is safe to free whatever the outcome. */
+jf_err_t jf_json_in_load(const char *path, jf_json_in_parser_t parse, void *out, size_t size,
+                         const void *ctx, char *msg, size_t msglen);
+
+/* The two entry points an input kind offers around its
+ * PREFIX_parse_text(text, len, origin, TYPE *out, msg, msglen), defined
+ * once for all (as BLIS's GENTFUNC): PREFIX_parse on a NUL-terminated text
+ * and PREFIX_load on a file (jf_json_in_load). Needs <string.h>. */
+#define JF_JSON_IN_ENTRY_POINTS(prefix, type)                                                   \
+    static jf_err_t prefix##_parser(const char *text, size_t len, const char *origin, void *out, \
+                                    const void *ctx, char *msg, size_t msglen)                 \
+    {                                                                                          \
+        (void)ctx;                                                                             \
+        return prefix##_parse_text(text, len, origin, out, msg, msglen);                       \
+    }                                                                                          \
+    jf_err_t prefix##_parse(const char *json_text, const char *origin, type *out, char *msg,    \
+                            size_t msglen)                                                     \
+    {                                                                                          \
+        return prefix##_parse_text(json_text, strlen(json_text), origin, out, msg, msglen);    \
+    }                                                                                          \
+    jf_err_t prefix##_load(const char *path, type *out, char *msg, size_t msglen)              \
+    {                                                                                          \
+        return jf_json_in_load(path, prefix##_parser, out, sizeof *out, NULL, msg, msglen);    \
+    }
+
 /* Parse len bytes of text as a `schema` file (e.g. "jflop-site") of major
  * version `major`; *root is the document (json_decref it), NULL on error. */
 jf_err_t jf_json_in_parse(const char *text, size_t len, const char *origin, const char *schema,
@@ -62,6 +94,12 @@ int jf_json_in_source(json_t *obj, const char *field, char *out, size_t outlen,
 /* An optional free text (a file's "description"): a string when given. */
 int jf_json_in_text_ok(json_t *obj, const char *key, const char *origin, char *msg,
                        size_t msglen);
+
+/* A JSON object under `key` of obj whose keys are all in `known`: the
+ * object (borrowed), or NULL with "ORIGIN: field 'KEY' is missing (WHAT)"
+ * when it is absent or not an object, or the unknown-key error. */
+json_t *jf_json_in_object(json_t *obj, const char *key, const char *const *known,
+                          const char *what, const char *origin, char *msg, size_t msglen);
 
 /* A non-empty JSON array under `key` of obj of at most max entries
  * ("field 'claims' must be a non-empty list", "... has N entries; at most

@@ -101,6 +101,31 @@ static int write_script(plot_t *p, const char *name, const char *body)
     return 0;
 }
 
+/* A plot's data file NAME.dat, open through jf_outfile. */
+typedef struct {
+    jf_outfile_t o;
+    char name[320], dat[330];
+} plot_dat_t;
+
+/* Open NAME.dat, NAME formatted from fmt. */
+static int dat_open(plot_t *p, plot_dat_t *d, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int dat_open(plot_t *p, plot_dat_t *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->name, sizeof d->name, fmt, ap);
+    va_end(ap);
+    snprintf(d->dat, sizeof d->dat, "%s.dat", d->name);
+    return open_out(p, d->dat, &d->o);
+}
+
+/* The data committed, then the script NAME.gp that plots it with body. */
+static int dat_finish(plot_t *p, plot_dat_t *d, const char *body)
+{
+    return commit(p, &d->o) != 0 ? -1 : write_script(p, d->name, body);
+}
+
 /* Tics every inc whole units, inc chosen for about 10 of them over n. */
 static long whole_tics(double n)
 {
@@ -128,15 +153,12 @@ static int power_traces(plot_t *p, const jf_result_t *r, const char *run)
                     x->trace_rows < 2 ? "fewer than 2 readings" : "no per-domain figures");
             continue;
         }
-        char name[320], dat[330];
-        jf_outfile_t o;
-        snprintf(name, sizeof name, "power_%s_node%04d", run, i);
-        snprintf(dat, sizeof dat, "%s.dat", name);
-        if (open_out(p, dat, &o) != 0) {
+        plot_dat_t d;
+        if (dat_open(p, &d, "power_%s_node%04d", run, i) != 0) {
             rc = -1;
             break;
         }
-        fprintf(o.f, "# t_s power_W (node total, between consecutive readings)\n");
+        fprintf(d.o.f, "# t_s power_W (node total, between consecutive readings)\n");
         for (size_t k = 1; k < x->trace_rows; k++) {
             double j0 = 0, j1 = 0;
             for (size_t c = 1; c < cols; c++)
@@ -146,11 +168,7 @@ static int power_traces(plot_t *p, const jf_result_t *r, const char *run)
                 }
             const double dt = x->trace[k * cols] - x->trace[(k - 1) * cols];
             if (dt > 0)
-                fprintf(o.f, "%.6f %.6f\n", x->trace[k * cols], (j1 - j0) / dt);
-        }
-        if (commit(p, &o) != 0) {
-            rc = -1;
-            break;
+                fprintf(d.o.f, "%.6f %.6f\n", x->trace[k * cols], (j1 - j0) / dt);
         }
         char body[1200];
         snprintf(body, sizeof body,
@@ -160,8 +178,8 @@ static int power_traces(plot_t *p, const jf_result_t *r, const char *run)
                  "set object 1 rect from 0, graph 0 to %.6f, graph 1 "
                  "fc rgb '#cce5ff' fs solid 0.5 behind\n"
                  "plot '%s' using 1:2 with fsteps lw 2 title 'power'",
-                 r->name, i, r->seconds, dat);
-        rc = write_script(p, name, body);
+                 r->name, i, r->seconds, d.dat);
+        rc = dat_finish(p, &d, body);
     }
     jf_result_nodes_free(nodes, count);
     return rc;
@@ -179,8 +197,8 @@ static int cmp_double(const void *a, const void *b)
 static int step_plots(plot_t *p, const jf_result_t *r, const char *run)
 {
     jf_result_steps_t st;
-    char why[JF_MSG_LEN], name[320], dat[330], body[1600];
-    jf_outfile_t o;
+    char why[JF_MSG_LEN], body[1600];
+    plot_dat_t d;
     if (jf_result_read_steps(r->path, &st, why, sizeof why) != JF_OK) {
         skipped(p, "the loss, step-time and FLOP/s plots of run %s: %s", r->name, why);
         return 0;
@@ -199,25 +217,19 @@ static int step_plots(plot_t *p, const jf_result_t *r, const char *run)
     if (st.nloss == 0) {
         skipped(p, "the loss curve of run %s: no measured step", r->name);
     } else {
-        snprintf(name, sizeof name, "loss_%s", run);
-        snprintf(dat, sizeof dat, "%s.dat", name);
-        if (open_out(p, dat, &o) != 0) {
+        if (dat_open(p, &d, "loss_%s", run) != 0) {
             rc = -1;
             goto cleanup;
         }
-        fprintf(o.f, "# measured_step loss_nat_per_token\n");
+        fprintf(d.o.f, "# measured_step loss_nat_per_token\n");
         for (size_t k = 0; k < st.nloss; k++)
-            fprintf(o.f, "%zu %.9g\n", k + 1, st.loss[k]);
-        if (commit(p, &o) != 0) {
-            rc = -1;
-            goto cleanup;
-        }
+            fprintf(d.o.f, "%zu %.9g\n", k + 1, st.loss[k]);
         snprintf(body, sizeof body,
                  "set title 'loss of %s'\nset xlabel 'measured step'\n"
                  "set ylabel 'loss [nat/token]'\nset grid\nset xtics %ld\nset format x '%%.0f'\n"
                  "plot '%s' using 1:2 with linespoints pt 7 ps 0.6 title 'loss'",
-                 r->name, whole_tics((double)st.nloss), dat);
-        if ((rc = write_script(p, name, body)) != 0)
+                 r->name, whole_tics((double)st.nloss), d.dat);
+        if ((rc = dat_finish(p, &d, body)) != 0)
             goto cleanup;
     }
     if (measured == 0 || st.ranks == 0) {
@@ -226,13 +238,11 @@ static int step_plots(plot_t *p, const jf_result_t *r, const char *run)
     }
 
     /* step time per rank: integer rank tics */
-    snprintf(name, sizeof name, "steps_%s", run);
-    snprintf(dat, sizeof dat, "%s.dat", name);
-    if (open_out(p, dat, &o) != 0) {
+    if (dat_open(p, &d, "steps_%s", run) != 0) {
         rc = -1;
         goto cleanup;
     }
-    fprintf(o.f, "# rank median_s fastest_s slowest_s (measured steps)\n");
+    fprintf(d.o.f, "# rank median_s fastest_s slowest_s (measured steps)\n");
     double lo_median = INFINITY, hi_median = 0;
     for (size_t k = 0; k < st.ranks; k++) {
         size_t m = 0;
@@ -245,11 +255,7 @@ static int step_plots(plot_t *p, const jf_result_t *r, const char *run)
         const double median = m % 2 ? col[m / 2] : 0.5 * (col[m / 2 - 1] + col[m / 2]);
         lo_median = fmin(lo_median, median);
         hi_median = fmax(hi_median, median);
-        fprintf(o.f, "%zu %.9g %.9g %.9g\n", k, median, col[0], col[m - 1]);
-    }
-    if (commit(p, &o) != 0) {
-        rc = -1;
-        goto cleanup;
+        fprintf(d.o.f, "%zu %.9g %.9g %.9g\n", k, median, col[0], col[m - 1]);
     }
     snprintf(body, sizeof body,
              "set title 'step time per rank, %s (slowest/fastest median %.3f)'\n"
@@ -258,20 +264,18 @@ static int step_plots(plot_t *p, const jf_result_t *r, const char *run)
              "plot '%s' using 1:2:3:4 with yerrorbars pt 7 title 'median (bars: fastest to "
              "slowest step)'",
              r->name, lo_median > 0 ? hi_median / lo_median : 1.0, st.ranks - 1,
-             whole_tics((double)st.ranks), dat);
-    if ((rc = write_script(p, name, body)) != 0)
+             whole_tics((double)st.ranks), d.dat);
+    if ((rc = dat_finish(p, &d, body)) != 0)
         goto cleanup;
 
     /* FLOP/s over the phase: a step's FLOPs (all ranks) over its slowest
      * rank's time, since the ranks meet at the gradient allreduce */
     const double per_step = (double)r->flops_counted / (double)measured;
-    snprintf(name, sizeof name, "flops_%s", run);
-    snprintf(dat, sizeof dat, "%s.dat", name);
-    if (open_out(p, dat, &o) != 0) {
+    if (dat_open(p, &d, "flops_%s", run) != 0) {
         rc = -1;
         goto cleanup;
     }
-    fprintf(o.f, "# t_s (step start from the phase start) FLOP_per_s (all ranks)\n");
+    fprintf(d.o.f, "# t_s (step start from the phase start) FLOP_per_s (all ranks)\n");
     double t = 0;
     for (size_t j = first; j < st.steps; j++) {
         double slowest = 0;
@@ -280,20 +284,16 @@ static int step_plots(plot_t *p, const jf_result_t *r, const char *run)
         if (slowest <= 0)
             continue;
         const double start = st.step_start != NULL ? st.step_start[j] : t;
-        fprintf(o.f, "%.6f %.6g\n", start, per_step / slowest);
+        fprintf(d.o.f, "%.6f %.6g\n", start, per_step / slowest);
         t += slowest;
-    }
-    if (commit(p, &o) != 0) {
-        rc = -1;
-        goto cleanup;
     }
     snprintf(body, sizeof body,
              "set title 'FLOP/s over the measured phase, %s (all counted FLOPs, all ranks)'\n"
              "set xlabel 'time from the measured phase start [s]'\nset ylabel 'FLOP/s'\n"
              "set grid\nset yrange [0:*]\n"
              "plot '%s' using 1:2 with steps lw 2 title 'per step'",
-             r->name, dat);
-    rc = write_script(p, name, body);
+             r->name, d.dat);
+    rc = dat_finish(p, &d, body);
 cleanup:
     free(col);
     jf_result_steps_free(&st);
@@ -356,24 +356,22 @@ static int have_gnuplot(void)
 /* Speed-up against ranks per experiment, from the report's scaling table. */
 static int write_scaling(plot_t *p, const jf_table_t *t)
 {
-    jf_outfile_t o;
-    if (open_out(p, "scaling.dat", &o) != 0)
+    plot_dat_t d;
+    if (dat_open(p, &d, "scaling") != 0)
         return -1;
-    fprintf(o.f, "# experiment ranks speedup efficiency (blank line between experiments)\n");
+    fprintf(d.o.f, "# experiment ranks speedup efficiency (blank line between experiments)\n");
     char last[96] = "";
     long most = 1;
     for (int r = 0; r < t->nrows; r++) {
         const jf_cell_t *row = &t->cells[(size_t)r * (size_t)t->ncols];
         if (r > 0 && strcmp(last, row[0].text) != 0)
-            fprintf(o.f, "\n\n");
+            fprintf(d.o.f, "\n\n");
         snprintf(last, sizeof last, "%s", row[0].text);
         /* columns: experiment, run, ranks, nodes, FLOP/s, speed-up, efficiency */
-        fprintf(o.f, "\"%s\" %s %.6g %.6g\n", row[0].text, row[2].text, row[5].real,
+        fprintf(d.o.f, "\"%s\" %s %.6g %.6g\n", row[0].text, row[2].text, row[5].real,
                 row[6].real);
         most = fmax(most, atol(row[2].text));
     }
-    if (commit(p, &o) != 0)
-        return -1;
     char body[600];
     snprintf(body, sizeof body,
              "set title 'speed-up versus ranks (ideal: dashed)'\n"
@@ -382,7 +380,7 @@ static int write_scaling(plot_t *p, const jf_table_t *t)
              "plot 'scaling.dat' using 2:3 with linespoints pt 7 title 'measured', "
              "x with lines dt 2 title 'ideal'",
              whole_tics((double)most));
-    return write_script(p, "scaling", body);
+    return dat_finish(p, &d, body);
 }
 
 /* J/FLOP versus N over the runs with energy. */
@@ -395,22 +393,20 @@ static int write_jflop_vs_n(plot_t *p, const jf_result_t *runs, int n)
         skipped(p, "J/FLOP versus N (jflop_vs_n): no energy in any run");
         return 0;
     }
-    jf_outfile_t o;
-    if (open_out(p, "jflop_vs_n.dat", &o) != 0)
+    plot_dat_t d;
+    if (dat_open(p, &d, "jflop_vs_n") != 0)
         return -1;
-    fprintf(o.f, "# N J_per_FLOP estimated(0/1) run\n");
+    fprintf(d.o.f, "# N J_per_FLOP estimated(0/1) run\n");
     for (int i = 0; i < n; i++) {
         int est;
         const double j = jf_result_joules(&runs[i], &est);
         char run[256];
         slug(runs[i].name, run, sizeof run);
         if (runs[i].have_joules)
-            fprintf(o.f, "%llu %.9g %d %s\n", (unsigned long long)runs[i].n_params,
+            fprintf(d.o.f, "%llu %.9g %d %s\n", (unsigned long long)runs[i].n_params,
                     j / (double)runs[i].flops_6nd, est, run);
     }
-    if (commit(p, &o) != 0)
-        return -1;
-    return write_script(p, "jflop_vs_n",
+    return dat_finish(p, &d,
                         "set title 'energy per 6ND FLOP versus model size'\n"
                         "set logscale xy\nset xlabel 'N (non-embedding parameters)'\n"
                         "set ylabel 'J/FLOP'\nset grid\n"

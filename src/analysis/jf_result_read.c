@@ -23,30 +23,42 @@
 
 #define JF_RESULT_MAX_STRING ((size_t)1 << 20)
 
-/* Read a string attribute of object `obj` (a path from the root). */
-static int read_str(hid_t f, const char *obj, const char *name, char *buf, size_t len)
+/* Fixed-length string attributes of object `obj` (a path from the root):
+ * count 0, one (the attribute's shape unchecked) into buf of len bytes;
+ * count > 0, a 1-D attribute of exactly count strings (schema 1.5) into
+ * fields of len bytes each. -1 when absent or of another kind or shape. */
+static int read_strings(hid_t f, const char *obj, const char *name, int count, char *buf,
+                        size_t len)
 {
     if (H5Aexists_by_name(f, obj, name, H5P_DEFAULT) <= 0)
         return -1;
     const hid_t a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-    const hid_t t = H5Aget_type(a);
+    const hid_t t = a >= 0 ? H5Aget_type(a) : -1;
+    const hid_t sp = a >= 0 && count > 0 ? H5Aget_space(a) : -1;
+    const int k = count > 0 ? count : 1;
+    hsize_t dim = 0;
     int rc = -1;
     /* a string longer than 1 MiB is a corrupt file, never an allocation */
-    if (a >= 0 && t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t) &&
+    if (t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t) &&
+        (count == 0 || (sp >= 0 && H5Sget_simple_extent_ndims(sp) == 1 &&
+                        H5Sget_simple_extent_dims(sp, &dim, NULL) == 1 && dim == (hsize_t)count)) &&
         H5Tget_size(t) <= JF_RESULT_MAX_STRING) {
         const size_t n = H5Tget_size(t);
-        char *tmp = calloc(n + 1, 1);
+        char *tmp = calloc((size_t)k, n + 1);
         const hid_t mt = H5Tcopy(H5T_C_S1);
         /* one byte more than stored: a NULLPAD string of n characters
          * converted to n bytes NULLTERM would lose its last one */
         H5Tset_size(mt, n + 1);
         if (tmp != NULL && H5Aread(a, mt, tmp) >= 0) {
-            snprintf(buf, len, "%s", tmp);
+            for (int i = 0; i < k; i++)
+                snprintf(buf + (size_t)i * len, len, "%s", tmp + (size_t)i * (n + 1));
             rc = 0;
         }
         H5Tclose(mt);
         free(tmp);
     }
+    if (sp >= 0)
+        H5Sclose(sp);
     if (t >= 0)
         H5Tclose(t);
     if (a >= 0)
@@ -54,21 +66,40 @@ static int read_str(hid_t f, const char *obj, const char *name, char *buf, size_
     return rc;
 }
 
-static int read_num(hid_t f, const char *obj, const char *name, hid_t mem_type, void *value)
+/* Read a string attribute of object `obj` (a path from the root). */
+static int read_str(hid_t f, const char *obj, const char *name, char *buf, size_t len)
+{
+    return read_strings(f, obj, name, 0, buf, len);
+}
+
+/* A numeric attribute: count 0, a scalar; count > 0, 1-D of exactly count
+ * elements. -1 when absent or of another shape. */
+static int read_numbers(hid_t f, const char *obj, const char *name, hid_t mem_type, int count,
+                        void *out)
 {
     if (H5Aexists_by_name(f, obj, name, H5P_DEFAULT) <= 0)
         return -1;
     const hid_t a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT);
     const hid_t sp = a >= 0 ? H5Aget_space(a) : -1;
+    hsize_t dim = 0;
     int rc = -1;
-    if (sp >= 0 && H5Sget_simple_extent_type(sp) == H5S_SCALAR &&
-        H5Aread(a, mem_type, value) >= 0)
+    if (sp >= 0 &&
+        (count == 0 ? H5Sget_simple_extent_type(sp) == H5S_SCALAR
+                    : H5Sget_simple_extent_ndims(sp) == 1 &&
+                          H5Sget_simple_extent_dims(sp, &dim, NULL) == 1 &&
+                          dim == (hsize_t)count) &&
+        H5Aread(a, mem_type, out) >= 0)
         rc = 0;
     if (sp >= 0)
         H5Sclose(sp);
     if (a >= 0)
         H5Aclose(a);
     return rc;
+}
+
+static int read_num(hid_t f, const char *obj, const char *name, hid_t mem_type, void *value)
+{
+    return read_numbers(f, obj, name, mem_type, 0, value);
 }
 
 static int parse_u128(const char *s, jf_u128 *v)
@@ -280,6 +311,21 @@ static int read_verify(hid_t f, jf_result_t *r)
     return 0;
 }
 
+#define NOT_HDF5 "not a readable HDF5 file (truncated, corrupt or not HDF5)"
+
+/* The results file at path, opened read-only with HDF5's own error printing
+ * off; -1 with msg "PATH: " NOT_HDF5 when it is no HDF5 file, "PATH:
+ * cannot_open" when HDF5 cannot open it. */
+static hid_t open_results(const char *path, const char *cannot_open, char *msg, size_t msglen)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    const int is_hdf5 = H5Fis_hdf5(path) > 0;  /* H5Fis_accessible needs HDF5 1.12 */
+    const hid_t f = is_hdf5 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
+    if (f < 0)
+        snprintf(msg, msglen, "%s: %s", path, is_hdf5 ? cannot_open : NOT_HDF5);
+    return f;
+}
+
 static jf_err_t read_direct(const char *path, jf_result_t *r, char *msg, size_t msglen)
 {
     char schema[32] = "", text[64];
@@ -292,17 +338,8 @@ static jf_err_t read_direct(const char *path, jf_result_t *r, char *msg, size_t 
     snprintf(r->path, sizeof r->path, "%s", path);
     const char *slash = strrchr(path, '/');
     snprintf(r->name, sizeof r->name, "%s", slash != NULL ? slash + 1 : path);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    if (H5Fis_hdf5(path) <= 0) {  /* H5Fis_accessible needs HDF5 1.12 */
-        snprintf(msg, msglen, "%s: not a readable HDF5 file (truncated, corrupt or not HDF5)",
-                 path);
+    if ((f = open_results(path, "HDF5 cannot open it (truncated or corrupt)", msg, msglen)) < 0)
         return JF_EIO;
-    }
-    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0) {
-        snprintf(msg, msglen, "%s: HDF5 cannot open it (truncated or corrupt)", path);
-        return JF_EIO;
-    }
     if (read_str(f, "/", "schema", schema, sizeof schema) != 0 ||
         strcmp(schema, "jflop-results") != 0) {
         snprintf(msg, msglen, "%s: not a jflop results file (no /schema = jflop-results)", path);
@@ -539,63 +576,6 @@ static int split_list(const char *list, char *fields, size_t width, int max)
     }
 }
 
-/* A 1-D numeric attribute of `count` elements. */
-static int read_array(hid_t f, const char *obj, const char *name, hid_t mem_type, int count,
-                      void *out)
-{
-    if (H5Aexists_by_name(f, obj, name, H5P_DEFAULT) <= 0)
-        return -1;
-    const hid_t a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-    const hid_t sp = a >= 0 ? H5Aget_space(a) : -1;
-    hsize_t dim = 0;
-    int rc = -1;
-    if (sp >= 0 && H5Sget_simple_extent_ndims(sp) == 1 &&
-        H5Sget_simple_extent_dims(sp, &dim, NULL) == 1 && dim == (hsize_t)count &&
-        H5Aread(a, mem_type, out) >= 0)
-        rc = 0;
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (a >= 0)
-        H5Aclose(a);
-    return rc;
-}
-
-/* A 1-D attribute of `count` fixed-length strings (schema 1.5) into
- * fields of `width` bytes; -1 when absent or of another shape. */
-static int read_str_array(hid_t f, const char *obj, const char *name, int count, char *fields,
-                          size_t width)
-{
-    if (H5Aexists_by_name(f, obj, name, H5P_DEFAULT) <= 0)
-        return -1;
-    const hid_t a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-    const hid_t t = a >= 0 ? H5Aget_type(a) : -1;
-    const hid_t sp = a >= 0 ? H5Aget_space(a) : -1;
-    hsize_t dim = 0;
-    int rc = -1;
-    if (t >= 0 && sp >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t) &&
-        H5Sget_simple_extent_ndims(sp) == 1 && H5Sget_simple_extent_dims(sp, &dim, NULL) == 1 &&
-        dim == (hsize_t)count && H5Tget_size(t) <= JF_RESULT_MAX_STRING) {
-        const size_t n = H5Tget_size(t);
-        char *tmp = calloc((size_t)count, n + 1);
-        const hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, n + 1);  /* room for the terminator, as read_str */
-        if (tmp != NULL && H5Aread(a, mt, tmp) >= 0) {
-            for (int i = 0; i < count; i++)
-                snprintf(fields + (size_t)i * width, width, "%s", tmp + (size_t)i * (n + 1));
-            rc = 0;
-        }
-        H5Tclose(mt);
-        free(tmp);
-    }
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (t >= 0)
-        H5Tclose(t);
-    if (a >= 0)
-        H5Aclose(a);
-    return rc;
-}
-
 /* The node's domains: names and scopes (strings), and, when the file has
  * them, each domain's Joules and whether it is in the node total. */
 static int read_domains(hid_t f, const char *obj, jf_result_node_t *x)
@@ -614,8 +594,8 @@ static int read_domains(hid_t f, const char *obj, jf_result_node_t *x)
     /* a scope may itself hold a comma: 1.5 files list them one string
      * each; in older files a list that does not split into one per domain
      * is kept whole on the first */
-    if (read_str_array(f, obj, "domain_scope_list", n, &x->domain_scope[0][0],
-                       sizeof x->domain_scope[0]) != 0 &&
+    if (read_strings(f, obj, "domain_scope_list", n, &x->domain_scope[0][0],
+                     sizeof x->domain_scope[0]) != 0 &&
         read_str(f, obj, "domain_scopes", list, sizeof list) == 0 &&
         split_list(list, &x->domain_scope[0][0], sizeof x->domain_scope[0],
                    JF_RESULT_MAX_DOMAINS) != n) {
@@ -625,8 +605,8 @@ static int read_domains(hid_t f, const char *obj, jf_result_node_t *x)
     }
     if (H5Aexists_by_name(f, obj, "domain_joules", H5P_DEFAULT) <= 0)
         return 0;
-    if (read_array(f, obj, "domain_joules", H5T_NATIVE_DOUBLE, n, x->domain_joules) != 0 ||
-        read_array(f, obj, "domain_in_node_total", H5T_NATIVE_INT64, n, in_total) != 0)
+    if (read_numbers(f, obj, "domain_joules", H5T_NATIVE_DOUBLE, n, x->domain_joules) != 0 ||
+        read_numbers(f, obj, "domain_in_node_total", H5T_NATIVE_INT64, n, in_total) != 0)
         return -1;
     for (int k = 0; k < n; k++)
         x->domain_in_total[k] = in_total[k] != 0;
@@ -692,13 +672,9 @@ static jf_err_t read_nodes_direct(const char *path, jf_result_node_t **nodes, in
 
     *nodes = NULL;
     *count = 0;
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    const hid_t f = H5Fis_hdf5(path) > 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
-    if (f < 0) {
-        snprintf(msg, msglen, "%s: not a readable HDF5 file (truncated, corrupt or not HDF5)",
-                 path);
+    const hid_t f = open_results(path, NOT_HDF5, msg, msglen);
+    if (f < 0)
         return JF_EIO;
-    }
     if (read_num(f, "/energy", "total_nodes", H5T_NATIVE_INT64, &total) != 0 || total < 0 ||
         total > 1000000) {
         snprintf(field, sizeof field, "/energy/total_nodes");
@@ -812,13 +788,9 @@ static jf_err_t read_steps_direct(const char *path, jf_result_steps_t *st, char 
     void *buf = NULL;
     const char *bad = NULL;
     memset(st, 0, sizeof *st);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    const hid_t f = H5Fis_hdf5(path) > 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
-    if (f < 0) {
-        snprintf(msg, msglen, "%s: not a readable HDF5 file (truncated, corrupt or not HDF5)",
-                 path);
+    const hid_t f = open_results(path, NOT_HDF5, msg, msglen);
+    if (f < 0)
         return JF_EIO;
-    }
     if (read_dataset(f, "/loss", H5T_NATIVE_DOUBLE, sizeof(double), 1, dims, &buf) != 0) {
         bad = "/loss (missing or not 1-D)";
         goto cleanup;

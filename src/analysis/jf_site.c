@@ -123,24 +123,7 @@ cleanup:
     return err;
 }
 
-jf_err_t jf_site_parse(const char *json_text, const char *origin, jf_site_t *site, char *msg,
-                       size_t msglen)
-{
-    return jf_site_parse_text(json_text, strlen(json_text), origin, site, msg, msglen);
-}
-
-jf_err_t jf_site_load(const char *path, jf_site_t *site, char *msg, size_t msglen)
-{
-    char *text;
-    size_t len;
-    jf_err_t err = jf_json_in_read(path, JF_JSON_IN_MAX_BYTES, &text, &len, msg, msglen);
-    memset(site, 0, sizeof *site);
-    if (err != JF_OK)
-        return err;
-    err = jf_site_parse_text(text, len, path, site, msg, msglen);
-    free(text);
-    return err;
-}
+JF_JSON_IN_ENTRY_POINTS(jf_site, jf_site_t)
 
 jf_err_t jf_site_default(jf_site_t *site, char *msg, size_t msglen)
 {

@@ -87,13 +87,10 @@ jf_err_t jf_system_parse_text(const char *json_text, size_t len, const char *ori
                  origin, (long long)sys->accelerators_per_node, sys->accelerator);
         goto cleanup;
     }
-    json_t *peak = json_object_get(root, "peak_flops_per_node");
-    if (peak == NULL || !json_is_object(peak)) {
-        snprintf(msg, msglen, "%s: field 'peak_flops_per_node' is missing (an object with the "
-                              "theoretical peak per node at fp32, fp64 and/or bf16)", origin);
-        goto cleanup;
-    }
-    if (jf_json_in_keys(peak, peak_keys, origin, "peak_flops_per_node", msg, msglen) != 0)
+    json_t *peak = jf_json_in_object(root, "peak_flops_per_node", peak_keys,
+                                     "an object with the theoretical peak per node at fp32, "
+                                     "fp64 and/or bf16", origin, msg, msglen);
+    if (peak == NULL)
         goto cleanup;
     const char *prec[3] = {"fp32", "fp64", "bf16"};
     double *peaks[3] = {&sys->peak_fp32, &sys->peak_fp64, &sys->peak_bf16};
@@ -114,13 +111,10 @@ jf_err_t jf_system_parse_text(const char *json_text, size_t len, const char *ori
                  origin);
         goto cleanup;
     }
-    json_t *sw = json_object_get(root, "software");
-    if (sw == NULL || !json_is_object(sw)) {
-        snprintf(msg, msglen, "%s: field 'software' is missing (an object: operating_system, "
-                              "compiler, mpi, blis)", origin);
-        goto cleanup;
-    }
-    if (jf_json_in_keys(sw, software_keys, origin, "software", msg, msglen) != 0)
+    json_t *sw = jf_json_in_object(root, "software", software_keys,
+                                   "an object: operating_system, compiler, mpi, blis", origin,
+                                   msg, msglen);
+    if (sw == NULL)
         goto cleanup;
     if (sys_str(sw, "software.", "operating_system", sys->os, sizeof sys->os, origin, msg, msglen) ||
         sys_str(sw, "software.", "compiler", sys->compiler, sizeof sys->compiler, origin, msg,
@@ -134,24 +128,7 @@ cleanup:
     return err;
 }
 
-jf_err_t jf_system_parse(const char *json_text, const char *origin, jf_system_t *sys,
-                         char *msg, size_t msglen)
-{
-    return jf_system_parse_text(json_text, strlen(json_text), origin, sys, msg, msglen);
-}
-
-jf_err_t jf_system_load(const char *path, jf_system_t *sys, char *msg, size_t msglen)
-{
-    char *text;
-    size_t len;
-    jf_err_t err = jf_json_in_read(path, JF_JSON_IN_MAX_BYTES, &text, &len, msg, msglen);
-    memset(sys, 0, sizeof *sys);
-    if (err != JF_OK)
-        return err;
-    err = jf_system_parse_text(text, len, path, sys, msg, msglen);
-    free(text);
-    return err;
-}
+JF_JSON_IN_ENTRY_POINTS(jf_system, jf_system_t)
 
 double jf_system_peak(const jf_system_t *sys, const char *precision)
 {

@@ -42,10 +42,26 @@ void jf_cmd_help(FILE *out, const char *name);
 struct option;
 int jf_cmd_opt(const char *cmd, int argc, char **argv, const struct option *opts, int *first);
 
+/* The options the table-making commands share, declared once so that each
+ * has the same name, letter and value everywhere (<getopt.h> entries);
+ * every list ends with JF_CMD_OPTS_END. */
+#define JF_CMD_OPTS_TABLES                                                                     \
+    {"format", required_argument, NULL, 'f'}, {"table", required_argument, NULL, 'T'},         \
+        {"out", required_argument, NULL, 'o'}
+#define JF_CMD_OPTS_PHYSICS                                                                    \
+    {"temperature", required_argument, NULL, 't'}, {"bits", required_argument, NULL, 'b'}
+#define JF_CMD_OPTS_END {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}
+
 /* Option values shared by the commands: a count with k/M/G/T suffixes, a
  * positive real. Print one line naming the flag and return -1 when bad. */
 int jf_cmd_count_arg(const char *cmd, const char *flag, const char *text, double *v);
 int jf_cmd_real_arg(const char *cmd, const char *flag, const char *text, double *v);
+/* --format: table, csv, md or json. --table: one of the command's tables
+ * (names NULL-terminated, in the order the message lists them), kept in
+ * *only. Both print one line and return -1 when bad. */
+int jf_cmd_format_arg(const char *cmd, const char *text, jf_format_t *format);
+int jf_cmd_table_arg(const char *cmd, const char *text, const char *const *names,
+                     const char **only);
 
 /* Hand out a command's tables (and free them): on stdout as one document
  * (jf_tables_emit), or with out_dir one file per table named ID.EXT; only

@@ -62,23 +62,21 @@ int jf_cmd_bounds(int argc, char **argv)
         {"params", required_argument, NULL, 'n'},
         {"tokens", required_argument, NULL, 'd'},
         {"active-params", required_argument, NULL, 'a'},
-        {"temperature", required_argument, NULL, 't'},
-        {"bits", required_argument, NULL, 'b'},
+        JF_CMD_OPTS_PHYSICS,
         {"precision", required_argument, NULL, 'P'},
         {"run", required_argument, NULL, 'r'},
         {"neurons", required_argument, NULL, 'u'},
         {"active-neurons", required_argument, NULL, 'v'},
         {"paper-table1", no_argument, NULL, 'p'},
         {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        JF_CMD_OPTS_END,
     };
     double n = 0, d = 0, na = 0, t = 300, bits = 0, nu = 0, nua = 0;
     int c, table = 0, as_json = 0, bad = 0, prec = -1;
     const char *run_path = NULL;
 
     int first = 1;
-    while ((c = jf_cmd_opt("bounds", argc, argv, opts, &first)) >= 0) {
+    while (!bad && (c = jf_cmd_opt("bounds", argc, argv, opts, &first)) >= 0) {
         switch (c) {
         case 'n': bad |= jf_cmd_count_arg("bounds", "--params", optarg, &n); break;
         case 'd': bad |= jf_cmd_count_arg("bounds", "--tokens", optarg, &d); break;
@@ -98,10 +96,8 @@ int jf_cmd_bounds(int argc, char **argv)
         case 'p': table = 1; break;
         case 'j': as_json = 1; break;
         }
-        if (bad)
-            return 2;
     }
-    if (c != -1)
+    if (c != -1) /* a bad value stopped the loop on its option */
         return c == JF_CMD_OPT_HELP ? 0 : 2;
     if (optind < argc) {
         fprintf(stderr, "jflop bounds: unexpected argument '%s'\n", argv[optind]);

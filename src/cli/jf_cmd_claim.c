@@ -23,14 +23,11 @@ int jf_cmd_claim(int argc, char **argv)
         {"hardware", required_argument, NULL, 'w'},
         {"measured", required_argument, NULL, 'm'},
         {"measured-hardware", required_argument, NULL, 'M'},
-        {"format", required_argument, NULL, 'f'},
-        {"table", required_argument, NULL, 'T'},
-        {"out", required_argument, NULL, 'o'},
-        {"temperature", required_argument, NULL, 't'},
-        {"bits", required_argument, NULL, 'b'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        JF_CMD_OPTS_TABLES,
+        JF_CMD_OPTS_PHYSICS,
+        JF_CMD_OPTS_END,
     };
+    static const char *const table_names[] = {"claims", "checks", "measured", NULL};
     const char *claims_path = NULL, *hw_path = NULL, *measured_path = NULL, *run_hw = NULL;
     const char *only = NULL, *out_dir = NULL;
     jf_claim_opts_t o = {300.0, 0};
@@ -40,43 +37,23 @@ int jf_cmd_claim(int argc, char **argv)
     jf_result_t run;
     jf_claim_eval_t *ev = NULL;
     char why[JF_MSG_LEN];
-    int c, status = 2;
+    int c, bad_opt = 0, status = 2;
 
     int first = 1;
-    while ((c = jf_cmd_opt("claim", argc, argv, opts, &first)) >= 0) {
+    while (!bad_opt && (c = jf_cmd_opt("claim", argc, argv, opts, &first)) >= 0) {
         switch (c) {
         case 'c': claims_path = optarg; break;
         case 'w': hw_path = optarg; break;
         case 'm': measured_path = optarg; break;
         case 'M': run_hw = optarg; break;
         case 'o': out_dir = optarg; break;
-        case 'T':
-            if (strcmp(optarg, "claims") != 0 && strcmp(optarg, "checks") != 0 &&
-                strcmp(optarg, "measured") != 0) {
-                fprintf(stderr, "jflop claim: --table: '%s' is not claims, checks or measured\n",
-                        optarg);
-                return 2;
-            }
-            only = optarg;
-            break;
-        case 'f':
-            if (jf_format_parse(optarg, &format) != JF_OK) {
-                fprintf(stderr, "jflop claim: --format: '%s' is not table, csv, md or json\n",
-                        optarg);
-                return 2;
-            }
-            break;
-        case 't':
-            if (jf_cmd_real_arg("claim", "--temperature", optarg, &o.temperature) != 0)
-                return 2;
-            break;
-        case 'b':
-            if (jf_cmd_real_arg("claim", "--bits", optarg, &o.bits) != 0)
-                return 2;
-            break;
+        case 'T': bad_opt |= jf_cmd_table_arg("claim", optarg, table_names, &only); break;
+        case 'f': bad_opt |= jf_cmd_format_arg("claim", optarg, &format); break;
+        case 't': bad_opt |= jf_cmd_real_arg("claim", "--temperature", optarg, &o.temperature); break;
+        case 'b': bad_opt |= jf_cmd_real_arg("claim", "--bits", optarg, &o.bits); break;
         }
     }
-    if (c != -1)
+    if (c != -1) /* a bad value stopped the loop on its option */
         return c == JF_CMD_OPT_HELP ? 0 : 2;
     if (only != NULL && strcmp(only, "measured") == 0 && measured_path == NULL) {
         fprintf(stderr, "jflop claim: --table measured needs --measured FILE.h5\n");

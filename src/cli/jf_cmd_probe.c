@@ -71,8 +71,7 @@ int jf_cmd_probe(int argc, char **argv)
         {"powercap-root", required_argument, NULL, 'p'},
         {"pm-counters-root", required_argument, NULL, 'c'},
         {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        JF_CMD_OPTS_END,
     };
     const char *powercap = NULL, *pm = NULL;
     int as_json = 0, c, usable = 0;

@@ -68,17 +68,15 @@ static int cmp_str(const void *a, const void *b)
 int jf_cmd_report(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"out", required_argument, NULL, 'o'},
-        {"temperature", required_argument, NULL, 't'},
-        {"bits", required_argument, NULL, 'b'},
+        JF_CMD_OPTS_TABLES,
+        JF_CMD_OPTS_PHYSICS,
         {"active-params", required_argument, NULL, 'a'},
         {"site", required_argument, NULL, 's'},
         {"plot", required_argument, NULL, 'P'},
-        {"table", required_argument, NULL, 'T'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        JF_CMD_OPTS_END,
     };
+    static const char *const table_names[] = {"runs",      "bounds",  "cooling", "lifecycle",
+                                              "scaling",   "nodes",   "domains", NULL};
     jf_report_opts_t ro = {300.0, 0, 0};
     const char *site_path = NULL, *plot_dir = NULL;
     jf_site_t site;
@@ -86,55 +84,25 @@ int jf_cmd_report(int argc, char **argv)
     jf_format_t format = JF_FMT_TABLE;
     const char *out_dir = NULL, *only = NULL;
     jf_paths_t paths = {NULL, 0, 0};
-    int c, skipped = 0, status = 0;
+    int c, bad = 0, skipped = 0, status = 0;
 
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    int first = 1;
+    while (!bad && (c = jf_cmd_opt("report", argc, argv, opts, &first)) >= 0) {
         switch (c) {
-        case 'f':
-            if (jf_format_parse(optarg, &format) != JF_OK) {
-                fprintf(stderr, "jflop report: --format: '%s' is not table, csv, md or json\n",
-                        optarg);
-                return 2;
-            }
-            break;
+        case 'f': bad |= jf_cmd_format_arg("report", optarg, &format); break;
+        case 'T': bad |= jf_cmd_table_arg("report", optarg, table_names, &only); break;
         case 'o': out_dir = optarg; break;
         case 's': site_path = optarg; break;
         case 'P': plot_dir = optarg; break;
-        case 'T':
-            if (strcmp(optarg, "runs") != 0 && strcmp(optarg, "nodes") != 0 &&
-                strcmp(optarg, "domains") != 0 && strcmp(optarg, "bounds") != 0 &&
-                strcmp(optarg, "cooling") != 0 && strcmp(optarg, "lifecycle") != 0 &&
-                strcmp(optarg, "scaling") != 0) {
-                fprintf(stderr, "jflop report: --table: '%s' is not runs, bounds, cooling, "
-                                "lifecycle, scaling, nodes or domains\n", optarg);
-                return 2;
-            }
-            only = optarg;
-            break;
-        case 't':
-            if (jf_cmd_real_arg("report", "--temperature", optarg, &ro.temperature) != 0)
-                return 2;
-            break;
-        case 'b':
-            if (jf_cmd_real_arg("report", "--bits", optarg, &ro.bits) != 0)
-                return 2;
-            break;
+        case 't': bad |= jf_cmd_real_arg("report", "--temperature", optarg, &ro.temperature); break;
+        case 'b': bad |= jf_cmd_real_arg("report", "--bits", optarg, &ro.bits); break;
         case 'a':
-            if (jf_cmd_count_arg("report", "--active-params", optarg, &ro.active_params) != 0)
-                return 2;
+            bad |= jf_cmd_count_arg("report", "--active-params", optarg, &ro.active_params);
             break;
-        case 'h': jf_cmd_help(stdout, "report"); return 0;
-        case ':':
-            fprintf(stderr, "jflop report: option '%s' needs a value\n", argv[optind - 1]);
-            return 2;
-        default:
-            fprintf(stderr, "jflop report: unknown option '%s' (see jflop report --help)\n",
-                    argv[optind - 1]);
-            return 2;
         }
     }
+    if (c != -1) /* a bad value stopped the loop on its option */
+        return c == JF_CMD_OPT_HELP ? 0 : 2;
     if (optind == argc) {
         fprintf(stderr, "jflop report: give result files or folders (see jflop report --help)\n");
         return 2;

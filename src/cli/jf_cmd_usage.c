@@ -198,6 +198,32 @@ int jf_cmd_real_arg(const char *cmd, const char *flag, const char *text, double 
     return 0;
 }
 
+int jf_cmd_format_arg(const char *cmd, const char *text, jf_format_t *format)
+{
+    if (jf_format_parse(text, format) != JF_OK) {
+        fprintf(stderr, "jflop %s: --format: '%s' is not table, csv, md or json\n", cmd, text);
+        return -1;
+    }
+    return 0;
+}
+
+int jf_cmd_table_arg(const char *cmd, const char *text, const char *const *names,
+                     const char **only)
+{
+    char list[400] = "";
+    for (int i = 0; names[i] != NULL; i++) {
+        if (strcmp(text, names[i]) == 0) {
+            *only = text;
+            return 0;
+        }
+        const size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s",
+                 i == 0 ? "" : names[i + 1] == NULL ? " or " : ", ", names[i]);
+    }
+    fprintf(stderr, "jflop %s: --table: '%s' is not %s\n", cmd, text, list);
+    return -1;
+}
+
 int jf_cmd_count_arg(const char *cmd, const char *flag, const char *text, double *v)
 {
     char why[JF_MSG_LEN];

@@ -54,8 +54,7 @@ int jf_cmd_validate(int argc, char **argv)
     static const struct option opts[] = {
         {"level", required_argument, NULL, 'l'},
         {"pack", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        JF_CMD_OPTS_END,
     };
     char msg[JF_MSG_LEN];
     int level = 1, pack = 0, c, status = 2;

@@ -64,6 +64,48 @@ static void split(const char *path, char *dir, const char **base)
     }
 }
 
+/* The folder an output goes into (or is created in) exists and is a
+ * folder; messages "FLAG ARG: the folder FOLDER ...". */
+static jf_err_t existing_folder(const char *flag, const char *arg, const char *folder,
+                                char *msg, size_t msglen)
+{
+    struct stat st;
+    if (stat(folder, &st) != 0) {
+        snprintf(msg, msglen, "%s %s: the folder %s %s", flag, arg, folder,
+                 errno == ENOENT    ? "does not exist (create it first)"
+                 : errno == ENOTDIR ? "has a file where a folder should be"
+                                    : strerror(errno));
+        return JF_EINVAL;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(msg, msglen, "%s %s: %s is %s, not a folder", flag, arg, folder,
+                 kind(st.st_mode));
+        return JF_EINVAL;
+    }
+    return JF_OK;
+}
+
+/* That folder is no kernel interface and this user may write in it;
+ * messages name it as shown. */
+static jf_err_t writable_folder(const char *flag, const char *arg, const char *folder,
+                                const char *shown, char *msg, size_t msglen)
+{
+    const char *pseudo = pseudo_fs_name(folder);
+    if (pseudo != NULL) {
+        snprintf(msg, msglen, "%s %s: %s is on the kernel's %s file system, whose files are "
+                 "interfaces, not outputs", flag, arg, shown, pseudo);
+        return JF_EINVAL;
+    }
+    if (access(folder, W_OK | X_OK) != 0) {
+        snprintf(msg, msglen, "%s %s: the folder %s %s", flag, arg, shown,
+                 errno == EROFS ? "is on a read-only file system"
+                 : errno == EACCES ? "is not writable by this user"
+                                   : strerror(errno));
+        return JF_EINVAL;
+    }
+    return JF_OK;
+}
+
 jf_err_t jf_outpath_check(const char *flag, const char *path, char *msg, size_t msglen)
 {
     char dir[JF_OUTPATH_MAX];
@@ -122,33 +164,9 @@ jf_err_t jf_outpath_check(const char *flag, const char *path, char *msg, size_t 
         snprintf(msg, msglen, "%s %s: too many symbolic links (a loop?)", flag, path);
         return JF_EINVAL;
     }
-    struct stat dst;
-    if (stat(dir, &dst) != 0) {
-        snprintf(msg, msglen, "%s %s: the folder %s %s", flag, path, dir,
-                 errno == ENOENT    ? "does not exist (create it first)"
-                 : errno == ENOTDIR ? "has a file where a folder should be"
-                                    : strerror(errno));
+    if (existing_folder(flag, path, dir, msg, msglen) != JF_OK)
         return JF_EINVAL;
-    }
-    if (!S_ISDIR(dst.st_mode)) {
-        snprintf(msg, msglen, "%s %s: %s is %s, not a folder", flag, path, dir,
-                 kind(dst.st_mode));
-        return JF_EINVAL;
-    }
-    const char *pseudo = pseudo_fs_name(dir);
-    if (pseudo != NULL) {
-        snprintf(msg, msglen, "%s %s: %s is on the kernel's %s file system, whose files are "
-                 "interfaces, not outputs", flag, path, dir, pseudo);
-        return JF_EINVAL;
-    }
-    if (access(dir, W_OK | X_OK) != 0) {
-        snprintf(msg, msglen, "%s %s: the folder %s %s", flag, path, dir,
-                 errno == EROFS ? "is on a read-only file system"
-                 : errno == EACCES ? "is not writable by this user"
-                                   : strerror(errno));
-        return JF_EINVAL;
-    }
-    return JF_OK;
+    return writable_folder(flag, path, dir, dir, msg, msglen);
 }
 
 /* An absolute spelling: the real folder and the name, "" when the folder
@@ -234,18 +252,8 @@ jf_err_t jf_outpath_check_dir(const char *flag, const char *dir, size_t name_len
     } else if (errno == ENOENT || errno == ENOTDIR) {
         /* created later: its parent must take it */
         split(trimmed, parent, &base);
-        if (stat(parent, &st) != 0) {
-            snprintf(msg, msglen, "%s %s: the folder %s %s", flag, dir, parent,
-                     errno == ENOENT    ? "does not exist (create it first)"
-                     : errno == ENOTDIR ? "has a file where a folder should be"
-                                        : strerror(errno));
+        if (existing_folder(flag, dir, parent, msg, msglen) != JF_OK)
             return JF_EINVAL;
-        }
-        if (!S_ISDIR(st.st_mode)) {
-            snprintf(msg, msglen, "%s %s: %s is %s, not a folder", flag, dir, parent,
-                     kind(st.st_mode));
-            return JF_EINVAL;
-        }
         long name_max = pathconf(parent, _PC_NAME_MAX);
         if (name_max <= 0)
             name_max = NAME_MAX;
@@ -263,20 +271,7 @@ jf_err_t jf_outpath_check_dir(const char *flag, const char *dir, size_t name_len
         return JF_EINVAL;
     }
     /* trimmed: the folder itself, or the parent it will be created in */
-    const char *pseudo = pseudo_fs_name(trimmed);
-    if (pseudo != NULL) {
-        snprintf(msg, msglen, "%s %s: %s is on the kernel's %s file system, whose files are "
-                 "interfaces, not outputs", flag, dir, where, pseudo);
-        return JF_EINVAL;
-    }
-    if (access(trimmed, W_OK | X_OK) != 0) {
-        snprintf(msg, msglen, "%s %s: the folder %s %s", flag, dir, where,
-                 errno == EROFS ? "is on a read-only file system"
-                 : errno == EACCES ? "is not writable by this user"
-                                   : strerror(errno));
-        return JF_EINVAL;
-    }
-    return JF_OK;
+    return writable_folder(flag, dir, trimmed, where, msg, msglen);
 }
 
 jf_err_t jf_outpath_make_dir(const char *flag, const char *dir, char *msg, size_t msglen)

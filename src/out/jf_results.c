@@ -169,12 +169,24 @@ static void attrs_u64(attrs_t *a, const char *name, uint64_t v)
 }
 
 /* A value with its unit: the number as an attribute, and NAME_units. */
-static void attrs_f64_units(attrs_t *a, const char *name, double v, const char *units)
+/* NAME_units = units, the unit of attribute NAME. */
+static void attrs_units(attrs_t *a, const char *name, const char *units)
 {
     char uname[128];
     snprintf(uname, sizeof uname, "%s_units", name);
-    attrs_f64(a, name, v);
     attrs_str(a, uname, units);
+}
+
+static void attrs_f64_units(attrs_t *a, const char *name, double v, const char *units)
+{
+    attrs_f64(a, name, v);
+    attrs_units(a, name, units);
+}
+
+static void attrs_u64_units(attrs_t *a, const char *name, uint64_t v, const char *units)
+{
+    attrs_u64(a, name, v);
+    attrs_units(a, name, units);
 }
 
 static void attrs_u128(attrs_t *a, const char *name, jf_u128 v)
@@ -461,12 +473,9 @@ static int write_config_coll(hid_t f, const jf_summary_t *s)
                         : "FLOP/s (measured FMA peak, all ranks)");
     attrs_str(&a, "peak_isa", r->peak_isa ? r->peak_isa : "");
     attrs_str(&a, "peak_kind", r->peak_kind ? r->peak_kind : "");
-    attrs_u64(&a, "predicted_peak_rss_bytes", r->predicted_bytes);
-    attrs_str(&a, "predicted_peak_rss_bytes_units", "B");
-    attrs_u64(&a, "predicted_model_bytes_per_rank", r->predicted_model_bytes);
-    attrs_str(&a, "predicted_model_bytes_per_rank_units", "B");
-    attrs_u64(&a, "peak_rss_bytes_max_rank", r->peak_rss_bytes);
-    attrs_str(&a, "peak_rss_bytes_max_rank_units", "B");
+    attrs_u64_units(&a, "predicted_peak_rss_bytes", r->predicted_bytes, "B");
+    attrs_u64_units(&a, "predicted_model_bytes_per_rank", r->predicted_model_bytes, "B");
+    attrs_u64_units(&a, "peak_rss_bytes_max_rank", r->peak_rss_bytes, "B");
     /* 1.5: the losses' unit, as /loss has it */
     attrs_f64_units(&a, "loss_first", r->loss_first, "nat");
     attrs_f64_units(&a, "loss_last", r->loss_last, "nat");

@@ -117,6 +117,16 @@ jf_check "a power trace per node with its script" test -s "$jf_tmp/plots/power_r
 jf_check "the trace's mean power is the run's (within 10%)" sh -c '
     awk "!/^#/ && \$1 >= 0 && \$1 <= $(jq .energy.nodes[0].seconds "$2") { s += \$2; n++ } END { print s / n }" "$1/power_run_node0000.dat" |
     xargs -I{} jq -e "({} - .energy.watts | fabs) < 0.1 * .energy.watts" "$2" >/dev/null' sh "$jf_tmp/plots" "$run.json"
+# the floors on the J/FLOP plot at the report's 300 K: Landauer for 32-bit
+# operands, 32 k_B T ln 2 = 9.1871e-20 J, and Eq. 17, 100 k_B T / 6 =
+# 6.9032e-20 J per FLOP; a domain's own line beside the node total
+jf_check "J/FLOP plot: the Landauer line for fp32 at 300 K (9.187e-20 J)" \
+    grep -q "9\.187[0-9]*e-20 with lines dt 2 lw 2 title 'Landauer, 32-bit" "$jf_tmp/plots/jflop_vs_n.gp"
+jf_check "J/FLOP plot: Eq. 17 per FLOP at 300 K (6.903e-20 J)" \
+    grep -q "6\.903[0-9]*e-20 with lines dt 3 lw 2 title 'Eq. 17" "$jf_tmp/plots/jflop_vs_n.gp"
+jf_check "power plot: the node's host in its title and one line per domain" \
+    sh -c 'grep -q "set title .$(hostname): power of node 0" "$1" &&
+        test "$(grep -o "using 1:[0-9]* with fsteps" "$1" | wc -l)" -ge 2' sh "$jf_tmp/plots/power_run_node0000.gp"
 if command -v gnuplot >/dev/null 2>&1; then
     jf_check "gnuplot rendered PNG and SVG" test -s "$jf_tmp/plots/jflop_vs_n.png" -a -s "$jf_tmp/plots/power_run_node0000.svg"
 else

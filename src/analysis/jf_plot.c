@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "analysis/jf_bounds.h"
 #include "core/jf_outfile.h"
 
 /* One --plot call: where it writes, the scripts it wrote (to render), and
@@ -158,27 +159,43 @@ static int power_traces(plot_t *p, const jf_result_t *r, const char *run)
             rc = -1;
             break;
         }
-        fprintf(d.o.f, "# t_s power_W (node total, between consecutive readings)\n");
+        fprintf(d.o.f, "# t_s node_total_W");
+        for (size_t c = 1; c < cols; c++)
+            fprintf(d.o.f, " %s_W", x->domain[c - 1]);
+        fprintf(d.o.f, " (power between consecutive readings)\n");
         for (size_t k = 1; k < x->trace_rows; k++) {
+            const double dt = x->trace[k * cols] - x->trace[(k - 1) * cols];
+            if (dt <= 0)
+                continue;
             double j0 = 0, j1 = 0;
             for (size_t c = 1; c < cols; c++)
                 if (x->domain_in_total[c - 1]) {
                     j0 += x->trace[(k - 1) * cols + c];
                     j1 += x->trace[k * cols + c];
                 }
-            const double dt = x->trace[k * cols] - x->trace[(k - 1) * cols];
-            if (dt > 0)
-                fprintf(d.o.f, "%.6f %.6f\n", x->trace[k * cols], (j1 - j0) / dt);
+            fprintf(d.o.f, "%.6f %.6f", x->trace[k * cols], (j1 - j0) / dt);
+            for (size_t c = 1; c < cols; c++)
+                fprintf(d.o.f, " %.6f",
+                        (x->trace[k * cols + c] - x->trace[(k - 1) * cols + c]) / dt);
+            fprintf(d.o.f, "\n");
         }
-        char body[1200];
-        snprintf(body, sizeof body,
-                 "set title 'power of %s, node %d (measured phase shaded)'\n"
-                 "set xlabel 'time from the measured phase start [s]'\n"
-                 "set ylabel 'node power [W]'\nset grid\n"
-                 "set object 1 rect from 0, graph 0 to %.6f, graph 1 "
-                 "fc rgb '#cce5ff' fs solid 0.5 behind\n"
-                 "plot '%s' using 1:2 with fsteps lw 2 title 'power'",
-                 r->name, i, r->seconds, d.dat);
+        /* the node total, then one line per domain (dashed: not in the total) */
+        char body[4096];
+        int used = snprintf(body, sizeof body,
+                            "set title '%s: power of node %d of run %s (measured phase shaded)' "
+                            "noenhanced\n"
+                            "set xlabel 'time from the measured phase start [s]'\n"
+                            "set ylabel 'power [W]'\nset grid\nset key below\n"
+                            "set object 1 rect from 0, graph 0 to %.6f, graph 1 "
+                            "fc rgb '#cce5ff' fs solid 0.5 behind\n"
+                            "plot '%s' using 1:2 with fsteps lw 3 title 'node total'",
+                            x->node, i, r->name, r->seconds, d.dat);
+        for (size_t c = 1; c < cols && used > 0 && (size_t)used < sizeof body; c++)
+            used += snprintf(body + used, sizeof body - (size_t)used,
+                             ", '' using 1:%zu with fsteps lw 1%s title '%s%s' noenhanced",
+                             c + 2, x->domain_in_total[c - 1] ? "" : " dt 2",
+                             x->domain[c - 1],
+                             x->domain_in_total[c - 1] ? "" : " (not in the total)");
         rc = dat_finish(p, &d, body);
     }
     jf_result_nodes_free(nodes, count);
@@ -383,8 +400,12 @@ static int write_scaling(plot_t *p, const jf_table_t *t)
     return dat_finish(p, &d, body);
 }
 
-/* J/FLOP versus N over the runs with energy. */
-static int write_jflop_vs_n(plot_t *p, const jf_result_t *runs, int n)
+/* J/FLOP versus N over the runs with energy, with the thermodynamic
+ * floors at the report's temperature: the Landauer cost of a FLOP for each
+ * operand width the runs used (or --bits), and Tkachenko's Eq. 17 for
+ * digital training, 10^2 N D k_B T over 6 N D FLOPs. */
+static int write_jflop_vs_n(plot_t *p, const jf_result_t *runs, int n, double temperature,
+                            double bits)
 {
     int with_energy = 0;
     for (int i = 0; i < n; i++)
@@ -397,26 +418,53 @@ static int write_jflop_vs_n(plot_t *p, const jf_result_t *runs, int n)
     if (dat_open(p, &d, "jflop_vs_n") != 0)
         return -1;
     fprintf(d.o.f, "# N J_per_FLOP estimated(0/1) run\n");
+    double widths[8], nmin = 0, nmax = 0;
+    int nwidths = 0;
     for (int i = 0; i < n; i++) {
         int est;
         const double j = jf_result_joules(&runs[i], &est);
         char run[256];
         slug(runs[i].name, run, sizeof run);
-        if (runs[i].have_joules)
-            fprintf(d.o.f, "%llu %.9g %d %s\n", (unsigned long long)runs[i].n_params,
-                    j / (double)runs[i].flops_6nd, est, run);
+        if (!runs[i].have_joules)
+            continue;
+        fprintf(d.o.f, "%llu %.9g %d %s\n", (unsigned long long)runs[i].n_params,
+                j / (double)runs[i].flops_6nd, est, run);
+        const double nn = (double)runs[i].n_params;
+        nmin = nmin == 0 || nn < nmin ? nn : nmin;
+        nmax = nn > nmax ? nn : nmax;
+        const double b = bits > 0 ? bits : jf_result_operand_bits(&runs[i]);
+        int seen = 0;
+        for (int k = 0; k < nwidths; k++)
+            seen |= widths[k] == b;
+        if (!seen && nwidths < 8)
+            widths[nwidths++] = b;
     }
-    return dat_finish(p, &d,
-                        "set title 'energy per 6ND FLOP versus model size'\n"
+    char body[2048];
+    int used = snprintf(body, sizeof body,
+                        "set title 'energy per 6ND FLOP versus model size, floors at %g K'\n"
                         "set logscale xy\nset xlabel 'N (non-embedding parameters)'\n"
-                        "set ylabel 'J/FLOP'\nset grid\n"
+                        "set ylabel 'J/FLOP'\nset grid\nset key below\n"
+                        /* the floors are lines across every run's N */
+                        "set xrange [%.6g:%.6g]\n"
                         "plot 'jflop_vs_n.dat' using 1:($3 == 0 ? $2 : 1/0) with points pt 7 "
                         "ps 1.5 title 'measured', '' using 1:($3 == 1 ? $2 : 1/0) with points "
-                        "pt 6 ps 1.5 title 'ESTIMATE (extrapolated nodes)'");
+                        "pt 6 ps 1.5 title 'ESTIMATE (extrapolated nodes)'",
+                        temperature, fmax(nmin, 1) / 3, fmax(nmax, 1) * 3);
+    for (int k = 0; k < nwidths && used > 0 && (size_t)used < sizeof body; k++)
+        used += snprintf(body + used, sizeof body - (size_t)used,
+                         ", %.6g with lines dt 2 lw 2 title 'Landauer, %g-bit operands (%g k_B T ln 2)'",
+                         jf_landauer_flop(widths[k], temperature), widths[k], widths[k]);
+    if (used > 0 && (size_t)used < sizeof body)
+        snprintf(body + used, sizeof body - (size_t)used,
+                 ", %.6g with lines dt 3 lw 2 title 'Eq. 17, digital training (10^2 k_B T per "
+                 "parameter and token, / 6)' noenhanced",
+                 jf_bound_training_digital(1, 1, temperature) / 6.0);
+    return dat_finish(p, &d, body);
 }
 
 jf_err_t jf_plot_write(const char *dir, const jf_result_t *runs, int n, const jf_table_t *scaling,
-                       jf_plot_summary_t *summary, char *msg, size_t msglen)
+                       double temperature, double bits, jf_plot_summary_t *summary, char *msg,
+                       size_t msglen)
 {
     plot_t p = {dir, NULL, 0, 0, summary, msg, msglen};
     int rc = 0;
@@ -425,7 +473,7 @@ jf_err_t jf_plot_write(const char *dir, const jf_result_t *runs, int n, const jf
     int with_energy = 0;
     for (int i = 0; i < n; i++)
         with_energy += runs[i].have_joules;
-    rc = write_jflop_vs_n(&p, runs, n);
+    rc = write_jflop_vs_n(&p, runs, n, temperature, bits);
     for (int i = 0; rc == 0 && i < n; i++) {
         char run[256];
         slug(runs[i].name, run, sizeof run);

@@ -211,13 +211,6 @@ int jf_report_nodes(const jf_result_t *runs, int n, jf_table_t *nodes, jf_table_
     return unreadable;
 }
 
-/* Operand width of a run's precision. */
-static double run_bits(const jf_result_t *r)
-{
-    const int p = jf_precision_parse(r->precision);
-    return p >= 0 ? jf_precision_bits((jf_precision_t)p) : 32;
-}
-
 void jf_report_bounds(const jf_result_t *runs, int n, const jf_report_opts_t *o, jf_table_t *t)
 {
     static const char *const headers[] = {
@@ -235,7 +228,7 @@ void jf_report_bounds(const jf_result_t *runs, int n, const jf_report_opts_t *o,
         const int row = jf_table_add_row(t);
         if (row < 0)
             return;
-        const double bits = o->bits > 0 ? o->bits : run_bits(r);
+        const double bits = o->bits > 0 ? o->bits : jf_result_operand_bits(r);
         const double na = o->active_params > 0 ? o->active_params : (double)r->n_params;
         const double landauer = jf_landauer_flop(bits, o->temperature);
         const double eq17 = jf_bound_training_digital(na, (double)r->tokens, o->temperature);
@@ -284,7 +277,7 @@ void jf_report_cooling(const jf_result_t *runs, int n, const jf_site_t *site,
     jf_table_init(t, "cooling", title, (int)(sizeof headers / sizeof headers[0]), headers);
     for (int i = 0; i < n; i++) {
         const jf_result_t *r = &runs[i];
-        const double bits = o->bits > 0 ? o->bits : run_bits(r);
+        const double bits = o->bits > 0 ? o->bits : jf_result_operand_bits(r);
         jf_figures_t f;
         jf_figures_of_result(r, &f);
         const double j = f.joules;

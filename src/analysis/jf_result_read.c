@@ -19,7 +19,7 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
-#include "out/jf_results.h"
+#include "out/jf_results_schema.h"
 
 #define JF_RESULT_MAX_STRING ((size_t)1 << 20)
 
@@ -134,26 +134,26 @@ static int check_values(const jf_result_t *r, const char *path, char *msg, size_
         const char *field;
         int64_t v, lo;
     } counts[] = {
-        {"/config/layers", r->layers, 1},   {"/config/d_model", r->d_model, 1},
-        {"/config/heads", r->heads, 1},     {"/config/ctx", r->ctx, 1},
-        {"/config/ff", r->ff, 1},           {"/config/batch", r->batch, 1},
-        {"/config/steps", r->steps, 0},     {"/config/steps_done", r->steps_done, 0},
-        {"/config/ranks", r->ranks, 1},     {"/config/nodes", r->nodes, 1},
-        {"/config/threads_per_rank", r->threads, 1},
-        {"/energy/measured_nodes", r->measured_nodes, 0},
-        {"/energy/total_nodes", r->total_nodes, 0},
+        {JF_H5_CONFIG "/layers", r->layers, 1},   {JF_H5_CONFIG "/d_model", r->d_model, 1},
+        {JF_H5_CONFIG "/heads", r->heads, 1},     {JF_H5_CONFIG "/ctx", r->ctx, 1},
+        {JF_H5_CONFIG "/ff", r->ff, 1},           {JF_H5_CONFIG "/batch", r->batch, 1},
+        {JF_H5_CONFIG "/steps", r->steps, 0},     {JF_H5_CONFIG "/steps_done", r->steps_done, 0},
+        {JF_H5_CONFIG "/ranks", r->ranks, 1},     {JF_H5_CONFIG "/nodes", r->nodes, 1},
+        {JF_H5_CONFIG "/threads_per_rank", r->threads, 1},
+        {JF_H5_ENERGY "/measured_nodes", r->measured_nodes, 0},
+        {JF_H5_ENERGY "/total_nodes", r->total_nodes, 0},
     };
     const struct {
         const char *field;
         int given;
         double v;
     } nonneg[] = {
-        {"/config/seconds", 1, r->seconds},
-        {"/energy/joules_total", r->have_joules, r->joules},
-        {"/energy/joules_total_extrapolated", r->extrapolated != 0, r->joules_extrapolated},
-        {"/config/peak_flops_per_second", r->have_peak_flops, r->peak_flops},
-        {"/config/min_seconds", 1, r->min_seconds},
-        {"/energy/sample_interval", 1, r->sample_interval},
+        {JF_H5_CONFIG "/seconds", 1, r->seconds},
+        {JF_H5_ENERGY "/joules_total", r->have_joules, r->joules},
+        {JF_H5_ENERGY "/joules_total_extrapolated", r->extrapolated != 0, r->joules_extrapolated},
+        {JF_H5_CONFIG "/peak_flops_per_second", r->have_peak_flops, r->peak_flops},
+        {JF_H5_CONFIG "/min_seconds", 1, r->min_seconds},
+        {JF_H5_ENERGY "/sample_interval", 1, r->sample_interval},
     };
     if (!one_of(r->status, statuses)) {
         snprintf(msg, msglen, "%s: field /status = '%.16s' is not a status (complete, incomplete, "
@@ -220,33 +220,33 @@ static int read_gemm(hid_t f, const char *path, jf_result_t *r, char *msg, size_
     char precision[16], text[512], name[64];
     int64_t native = 0, ncand = 0;
     double seconds = 0;
-    if (H5Lexists(f, "/gemm", H5P_DEFAULT) <= 0)
+    if (H5Lexists(f, JF_H5_GEMM, H5P_DEFAULT) <= 0)
         return 0;
 #define GEMM_BAD(...)                                                          do {                                                                           snprintf(msg, msglen, __VA_ARGS__);                                        return -1;                                                             } while (0)
 #define GEMM_FIELD(ok, field, what)                                            if (!(ok))                                                                     GEMM_BAD("%s: missing or malformed /gemm/%s (%s)", path, field, what);
-    GEMM_FIELD(read_str(f, "/gemm", "precision", precision, sizeof precision) == 0, "precision",
+    GEMM_FIELD(read_str(f, JF_H5_GEMM, "precision", precision, sizeof precision) == 0, "precision",
                "a string")
-    GEMM_FIELD(read_str(f, "/gemm", "backend", r->gemm_backend, sizeof r->gemm_backend) == 0 &&
+    GEMM_FIELD(read_str(f, JF_H5_GEMM, "backend", r->gemm_backend, sizeof r->gemm_backend) == 0 &&
                    r->gemm_backend[0] != '\0', "backend", "a non-empty string")
-    GEMM_FIELD(read_str(f, "/gemm", "version", r->gemm_version, sizeof r->gemm_version) == 0,
+    GEMM_FIELD(read_str(f, JF_H5_GEMM, "version", r->gemm_version, sizeof r->gemm_version) == 0,
                "version", "a string")
-    GEMM_FIELD(read_str(f, "/gemm", "kernel", r->gemm_kernel, sizeof r->gemm_kernel) == 0,
+    GEMM_FIELD(read_str(f, JF_H5_GEMM, "kernel", r->gemm_kernel, sizeof r->gemm_kernel) == 0,
                "kernel", "a string")
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
-        GEMM_FIELD(read_str(f, "/gemm", strings[i], text, sizeof text) == 0, strings[i],
+        GEMM_FIELD(read_str(f, JF_H5_GEMM, strings[i], text, sizeof text) == 0, strings[i],
                    "a string")
-    GEMM_FIELD(read_typed(f, "/gemm", "native", H5T_INTEGER, H5T_NATIVE_INT64, &native) == 0 &&
+    GEMM_FIELD(read_typed(f, JF_H5_GEMM, "native", H5T_INTEGER, H5T_NATIVE_INT64, &native) == 0 &&
                    (native == 0 || native == 1), "native", "an integer, 0 or 1")
-    GEMM_FIELD(read_typed(f, "/gemm", "emulated", H5T_INTEGER, H5T_NATIVE_INT64,
+    GEMM_FIELD(read_typed(f, JF_H5_GEMM, "emulated", H5T_INTEGER, H5T_NATIVE_INT64,
                           &r->gemm_emulated) == 0 && (r->gemm_emulated == 0 || r->gemm_emulated == 1),
                "emulated", "an integer, 0 or 1")
-    GEMM_FIELD(read_typed(f, "/gemm", "measure_seconds", H5T_FLOAT, H5T_NATIVE_DOUBLE,
+    GEMM_FIELD(read_typed(f, JF_H5_GEMM, "measure_seconds", H5T_FLOAT, H5T_NATIVE_DOUBLE,
                           &seconds) == 0 && seconds >= 0 && seconds <= 1e300,
                "measure_seconds", "a finite float, not negative")
     if (strcmp(precision, r->precision) != 0)
         GEMM_BAD("%s: field /gemm/precision = '%.15s' disagrees with /config/precision = '%s'",
                  path, precision, r->precision);
-    GEMM_FIELD(read_typed(f, "/gemm", "candidates", H5T_INTEGER, H5T_NATIVE_INT64, &ncand) == 0,
+    GEMM_FIELD(read_typed(f, JF_H5_GEMM, "candidates", H5T_INTEGER, H5T_NATIVE_INT64, &ncand) == 0,
                "candidates", "an integer")
     if (ncand < 1 || ncand > JF_RESULT_MAX_CANDIDATES)
         GEMM_BAD("%s: field /gemm/candidates = %lld is impossible (1 to %d)", path,
@@ -254,14 +254,14 @@ static int read_gemm(hid_t f, const char *path, jf_result_t *r, char *msg, size_
     for (int64_t k = 0; k < ncand; k++) {
         double gflops = 0;
         snprintf(name, sizeof name, "candidate%lld", (long long)k);
-        if (H5Aexists_by_name(f, "/gemm", name, H5P_DEFAULT) <= 0)
+        if (H5Aexists_by_name(f, JF_H5_GEMM, name, H5P_DEFAULT) <= 0)
             GEMM_BAD("%s: field /gemm/candidates = %lld disagrees with the data: /gemm/%s is "
                      "missing", path, (long long)ncand, name);
-        GEMM_FIELD(read_str(f, "/gemm", name, text, sizeof text) == 0, name, "a string")
+        GEMM_FIELD(read_str(f, JF_H5_GEMM, name, text, sizeof text) == 0, name, "a string")
         snprintf(name, sizeof name, "candidate%lld_note", (long long)k);
-        GEMM_FIELD(read_str(f, "/gemm", name, text, sizeof text) == 0, name, "a string")
+        GEMM_FIELD(read_str(f, JF_H5_GEMM, name, text, sizeof text) == 0, name, "a string")
         snprintf(name, sizeof name, "candidate%lld_gflops", (long long)k);
-        GEMM_FIELD(read_typed(f, "/gemm", name, H5T_FLOAT, H5T_NATIVE_DOUBLE, &gflops) == 0,
+        GEMM_FIELD(read_typed(f, JF_H5_GEMM, name, H5T_FLOAT, H5T_NATIVE_DOUBLE, &gflops) == 0,
                    name, "a float")
         if (!(gflops >= 0 && gflops <= 1e300))
             GEMM_BAD("%s: field /gemm/%s = %g is impossible (a finite rate, not negative)", path,
@@ -269,7 +269,7 @@ static int read_gemm(hid_t f, const char *path, jf_result_t *r, char *msg, size_
     }
     /* a slot past the count: the count and the data disagree */
     snprintf(name, sizeof name, "candidate%lld", (long long)ncand);
-    if (H5Aexists_by_name(f, "/gemm", name, H5P_DEFAULT) > 0)
+    if (H5Aexists_by_name(f, JF_H5_GEMM, name, H5P_DEFAULT) > 0)
         GEMM_BAD("%s: field /gemm/candidates = %lld disagrees with the data: /gemm/%s is present",
                  path, (long long)ncand, name);
 #undef GEMM_FIELD
@@ -282,22 +282,22 @@ static int read_verify(hid_t f, jf_result_t *r)
 {
     int64_t v = 0;
     H5G_info_t info;
-    if (H5Lexists(f, "/verify", H5P_DEFAULT) <= 0)
+    if (H5Lexists(f, JF_H5_VERIFY, H5P_DEFAULT) <= 0)
         return 0;
     r->have_verify = 1;
-    if (read_num(f, "/verify", "requested", H5T_NATIVE_INT64, &v) != 0)
+    if (read_num(f, JF_H5_VERIFY, "requested", H5T_NATIVE_INT64, &v) != 0)
         return -1;
     r->verify_requested = v != 0;
-    if (H5Gget_info_by_name(f, "/verify", &info, H5P_DEFAULT) < 0)
+    if (H5Gget_info_by_name(f, JF_H5_VERIFY, &info, H5P_DEFAULT) < 0)
         return -1;
     for (hsize_t i = 0; i < info.nlinks && r->nverify < JF_RESULT_MAX_CHECKS; i++) {
         jf_result_check_t *c = &r->verify[r->nverify];
         char obj[64];
         int64_t ran = 0, pass = 0;
-        if (H5Lget_name_by_idx(f, "/verify", H5_INDEX_NAME, H5_ITER_INC, i, c->name,
+        if (H5Lget_name_by_idx(f, JF_H5_VERIFY, H5_INDEX_NAME, H5_ITER_INC, i, c->name,
                                sizeof c->name, H5P_DEFAULT) < 0)
             return -1;
-        snprintf(obj, sizeof obj, "/verify/%s", c->name);
+        snprintf(obj, sizeof obj, JF_H5_VERIFY "/%s", c->name);
         if (read_num(f, obj, "ran", H5T_NATIVE_INT64, &ran) != 0 ||
             read_num(f, obj, "pass", H5T_NATIVE_INT64, &pass) != 0 ||
             read_num(f, obj, "value", H5T_NATIVE_DOUBLE, &c->value) != 0 ||
@@ -341,7 +341,7 @@ static jf_err_t read_direct(const char *path, jf_result_t *r, char *msg, size_t 
     if ((f = open_results(path, "HDF5 cannot open it (truncated or corrupt)", msg, msglen)) < 0)
         return JF_EIO;
     if (read_str(f, "/", "schema", schema, sizeof schema) != 0 ||
-        strcmp(schema, "jflop-results") != 0) {
+        strcmp(schema, JF_SCHEMA_NAME) != 0) {
         snprintf(msg, msglen, "%s: not a jflop results file (no /schema = jflop-results)", path);
         err = JF_EINVAL;
         goto cleanup;
@@ -384,44 +384,44 @@ static jf_err_t read_direct(const char *path, jf_result_t *r, char *msg, size_t 
     read_str(f, "/", "slurm_array_job_id", r->slurm_array_job_id, sizeof r->slurm_array_job_id);
     read_str(f, "/", "slurm_array_task_id", r->slurm_array_task_id,
              sizeof r->slurm_array_task_id);
-    STR("/config", "precision", r->precision)
-    NUM("/config", "layers", H5T_NATIVE_INT64, r->layers)
-    NUM("/config", "d_model", H5T_NATIVE_INT64, r->d_model)
-    NUM("/config", "heads", H5T_NATIVE_INT64, r->heads)
-    NUM("/config", "ctx", H5T_NATIVE_INT64, r->ctx)
-    NUM("/config", "ff", H5T_NATIVE_INT64, r->ff)
-    NUM("/config", "batch", H5T_NATIVE_INT64, r->batch)
-    NUM("/config", "steps", H5T_NATIVE_INT64, r->steps)
-    NUM("/config", "steps_done", H5T_NATIVE_INT64, r->steps_done)
-    NUM("/config", "ranks", H5T_NATIVE_INT64, r->ranks)
-    NUM("/config", "nodes", H5T_NATIVE_INT64, r->nodes)
-    NUM("/config", "threads_per_rank", H5T_NATIVE_INT64, r->threads)
-    NUM("/config", "N", H5T_NATIVE_UINT64, r->n_params)
-    NUM("/config", "D", H5T_NATIVE_UINT64, r->tokens)
-    NUM("/config", "seconds", H5T_NATIVE_DOUBLE, r->seconds)
+    STR(JF_H5_CONFIG, "precision", r->precision)
+    NUM(JF_H5_CONFIG, "layers", H5T_NATIVE_INT64, r->layers)
+    NUM(JF_H5_CONFIG, "d_model", H5T_NATIVE_INT64, r->d_model)
+    NUM(JF_H5_CONFIG, "heads", H5T_NATIVE_INT64, r->heads)
+    NUM(JF_H5_CONFIG, "ctx", H5T_NATIVE_INT64, r->ctx)
+    NUM(JF_H5_CONFIG, "ff", H5T_NATIVE_INT64, r->ff)
+    NUM(JF_H5_CONFIG, "batch", H5T_NATIVE_INT64, r->batch)
+    NUM(JF_H5_CONFIG, "steps", H5T_NATIVE_INT64, r->steps)
+    NUM(JF_H5_CONFIG, "steps_done", H5T_NATIVE_INT64, r->steps_done)
+    NUM(JF_H5_CONFIG, "ranks", H5T_NATIVE_INT64, r->ranks)
+    NUM(JF_H5_CONFIG, "nodes", H5T_NATIVE_INT64, r->nodes)
+    NUM(JF_H5_CONFIG, "threads_per_rank", H5T_NATIVE_INT64, r->threads)
+    NUM(JF_H5_CONFIG, "N", H5T_NATIVE_UINT64, r->n_params)
+    NUM(JF_H5_CONFIG, "D", H5T_NATIVE_UINT64, r->tokens)
+    NUM(JF_H5_CONFIG, "seconds", H5T_NATIVE_DOUBLE, r->seconds)
     int64_t verified = 0;
-    NUM("/flops", "verified", H5T_NATIVE_INT64, verified)
+    NUM(JF_H5_FLOPS, "verified", H5T_NATIVE_INT64, verified)
     r->verified = verified != 0;
-    STR("/flops", "flops_6nd", text)
+    STR(JF_H5_FLOPS, "flops_6nd", text)
     if (parse_u128(text, &r->flops_6nd) != 0) {
-        missing = "/flops/flops_6nd (not a decimal integer)";
+        missing = JF_H5_FLOPS "/flops_6nd (not a decimal integer)";
         goto cleanup;
     }
-    STR("/flops", "flops_total_counted", text)
+    STR(JF_H5_FLOPS, "flops_total_counted", text)
     if (parse_u128(text, &r->flops_counted) != 0) {
-        missing = "/flops/flops_total_counted (not a decimal integer)";
+        missing = JF_H5_FLOPS "/flops_total_counted (not a decimal integer)";
         goto cleanup;
     }
-    STR("/energy", "source", r->energy_source)
-    STR("/energy", "status", r->energy_status)
-    NUM("/energy", "measured_nodes", H5T_NATIVE_INT64, r->measured_nodes)
-    NUM("/energy", "total_nodes", H5T_NATIVE_INT64, r->total_nodes)
-    NUM("/energy", "extrapolated", H5T_NATIVE_INT64, r->extrapolated)
-    r->have_joules = read_num(f, "/energy", "joules_total", H5T_NATIVE_DOUBLE, &r->joules) == 0;
+    STR(JF_H5_ENERGY, "source", r->energy_source)
+    STR(JF_H5_ENERGY, "status", r->energy_status)
+    NUM(JF_H5_ENERGY, "measured_nodes", H5T_NATIVE_INT64, r->measured_nodes)
+    NUM(JF_H5_ENERGY, "total_nodes", H5T_NATIVE_INT64, r->total_nodes)
+    NUM(JF_H5_ENERGY, "extrapolated", H5T_NATIVE_INT64, r->extrapolated)
+    r->have_joules = read_num(f, JF_H5_ENERGY, "joules_total", H5T_NATIVE_DOUBLE, &r->joules) == 0;
     if (r->extrapolated &&
-        read_num(f, "/energy", "joules_total_extrapolated", H5T_NATIVE_DOUBLE,
+        read_num(f, JF_H5_ENERGY, "joules_total_extrapolated", H5T_NATIVE_DOUBLE,
                  &r->joules_extrapolated) != 0) {
-        missing = "/energy/joules_total_extrapolated";
+        missing = JF_H5_ENERGY "/joules_total_extrapolated";
         goto cleanup;
     }
     /* schema 1.1: optional, absent in 1.0 files */
@@ -430,15 +430,15 @@ static jf_err_t read_direct(const char *path, jf_result_t *r, char *msg, size_t 
     /* optional, newer fields (jflop validate; /verify since 1.2) */
     read_str(f, "/", "end_utc", r->end_utc, sizeof r->end_utc);
     read_str(f, "/", "command_line", r->command_line, sizeof r->command_line);
-    if (read_str(f, "/flops", "flops_dense_counted", text, sizeof text) == 0 &&
+    if (read_str(f, JF_H5_FLOPS, "flops_dense_counted", text, sizeof text) == 0 &&
         parse_u128(text, &r->flops_dense_counted) != 0) {
-        missing = "/flops/flops_dense_counted (not a decimal integer)";
+        missing = JF_H5_FLOPS "/flops_dense_counted (not a decimal integer)";
         goto cleanup;
     }
     r->have_peak_flops =
-        read_num(f, "/config", "peak_flops_per_second", H5T_NATIVE_DOUBLE, &r->peak_flops) == 0;
-    read_num(f, "/config", "min_seconds", H5T_NATIVE_DOUBLE, &r->min_seconds);
-    read_num(f, "/energy", "sample_interval", H5T_NATIVE_DOUBLE, &r->sample_interval);
+        read_num(f, JF_H5_CONFIG, "peak_flops_per_second", H5T_NATIVE_DOUBLE, &r->peak_flops) == 0;
+    read_num(f, JF_H5_CONFIG, "min_seconds", H5T_NATIVE_DOUBLE, &r->min_seconds);
+    read_num(f, JF_H5_ENERGY, "sample_interval", H5T_NATIVE_DOUBLE, &r->sample_interval);
     /* schema 1.4: the GEMM back-end */
     if (read_gemm(f, path, r, msg, msglen) != 0) {
         err = JF_EINVAL;
@@ -511,6 +511,12 @@ double jf_result_joules(const jf_result_t *r, int *estimated)
 {
     *estimated = r->extrapolated != 0;
     return r->extrapolated ? r->joules_extrapolated : r->joules;
+}
+
+double jf_result_operand_bits(const jf_result_t *r)
+{
+    const int p = jf_precision_parse(r->precision);
+    return p >= 0 ? jf_precision_bits((jf_precision_t)p) : 32;
 }
 
 void jf_result_nodes_free(jf_result_node_t *nodes, int count)
@@ -675,9 +681,9 @@ static jf_err_t read_nodes_direct(const char *path, jf_result_node_t **nodes, in
     const hid_t f = open_results(path, NOT_HDF5, msg, msglen);
     if (f < 0)
         return JF_EIO;
-    if (read_num(f, "/energy", "total_nodes", H5T_NATIVE_INT64, &total) != 0 || total < 0 ||
+    if (read_num(f, JF_H5_ENERGY, "total_nodes", H5T_NATIVE_INT64, &total) != 0 || total < 0 ||
         total > 1000000) {
-        snprintf(field, sizeof field, "/energy/total_nodes");
+        snprintf(field, sizeof field, JF_H5_ENERGY "/total_nodes");
         goto cleanup;
     }
     /* n grows as node groups are read (cap of them allocated): a corrupt
@@ -701,7 +707,7 @@ static jf_err_t read_nodes_direct(const char *path, jf_result_node_t **nodes, in
         jf_result_node_t *x = &n[i];
         hsize_t dims[2];
         void *buf;
-        snprintf(obj, sizeof obj, "/energy/node_%04d", i);
+        snprintf(obj, sizeof obj, JF_H5_ENERGY "/node_%04d", i);
 #define NODE_FIELD(call, name)                                                    \
     if ((call) != 0) {                                                            \
         snprintf(field, sizeof field, "%s/%s", obj, name);                        \
@@ -791,20 +797,20 @@ static jf_err_t read_steps_direct(const char *path, jf_result_steps_t *st, char 
     const hid_t f = open_results(path, NOT_HDF5, msg, msglen);
     if (f < 0)
         return JF_EIO;
-    if (read_dataset(f, "/loss", H5T_NATIVE_DOUBLE, sizeof(double), 1, dims, &buf) != 0) {
+    if (read_dataset(f, JF_H5_LOSS, H5T_NATIVE_DOUBLE, sizeof(double), 1, dims, &buf) != 0) {
         bad = "/loss (missing or not 1-D)";
         goto cleanup;
     }
     st->loss = buf;
     st->nloss = buf != NULL ? (size_t)dims[0] : 0;
-    if (read_num(f, "/timing", "warmup_steps", H5T_NATIVE_INT64, &st->warmup) != 0 ||
+    if (read_num(f, JF_H5_TIMING, "warmup_steps", H5T_NATIVE_INT64, &st->warmup) != 0 ||
         st->warmup < 0) {
-        bad = "/timing/warmup_steps";
+        bad = JF_H5_TIMING "/warmup_steps";
         goto cleanup;
     }
-    if (read_dataset(f, "/timing/step_seconds", H5T_NATIVE_DOUBLE, sizeof(double), 2, dims,
+    if (read_dataset(f, JF_H5_TIMING "/step_seconds", H5T_NATIVE_DOUBLE, sizeof(double), 2, dims,
                      &buf) != 0) {
-        bad = "/timing/step_seconds (missing or not 2-D)";
+        bad = JF_H5_TIMING "/step_seconds (missing or not 2-D)";
         goto cleanup;
     }
     st->step_seconds = buf;
@@ -812,22 +818,22 @@ static jf_err_t read_steps_direct(const char *path, jf_result_steps_t *st, char 
     st->steps = buf != NULL ? (size_t)dims[1] : 0;
     for (size_t i = 0; i < st->ranks * st->steps; i++)
         if (!(st->step_seconds[i] >= 0 && st->step_seconds[i] <= 1e300)) {
-            bad = "/timing/step_seconds (a negative or non-finite step time)";
+            bad = JF_H5_TIMING "/step_seconds (a negative or non-finite step time)";
             goto cleanup;
         }
     /* step_start: optional, but of step_seconds' shape when there */
-    if (H5Lexists(f, "/timing/step_start", H5P_DEFAULT) > 0) {
-        if (read_dataset(f, "/timing/step_start", H5T_NATIVE_DOUBLE, sizeof(double), 2, sdims,
+    if (H5Lexists(f, JF_H5_TIMING "/step_start", H5P_DEFAULT) > 0) {
+        if (read_dataset(f, JF_H5_TIMING "/step_start", H5T_NATIVE_DOUBLE, sizeof(double), 2, sdims,
                          &buf) != 0 ||
             (buf != NULL && (sdims[0] != dims[0] || sdims[1] != dims[1]))) {
             free(buf);
-            bad = "/timing/step_start (not of step_seconds' shape)";
+            bad = JF_H5_TIMING "/step_start (not of step_seconds' shape)";
             goto cleanup;
         }
         st->step_start = buf;
         for (size_t i = 0; buf != NULL && i < st->ranks * st->steps; i++)
             if (!isfinite(st->step_start[i])) {
-                bad = "/timing/step_start (a non-finite time)";
+                bad = JF_H5_TIMING "/step_start (a non-finite time)";
                 goto cleanup;
             }
     }

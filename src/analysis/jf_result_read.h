@@ -67,6 +67,10 @@ void jf_result_name_runs(jf_result_t *runs, int n);
 /* The Joules a table should use: measured, or the labelled estimate. */
 double jf_result_joules(const jf_result_t *r, int *estimated);
 
+/* The run's GEMM operand width in bits (fp64 64, fp32 32, bf16 16), the
+ * bits per FLOP of its Landauer comparison; 32 for an unknown precision. */
+double jf_result_operand_bits(const jf_result_t *r);
+
 /* One node's energy group, /energy/node_NNNN, with its trace. */
 #define JF_RESULT_MAX_DOMAINS 32
 

@@ -188,8 +188,8 @@ int jf_cmd_report(int argc, char **argv)
     if (plot_dir != NULL) {
         jf_plot_summary_t ps;
         const jf_err_t perr = jf_plot_write(plot_dir, runs, n,
-                                            tables[6].nrows > 0 ? &tables[6] : NULL, &ps, why,
-                                            sizeof why);
+                                            tables[6].nrows > 0 ? &tables[6] : NULL,
+                                            ro.temperature, ro.bits, &ps, why, sizeof why);
         /* what was left out, one line each, and why */
         for (int k = 0; k < ps.nskipped; k++)
             fprintf(stderr, "jflop report: --plot %s: skipped %s\n", plot_dir, ps.skipped[k]);

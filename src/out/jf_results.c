@@ -397,7 +397,7 @@ static int write_root_coll(hid_t f, const jf_summary_t *s, const jf_meta_t *meta
 {
     const jf_run_t *r = s->run;
     attrs_t a = {0};
-    attrs_str(&a, "schema", "jflop-results");
+    attrs_str(&a, "schema", JF_SCHEMA_NAME);
     attrs_str(&a, "schema_version", JF_SCHEMA_VERSION);
     attrs_str(&a, "jflop_version", PACKAGE_VERSION);
     attrs_str(&a, "command_line", s->command_line);
@@ -439,7 +439,7 @@ static int write_config_coll(hid_t f, const jf_summary_t *s)
 {
     const jf_run_t *r = s->run;
     const jf_run_options_t *o = &r->opt;
-    const hid_t g = group_coll(f, "config");
+    const hid_t g = group_coll(f, JF_H5_CONFIG);
     attrs_t a = {0};
     attrs_str(&a, "preset", o->params_target ? "" : o->preset);
     attrs_i64(&a, "layers", o->shape.layers);
@@ -493,7 +493,7 @@ static int write_flops_coll(hid_t f, const jf_summary_t *s)
     const jf_run_t *r = s->run;
     const jf_ledger_t *L = &r->ledger;
     const jf_u128 f6nd = jf_flops_6nd(r->n_params, r->tokens);
-    const hid_t g = group_coll(f, "flops");
+    const hid_t g = group_coll(f, JF_H5_FLOPS);
     attrs_t a = {0};
     /* exact integers as decimal strings: 6ND outgrows 64 bits */
     attrs_str(&a, "units", "FLOP (exact decimal integers)");
@@ -522,7 +522,7 @@ static int write_flops_coll(hid_t f, const jf_summary_t *s)
 static int write_gemm_coll(hid_t f, const jf_summary_t *s)
 {
     const jf_gemm_choice_t *ch = s->gemm;
-    const hid_t g = group_coll(f, "gemm");
+    const hid_t g = group_coll(f, JF_H5_GEMM);
     attrs_t a = {0};
     attrs_str(&a, "precision", jf_precision_name(ch->precision));
     attrs_str(&a, "backend", ch->backend);
@@ -564,7 +564,7 @@ static int write_timing_coll(hid_t f, hid_t dxpl, const jf_summary_t *s, int ran
     int e = rel == NULL;
     for (hsize_t i = 0; rel != NULL && i < steps; i++)
         rel[i] = r->step_start[i] != 0 ? r->step_start[i] - r->phase_start : 0;
-    const hid_t g = group_coll(f, "timing");
+    const hid_t g = group_coll(f, JF_H5_TIMING);
     attrs_t a = {0};
     attrs_i64(&a, "warmup_steps", r->opt.warmup);
     e |= attrs_write_coll(g, &a);
@@ -583,7 +583,7 @@ static int write_timing_coll(hid_t f, hid_t dxpl, const jf_summary_t *s, int ran
     if (d >= 0)
         H5Dclose(d);
     const hsize_t nloss = (hsize_t)r->steps_done;
-    d = dataset_coll(f, "loss", H5T_NATIVE_DOUBLE, 1, &nloss, "nat",
+    d = dataset_coll(f, JF_H5_LOSS, H5T_NATIVE_DOUBLE, 1, &nloss, "nat",
                      "global mean cross-entropy per token of each measured step", NULL);
     if (nloss > 0)  /* rank 0's, alone: see write_by_owner */
         e |= write_by_owner(d, H5T_NATIVE_DOUBLE, nloss, rank == 0, r->loss);
@@ -721,7 +721,7 @@ static int write_energy_node_coll(hid_t parent, int index, const jf_energy_node_
 static int write_energy_coll(hid_t f, const jf_summary_t *s, const jf_energy_setup_t *setup)
 {
     const jf_energy_job_t *job = s->energy;
-    const hid_t g = group_coll(f, "energy");
+    const hid_t g = group_coll(f, JF_H5_ENERGY);
     attrs_t a = {0};
     int my_index = -1;
     if (setup->leader && setup->leaders != MPI_COMM_NULL)
@@ -757,7 +757,7 @@ static int write_energy_coll(hid_t f, const jf_summary_t *s, const jf_energy_set
  * measured and the threshold it was held to. */
 static int write_verify_coll(hid_t f, const jf_summary_t *s)
 {
-    const hid_t g = group_coll(f, "verify");
+    const hid_t g = group_coll(f, JF_H5_VERIFY);
     attrs_t a = {0};
     attrs_i64(&a, "requested", s->run->opt.verify);
     attrs_i64(&a, "checks", s->nchecks);
@@ -964,12 +964,12 @@ jf_err_t jf_results_write(const char *path, const jf_summary_t *s, const jf_ener
         H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
     }
     PART("the root attributes", write_root_coll(f, s, &meta, status, ok ? "" : reason));
-    PART("/config", write_config_coll(f, s));
-    PART("/flops", write_flops_coll(f, s));
-    PART("/gemm", s->gemm != NULL ? write_gemm_coll(f, s) : 0);
-    PART("/timing", write_timing_coll(f, dxpl, s, rank));
-    PART("/energy", s->energy != NULL ? write_energy_coll(f, s, energy) : 0);
-    PART("/verify", write_verify_coll(f, s));
+    PART(JF_H5_CONFIG, write_config_coll(f, s));
+    PART(JF_H5_FLOPS, write_flops_coll(f, s));
+    PART(JF_H5_GEMM, s->gemm != NULL ? write_gemm_coll(f, s) : 0);
+    PART(JF_H5_TIMING, write_timing_coll(f, dxpl, s, rank));
+    PART(JF_H5_ENERGY, s->energy != NULL ? write_energy_coll(f, s, energy) : 0);
+    PART(JF_H5_VERIFY, write_verify_coll(f, s));
     /* everything to the disk while the file is open: a full disk shows
      * here, with every rank still in step, rather than in the close */
     PART("flushing it", H5Fflush(f, H5F_SCOPE_GLOBAL) < 0);

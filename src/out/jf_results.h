@@ -8,10 +8,8 @@
 #include <mpi.h>
 
 #include "energy/jf_energy_job.h"
+#include "out/jf_results_schema.h"
 #include "out/jf_summary.h"
-
-#define JF_SCHEMA_VERSION "1.5"
-#define JF_SCHEMA_MAJOR 1
 
 /* The default file name: results/jflop-<UTC time>-<Slurm job id or pid>.h5,
  * identical on every rank (rank 0 decides). Collective. */

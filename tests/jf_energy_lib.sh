@@ -98,17 +98,22 @@ jf_feeder_static() {
 }
 
 # jf_truth NAME T0 T1 COLUMN: the true energy between wall-clock times T0 and
-# T1 (epoch seconds) from feeder NAME's log, linearly interpolated between
-# its lines; COLUMN 2 package, 3 DRAM, 4 node. "nan" when [T0, T1] is not
-# inside the log.
+# T1 (epoch seconds) from feeder NAME's log: the counter value the feeder had
+# last written by each time (its log line carries the time the value stands
+# for), which is what a reader at that time saw. Interpolating to T0/T1
+# instead charged the reader with the feeder's lateness: on a loaded machine
+# a feeder runs tens of ms late, 3 % of a 0.7 s phase. 2 us of slack for the
+# µs rounding of pm_counters' own timestamps. COLUMN 2 package, 3 DRAM,
+# 4 node. "nan" when [T0, T1] is not inside the log.
 jf_truth() {
     awk -F, -v t0="$2" -v t1="$3" -v c="$4" '
         { t[NR] = $1 + 0; e[NR] = $c + 0 }
         function at(x,   i) {
-            if (NR < 2 || x < t[1] || x > t[NR]) return "nan"
-            for (i = 2; i <= NR; i++)
-                if (t[i] >= x)
-                    return e[i - 1] + (e[i] - e[i - 1]) * (x - t[i - 1]) / (t[i] - t[i - 1])
+            if (NR < 2 || x + 2e-6 < t[1] || x > t[NR]) return "nan"
+            for (i = NR; i > 1; i--)
+                if (t[i] <= x + 2e-6)
+                    break
+            return e[i]
         }
         END {
             a = at(t0); b = at(t1)

@@ -73,17 +73,19 @@ invalid_case() {
 # fault FEEDER ROOT_FLAG ROOT BACKEND: run 2 ranks on the feeder's tree,
 # the feeder's fault set off once measuring.
 fault() {
-    jf_mpi_fault 2 "$p" "$1" --preset tiny --steps "${steps:-$jf_energy_steps}" --energy "$4" "$2" "$3" \
-        --output "$h5" --summary-json "$json"
+    # shellcheck disable=SC2086 # $min_seconds is an option and its value or nothing
+    jf_mpi_fault 2 "$p" "$1" --preset tiny --steps "$jf_energy_steps" $min_seconds \
+        --energy "$4" "$2" "$3" --output "$h5" --summary-json "$json"
     jf_feeder_stop "$1"
 }
 
 # --- stuck counters ----------------------------------------------------------
-# A counter counts as stuck once still for 2 s (JF_ENERGY_STUCK_SECONDS):
-# 1.5 times the usual steps keep it still for longer than that after the
-# fault (about a second into the phase) on a fast machine too; a loaded
-# one is slower, so these runs get twice the usual time limit.
-steps=$((3 * jf_energy_steps / 2))
+# A counter counts as stuck once still for 2 s (JF_ENERGY_STUCK_SECONDS),
+# and the fault comes with the first progress line, about a second into the
+# phase: --min-seconds 4.5 keeps the phase long enough on a machine of any
+# speed (a step count alone was too short once the tiny preset got faster).
+# A loaded machine is slower, so these runs get twice the usual time limit.
+min_seconds="--min-seconds 4.5"
 [ -z "$jf_timeout" ] || jf_timeout="timeout -k 10 $((2 * jf_limit))"
 next_case
 # (1000 J counters: a loaded machine's stalled sampler cannot miss a wrap,
@@ -117,7 +119,7 @@ jf_feeder_start stuckpm --pm-counters "$jf_tmp/stuckpm" --stuck-after usr1
 fault stuckpm --pm-counters-root "$jf_tmp/stuckpm" pm_counters
 invalid_case stuckpm "no counter moved over the .* measured phase" "every pm_counters counter stuck"
 
-steps=
+min_seconds=
 
 # --- impossible jumps forwards ----------------------------------------------
 # 1000 J counters (at most 250 W): a jump of 400 J between readings 0.1 s

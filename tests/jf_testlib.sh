@@ -138,6 +138,28 @@ jf_show() {
     echo "----"
 }
 
+# jf_await_step ERRFILE: wait (30 s at most) until a run in the background
+# logs its first measured step in ERRFILE, so that a signal finds it training.
+jf_await_step() {
+    for _ in $(seq 300); do
+        grep -q "measured step" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+}
+
+# jf_reap PID: wait (30 s at most) for the background job PID to end, then
+# SIGKILL it if it has not; its exit status in jf_rc.
+jf_reap() {
+    jf_waited=0
+    while kill -0 "$1" 2>/dev/null && [ "$jf_waited" -lt 60 ]; do
+        sleep 0.5
+        jf_waited=$((jf_waited + 1))
+    done
+    kill -KILL "$1" 2>/dev/null
+    wait "$1"
+    jf_rc=$?
+}
+
 # jf_logged PREFIX WHAT CMD ARGS...: run a bounded command, stdout to
 # PREFIX.out, stderr to PREFIX.err, exit status in $jf_rc; a command cut off
 # by the time limit fails the test, named by WHAT.

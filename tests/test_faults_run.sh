@@ -163,20 +163,10 @@ if [ -n "$can_mount" ]; then
     "$JF_MPIRUN" -np 2 "$JFLOP_RUN" --preset tiny --steps 1000000 --energy none \
         --output "$mnt/run.h5" --summary-json "$p.json" >"$p.out" 2>"$p.err" &
     pid=$!
-    for _ in $(seq 300); do
-        grep -q "measured step" "$p.err" 2>/dev/null && break
-        sleep 0.1
-    done
+    jf_await_step "$p.err"
     mount -o remount,ro "$mnt" || jf_hard_error "cannot remount $mnt read-only"
     kill -USR1 "$pid"
-    waited=0
-    while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 60 ]; do
-        sleep 0.5
-        waited=$((waited + 1))
-    done
-    kill -KILL "$pid" 2>/dev/null
-    wait "$pid"
-    jf_rc=$?
+    jf_reap "$pid"
     took=$(($(date +%s) - t0))
     jf_prefix=$p
     jf_expect_rc 3 "read-only mid-run, then SIGUSR1"
@@ -198,24 +188,14 @@ echo "+ jflop-run --steps 1000000 (no launcher), then TERM TERM INT TERM INT ...
 "$JFLOP_RUN" --preset tiny --steps 1000000 --energy none --output "$p.h5" \
     --summary-json "$p.json" >"$p.out" 2>"$p.err" &
 pid=$!
-for _ in $(seq 300); do
-    grep -q "measured step" "$p.err" 2>/dev/null && break
-    sleep 0.1
-done
+jf_await_step "$p.err"
 t0=$(date +%s)
 # a burst that covers the end of the step, the summing and the HDF5 write
 for sig in TERM TERM INT TERM INT TERM INT TERM INT TERM INT TERM; do
     kill -"$sig" "$pid" 2>/dev/null || break
     sleep 0.05
 done
-waited=0
-while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 60 ]; do
-    sleep 0.5
-    waited=$((waited + 1))
-done
-kill -KILL "$pid" 2>/dev/null
-wait "$pid"
-jf_rc=$?
+jf_reap "$pid"
 took=$(($(date +%s) - t0))
 jf_prefix=$p
 jf_expect_rc 1 "a burst of stop signals"
@@ -235,22 +215,12 @@ echo "+ jf-mpirun -np 2 jflop-run --steps 1000000, then USR1 and TERM to mpirun"
 "$JF_MPIRUN" -np 2 "$JFLOP_RUN" --preset tiny --steps 1000000 --energy none --output "$p.h5" \
     --summary-json "$p.json" >"$p.out" 2>"$p.err" &
 pid=$!
-for _ in $(seq 300); do
-    grep -q "measured step" "$p.err" 2>/dev/null && break
-    sleep 0.1
-done
+jf_await_step "$p.err"
 t0=$(date +%s)
 kill -USR1 "$pid"
 sleep 0.05
 kill -TERM "$pid"
-waited=0
-while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 60 ]; do
-    sleep 0.5
-    waited=$((waited + 1))
-done
-kill -KILL "$pid" 2>/dev/null
-wait "$pid"
-jf_rc=$?
+jf_reap "$pid"
 took=$(($(date +%s) - t0))
 jf_prefix=$p
 jf_expect_rc 1 "USR1 then TERM to mpirun"
@@ -270,14 +240,7 @@ t0=$(date +%s)
 pid=$!
 sleep 0.3
 kill -TERM "$pid"
-waited=0
-while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 60 ]; do
-    sleep 0.5
-    waited=$((waited + 1))
-done
-kill -KILL "$pid" 2>/dev/null
-wait "$pid"
-jf_rc=$?
+jf_reap "$pid"
 took=$(($(date +%s) - t0))
 jf_prefix=$p
 echo "  exit status $jf_rc"
@@ -295,21 +258,11 @@ echo "+ jf-mpirun -np 2 jflop-run, then TERM, TERM to mpirun"
 "$JF_MPIRUN" -np 2 "$JFLOP_RUN" --preset tiny --steps 1000000 --energy none \
     --output "$p.d/run.h5" >"$p.out" 2>"$p.err" &
 pid=$!
-for _ in $(seq 300); do
-    grep -q "measured step" "$p.err" 2>/dev/null && break
-    sleep 0.1
-done
+jf_await_step "$p.err"
 t0=$(date +%s)
 kill -TERM "$pid"
 kill -TERM "$pid"
-waited=0
-while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 60 ]; do
-    sleep 0.5
-    waited=$((waited + 1))
-done
-kill -KILL "$pid" 2>/dev/null
-wait "$pid"
-jf_rc=$?
+jf_reap "$pid"
 took=$(($(date +%s) - t0))
 echo "  exit status $jf_rc; files: $(ls "$p.d")"
 bounded 30 "TERM twice to mpirun"
@@ -357,10 +310,7 @@ if [ -n "$ompi" ]; then
     $jf_timeout "$JF_MPIRUN" -np 2 "$JFLOP_RUN" --preset tiny --steps 1000000 --energy none \
         --output "$p.d/run.h5" --summary-json "$p.d/s.json" >"$p.out" 2>"$p.err" &
     pid=$!
-    for _ in $(seq 300); do
-        grep -q "measured step" "$p.err" 2>/dev/null && break
-        sleep 0.1
-    done
+    jf_await_step "$p.err"
     victim=
     for rank_pid in $(pgrep -f -- "$p.d/run.h5"); do
         if tr '\0' '\n' 2>/dev/null <"/proc/$rank_pid/environ" | grep -q '^OMPI_COMM_WORLD_RANK=1$'; then

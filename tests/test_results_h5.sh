@@ -89,10 +89,7 @@ echo "+ jf-mpirun -np 2 jflop-run --steps 1000000 (then SIGTERM to the ranks)"
 "$JF_MPIRUN" -np 2 "$JFLOP_RUN" --preset tiny --steps 1000000 --energy none --output "$term.h5" \
     --summary-json "$term.json" >"$term.out" 2>"$term.err" &
 pid=$!
-for _ in $(seq 100); do
-    grep -q "measured step" "$term.err" 2>/dev/null && break
-    sleep 0.1
-done
+jf_await_step "$term.err"
 # to the ranks, as Slurm sends it to the tasks: Open MPI's mpirun would
 # SIGKILL them 1 s after forwarding a TERM (odls_base_sigkill_timeout), which
 # a slow machine (a sanitizer build) can miss; README says so
@@ -104,13 +101,7 @@ for rank_pid in $(pgrep -f -- "--output $term.h5"); do
     fi
 done
 [ -n "$signalled" ] || kill -TERM "$pid"  # ranks not found: the launcher
-waited=0
-while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 60 ]; do
-    sleep 0.5
-    waited=$((waited + 1))
-done
-wait "$pid"
-jf_rc=$?
+jf_reap "$pid"
 jf_prefix=$term
 jf_expect_rc 1 "a run stopped by SIGTERM"
 jf_check "the stopped run still wrote its file" test -s "$term.h5"

@@ -42,8 +42,8 @@ static void shipped(void)
     char msg[JF_MSG_LEN] = "";
     jf_claim_eval_t e;
 
-    CHECK_MSG(jf_hw_default(&hw, msg, sizeof msg) == JF_OK, "built-in hardware: %s", msg);
-    CHECK_MSG(jf_claims_default(&hw, &s, msg, sizeof msg) == JF_OK, "built-in claims: %s", msg);
+    CHECK_MSG(jf_hw_load(NULL, &hw, msg, sizeof msg) == JF_OK, "built-in hardware: %s", msg);
+    CHECK_MSG(jf_claims_load(NULL, &hw, &s, msg, sizeof msg) == JF_OK, "built-in claims: %s", msg);
     if (s.n == 0)
         return;
     CHECK_INT_EQ(5, s.n);

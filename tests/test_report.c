@@ -209,6 +209,6 @@ int main(void)
         CHECK_STR_CONTAINS(msg, "bad.json");
     }
     CHECK(jf_site_parse("{not json", "x.json", &site, msg, sizeof msg) != JF_OK);
-    CHECK(jf_site_default(&site, msg, sizeof msg) == JF_OK);
+    CHECK(jf_site_load(NULL, &site, msg, sizeof msg) == JF_OK);
     return JF_TEST_DONE();
 }

@@ -127,10 +127,9 @@ jf_err_t jf_claims_parse(const char *json_text, const char *origin, const jf_hw_
 jf_err_t jf_claims_parse_text(const char *json_text, size_t len, const char *origin,
                               const jf_hw_table_t *hw, jf_claim_set_t *s, char *msg,
                               size_t msglen);
+/* path NULL: the built-in results/claims/claims.json */
 jf_err_t jf_claims_load(const char *path, const jf_hw_table_t *hw, jf_claim_set_t *s,
                         char *msg, size_t msglen);
-jf_err_t jf_claims_default(const jf_hw_table_t *hw, jf_claim_set_t *s, char *msg,
-                           size_t msglen);
 void jf_claims_free(jf_claim_set_t *s);
 const jf_claim_t *jf_claims_find(const jf_claim_set_t *s, const char *id);
 

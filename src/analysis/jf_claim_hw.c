@@ -182,13 +182,8 @@ jf_err_t jf_hw_parse_text(const char *json_text, size_t len, const char *origin,
     return err;
 }
 
-JF_JSON_IN_ENTRY_POINTS(jf_hw, jf_hw_table_t)
-
-jf_err_t jf_hw_default(jf_hw_table_t *t, char *msg, size_t msglen)
-{
-    return jf_hw_parse(jf_hardware_default_json,
-                       "built-in default (results/claims/hardware.json)", t, msg, msglen);
-}
+JF_JSON_IN_ENTRY_POINTS(jf_hw, jf_hw_table_t, jf_hardware_default_json,
+                        "built-in default (results/claims/hardware.json)")
 
 void jf_hw_free(jf_hw_table_t *t)
 {
@@ -197,12 +192,20 @@ void jf_hw_free(jf_hw_table_t *t)
     t->n = 0;
 }
 
+const void *jf_claim_list_find(const void *entries, int n, size_t size, size_t id_offset,
+                               const char *id)
+{
+    for (int i = 0; i < n; i++) {
+        const char *entry = (const char *)entries + (size_t)i * size;
+        if (strcmp(entry + id_offset, id) == 0)
+            return entry;
+    }
+    return NULL;
+}
+
 const jf_hw_t *jf_hw_find(const jf_hw_table_t *t, const char *id)
 {
-    for (int i = 0; i < t->n; i++)
-        if (strcmp(t->hw[i].id, id) == 0)
-            return &t->hw[i];
-    return NULL;
+    return jf_claim_list_find(t->hw, t->n, sizeof *t->hw, offsetof(jf_hw_t, id), id);
 }
 
 const jf_hw_peak_t *jf_hw_peak(const jf_hw_t *hw, const char *precision)

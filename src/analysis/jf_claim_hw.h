@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "analysis/jf_json_in.h"
 #include "core/jf_error.h"
 
 #define JF_CLAIM_SCHEMA_MAJOR 1   /* claims and hardware files: schema_version "1.x" */
@@ -46,17 +47,11 @@ typedef struct {
     jf_hw_t *hw;
 } jf_hw_table_t;
 
-/* Hardware table: parse (json_text names itself as origin in errors), load a
- * file, or the built-in results/claims/hardware.json. */
-jf_err_t jf_hw_parse(const char *json_text, const char *origin, jf_hw_table_t *t, char *msg,
-                     size_t msglen);
-/* The same on len bytes (read strictly through jf_json_in: unknown or
- * duplicate keys, another schema, a newer major, figures beyond physical
- * limits refused). */
-jf_err_t jf_hw_parse_text(const char *json_text, size_t len, const char *origin,
-                          jf_hw_table_t *t, char *msg, size_t msglen);
-jf_err_t jf_hw_load(const char *path, jf_hw_table_t *t, char *msg, size_t msglen);
-jf_err_t jf_hw_default(jf_hw_table_t *t, char *msg, size_t msglen);
+/* Hardware table, read strictly through jf_json_in (unknown or duplicate
+ * keys, another schema, a newer major, figures beyond physical limits
+ * refused). jf_hw_load(NULL, ...) loads the built-in
+ * results/claims/hardware.json. */
+JF_JSON_IN_DECLARE(jf_hw, jf_hw_table_t);
 void jf_hw_free(jf_hw_table_t *t);
 /* The entry with this id, or NULL. */
 const jf_hw_t *jf_hw_find(const jf_hw_table_t *t, const char *id);
@@ -84,6 +79,10 @@ jf_err_t jf_claim_list(const char *text, size_t len, const char *origin, const c
                        const char *list_key, size_t max, size_t size, size_t id_offset,
                        size_t id_len, jf_claim_entry_parser_t parse, const void *ctx,
                        void **entries, int *n, char *msg, size_t msglen);
+/* The entry of such a list (n entries of `size` bytes) whose id, at
+ * id_offset, is `id`; NULL if none. */
+const void *jf_claim_list_find(const void *entries, int n, size_t size, size_t id_offset,
+                               const char *id);
 
 /* A claim's or a hardware entry's figure {"value", "source"} under `key`
  * of obj (jf_json_in_figure; unknown keys are "not a figure field"), the

@@ -283,13 +283,10 @@ static jf_err_t claims_parser(const char *text, size_t len, const char *origin, 
 jf_err_t jf_claims_load(const char *path, const jf_hw_table_t *hw, jf_claim_set_t *s, char *msg,
                         size_t msglen)
 {
+    if (path == NULL)
+        return jf_claims_parse(jf_claims_default_json,
+                               "built-in default (results/claims/claims.json)", hw, s, msg, msglen);
     return jf_json_in_load(path, claims_parser, s, sizeof *s, hw, msg, msglen);
-}
-
-jf_err_t jf_claims_default(const jf_hw_table_t *hw, jf_claim_set_t *s, char *msg, size_t msglen)
-{
-    return jf_claims_parse(jf_claims_default_json, "built-in default (results/claims/claims.json)",
-                           hw, s, msg, msglen);
 }
 
 void jf_claims_free(jf_claim_set_t *s)
@@ -301,8 +298,5 @@ void jf_claims_free(jf_claim_set_t *s)
 
 const jf_claim_t *jf_claims_find(const jf_claim_set_t *s, const char *id)
 {
-    for (int i = 0; i < s->n; i++)
-        if (strcmp(s->claims[i].id, id) == 0)
-            return &s->claims[i];
-    return NULL;
+    return jf_claim_list_find(s->claims, s->n, sizeof *s->claims, offsetof(jf_claim_t, id), id);
 }

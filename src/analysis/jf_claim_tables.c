@@ -33,11 +33,11 @@ void jf_claim_table_claims(const jf_claim_eval_t *ev, int n, const jf_claim_set_
         "W per accelerator [W]", "implied [J/FLOP]", "hardware floor [J/FLOP]", "implied/floor",
         "Landauer [J/FLOP]", "Eq. 17 [J]", "Eq. 16 [J]", "verdict", "reason",
     };
-    char title[160], text[JF_CLAIM_TEXT_LEN + 32];
+    char text[JF_CLAIM_TEXT_LEN + 32];
     int estimates = 0;
-    snprintf(title, sizeof title, "Energy claims against their hardware and the thermodynamic "
-                                  "bounds at %g K", o->temperature);
-    jf_table_init(t, "claims", title, (int)(sizeof headers / sizeof headers[0]), headers);
+    JF_TABLE_INIT(t, "claims", headers,
+                  "Energy claims against their hardware and the thermodynamic bounds at %g K",
+                  o->temperature);
     for (int i = 0; i < n; i++) {
         const jf_claim_eval_t *e = &ev[i];
         const int r = jf_table_add_row(t);
@@ -95,9 +95,9 @@ void jf_claim_table_checks(const jf_claim_eval_t *ev, int n, jf_table_t *t)
         "claim", "check", "value", "limit", "unit", "value/limit", "result",
     };
     char text[JF_CLAIM_TEXT_LEN + 32];
-    jf_table_init(t, "checks", "Every check of every claim (a value must not be below its "
-                               "limit; utilisation must not be above it)",
-                  (int)(sizeof headers / sizeof headers[0]), headers);
+    JF_TABLE_INIT(t, "checks", headers,
+                  "Every check of every claim (a value must not be below its limit; utilisation "
+                  "must not be above it)");
     for (int i = 0; i < n; i++) {
         const jf_claim_eval_t *e = &ev[i];
         for (int k = 0; k < e->nchecks; k++) {
@@ -131,15 +131,15 @@ void jf_claim_table_measured(const jf_claim_eval_t *ev, int n, const jf_result_t
         "claim", "measured [J/FLOP]", "measured basis", "claim FLOPs [FLOP]", "predicted [kWh]",
         "claimed IT or ESTIMATE [kWh]", "energy basis", "claimed/predicted", "hardware",
     };
-    char title[160], text[JF_CLAIM_TEXT_LEN + 32];
+    char text[JF_CLAIM_TEXT_LEN + 32];
     int est;
     const double j = jf_result_joules(run, &est);
     const double jpf = j / (double)run->flops_counted;
     const char *base = strrchr(run->path, '/');
     base = base ? base + 1 : run->path;
-    snprintf(title, sizeof title, "Claims predicted from the measured run %.60s (J per counted "
-                                  "FLOP, %s)", base, run->precision);
-    jf_table_init(t, "measured", title, (int)(sizeof headers / sizeof headers[0]), headers);
+    JF_TABLE_INIT(t, "measured", headers,
+                  "Claims predicted from the measured run %.60s (J per counted FLOP, %s)", base,
+                  run->precision);
     int different = 0;
     for (int i = 0; i < n; i++) {
         const jf_claim_eval_t *e = &ev[i];

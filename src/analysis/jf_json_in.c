@@ -55,8 +55,12 @@ jf_err_t jf_json_in_load(const char *path, jf_json_in_parser_t parse, void *out,
 {
     char *text;
     size_t len;
-    jf_err_t err = jf_json_in_read(path, JF_JSON_IN_MAX_BYTES, &text, &len, msg, msglen);
     memset(out, 0, size);
+    if (path == NULL) {
+        snprintf(msg, msglen, "no input file given, and this kind of file has no built-in default");
+        return JF_EINVAL;
+    }
+    jf_err_t err = jf_json_in_read(path, JF_JSON_IN_MAX_BYTES, &text, &len, msg, msglen);
     if (err != JF_OK)
         return err;
     err = parse(text, len, path, out, ctx, msg, msglen);

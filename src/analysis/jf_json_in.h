@@ -37,11 +37,26 @@ typedef jf_err_t (*jf_json_in_parser_t)(const char *text, size_t len, const char
 jf_err_t jf_json_in_load(const char *path, jf_json_in_parser_t parse, void *out, size_t size,
                          const void *ctx, char *msg, size_t msglen);
 
+/* The three entry points of an input kind, declared once for all:
+ * PREFIX_parse_text on len bytes (a NUL among them is refused), PREFIX_parse
+ * on a NUL-terminated text, PREFIX_load on a file; errors name the origin
+ * (the file) and the field. */
+#define JF_JSON_IN_DECLARE(prefix, type)                                                        \
+    jf_err_t prefix##_parse_text(const char *json_text, size_t len, const char *origin,        \
+                                 type *out, char *msg, size_t msglen);                         \
+    jf_err_t prefix##_parse(const char *json_text, const char *origin, type *out, char *msg,    \
+                            size_t msglen);                                                    \
+    jf_err_t prefix##_load(const char *path, type *out, char *msg, size_t msglen)
+
 /* The two entry points an input kind offers around its
  * PREFIX_parse_text(text, len, origin, TYPE *out, msg, msglen), defined
  * once for all (as BLIS's GENTFUNC): PREFIX_parse on a NUL-terminated text
- * and PREFIX_load on a file (jf_json_in_load). Needs <string.h>. */
-#define JF_JSON_IN_ENTRY_POINTS(prefix, type)                                                   \
+ * and PREFIX_load on a file (jf_json_in_load), or on the built-in text
+ * builtin (named origin_builtin in messages) when the path is NULL, so
+ * "the file if given, else the default" is one call (a kind without a
+ * default passes NULL, and a NULL path is then refused by
+ * jf_json_in_load). Needs <string.h>. */
+#define JF_JSON_IN_ENTRY_POINTS(prefix, type, builtin, origin_builtin)                          \
     static jf_err_t prefix##_parser(const char *text, size_t len, const char *origin, void *out, \
                                     const void *ctx, char *msg, size_t msglen)                 \
     {                                                                                          \
@@ -55,6 +70,9 @@ jf_err_t jf_json_in_load(const char *path, jf_json_in_parser_t parse, void *out,
     }                                                                                          \
     jf_err_t prefix##_load(const char *path, type *out, char *msg, size_t msglen)              \
     {                                                                                          \
+        const char *builtin_text = (builtin); /* NULL: this kind has no default */            \
+        if (path == NULL && builtin_text != NULL)                                              \
+            return prefix##_parse(builtin_text, origin_builtin, out, msg, msglen);             \
         return jf_json_in_load(path, prefix##_parser, out, sizeof *out, NULL, msg, msglen);    \
     }
 

@@ -58,8 +58,8 @@ void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t)
     };
     enum { RUN, HOSTS, START, SLURM, N, D, RANKS, THREADS, NODES, PREC, GEMM, SECONDS, RATE,
            VERIFIED, SOURCE, BASIS, JOULES, NODE_W, JPF, GFW, JPT, STATUS };
-    jf_table_init(t, "runs", "Runs (J/FLOP per 6ND FLOP; FLOP/s and GFLOPS/W over all counted FLOPs)",
-                  (int)(sizeof headers / sizeof headers[0]), headers);
+    JF_TABLE_INIT(t, "runs", headers,
+                  "Runs (J/FLOP per 6ND FLOP; FLOP/s and GFLOPS/W over all counted FLOPs)");
     int estimated_rows = 0, emulated_rows = 0, missing_rows = 0;
     for (int i = 0; i < n; i++) {
         const jf_result_t *r = &runs[i];
@@ -144,10 +144,9 @@ int jf_report_nodes(const jf_result_t *runs, int n, jf_table_t *nodes, jf_table_
         "in node total", "share of node [%]",
     };
     int unreadable = 0;
-    jf_table_init(nodes, "nodes", "Nodes: each node's energy over the measured phase",
-                  (int)(sizeof node_headers / sizeof node_headers[0]), node_headers);
-    jf_table_init(domains, "domains", "Domains: each node's energy per metered domain",
-                  (int)(sizeof domain_headers / sizeof domain_headers[0]), domain_headers);
+    JF_TABLE_INIT(nodes, "nodes", node_headers, "Nodes: each node's energy over the measured phase");
+    JF_TABLE_INIT(domains, "domains", domain_headers,
+                  "Domains: each node's energy per metered domain");
     for (int i = 0; i < n; i++) {
         const jf_result_t *r = &runs[i];
         jf_result_node_t *x = NULL;
@@ -218,11 +217,9 @@ void jf_report_bounds(const jf_result_t *runs, int n, const jf_report_opts_t *o,
         "gap [decades]", "Eq. 17 digital [J]", "measured/Eq.17", "gap17 [decades]",
         "Eq. 16 analog [J]", "measured/Eq.16", "gap16 [decades]",
     };
-    char title[160];
-    snprintf(title, sizeof title,
-             "Thermodynamic bounds at %g K (Tkachenko, arXiv:2503.09980; measured energy "
-             "per 6ND FLOP)", o->temperature);
-    jf_table_init(t, "bounds", title, (int)(sizeof headers / sizeof headers[0]), headers);
+    JF_TABLE_INIT(t, "bounds", headers,
+                  "Thermodynamic bounds at %g K (Tkachenko, arXiv:2503.09980; measured energy "
+                  "per 6ND FLOP)", o->temperature);
     for (int i = 0; i < n; i++) {
         const jf_result_t *r = &runs[i];
         const int row = jf_table_add_row(t);
@@ -271,10 +268,8 @@ void jf_report_cooling(const jf_result_t *runs, int n, const jf_site_t *site,
         "Landauer at T*, referred to T [J/FLOP]", "Landauer at T [J/FLOP]",
     };
     const double T = site->ambient_k.value;
-    char title[200];
-    snprintf(title, sizeof title,
-             "Cooling-adjusted energy (Eq. 19), ambient T = %g K, PUE %g", T, site->pue.value);
-    jf_table_init(t, "cooling", title, (int)(sizeof headers / sizeof headers[0]), headers);
+    JF_TABLE_INIT(t, "cooling", headers, "Cooling-adjusted energy (Eq. 19), ambient T = %g K, PUE %g",
+                  T, site->pue.value);
     for (int i = 0; i < n; i++) {
         const jf_result_t *r = &runs[i];
         const double bits = o->bits > 0 ? o->bits : jf_result_operand_bits(r);
@@ -326,9 +321,9 @@ void jf_report_lifecycle(const jf_result_t *runs, int n, const jf_site_t *site, 
         "embodied [kgCO2e]", "transport+EoL [kgCO2e]", "total [J]", "total [kgCO2e]",
         "J/FLOP", "kgCO2e/FLOP", "J/token", "kgCO2e/token",
     };
-    jf_table_init(t, "lifecycle", "Lifecycle: operating (x PUE) and embodied, amortised by "
-                                  "node-hours over the service life",
-                  (int)(sizeof headers / sizeof headers[0]), headers);
+    JF_TABLE_INIT(t, "lifecycle", headers,
+                  "Lifecycle: operating (x PUE) and embodied, amortised by node-hours over the "
+                  "service life");
     const double life_h = site->service_life_years.value * 365.25 * 24.0 * site->utilisation.value;
     for (int i = 0; i < n; i++) {
         const jf_result_t *r = &runs[i];
@@ -392,9 +387,9 @@ int jf_report_scaling(const jf_result_t *runs, int n, jf_table_t *t)
         "experiment", "run", "ranks", "nodes", "FLOP/s", "speed-up", "parallel efficiency",
         "J/FLOP",
     };
-    jf_table_init(t, "scaling", "Scaling: runs that differ only in rank or node count "
-                                "(weak scaling: fixed batch per rank)",
-                  (int)(sizeof headers / sizeof headers[0]), headers);
+    JF_TABLE_INIT(t, "scaling", headers,
+                  "Scaling: runs that differ only in rank or node count (weak scaling: fixed "
+                  "batch per rank)");
     int group = 0;
     char *done = calloc((size_t)n, 1);
     if (done == NULL)

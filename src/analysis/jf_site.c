@@ -123,10 +123,5 @@ cleanup:
     return err;
 }
 
-JF_JSON_IN_ENTRY_POINTS(jf_site, jf_site_t)
-
-jf_err_t jf_site_default(jf_site_t *site, char *msg, size_t msglen)
-{
-    return jf_site_parse(jf_site_default_json, "built-in default (results/sites/default.json)",
-                         site, msg, msglen);
-}
+JF_JSON_IN_ENTRY_POINTS(jf_site, jf_site_t, jf_site_default_json,
+                        "built-in default (results/sites/default.json)")

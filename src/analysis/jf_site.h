@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "analysis/jf_json_in.h"
 #include "core/jf_error.h"
 
 #define JF_SITE_MAX_COOLING 8
@@ -35,15 +36,8 @@ typedef struct {
  * unknown or duplicate keys, another schema or a newer major version are
  * refused); errors name the file and the field (missing, not a number,
  * or unphysical: PUE < 1, T* > T, eta outside (0, 1], shares outside
- * [0, 1], figures beyond physical limits). */
-jf_err_t jf_site_parse(const char *json_text, const char *origin, jf_site_t *site, char *msg,
-                       size_t msglen);
-/* The same on len bytes (they may hold a NUL, which is refused). */
-jf_err_t jf_site_parse_text(const char *json_text, size_t len, const char *origin,
-                            jf_site_t *site, char *msg, size_t msglen);
-jf_err_t jf_site_load(const char *path, jf_site_t *site, char *msg, size_t msglen);
-
-/* The built-in default (results/sites/default.json, compiled in). */
-jf_err_t jf_site_default(jf_site_t *site, char *msg, size_t msglen);
+ * [0, 1], figures beyond physical limits). jf_site_load(NULL, ...) loads
+ * the built-in default (results/sites/default.json, compiled in). */
+JF_JSON_IN_DECLARE(jf_site, jf_site_t);
 
 #endif

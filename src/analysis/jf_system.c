@@ -128,7 +128,7 @@ cleanup:
     return err;
 }
 
-JF_JSON_IN_ENTRY_POINTS(jf_system, jf_system_t)
+JF_JSON_IN_ENTRY_POINTS(jf_system, jf_system_t, NULL, NULL)
 
 double jf_system_peak(const jf_system_t *sys, const char *precision)
 {

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis/jf_json_in.h"
 #include "core/jf_error.h"
 
 #define JF_SYSTEM_SCHEMA_MAJOR 1   /* system.json's schema_version "1.x" */
@@ -28,13 +29,9 @@ typedef struct {
 /* Parse and check a system description. Errors name the origin and the
  * field: missing, wrong type, a number without units or with a unit of the
  * wrong kind, out of range or implausible (a unit error); read strictly
- * (jf_json_in: unknown or duplicate keys, another schema, a newer major). */
-jf_err_t jf_system_parse(const char *json_text, const char *origin, jf_system_t *sys,
-                         char *msg, size_t msglen);
-/* The same on len bytes (a NUL among them is refused). */
-jf_err_t jf_system_parse_text(const char *json_text, size_t len, const char *origin,
-                              jf_system_t *sys, char *msg, size_t msglen);
-jf_err_t jf_system_load(const char *path, jf_system_t *sys, char *msg, size_t msglen);
+ * (jf_json_in: unknown or duplicate keys, another schema, a newer major).
+ * No built-in default: jf_system_load(NULL, ...) is an error. */
+JF_JSON_IN_DECLARE(jf_system, jf_system_t);
 /* The declared peak per node at "fp32", "fp64" or "bf16"; 0 when not given. */
 double jf_system_peak(const jf_system_t *sys, const char *precision);
 

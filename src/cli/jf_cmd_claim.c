@@ -67,13 +67,11 @@ int jf_cmd_claim(int argc, char **argv)
         fprintf(stderr, "jflop claim: --measured-hardware needs --measured FILE.h5\n");
         return 2;
     }
-    if ((hw_path != NULL ? jf_hw_load(hw_path, &hw, why, sizeof why)
-                         : jf_hw_default(&hw, why, sizeof why)) != JF_OK) {
+    if (jf_hw_load(hw_path, &hw, why, sizeof why) != JF_OK) {
         fprintf(stderr, "jflop claim: %s\n", why);
         return 2;
     }
-    if ((claims_path != NULL ? jf_claims_load(claims_path, &hw, &set, why, sizeof why)
-                             : jf_claims_default(&hw, &set, why, sizeof why)) != JF_OK) {
+    if (jf_claims_load(claims_path, &hw, &set, why, sizeof why) != JF_OK) {
         fprintf(stderr, "jflop claim: %s\n", why);
         goto cleanup;
     }

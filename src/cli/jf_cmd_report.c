@@ -107,8 +107,7 @@ int jf_cmd_report(int argc, char **argv)
         fprintf(stderr, "jflop report: give result files or folders (see jflop report --help)\n");
         return 2;
     }
-    if ((site_path != NULL ? jf_site_load(site_path, &site, why, sizeof why)
-                           : jf_site_default(&site, why, sizeof why)) != JF_OK) {
+    if (jf_site_load(site_path, &site, why, sizeof why) != JF_OK) {
         fprintf(stderr, "jflop report: %s\n", why);
         return 2;
     }

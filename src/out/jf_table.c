@@ -10,12 +10,15 @@
 
 #include "config.h"
 
-void jf_table_init(jf_table_t *t, const char *id, const char *title, int ncols,
-                   const char *const *headers)
+void jf_table_init(jf_table_t *t, const char *id, int ncols, const char *const *headers,
+                   const char *title_fmt, ...)
 {
     memset(t, 0, sizeof *t);
     snprintf(t->id, sizeof t->id, "%s", id);
-    snprintf(t->title, sizeof t->title, "%s", title);
+    va_list ap;
+    va_start(ap, title_fmt);
+    vsnprintf(t->title, sizeof t->title, title_fmt, ap);
+    va_end(ap);
     t->ncols = ncols < JF_TABLE_MAX_COLS ? ncols : JF_TABLE_MAX_COLS;
     for (int c = 0; c < t->ncols; c++)
         snprintf(t->headers[c], sizeof t->headers[c], "%s", headers[c]);

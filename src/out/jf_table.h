@@ -36,8 +36,12 @@ typedef struct {
     char **notes;                             /* printed under the table, whole */
 } jf_table_t;
 
-void jf_table_init(jf_table_t *t, const char *id, const char *title, int ncols,
-                   const char *const *headers);
+/* A table `id` with ncols headers, titled by printf format title_fmt.
+ * JF_TABLE_INIT counts the headers of a headers[] array itself. */
+void jf_table_init(jf_table_t *t, const char *id, int ncols, const char *const *headers,
+                   const char *title_fmt, ...) __attribute__((format(printf, 5, 6)));
+#define JF_TABLE_INIT(t, id, headers, ...) \
+    jf_table_init((t), (id), (int)(sizeof(headers) / sizeof((headers)[0])), (headers), __VA_ARGS__)
 void jf_table_free(jf_table_t *t);
 /* A new empty row; returns its index, -1 when out of memory. */
 int jf_table_add_row(jf_table_t *t);

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "analysis/jf_figures.h"
+#include "analysis/jf_learning.h"
 
 const char *jf_summary_status(const jf_summary_t *s)
 {
@@ -179,6 +180,95 @@ static json_t *gemm_json(const jf_summary_t *s)
                      jf_gemm_bf16_tensors(g->precision), "candidates", cands);
 }
 
+/* The temperature of the summary's Landauer comparisons; `jflop report`
+ * uses the site's (--site, --temperature). */
+#define JF_SUMMARY_TEMPERATURE 300.0
+
+/* Validation, the target and the learning figures, computed once for the
+ * text and the JSON. Energy by jf_figures' rule: NAN when not measured. */
+typedef struct {
+    int validating;
+    double bits;                 /* prequential bits compressed */
+    double eval_joules;          /* the validation passes, J (NAN: none) */
+    jf_u128 eval_flops;
+    double val_first, val_last, learned_fraction;
+    jf_learning_t learning;
+    double operand_bits;
+    jf_energy_derived_t energy;  /* the measured training figures */
+} jf_quality_t;
+
+static void quality_figures(const jf_summary_t *s, jf_quality_t *q)
+{
+    const jf_run_t *r = s->run;
+    const jf_run_options_t *o = &r->opt;
+    memset(q, 0, sizeof *q);
+    q->validating = o->eval_every > 0;
+    q->bits = jf_prequential_bits(r->loss, r->steps_done, r->tokens_per_step, o->shape.vocab);
+    q->energy = s->energy != NULL ? energy_derived(s)
+                                  : (jf_energy_derived_t){NAN, NAN, NAN, NAN, NAN, NAN};
+    q->eval_joules = s->energy != NULL && s->energy->measured_nodes > 0
+                         ? jf_energy_job_eval_joules(s->energy) : NAN;
+    q->eval_flops = jf_ledger_total(&r->ledger_eval);
+    q->val_first = r->nevals > 0 ? r->eval_loss[0] : NAN;
+    q->val_last = r->nevals > 0 ? r->eval_loss[r->nevals - 1] : NAN;
+    q->learned_fraction = jf_learned_fraction(q->val_last, r->loss_floor, o->shape.vocab);
+    q->operand_bits = o->precision == JF_FP64 ? 64 : o->precision == JF_BF16 ? 16 : 32;
+    const jf_learning_in_t in = {q->bits, q->energy.joules, q->energy.per_flop_6nd,
+                                 q->operand_bits, JF_SUMMARY_TEMPERATURE};
+    jf_learning_figures(&in, &q->learning);
+}
+
+static void print_quality(FILE *out, const jf_summary_t *s)
+{
+    const jf_run_t *r = s->run;
+    const jf_run_options_t *o = &r->opt;
+    jf_quality_t q;
+    char a[JF_U128_STRLEN], b[JF_U128_STRLEN], j0[32], j1[32], j2[32], j3[32];
+    quality_figures(s, &q);
+    if (q.validating) {
+        fprintf(out, "quality validation: %s tokens (%llu sequences of the held-out stream) "
+                     "evaluated %lld times, every %lld measured steps and after the last: "
+                     "%.3f s, %s J, %s FLOPs counted, their own phase (outside 6*N*D and "
+                     "the measured figures)\n",
+                jf_u128_str_grouped(r->eval_tokens, a, sizeof a),
+                (unsigned long long)r->eval_seqs, (long long)r->nevals,
+                (long long)o->eval_every, r->eval_seconds,
+                jf_figures_text(q.eval_joules, "%.4g", j0, sizeof j0),
+                jf_u128_str_grouped(q.eval_flops, b, sizeof b));
+        fprintf(out, "        validation loss first %.4f, last %.4f, best %.4f nats/token; "
+                     "%s of the learnable information learned ((ln V - last)/(ln V - "
+                     "floor))\n",
+                q.val_first, q.val_last, r->val_loss_best,
+                jf_figures_text(q.learned_fraction, "%.3f", j1, sizeof j1));
+    }
+    if (o->target_loss > 0 && r->target_reached)
+        fprintf(out, "        target %.4f nats/token reached after %lld measured steps (and "
+                     "%lld warm-up steps): %s tokens, %s FLOPs counted, %.3f s, %s J of "
+                     "training (validation apart: %.3f s, %s J)\n",
+                o->target_loss, (long long)r->steps_to_target, (long long)o->warmup,
+                jf_u128_str_grouped(r->tokens, a, sizeof a),
+                jf_u128_str_grouped(jf_ledger_total(&r->ledger), b, sizeof b), r->seconds,
+                jf_figures_text(q.energy.joules, "%.4g", j0, sizeof j0), r->eval_seconds,
+                jf_figures_text(q.eval_joules, "%.4g", j1, sizeof j1));
+    else if (o->target_loss > 0)
+        fprintf(out, "        target %.4f nats/token NOT reached: stopped by %s after %lld "
+                     "measured steps; best validation loss %.4f\n",
+                o->target_loss, r->stop_rule, (long long)r->steps_done, r->val_loss_best);
+    fprintf(out, "learning prequential code: %s bits compressed over D = %s tokens (sum of "
+                 "(ln V - loss)/ln 2 over the measured steps, each scored before its "
+                 "update)\n",
+            jf_figures_text(q.bits, "%.6g", j0, sizeof j0),
+            jf_u128_str_grouped(r->tokens, a, sizeof a));
+    fprintf(out, "        %s J/bit = %s x k_B T ln 2 (%.3g J at %.0f K); %s J/FLOP = %s x "
+                 "Landauer per %.0f-bit FLOP\n",
+            jf_figures_text(q.learning.joules_per_bit, "%.4g", j0, sizeof j0),
+            jf_figures_text(q.learning.per_bit_over_landauer, "%.3g", j1, sizeof j1),
+            q.learning.landauer_bit, JF_SUMMARY_TEMPERATURE,
+            jf_figures_text(q.energy.per_flop_6nd, "%.4g", j2, sizeof j2),
+            jf_figures_text(q.learning.per_flop_over_landauer, "%.3g", j3, sizeof j3),
+            q.operand_bits);
+}
+
 void jf_summary_print(FILE *out, const jf_summary_t *s)
 {
     const jf_run_t *r = s->run;
@@ -207,9 +297,10 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
         fprintf(out, "; target was %s", jf_u128_str_grouped(o->params_target, b, sizeof b));
     fprintf(out, "\n        %s weights trained in all (with embeddings, head, LayerNorms)\n",
             jf_u128_str_grouped(r->n_weights, a, sizeof a));
-    fprintf(out, "run     batch %lld/rank, warm-up %lld, measured steps %lld of %lld, D = %s tokens",
+    fprintf(out, "run     batch %lld/rank, warm-up %lld, measured steps %lld %s %lld, D = %s tokens",
             (long long)o->batch, (long long)o->warmup, (long long)r->steps_done,
-            (long long)o->steps, jf_u128_str_grouped(r->tokens, a, sizeof a));
+            o->target_loss > 0 ? "(--target-loss run) of at most" : "of", (long long)o->steps,
+            jf_u128_str_grouped(r->tokens, a, sizeof a));
     if (o->tokens_target)
         fprintf(out, " (target %s)", jf_u128_str_grouped(o->tokens_target, b, sizeof b));
     if (o->min_seconds > 0)
@@ -262,6 +353,7 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
     fprintf(out, "weights identical on all ranks: %s\n", r->replicas_identical ? "yes" : "NO");
     if (s->energy != NULL)
         print_energy(out, s);
+    print_quality(out, s);
     fprintf(out, "memory  predicted before allocating %.3f GiB peak resident per rank (model "
                  "arrays %.3f + process %.3f + allreduce scratch %.3f + GEMM back-end %.3f, "
                  "measured while choosing it); measured %.3f GiB (largest rank, getrusage)\n",

@@ -497,6 +497,89 @@ static json_t *energy_json(const jf_summary_t *s)
     return j;
 }
 
+/* A NAN-or-number as JSON: null, never 0, for what was not measured. */
+static json_t *json_figure(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *json_reals(const double *v, int64_t n)
+{
+    json_t *a = json_array();
+    for (int64_t i = 0; i < n; i++)
+        json_array_append_new(a, json_figure(v[i]));
+    return a;
+}
+
+/* "quality": validation, the target and the learning figures. */
+static json_t *quality_json(const jf_summary_t *s)
+{
+    const jf_run_t *r = s->run;
+    const jf_run_options_t *o = &r->opt;
+    jf_quality_t q;
+    quality_figures(s, &q);
+    json_t *j = json_object();
+    json_object_set_new(j, "bits_compressed", json_figure(q.bits));
+    json_object_set_new(j, "prequential_tokens", json_count(r->tokens));
+    json_object_set_new(j, "ln_vocab", json_real(log((double)o->shape.vocab)));
+    json_object_set_new(j, "loss_floor", json_real(r->loss_floor));
+    json_object_set_new(j, "joules_per_bit", json_figure(q.learning.joules_per_bit));
+    json_object_set_new(j, "bits_per_kilojoule", json_figure(q.learning.bits_per_kilojoule));
+    json_object_set_new(j, "temperature", json_real(JF_SUMMARY_TEMPERATURE));
+    json_object_set_new(j, "landauer_bit_joules", json_real(q.learning.landauer_bit));
+    json_object_set_new(j, "joules_per_bit_over_landauer",
+                        json_figure(q.learning.per_bit_over_landauer));
+    json_object_set_new(j, "operand_bits", json_real(q.operand_bits));
+    json_object_set_new(j, "landauer_flop_joules", json_real(q.learning.landauer_flop));
+    json_object_set_new(j, "joules_per_flop_over_landauer",
+                        json_figure(q.learning.per_flop_over_landauer));
+    json_object_set_new(j, "stopped_by", json_string(r->stop_rule != NULL ? r->stop_rule : ""));
+    if (q.validating) {
+        json_t *v = json_object();
+        json_t *steps = json_array();
+        for (int64_t i = 0; i < r->nevals; i++)
+            json_array_append_new(steps, json_integer(r->eval_step[i]));
+        json_object_set_new(v, "every", json_integer(o->eval_every));
+        json_object_set_new(v, "tokens", json_count(r->eval_tokens));
+        json_object_set_new(v, "sequences", json_count(r->eval_seqs));
+        json_object_set_new(v, "evaluations", json_integer(r->nevals));
+        json_object_set_new(v, "seconds", json_real(r->eval_seconds));
+        json_object_set_new(v, "joules", json_figure(q.eval_joules));
+        json_object_set_new(v, "flops_counted", json_count(q.eval_flops));
+        json_object_set_new(v, "flops_exact", json_count_str(q.eval_flops));
+        json_object_set_new(v, "loss_first", json_figure(q.val_first));
+        json_object_set_new(v, "loss_last", json_figure(q.val_last));
+        json_object_set_new(v, "loss_best", json_figure(r->val_loss_best));
+        json_object_set_new(v, "learned_fraction", json_figure(q.learned_fraction));
+        json_object_set_new(v, "steps", steps);
+        json_object_set_new(v, "losses", json_reals(r->eval_loss, r->nevals));
+        json_object_set_new(v, "train_seconds", json_reals(r->eval_train_seconds, r->nevals));
+        json_object_set_new(j, "validation", v);
+    } else {
+        json_object_set_new(j, "validation", json_null());
+    }
+    if (o->target_loss > 0) {
+        const int hit = r->target_reached;
+        json_t *t = json_object();
+        json_object_set_new(t, "loss", json_real(o->target_loss));
+        json_object_set_new(t, "reached", json_boolean(hit));
+        json_object_set_new(t, "best_loss", json_figure(r->val_loss_best));
+        json_object_set_new(t, "steps", hit ? json_integer(r->steps_to_target) : json_null());
+        json_object_set_new(t, "warmup_steps", json_integer(o->warmup));
+        json_object_set_new(t, "tokens", hit ? json_count(r->tokens) : json_null());
+        json_object_set_new(t, "flops_counted",
+                            hit ? json_count(jf_ledger_total(&r->ledger)) : json_null());
+        json_object_set_new(t, "seconds", hit ? json_real(r->seconds) : json_null());
+        json_object_set_new(t, "joules", json_figure(hit ? q.energy.joules : NAN));
+        json_object_set_new(t, "eval_seconds", hit ? json_real(r->eval_seconds) : json_null());
+        json_object_set_new(t, "eval_joules", json_figure(hit ? q.eval_joules : NAN));
+        json_object_set_new(j, "target", t);
+    } else {
+        json_object_set_new(j, "target", json_null());
+    }
+    return j;
+}
+
 json_t *jf_summary_json(const jf_summary_t *s)
 {
     const jf_run_t *r = s->run;
@@ -602,6 +685,7 @@ json_t *jf_summary_json(const jf_summary_t *s)
     json_object_set_new(j, "verify", checks_json(s));
     if (s->energy != NULL)
         json_object_set_new(j, "energy", energy_json(s));
+    json_object_set_new(j, "quality", quality_json(s));
     json_object_set_new(j, "results_file",
                         s->results_path && s->results_path[0] &&
                                 !(s->results_error && s->results_error[0])

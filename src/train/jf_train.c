@@ -436,8 +436,8 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
                 goto cleanup;
             }
         }
-        if (s == 0)
-            run->startup_seconds = jf_clock_seconds() - run->process_start;
+        if (s == 0)  /* without warm-up the first validation pass came first: not start-up */
+            run->startup_seconds = jf_clock_seconds() - run->process_start - run->eval_seconds;
         const double ts = MPI_Wtime();
         run->step_start[s] = jf_clock_seconds();
         err = jf_trainer_step(&tr, (uint64_t)s, measured ? &local : &local_warmup, &loss, &ntok);

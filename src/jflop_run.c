@@ -113,8 +113,10 @@ static void fault_after_step(int64_t step, void *ctx)
  * layers meet, so that train/ needs no energy header. */
 static void mark_phase(void *meter, jf_phase_edge_t edge)
 {
-    jf_energy_meter_mark(meter, edge == JF_PHASE_START ? JF_MARK_PHASE_START
-                                                       : JF_MARK_PHASE_STOP);
+    static const jf_energy_mark_t marks[] = {
+        [JF_PHASE_START] = JF_MARK_PHASE_START, [JF_PHASE_STOP] = JF_MARK_PHASE_STOP,
+        [JF_PHASE_EVAL_START] = JF_MARK_EVAL_START, [JF_PHASE_EVAL_STOP] = JF_MARK_EVAL_STOP};
+    jf_energy_meter_mark(meter, marks[edge]);
 }
 
 /* The rank and its host, for lines about one rank. */

@@ -8,7 +8,9 @@
 # values no run writes (N = 0, negative seconds, NaN joules, an unknown
 # status) are refused too, and so is a corrupt /gemm group (a missing or
 # mistyped attribute, a NaN rate, a candidate count that disagrees with
-# the slots; jflop report names such a file and skips it, exit 1). Every
+# the slots; jflop report names such a file and skips it, exit 1), and a
+# corrupt /quality group (issue #15). jflop-run's validation and target
+# flags with bad values are refused before anything runs. Every
 # case asserts exit status 2, exactly one
 # stderr line "jflop CMD: FILE: ..." naming the file and the field (never a
 # flag), an empty stdout, and no file written.
@@ -209,7 +211,7 @@ hardware_jq '.vendor = "x"' "hardware.json: field 'vendor' is not a known field"
 # EDIT applied, read by jflop bounds --run
 result() {
     next_case
-    cp "$jf_tmp/run.h5" "$d/run.h5"
+    cp "$jf_tmp/${base:-run.h5}" "$d/run.h5"
     "$JF_H5_EDIT" "$d/run.h5" "$1" "$2" "$3" "$4" || jf_hard_error "jf_h5_edit $* failed"
     stamp
     jf_cli "$jf_tmp/log$n" bounds --run "$d/run.h5"
@@ -276,6 +278,58 @@ gemm attr /gemm emulated 7 "run.h5: missing or malformed /gemm/emulated (an inte
     "/gemm emulated neither 0 nor 1"
 gemm attr /gemm precision fp64 "run.h5: field /gemm/precision = 'fp64' disagrees with /config/precision = 'fp32'" \
     "/gemm of another precision than the run"
+# a corrupt /quality group (schema 1.6), in a run that validated and
+# reached a target: its figures read strictly, never shown broken
+jf_direct "$jf_tmp/runq" --preset tiny --target-loss 4.0 --eval-every 1 --max-steps 3 \
+    --energy none --output "$jf_tmp/runq.h5"
+grep -q "reached after" "$jf_tmp/runq.out" && [ -s "$jf_tmp/runq.h5" ] || {
+    jf_show "$jf_tmp/runq.err"
+    jf_hard_error "the tiny target run failed: no results file with /quality to read"
+}
+base=runq.h5
+result attr /quality target_reached 7 "run.h5: field /quality/target_reached (not 0 or 1)" \
+    "/quality target_reached neither 0 nor 1"
+result addf /quality bits_compressed nan "run.h5: field /quality/bits_compressed (not finite)" \
+    "/quality NaN bits"
+result attr /quality val_loss_best 99 "run.h5: field /quality/val_loss_last, val_loss_best or learned_fraction" \
+    "/quality a best loss above the last"
+result attr /quality eval_seconds -1 "run.h5: field /quality/eval_seconds (not a finite, non-negative time)" \
+    "/quality negative validation seconds"
+result attr /quality evaluations 0 "run.h5: field /quality/evaluations (validation passes without eval_every" \
+    "/quality no passes counted where validation ran"
+result del /quality evaluations - "run.h5: field /quality/evaluations (missing or not a number)" \
+    "/quality without its pass count"
+result attr /quality steps_to_target 99 "run.h5: field /quality/steps_to_target, seconds_to_target or joules_to_target" \
+    "/quality a target reached after more steps than ran"
+base=
+
+# --- jflop-run's validation and target flags (issue #15) -------------------------------
+# flag NEEDLE DESCRIPTION ARGS...: refused before anything runs: exit 2,
+# one line naming the flag, nothing on stdout, no results file
+flag() {
+    next_case
+    needle=$1
+    desc=$2
+    shift 2
+    stamp
+    jf_direct "$jf_tmp/log$n" --preset tiny "$@" --output "$d/run.h5"
+    jf_refused "jflop-run: " -F "$needle" "jflop-run $*: $desc" jf_nothing_new "$d" "files written"
+}
+flag "--eval-every: '0' must be at least 1" "no validation interval" --eval-every 0
+flag "--eval-every: 'x' is not a number" "an interval that is not a number" --eval-every x
+flag "--eval-tokens: '0' must be at least 1" "an empty validation set" --eval-tokens 0
+flag "--eval-tokens: '2G' is larger than 1000000000" "a validation set of 2G tokens" --eval-tokens 2G
+flag "--target-loss: 'nan' must be a finite number above 0" "a NaN target" --target-loss nan
+flag "--target-loss: '-1' must be a finite number above 0" "a negative target" --target-loss -1
+flag "below the data's floor" "a target below the floor" --target-loss 0.8
+flag "at or above ln(vocab)" "a target an untrained model meets" --target-loss 5
+flag "--steps conflicts with --target-loss" "a step count for a target run" --target-loss 2 --steps 5
+flag "--min-seconds conflicts with --target-loss" "--min-seconds for a target run" --target-loss 2 --min-seconds 5
+flag "--max-steps: '0' must be at least 1" "no steps allowed" --max-steps 0
+flag "--max-steps 3 is below --steps 6" "a cap below the steps asked" --max-steps 3
+flag "--max-seconds: 'soon' is not a positive number of seconds" "a time limit that is no time" --max-seconds soon
+flag "--min-seconds 10 is above --max-seconds 5" "a minimum above the maximum" --min-seconds 10 --max-seconds 5
+
 # a node group's figures are read by validate
 next_case
 cp "$jf_tmp/run.h5" "$d/run.h5"

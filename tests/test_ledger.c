@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "config.h"
 #include "core/jf_ledger.h"
@@ -108,6 +109,30 @@ static void check_case(const ledger_case_t *c)
     CHECK_U128_EQ(attn_fwd, fwd.flops[JF_FLOP_ATTN_FWD]);
     CHECK_U128_EQ(0, fwd.flops[JF_FLOP_ATTN_BWD]);
     CHECK_U128_EQ(2 * T * d * V, fwd.flops[JF_FLOP_HEAD]);
+
+    /* a validation pass over fewer sequences than the batch: forward only,
+     * in the ledger it is given (its own category in jflop-run), sized by
+     * the sequences it ran; the training ledger is left as it was */
+    const u128 nseq = B > 1 ? B - 1 : 1, Tv = nseq * ctx;
+    const jf_ledger_t train_before = ledger;
+    jf_ledger_t val;
+    jf_ledger_clear(&val);
+    const double vloss = jf_model_forward_seqs(m, (int64_t)nseq, tok, tgt, &val);
+    CHECK_NEAR(log((double)V), vloss / (double)Tv, 0.5);
+    CHECK_U128_EQ(2 * n_params * Tv, val.flops[JF_FLOP_DENSE_FWD]);
+    CHECK_U128_EQ(0, val.flops[JF_FLOP_DENSE_BWD_DATA] + val.flops[JF_FLOP_DENSE_BWD_WEIGHT]);
+    CHECK_U128_EQ(4 * nseq * ctx * ctx * d * L, val.flops[JF_FLOP_ATTN_FWD]);
+    CHECK_U128_EQ(0, val.flops[JF_FLOP_ATTN_BWD]);
+    CHECK_U128_EQ(2 * Tv * d * V, val.flops[JF_FLOP_HEAD]);
+    CHECK(memcmp(&train_before, &ledger, sizeof ledger) == 0);
+    /* the same sequences in a full batch cost the same per sequence */
+    if (B > 1)
+        CHECK_U128_EQ(dense_fwd / B * nseq, val.flops[JF_FLOP_DENSE_FWD]);
+    /* more sequences than the model holds: refused, nothing counted */
+    jf_ledger_t over;
+    jf_ledger_clear(&over);
+    CHECK(isnan(jf_model_forward_seqs(m, (int64_t)B + 1, tok, tgt, &over)));
+    CHECK_U128_EQ(0, jf_ledger_total(&over));
 
     /* SGD adds 2 nominal FLOPs per trained weight, to "other" only */
     jf_ledger_t sgd;

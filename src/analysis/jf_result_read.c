@@ -316,6 +316,78 @@ static int read_verify(hid_t f, jf_result_t *r)
 /* The results file at path, opened read-only with HDF5's own error printing
  * off; -1 with msg "PATH: " NOT_HDF5 when it is no HDF5 file, "PATH:
  * cannot_open" when HDF5 cannot open it. */
+/* /quality (schema 1.6; absent in older files): read whole and strictly
+ * when present, so that no table shows a figure from a broken group. -1
+ * with msg naming the field. */
+static int read_quality(hid_t f, const char *path, jf_result_t *r, char *msg, size_t msglen)
+{
+    const char *bad = NULL;
+    char text[JF_U128_STRLEN];
+    if (H5Lexists(f, JF_H5_QUALITY, H5P_DEFAULT) <= 0)
+        return 0;
+    r->have_quality = 1;
+#define Q_NUM(name, type, field)                                                     \
+    if (bad == NULL && read_num(f, JF_H5_QUALITY, name, type, &(field)) != 0)        \
+        bad = name " (missing or not a number)";
+    Q_NUM("evaluations", H5T_NATIVE_INT64, r->evaluations)
+    Q_NUM("eval_every", H5T_NATIVE_INT64, r->eval_every)
+    Q_NUM("eval_seconds", H5T_NATIVE_DOUBLE, r->eval_seconds)
+    Q_NUM("target_loss", H5T_NATIVE_DOUBLE, r->target_loss)
+    Q_NUM("target_reached", H5T_NATIVE_INT64, r->target_reached)
+    Q_NUM("ln_vocab", H5T_NATIVE_DOUBLE, r->ln_vocab)
+    r->have_bits = read_num(f, JF_H5_QUALITY, "bits_compressed", H5T_NATIVE_DOUBLE,
+                            &r->bits_compressed) == 0;
+    r->have_eval_joules = read_num(f, JF_H5_QUALITY, "eval_joules", H5T_NATIVE_DOUBLE,
+                                   &r->eval_joules) == 0;
+    if (r->evaluations > 0) {
+        Q_NUM("val_loss_last", H5T_NATIVE_DOUBLE, r->val_loss_last)
+        Q_NUM("val_loss_best", H5T_NATIVE_DOUBLE, r->val_loss_best)
+        Q_NUM("learned_fraction", H5T_NATIVE_DOUBLE, r->learned_fraction)
+    }
+    if (r->target_reached == 1) {
+        Q_NUM("steps_to_target", H5T_NATIVE_INT64, r->steps_to_target)
+        Q_NUM("seconds_to_target", H5T_NATIVE_DOUBLE, r->seconds_to_target)
+        if (bad == NULL && (read_str(f, JF_H5_QUALITY, "flops_to_target", text, sizeof text) != 0 ||
+                            parse_u128(text, &r->flops_to_target) != 0))
+            bad = "flops_to_target (missing or not a decimal integer)";
+        r->have_joules_to_target = read_num(f, JF_H5_QUALITY, "joules_to_target",
+                                            H5T_NATIVE_DOUBLE, &r->joules_to_target) == 0;
+    }
+#undef Q_NUM
+    /* values no run writes */
+    if (bad == NULL && r->have_bits && !isfinite(r->bits_compressed))
+        bad = "bits_compressed (not finite)";
+    if (bad == NULL && (r->evaluations < 0 || r->eval_every < 0))
+        bad = "evaluations or eval_every (negative)";
+    if (bad == NULL && (r->evaluations > 0) != (r->eval_every > 0))
+        bad = "evaluations (validation passes without eval_every, or none with it)";
+    if (bad == NULL && !(r->eval_seconds >= 0 && r->eval_seconds <= 1e300))
+        bad = "eval_seconds (not a finite, non-negative time)";
+    if (bad == NULL && r->have_eval_joules && !(r->eval_joules >= 0 && r->eval_joules <= 1e300))
+        bad = "eval_joules (not a finite, non-negative energy)";
+    if (bad == NULL && !(r->target_loss >= 0 && r->target_loss <= 1e300))
+        bad = "target_loss (not a finite, non-negative loss)";
+    if (bad == NULL && r->target_reached != 0 && r->target_reached != 1)
+        bad = "target_reached (not 0 or 1)";
+    if (bad == NULL && r->target_reached == 1 && !(r->target_loss > 0))
+        bad = "target_reached (1 without a target_loss)";
+    if (bad == NULL && r->evaluations > 0 &&
+        !(r->val_loss_last >= 0 && r->val_loss_last <= 1e300 && r->val_loss_best >= 0 &&
+          r->val_loss_best <= r->val_loss_last && isfinite(r->learned_fraction)))
+        bad = "val_loss_last, val_loss_best or learned_fraction (not finite losses, best "
+              "above last)";
+    if (bad == NULL && r->target_reached == 1 &&
+        (r->steps_to_target < 1 || r->steps_to_target > r->steps_done ||
+         !(r->seconds_to_target >= 0 && r->seconds_to_target <= 1e300) ||
+         (r->have_joules_to_target && !(r->joules_to_target >= 0 && r->joules_to_target <= 1e300))))
+        bad = "steps_to_target, seconds_to_target or joules_to_target (impossible for the run)";
+    if (bad != NULL) {
+        snprintf(msg, msglen, "%s: field %s/%s", path, JF_H5_QUALITY, bad);
+        return -1;
+    }
+    return 0;
+}
+
 static hid_t open_results(const char *path, const char *cannot_open, char *msg, size_t msglen)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -446,6 +518,13 @@ static jf_err_t read_direct(const char *path, jf_result_t *r, char *msg, size_t 
     }
     if (read_verify(f, r) != 0) {
         missing = "/verify (a check's ran, pass, value or threshold)";
+        goto cleanup;
+    }
+    /* schema 1.6 */
+    read_num(f, JF_H5_CONFIG, "lr", H5T_NATIVE_DOUBLE, &r->lr);
+    read_num(f, JF_H5_CONFIG, "loss_floor", H5T_NATIVE_DOUBLE, &r->loss_floor);
+    if (read_quality(f, path, r, msg, msglen) != 0) {
+        err = JF_EINVAL;
         goto cleanup;
     }
 #undef STR
@@ -623,7 +702,7 @@ static int read_domains(hid_t f, const char *obj, jf_result_node_t *x)
 /* A node's trace as a run writes it: column 0 the time in s from the
  * measured phase's start reading, finite, never decreasing, and 0 at the
  * row marked as that start (so the phase's rows are >= 0); then each
- * domain's Joules since the first reading, finite; marks 0 to 4. A row
+ * domain's Joules since the first reading, finite; marks 0 to 6. A row
  * written before its time was set (a first row of 4.9e-307 s was once
  * seen) fails here. Joules that go down are left to jflop validate's
  * counters.backwards rule, which reports them as a failed check. -1 with
@@ -646,8 +725,8 @@ static int trace_bad(const jf_result_node_t *x, const char *path, const char *ob
                      row[-(ptrdiff_t)cols]);
             return -1;
         }
-        if (mark < 0 || mark > 4) {
-            snprintf(msg, msglen, "%s: dataset %s/trace_mark: row %zu has mark %d, not 0 to 4",
+        if (mark < 0 || mark > 6) {  /* 5, 6: a validation pass (1.6) */
+            snprintf(msg, msglen, "%s: dataset %s/trace_mark: row %zu has mark %d, not 0 to 6",
                      path, obj, k, (int)mark);
             return -1;
         }

@@ -53,6 +53,18 @@ typedef struct {
     int have_verify;            /* /verify exists (schema >= 1.2) */
     int verify_requested, nverify;
     jf_result_check_t verify[JF_RESULT_MAX_CHECKS];
+    double lr, loss_floor;      /* /config: SGD rate; the data's floor, nat per token */
+    /* /quality (schema 1.6; have_quality 0 in older files) */
+    int have_quality, have_bits, have_eval_joules, have_joules_to_target;
+    double bits_compressed;     /* prequential bits (have_bits: absent when a loss was not finite) */
+    double ln_vocab;            /* nat */
+    int64_t evaluations, eval_every;
+    double eval_seconds, eval_joules;           /* the validation passes: s, J */
+    double val_loss_last, val_loss_best, learned_fraction;  /* when evaluations > 0 */
+    double target_loss;         /* nat; 0: no target */
+    int64_t target_reached, steps_to_target;
+    double seconds_to_target, joules_to_target;
+    jf_u128 flops_to_target;
 } jf_result_t;
 
 /* Read one file. Errors name the file and the field: not HDF5, not a
@@ -88,7 +100,8 @@ typedef struct {
     int domain_in_total[JF_RESULT_MAX_DOMAINS];
     size_t trace_rows, trace_cols;  /* trace: rows x (1 + domains) */
     double *trace;                  /* column 0 time from the phase start (s), then J */
-    int32_t *trace_mark;            /* 0 periodic, 1 first, 2 phase start, 3 stop, 4 last */
+    int32_t *trace_mark;            /* 0 periodic, 1 first, 2 phase start, 3 stop, 4 last,
+                                     * 5 and 6 a validation pass's start and stop */
 } jf_result_node_t;
 
 /* Read every node group of a file (/energy/total_nodes of them) with its

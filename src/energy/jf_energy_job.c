@@ -73,6 +73,9 @@ void jf_energy_node_fill(jf_energy_node_t *out, const char *node,
     out->joules = phase.node_joules;
     out->mean_watts = phase.mean_watts;
     out->peak_watts = phase.peak_watts;
+    out->evals = phase.evals;
+    out->eval_joules = phase.eval_node_joules;
+    out->eval_seconds = phase.eval_seconds;
     out->measured = phase.valid;
     out->invalid = !phase.valid;
     if (!phase.valid)
@@ -114,6 +117,7 @@ jf_err_t jf_energy_job_gather(const jf_energy_node_t *mine, MPI_Comm leaders, MP
             continue;
         job->measured_nodes++;
         job->joules_measured += n->joules;
+        job->eval_joules_measured += n->eval_joules;
         if (sources == 0)
             snprintf(job->source, sizeof job->source, "%s", n->backend);
         else if (strcmp(job->source, n->backend) != 0)
@@ -126,6 +130,8 @@ jf_err_t jf_energy_job_gather(const jf_energy_node_t *mine, MPI_Comm leaders, MP
         job->extrapolated = 1;
         job->joules_estimate =
             job->joules_measured / job->measured_nodes * (double)job->total_nodes;
+        job->eval_joules_estimate =
+            job->eval_joules_measured / job->measured_nodes * (double)job->total_nodes;
     }
     return JF_OK;
 }
@@ -154,6 +160,11 @@ void jf_energy_job_free(jf_energy_job_t *job)
 double jf_energy_job_joules(const jf_energy_job_t *job)
 {
     return job->extrapolated ? job->joules_estimate : job->joules_measured;
+}
+
+double jf_energy_job_eval_joules(const jf_energy_job_t *job)
+{
+    return job->extrapolated ? job->eval_joules_estimate : job->eval_joules_measured;
 }
 
 jf_err_t jf_energy_setup(jf_energy_setup_t *e, MPI_Comm world, const char *request,

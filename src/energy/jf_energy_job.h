@@ -34,6 +34,8 @@ typedef struct {
     uint64_t trace_count;        /* samples in the node leader's trace */
     double sampler_cpu_seconds;  /* CPU time of the node's sampler thread, whole run */
     uint64_t sampler_reads;      /* readings that thread took */
+    int evals;                   /* validation passes inside the phase (their own */
+    double eval_joules, eval_seconds;  /* phase: out of joules and seconds above) */
 } jf_energy_node_t;
 
 typedef struct {
@@ -46,6 +48,8 @@ typedef struct {
     double interval;              /* the sampling interval used (largest over nodes) */
     int invalid_nodes;            /* nodes whose energy broke during the run */
     int first_invalid;            /* index of the first of them */
+    double eval_joules_measured;  /* validation passes, sum over measured nodes */
+    double eval_joules_estimate;  /* measured mean x node count when extrapolated */
 } jf_energy_job_t;
 
 /* This node's result from its meter (meter NULL: the backend is none or
@@ -103,5 +107,7 @@ void jf_energy_setup_free(jf_energy_setup_t *e);
 
 /* The Joules derived figures use: measured, or the labelled estimate. */
 double jf_energy_job_joules(const jf_energy_job_t *job);
+/* The same for the validation passes (their own phase). */
+double jf_energy_job_eval_joules(const jf_energy_job_t *job);
 
 #endif

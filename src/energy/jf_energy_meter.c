@@ -346,9 +346,24 @@ void jf_energy_meter_phase(const jf_energy_meter_t *m, jf_energy_phase_t *p)
     p->seconds = stop->t - start->t;
     p->start_utc = m->t0_realtime + (start->t - m->t0_monotonic);
     p->stop_utc = m->t0_realtime + (stop->t - m->t0_monotonic);
+    /* validation passes are their own phase: out of the measured one */
+    const jf_energy_sample_t *eval_open = NULL;
+    for (const jf_energy_sample_t *x = start; x <= stop; x++) {
+        if (x->mark == JF_MARK_EVAL_START) {
+            eval_open = x;
+        } else if (x->mark == JF_MARK_EVAL_STOP && eval_open != NULL) {
+            p->evals++;
+            p->eval_seconds += x->t - eval_open->t;
+            for (int i = 0; i < s->ndomains; i++)
+                p->eval_joules[i] += x->joules[i] - eval_open->joules[i];
+            eval_open = NULL;
+        }
+    }
+    p->seconds -= p->eval_seconds;
     for (int i = 0; i < s->ndomains; i++)
-        p->joules[i] = stop->joules[i] - start->joules[i];
+        p->joules[i] = stop->joules[i] - start->joules[i] - p->eval_joules[i];
     p->node_joules = node_total(s, p->joules);
+    p->eval_node_joules = node_total(s, p->eval_joules);
     p->mean_watts = p->seconds > 0 ? p->node_joules / p->seconds : 0;
     /* peak over windows no shorter than the interval: a window closes at
      * the first reading at least one interval after it opened; the piece

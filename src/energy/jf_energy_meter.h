@@ -16,7 +16,9 @@ typedef enum {
     JF_MARK_BEGIN,        /* the meter's first reading */
     JF_MARK_PHASE_START,  /* measured phase starts (after a barrier) */
     JF_MARK_PHASE_STOP,   /* measured phase ends (after a barrier) */
-    JF_MARK_END           /* the meter's last reading */
+    JF_MARK_END,          /* the meter's last reading */
+    JF_MARK_EVAL_START,   /* a validation pass inside the measured phase starts */
+    JF_MARK_EVAL_STOP     /* ... and ends: its energy is the evaluation's */
 } jf_energy_mark_t;
 
 typedef struct {
@@ -116,6 +118,13 @@ typedef struct {
     uint64_t samples;                        /* readings inside the phase, marks included */
     uint64_t wraps;                          /* counter wraps inside the phase */
     double start_utc, stop_utc;              /* epoch seconds */
+    /* validation passes inside the phase (EVAL_START..EVAL_STOP marks):
+     * their own phase, taken out of seconds, joules and mean_watts above
+     * (peak_watts and the stuck-counter check still span the whole phase) */
+    int evals;
+    double eval_seconds;
+    double eval_joules[JF_ENERGY_MAX_DOMAINS];
+    double eval_node_joules;
 } jf_energy_phase_t;
 
 void jf_energy_meter_phase(const jf_energy_meter_t *m, jf_energy_phase_t *phase);

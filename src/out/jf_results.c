@@ -20,6 +20,7 @@
 #include <hdf5.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "analysis/jf_learning.h"
 
 #define META_LEN 512
 
@@ -509,6 +511,10 @@ static int write_flops_coll(hid_t f, const jf_summary_t *s)
     attrs_u128(&a, "flops_other", L->flops[JF_FLOP_OTHER]);
     attrs_str(&a, "flops_other_kind", "nominal per-element operation counts");
     attrs_u128(&a, "flops_total_counted", jf_ledger_total(L));
+    /* 1.6: the validation passes, their own category outside 6ND and the
+     * total above */
+    attrs_u128(&a, "flops_eval_counted", jf_ledger_total(&r->ledger_eval));
+    attrs_u128(&a, "flops_eval_dense_forward", r->ledger_eval.flops[JF_FLOP_DENSE_FWD]);
     attrs_u64(&a, "gemm_calls", L->gemm_calls);
     attrs_u64(&a, "bf16_converted_elements", L->bf16_converted);
     attrs_i64(&a, "verified", jf_ledger_dense(L) == f6nd && r->tokens > 0);
@@ -634,6 +640,12 @@ static int write_energy_node_coll(hid_t parent, int index, const jf_energy_node_
         attrs_f64_units(&a, "sampler_cpu_seconds", n->sampler_cpu_seconds,
                         "s (CPU time of the sampler thread over the whole run)");
     attrs_u64(&a, "sampler_reads", n->sampler_reads);
+    if (n->evals > 0) {  /* 1.6: the validation passes, out of joules and seconds */
+        attrs_i64(&a, "evaluations", n->evals);
+        attrs_f64_units(&a, "eval_seconds", n->eval_seconds, "s");
+        if (n->measured)
+            attrs_f64_units(&a, "eval_joules", n->eval_joules, "J");
+    }
     join_domains(n, 0, list, sizeof list);
     attrs_str(&a, "domains", list);
     join_domains(n, 1, list, sizeof list);
@@ -674,7 +686,8 @@ static int write_energy_node_coll(hid_t parent, int index, const jf_energy_node_
                                  &trace);
     const hid_t mk = dataset_coll(g, "trace_mark", H5T_NATIVE_INT32, 1, dims, NULL,
                                   "0 periodic sample, 1 first reading, 2 measured phase "
-                                  "start, 3 measured phase stop, 4 last reading", NULL);
+                                  "start, 3 measured phase stop, 4 last reading, 5 "
+                                  "validation start, 6 validation stop", NULL);
     e |= g < 0 || d < 0 || mk < 0;
     /* only the node's reader has the trace; the others write nothing */
     const int mine = meter != NULL && meter->count == n->trace_count && n->trace_count > 0;
@@ -747,6 +760,81 @@ static int write_energy_coll(hid_t f, const jf_summary_t *s, const jf_energy_set
     for (int i = 0; i < job->total_nodes; i++)
         e |= write_energy_node_coll(g, i, &job->nodes[i],
                                     i == my_index && setup->meter_running ? &setup->meter : NULL);
+    if (g >= 0)
+        H5Gclose(g);
+    return e;
+}
+
+/* /quality (schema 1.6): the prequential bits, the validation passes and
+ * the target. Which datasets exist follows from the evaluation count,
+ * the same on every rank; their values are rank 0's (write_by_owner). */
+static int write_quality_coll(hid_t f, const jf_summary_t *s, int rank)
+{
+    const jf_run_t *r = s->run;
+    const jf_run_options_t *o = &r->opt;
+    const jf_energy_job_t *job = s->energy;
+    const hid_t g = group_coll(f, JF_H5_QUALITY);
+    const double bits = jf_prequential_bits(r->loss, r->steps_done, r->tokens_per_step,
+                                            o->shape.vocab);
+    const int have_joules = job != NULL && job->measured_nodes > 0;
+    attrs_t a = {0};
+    if (isfinite(bits))  /* absent when a loss was not finite */
+        attrs_f64_units(&a, "bits_compressed", bits,
+                        "bit (prequential: sum over the measured steps of tokens x "
+                        "(ln V - loss) / ln 2)");
+    attrs_u64(&a, "prequential_tokens", r->tokens);
+    attrs_f64_units(&a, "ln_vocab", log((double)o->shape.vocab), "nat");
+    attrs_str(&a, "stopped_by", r->stop_rule != NULL ? r->stop_rule : "");
+    attrs_i64(&a, "eval_every", o->eval_every);
+    attrs_i64(&a, "evaluations", r->nevals);
+    attrs_u64(&a, "eval_sequences", r->eval_seqs);
+    attrs_u64(&a, "eval_tokens", r->eval_tokens);
+    attrs_f64_units(&a, "eval_seconds", r->eval_seconds, "s");
+    if (r->nevals > 0 && have_joules) {
+        attrs_f64_units(&a, "eval_joules", job->eval_joules_measured, "J");
+        if (job->extrapolated)
+            attrs_f64_units(&a, "eval_joules_extrapolated", job->eval_joules_estimate,
+                            "J (ESTIMATE: measured nodes' mean x node count)");
+    }
+    if (r->nevals > 0) {
+        attrs_f64_units(&a, "val_loss_first", r->eval_loss[0], "nat");
+        attrs_f64_units(&a, "val_loss_last", r->eval_loss[r->nevals - 1], "nat");
+        attrs_f64_units(&a, "val_loss_best", r->val_loss_best, "nat");
+        attrs_f64(&a, "learned_fraction",
+                  jf_learned_fraction(r->eval_loss[r->nevals - 1], r->loss_floor,
+                                      o->shape.vocab));
+    }
+    attrs_f64_units(&a, "target_loss", o->target_loss, "nat (0: no target)");
+    attrs_i64(&a, "target_reached", r->target_reached);
+    if (r->target_reached) {
+        attrs_i64(&a, "steps_to_target", r->steps_to_target);
+        attrs_u64(&a, "tokens_to_target", r->tokens);
+        attrs_u128(&a, "flops_to_target", jf_ledger_total(&r->ledger));
+        attrs_f64_units(&a, "seconds_to_target", r->seconds, "s");
+        if (have_joules)
+            attrs_f64_units(&a, "joules_to_target", jf_energy_job_joules(job),
+                            job->extrapolated ? "J (ESTIMATE: extrapolated)" : "J");
+    }
+    int e = attrs_write_coll(g, &a);
+    if (r->nevals > 0) {
+        const hsize_t n = (hsize_t)r->nevals;
+        hid_t d = dataset_coll(g, "eval_step", H5T_NATIVE_INT64, 1, &n, NULL,
+                               "measured steps done before each validation pass", NULL);
+        e |= write_by_owner(d, H5T_NATIVE_INT64, n, rank == 0, r->eval_step);
+        if (d >= 0)
+            H5Dclose(d);
+        d = dataset_coll(g, "eval_loss", H5T_NATIVE_DOUBLE, 1, &n, "nat",
+                         "validation cross-entropy per token of each pass", NULL);
+        e |= write_by_owner(d, H5T_NATIVE_DOUBLE, n, rank == 0, r->eval_loss);
+        if (d >= 0)
+            H5Dclose(d);
+        d = dataset_coll(g, "eval_train_seconds", H5T_NATIVE_DOUBLE, 1, &n, "s",
+                         "measured training seconds before each pass (validation not "
+                         "counted)", NULL);
+        e |= write_by_owner(d, H5T_NATIVE_DOUBLE, n, rank == 0, r->eval_train_seconds);
+        if (d >= 0)
+            H5Dclose(d);
+    }
     if (g >= 0)
         H5Gclose(g);
     return e;
@@ -970,6 +1058,7 @@ jf_err_t jf_results_write(const char *path, const jf_summary_t *s, const jf_ener
     PART(JF_H5_TIMING, write_timing_coll(f, dxpl, s, rank));
     PART(JF_H5_ENERGY, s->energy != NULL ? write_energy_coll(f, s, energy) : 0);
     PART(JF_H5_VERIFY, write_verify_coll(f, s));
+    PART(JF_H5_QUALITY, write_quality_coll(f, s, rank));
     /* everything to the disk while the file is open: a full disk shows
      * here, with every rank still in step, rather than in the close */
     PART("flushing it", H5Fflush(f, H5F_SCOPE_GLOBAL) < 0);

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "analysis/jf_figures.h"
+#include "analysis/jf_learning.h"
 
 const char *jf_summary_status(const jf_summary_t *s)
 {
@@ -179,6 +180,95 @@ static json_t *gemm_json(const jf_summary_t *s)
                      jf_gemm_bf16_tensors(g->precision), "candidates", cands);
 }
 
+/* The temperature of the summary's Landauer comparisons; `jflop report`
+ * uses the site's (--site, --temperature). */
+#define JF_SUMMARY_TEMPERATURE 300.0
+
+/* Validation, the target and the learning figures, computed once for the
+ * text and the JSON. Energy by jf_figures' rule: NAN when not measured. */
+typedef struct {
+    int validating;
+    double bits;                 /* prequential bits compressed */
+    double eval_joules;          /* the validation passes, J (NAN: none) */
+    jf_u128 eval_flops;
+    double val_first, val_last, learned_fraction;
+    jf_learning_t learning;
+    double operand_bits;
+    jf_energy_derived_t energy;  /* the measured training figures */
+} jf_quality_t;
+
+static void quality_figures(const jf_summary_t *s, jf_quality_t *q)
+{
+    const jf_run_t *r = s->run;
+    const jf_run_options_t *o = &r->opt;
+    memset(q, 0, sizeof *q);
+    q->validating = o->eval_every > 0;
+    q->bits = jf_prequential_bits(r->loss, r->steps_done, r->tokens_per_step, o->shape.vocab);
+    q->energy = s->energy != NULL ? energy_derived(s)
+                                  : (jf_energy_derived_t){NAN, NAN, NAN, NAN, NAN, NAN};
+    q->eval_joules = s->energy != NULL && s->energy->measured_nodes > 0
+                         ? jf_energy_job_eval_joules(s->energy) : NAN;
+    q->eval_flops = jf_ledger_total(&r->ledger_eval);
+    q->val_first = r->nevals > 0 ? r->eval_loss[0] : NAN;
+    q->val_last = r->nevals > 0 ? r->eval_loss[r->nevals - 1] : NAN;
+    q->learned_fraction = jf_learned_fraction(q->val_last, r->loss_floor, o->shape.vocab);
+    q->operand_bits = o->precision == JF_FP64 ? 64 : o->precision == JF_BF16 ? 16 : 32;
+    const jf_learning_in_t in = {q->bits, q->energy.joules, q->energy.per_flop_6nd,
+                                 q->operand_bits, JF_SUMMARY_TEMPERATURE};
+    jf_learning_figures(&in, &q->learning);
+}
+
+static void print_quality(FILE *out, const jf_summary_t *s)
+{
+    const jf_run_t *r = s->run;
+    const jf_run_options_t *o = &r->opt;
+    jf_quality_t q;
+    char a[JF_U128_STRLEN], b[JF_U128_STRLEN], j0[32], j1[32], j2[32], j3[32];
+    quality_figures(s, &q);
+    if (q.validating) {
+        fprintf(out, "quality validation: %s tokens (%llu sequences of the held-out stream) "
+                     "evaluated %lld times, every %lld measured steps and after the last: "
+                     "%.3f s, %s J, %s FLOPs counted, their own phase (outside 6*N*D and "
+                     "the measured figures)\n",
+                jf_u128_str_grouped(r->eval_tokens, a, sizeof a),
+                (unsigned long long)r->eval_seqs, (long long)r->nevals,
+                (long long)o->eval_every, r->eval_seconds,
+                jf_figures_text(q.eval_joules, "%.4g", j0, sizeof j0),
+                jf_u128_str_grouped(q.eval_flops, b, sizeof b));
+        fprintf(out, "        validation loss first %.4f, last %.4f, best %.4f nats/token; "
+                     "%s of the learnable information learned ((ln V - last)/(ln V - "
+                     "floor))\n",
+                q.val_first, q.val_last, r->val_loss_best,
+                jf_figures_text(q.learned_fraction, "%.3f", j1, sizeof j1));
+    }
+    if (o->target_loss > 0 && r->target_reached)
+        fprintf(out, "        target %.4f nats/token reached after %lld measured steps (and "
+                     "%lld warm-up steps): %s tokens, %s FLOPs counted, %.3f s, %s J of "
+                     "training (validation apart: %.3f s, %s J)\n",
+                o->target_loss, (long long)r->steps_to_target, (long long)o->warmup,
+                jf_u128_str_grouped(r->tokens, a, sizeof a),
+                jf_u128_str_grouped(jf_ledger_total(&r->ledger), b, sizeof b), r->seconds,
+                jf_figures_text(q.energy.joules, "%.4g", j0, sizeof j0), r->eval_seconds,
+                jf_figures_text(q.eval_joules, "%.4g", j1, sizeof j1));
+    else if (o->target_loss > 0)
+        fprintf(out, "        target %.4f nats/token NOT reached: stopped by %s after %lld "
+                     "measured steps; best validation loss %.4f\n",
+                o->target_loss, r->stop_rule, (long long)r->steps_done, r->val_loss_best);
+    fprintf(out, "learning prequential code: %s bits compressed over D = %s tokens (sum of "
+                 "(ln V - loss)/ln 2 over the measured steps, each scored before its "
+                 "update)\n",
+            jf_figures_text(q.bits, "%.6g", j0, sizeof j0),
+            jf_u128_str_grouped(r->tokens, a, sizeof a));
+    fprintf(out, "        %s J/bit = %s x k_B T ln 2 (%.3g J at %.0f K); %s J/FLOP = %s x "
+                 "Landauer per %.0f-bit FLOP\n",
+            jf_figures_text(q.learning.joules_per_bit, "%.4g", j0, sizeof j0),
+            jf_figures_text(q.learning.per_bit_over_landauer, "%.3g", j1, sizeof j1),
+            q.learning.landauer_bit, JF_SUMMARY_TEMPERATURE,
+            jf_figures_text(q.energy.per_flop_6nd, "%.4g", j2, sizeof j2),
+            jf_figures_text(q.learning.per_flop_over_landauer, "%.3g", j3, sizeof j3),
+            q.operand_bits);
+}
+
 void jf_summary_print(FILE *out, const jf_summary_t *s)
 {
     const jf_run_t *r = s->run;
@@ -207,9 +297,10 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
         fprintf(out, "; target was %s", jf_u128_str_grouped(o->params_target, b, sizeof b));
     fprintf(out, "\n        %s weights trained in all (with embeddings, head, LayerNorms)\n",
             jf_u128_str_grouped(r->n_weights, a, sizeof a));
-    fprintf(out, "run     batch %lld/rank, warm-up %lld, measured steps %lld of %lld, D = %s tokens",
+    fprintf(out, "run     batch %lld/rank, warm-up %lld, measured steps %lld %s %lld, D = %s tokens",
             (long long)o->batch, (long long)o->warmup, (long long)r->steps_done,
-            (long long)o->steps, jf_u128_str_grouped(r->tokens, a, sizeof a));
+            o->target_loss > 0 ? "(--target-loss run) of at most" : "of", (long long)o->steps,
+            jf_u128_str_grouped(r->tokens, a, sizeof a));
     if (o->tokens_target)
         fprintf(out, " (target %s)", jf_u128_str_grouped(o->tokens_target, b, sizeof b));
     if (o->min_seconds > 0)
@@ -262,6 +353,7 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
     fprintf(out, "weights identical on all ranks: %s\n", r->replicas_identical ? "yes" : "NO");
     if (s->energy != NULL)
         print_energy(out, s);
+    print_quality(out, s);
     fprintf(out, "memory  predicted before allocating %.3f GiB peak resident per rank (model "
                  "arrays %.3f + process %.3f + allreduce scratch %.3f + GEMM back-end %.3f, "
                  "measured while choosing it); measured %.3f GiB (largest rank, getrusage)\n",
@@ -405,6 +497,89 @@ static json_t *energy_json(const jf_summary_t *s)
     return j;
 }
 
+/* A NAN-or-number as JSON: null, never 0, for what was not measured. */
+static json_t *json_figure(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *json_reals(const double *v, int64_t n)
+{
+    json_t *a = json_array();
+    for (int64_t i = 0; i < n; i++)
+        json_array_append_new(a, json_figure(v[i]));
+    return a;
+}
+
+/* "quality": validation, the target and the learning figures. */
+static json_t *quality_json(const jf_summary_t *s)
+{
+    const jf_run_t *r = s->run;
+    const jf_run_options_t *o = &r->opt;
+    jf_quality_t q;
+    quality_figures(s, &q);
+    json_t *j = json_object();
+    json_object_set_new(j, "bits_compressed", json_figure(q.bits));
+    json_object_set_new(j, "prequential_tokens", json_count(r->tokens));
+    json_object_set_new(j, "ln_vocab", json_real(log((double)o->shape.vocab)));
+    json_object_set_new(j, "loss_floor", json_real(r->loss_floor));
+    json_object_set_new(j, "joules_per_bit", json_figure(q.learning.joules_per_bit));
+    json_object_set_new(j, "bits_per_kilojoule", json_figure(q.learning.bits_per_kilojoule));
+    json_object_set_new(j, "temperature", json_real(JF_SUMMARY_TEMPERATURE));
+    json_object_set_new(j, "landauer_bit_joules", json_real(q.learning.landauer_bit));
+    json_object_set_new(j, "joules_per_bit_over_landauer",
+                        json_figure(q.learning.per_bit_over_landauer));
+    json_object_set_new(j, "operand_bits", json_real(q.operand_bits));
+    json_object_set_new(j, "landauer_flop_joules", json_real(q.learning.landauer_flop));
+    json_object_set_new(j, "joules_per_flop_over_landauer",
+                        json_figure(q.learning.per_flop_over_landauer));
+    json_object_set_new(j, "stopped_by", json_string(r->stop_rule != NULL ? r->stop_rule : ""));
+    if (q.validating) {
+        json_t *v = json_object();
+        json_t *steps = json_array();
+        for (int64_t i = 0; i < r->nevals; i++)
+            json_array_append_new(steps, json_integer(r->eval_step[i]));
+        json_object_set_new(v, "every", json_integer(o->eval_every));
+        json_object_set_new(v, "tokens", json_count(r->eval_tokens));
+        json_object_set_new(v, "sequences", json_count(r->eval_seqs));
+        json_object_set_new(v, "evaluations", json_integer(r->nevals));
+        json_object_set_new(v, "seconds", json_real(r->eval_seconds));
+        json_object_set_new(v, "joules", json_figure(q.eval_joules));
+        json_object_set_new(v, "flops_counted", json_count(q.eval_flops));
+        json_object_set_new(v, "flops_exact", json_count_str(q.eval_flops));
+        json_object_set_new(v, "loss_first", json_figure(q.val_first));
+        json_object_set_new(v, "loss_last", json_figure(q.val_last));
+        json_object_set_new(v, "loss_best", json_figure(r->val_loss_best));
+        json_object_set_new(v, "learned_fraction", json_figure(q.learned_fraction));
+        json_object_set_new(v, "steps", steps);
+        json_object_set_new(v, "losses", json_reals(r->eval_loss, r->nevals));
+        json_object_set_new(v, "train_seconds", json_reals(r->eval_train_seconds, r->nevals));
+        json_object_set_new(j, "validation", v);
+    } else {
+        json_object_set_new(j, "validation", json_null());
+    }
+    if (o->target_loss > 0) {
+        const int hit = r->target_reached;
+        json_t *t = json_object();
+        json_object_set_new(t, "loss", json_real(o->target_loss));
+        json_object_set_new(t, "reached", json_boolean(hit));
+        json_object_set_new(t, "best_loss", json_figure(r->val_loss_best));
+        json_object_set_new(t, "steps", hit ? json_integer(r->steps_to_target) : json_null());
+        json_object_set_new(t, "warmup_steps", json_integer(o->warmup));
+        json_object_set_new(t, "tokens", hit ? json_count(r->tokens) : json_null());
+        json_object_set_new(t, "flops_counted",
+                            hit ? json_count(jf_ledger_total(&r->ledger)) : json_null());
+        json_object_set_new(t, "seconds", hit ? json_real(r->seconds) : json_null());
+        json_object_set_new(t, "joules", json_figure(hit ? q.energy.joules : NAN));
+        json_object_set_new(t, "eval_seconds", hit ? json_real(r->eval_seconds) : json_null());
+        json_object_set_new(t, "eval_joules", json_figure(hit ? q.eval_joules : NAN));
+        json_object_set_new(j, "target", t);
+    } else {
+        json_object_set_new(j, "target", json_null());
+    }
+    return j;
+}
+
 json_t *jf_summary_json(const jf_summary_t *s)
 {
     const jf_run_t *r = s->run;
@@ -510,6 +685,7 @@ json_t *jf_summary_json(const jf_summary_t *s)
     json_object_set_new(j, "verify", checks_json(s));
     if (s->energy != NULL)
         json_object_set_new(j, "energy", energy_json(s));
+    json_object_set_new(j, "quality", quality_json(s));
     json_object_set_new(j, "results_file",
                         s->results_path && s->results_path[0] &&
                                 !(s->results_error && s->results_error[0])

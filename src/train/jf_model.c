@@ -291,6 +291,27 @@ double jf_model_forward(jf_model_t *m, const int32_t *tok, const int32_t *tgt,
                                    : jf_model_fwd_s(m, tok, tgt, 0.0, 0, ledger);
 }
 
+double jf_model_forward_seqs(jf_model_t *m, int64_t nseq, const int32_t *tok,
+                             const int32_t *tgt, jf_ledger_t *ledger)
+{
+    /* every activation array holds batch sequences, so fewer fit; the
+     * passes read the step's size from batch and tokens */
+    const int64_t batch = m->batch, tokens = m->tokens;
+    if (nseq < 1 || nseq > batch)
+        return NAN;
+    m->batch = nseq;
+    m->tokens = nseq * m->shape.ctx;
+    const double loss = jf_model_forward(m, tok, tgt, ledger);
+    m->batch = batch;
+    m->tokens = tokens;
+    return loss;
+}
+
+int64_t jf_model_batch(const jf_model_t *m)
+{
+    return m->batch;
+}
+
 /* SGD on the fp32 master weights fused with their rounding to the bf16
  * copy the GEMMs read: one pass over the weights instead of two. */
 JF_VECTOR_CLONES

@@ -48,6 +48,16 @@ void jf_model_on_grad_ready(jf_model_t *model, jf_grad_ready_fn fn, void *ctx);
 double jf_model_forward(jf_model_t *model, const int32_t *tokens,
                         const int32_t *targets, jf_ledger_t *ledger);
 
+/* Forward only over the first nseq (1..batch) sequences of tokens and
+ * targets: a validation pass, whose last chunk may be shorter than the
+ * training batch. Returns the unscaled cross-entropy sum; gradients and
+ * weights are untouched. */
+double jf_model_forward_seqs(jf_model_t *model, int64_t nseq, const int32_t *tokens,
+                             const int32_t *targets, jf_ledger_t *ledger);
+
+/* Sequences per step the model was allocated for. */
+int64_t jf_model_batch(const jf_model_t *model);
+
 /* Plain SGD: w -= lr * g. */
 void jf_model_sgd(jf_model_t *model, double lr, jf_ledger_t *ledger);
 

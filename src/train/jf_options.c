@@ -4,12 +4,14 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "core/jf_parse.h"
+#include "train/jf_data.h"
 
 /* Upper bounds that catch typos before they become allocation failures. */
 #define JF_BATCH_MAX ((uint64_t)1 << 24)
@@ -17,6 +19,7 @@
 #define JF_THREADS_MAX 4096
 #define JF_PARAMS_MAX ((uint64_t)10000000000000ULL)      /* 1e13 */
 #define JF_TOKENS_MAX ((uint64_t)1000000000000000ULL)    /* 1e15 */
+#define JF_EVAL_TOKENS_MAX ((uint64_t)1000000000)        /* 1e9: a typo's guard */
 
 void jf_options_list_presets(FILE *out)
 {
@@ -278,9 +281,9 @@ static jf_err_t flag_interval(const jf_flag_t *f, const char *text, jf_run_optio
     return JF_OK;
 }
 
-/* --min-seconds: "60" or "60s", a positive number of seconds, at most a
- * year (a typo's guard). */
-static jf_err_t flag_min_seconds(const jf_flag_t *f, const char *text, jf_run_options_t *o,
+/* --min-seconds, --max-seconds: "60" or "60s", a positive number of
+ * seconds, at most a year (a typo's guard). */
+static jf_err_t flag_seconds(const jf_flag_t *f, const char *text, jf_run_options_t *o,
                                  char *msg, size_t msglen)
 {
     double *const seconds = FIELD(o, f, double);
@@ -348,11 +351,38 @@ static const jf_flag_t flags[] = {
      .help = "target D, tokens over all ranks in the measured steps\n"
              "(k/M/G/T/P suffixes); derives --steps, rounding up",
      .example = "1M"},
-    {.name = "min-seconds", .arg = "S", .parse = flag_min_seconds, .field = AT(min_seconds),
+    {.name = "min-seconds", .arg = "S", .parse = flag_seconds, .field = AT(min_seconds),
      .help = "go on with measured steps after --steps until the\n"
              "measured phase lasts at least S seconds (e.g. 60 for\n"
              "jflop validate); D counts every step that ran",
      .example = "60s"},
+    {.name = "max-steps", .arg = "N", .parse = flag_i64, .field = AT(max_steps),
+     .max = JF_STEPS_MAX,
+     .help = "stop after N measured steps at the latest (with\n"
+             "--target-loss: default 10000; else at least --steps)",
+     .example = "100"},
+    {.name = "max-seconds", .arg = "S", .parse = flag_seconds, .field = AT(max_seconds),
+     .help = "stop after the step that brings the measured training\n"
+             "time to S seconds (validation not counted)",
+     .example = "600s"},
+    {.name = "eval-every", .arg = "K", .parse = flag_i64, .field = AT(eval_every),
+     .max = JF_STEPS_MAX, .section = "Validation and quality (see README):\n",
+     .help = "evaluate the held-out validation stream (own seed,\n"
+             "forward only, all ranks) before the first measured step,\n"
+             "every K measured steps and after the last (default 10\n"
+             "when --eval-tokens or --target-loss is given); its time,\n"
+             "energy and FLOPs are kept out of the measured figures",
+     .example = "5"},
+    {.name = "eval-tokens", .arg = "T", .parse = flag_u64_count, .field = AT(eval_tokens),
+     .max = JF_EVAL_TOKENS_MAX,
+     .help = "validation set size, tokens over all ranks, rounded\n"
+             "up to whole sequences (default 4096)",
+     .example = "8k"},
+    {.name = "target-loss", .arg = "L", .parse = flag_positive, .field = AT(target_loss),
+     .help = "train until the validation loss is at most L nats per\n"
+             "token, or --max-steps/--max-seconds run out; L must lie\n"
+             "between the data's floor and ln(vocab)",
+     .example = "2.5"},
     {.name = "precision", .arg = "fp32|fp64|bf16", .parse = flag_precision,
      .field = AT(precision), .section = "Numerics and threads:\n",
      .help = "GEMM operand precision (default fp32). bf16 is\n"
@@ -521,6 +551,57 @@ static jf_err_t find_preset(int argc, char **argv, const jf_preset_t **preset,
     return JF_OK;
 }
 
+/* The validation and stop flags, once the vocabulary is known: a target
+ * must lie strictly between the data's floor (the ideal predictor's
+ * entropy) and ln(vocab) (what an untrained model scores), and a target run
+ * stops at its target, so --steps, --tokens and --min-seconds conflict
+ * with it. */
+static jf_err_t check_quality(jf_run_options_t *o, int seen, char *msg, size_t msglen)
+{
+    const double floor = jf_data_entropy_of(o->shape.vocab);
+    const double ln_vocab = log((double)o->shape.vocab);
+    const int validation = o->eval_every > 0 || o->eval_tokens > 0 || o->target_loss > 0;
+
+    if (validation && o->eval_every == 0)
+        o->eval_every = JF_EVAL_EVERY_DEFAULT;
+    if (validation && o->eval_tokens == 0)
+        o->eval_tokens = JF_EVAL_TOKENS_DEFAULT;
+    if (o->max_seconds > 0 && o->min_seconds > o->max_seconds) {
+        snprintf(msg, msglen, "--min-seconds %g is above --max-seconds %g", o->min_seconds,
+                 o->max_seconds);
+        return JF_EINVAL;
+    }
+    if (o->target_loss <= 0) {
+        if (o->max_steps > 0 && o->max_steps < o->steps) {
+            snprintf(msg, msglen, "--max-steps %lld is below --steps %lld",
+                     (long long)o->max_steps, (long long)o->steps);
+            return JF_EINVAL;
+        }
+        return JF_OK;
+    }
+    if (o->target_loss <= floor) {
+        snprintf(msg, msglen, "--target-loss %g: at or below the data's floor, %.4f nats per "
+                 "token (the ideal predictor's entropy at --vocab %lld): no model can reach it",
+                 o->target_loss, floor, (long long)o->shape.vocab);
+        return JF_ERANGE;
+    }
+    if (o->target_loss >= ln_vocab) {
+        snprintf(msg, msglen, "--target-loss %g: at or above ln(vocab) = %.4f nats per token, "
+                 "what an untrained model scores; give L between %.4f and %.4f",
+                 o->target_loss, ln_vocab, floor, ln_vocab);
+        return JF_ERANGE;
+    }
+    if ((seen & JF_SETS_STEPS) || o->tokens_target != 0 || o->min_seconds > 0) {
+        snprintf(msg, msglen, "%s conflicts with --target-loss: a target run stops at its "
+                 "target; bound it with --max-steps or --max-seconds",
+                 (seen & JF_SETS_STEPS) ? "--steps" : o->tokens_target ? "--tokens"
+                                                                       : "--min-seconds");
+        return JF_EINVAL;
+    }
+    o->steps = o->max_steps > 0 ? o->max_steps : JF_TARGET_MAX_STEPS_DEFAULT;
+    return JF_OK;
+}
+
 jf_err_t jf_options_parse(int argc, char **argv, jf_run_options_t *o, char *msg,
                           size_t msglen)
 {
@@ -591,7 +672,10 @@ jf_err_t jf_options_parse(int argc, char **argv, jf_run_options_t *o, char *msg,
         if (err != JF_OK)
             return err;
     }
-    return jf_shape_check(&o->shape, msg, msglen);
+    err = jf_shape_check(&o->shape, msg, msglen);
+    if (err != JF_OK)
+        return err;
+    return check_quality(o, seen, msg, msglen);
 }
 
 jf_err_t jf_options_resolve(jf_run_options_t *o, int ranks, char *msg, size_t msglen)

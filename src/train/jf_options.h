@@ -36,7 +36,22 @@ typedef struct {
     int help, version, list_presets;
     double min_seconds;        /* --min-seconds: measured steps go on until the phase
                                 * lasts this long (0: exactly --steps) */
+    /* validation and the quality target (README "Quality and learning") */
+    int64_t eval_every;        /* evaluate every K measured steps (0: no validation) */
+    uint64_t eval_tokens;      /* validation set, tokens over all ranks */
+    double target_loss;        /* --target-loss: stop at this validation loss, nats per
+                                * token (0: none) */
+    int64_t max_steps;         /* --max-steps: most measured steps (0: none) */
+    double max_seconds;        /* --max-seconds: most seconds of measured training
+                                * (0: none) */
 } jf_run_options_t;
+
+/* Validation defaults: every JF_EVAL_EVERY_DEFAULT measured steps over
+ * JF_EVAL_TOKENS_DEFAULT tokens; a --target-loss run without --max-steps
+ * stops after JF_TARGET_MAX_STEPS_DEFAULT measured steps at the latest. */
+#define JF_EVAL_EVERY_DEFAULT 10
+#define JF_EVAL_TOKENS_DEFAULT 4096
+#define JF_TARGET_MAX_STEPS_DEFAULT 10000
 
 /* Parse argv into *opt (defaults from the "default" preset, or --preset).
  * JF_EINVAL/JF_ERANGE with a one-line reason naming the flag on bad input. */

@@ -162,6 +162,26 @@ jf_err_t jf_trainer_step(jf_trainer_t *tr, uint64_t step, jf_ledger_t *ledger,
     return JF_OK;
 }
 
+jf_err_t jf_trainer_eval(jf_trainer_t *tr, const jf_data_t *val, uint64_t nseq,
+                         jf_ledger_t *ledger, double *loss)
+{
+    const uint64_t ranks = (uint64_t)tr->ranks, rank = (uint64_t)tr->rank;
+    const uint64_t first = nseq * rank / ranks, end = nseq * (rank + 1) / ranks;
+    const uint64_t batch = (uint64_t)tr->batch;
+    double sum = 0;
+
+    for (uint64_t s = first; s < end; s += batch) {
+        const int64_t n = (int64_t)(end - s < batch ? end - s : batch);
+        jf_data_fill(val, s, n, tr->tokens, tr->targets);
+        sum += jf_model_forward_seqs(tr->model, n, tr->tokens, tr->targets, ledger);
+    }
+    if (MPI_Allreduce(MPI_IN_PLACE, &sum, 1, MPI_DOUBLE, MPI_SUM, tr->comm) != MPI_SUCCESS ||
+        MPI_Bcast(&sum, 1, MPI_DOUBLE, 0, tr->comm) != MPI_SUCCESS)
+        return JF_EMPI;
+    *loss = sum / ((double)nseq * (double)val->ctx);
+    return JF_OK;
+}
+
 /* MPI reduction of jf_u128 values stored as two uint64 words. */
 static void u128_sum(void *in, void *inout, int *len, MPI_Datatype *type)
 {
@@ -266,13 +286,63 @@ static jf_err_t grow_step_tables(jf_run_t *run, int64_t capacity)
     return JF_OK;
 }
 
+static jf_err_t grow_eval_tables(jf_run_t *run)
+{
+    const int64_t capacity = run->evals_capacity > 0 ? 2 * run->evals_capacity : 64;
+    int64_t *steps = realloc(run->eval_step, (size_t)capacity * sizeof *steps);
+    if (steps == NULL)
+        return JF_ENOMEM;
+    run->eval_step = steps;
+    double **tables[] = {&run->eval_loss, &run->eval_train_seconds};
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        double *grown = realloc(*tables[t], (size_t)capacity * sizeof **tables[t]);
+        if (grown == NULL)
+            return JF_ENOMEM;
+        *tables[t] = grown;
+    }
+    run->evals_capacity = capacity;
+    return JF_OK;
+}
+
+/* One validation pass inside the measured phase. Barriers and the
+ * JF_PHASE_EVAL_* edges bracket it, so the energy meter books its
+ * readings to the evaluation and its wall time comes out of the measured
+ * training time; its FLOPs go to `ledger`, never the training ledger. */
+static jf_err_t evaluate(jf_run_t *run, jf_trainer_t *tr, const jf_data_t *val,
+                         double train_seconds, jf_ledger_t *ledger, double *loss)
+{
+    if (run->nevals == run->evals_capacity && grow_eval_tables(run) != JF_OK)
+        return JF_ENOMEM;
+    MPI_Barrier(tr->comm);
+    const double t0 = MPI_Wtime();
+    if (run->on_phase != NULL)
+        run->on_phase(run->on_phase_ctx, JF_PHASE_EVAL_START);
+    MPI_Barrier(tr->comm);
+    const jf_err_t err = jf_trainer_eval(tr, val, run->eval_seqs, ledger, loss);
+    MPI_Barrier(tr->comm);
+    if (run->on_phase != NULL)
+        run->on_phase(run->on_phase_ctx, JF_PHASE_EVAL_STOP);
+    MPI_Barrier(tr->comm);
+    run->eval_seconds += MPI_Wtime() - t0;
+    if (err != JF_OK)
+        return err;
+    run->eval_step[run->nevals] = run->steps_done;
+    run->eval_loss[run->nevals] = *loss;
+    run->eval_train_seconds[run->nevals] = train_seconds;
+    run->nevals++;
+    if (isnan(run->val_loss_best) || *loss < run->val_loss_best)
+        run->val_loss_best = *loss;
+    return JF_OK;
+}
+
 jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, size_t msglen)
 {
     const jf_run_options_t *o = &run->opt;
     jf_model_t *model = NULL;
-    jf_data_t data = {0, 0, 0, NULL};
+    jf_data_t data = {0, 0, 0, NULL, 0}, val = {0, 0, 0, NULL, 0};
     jf_trainer_t tr;
-    jf_ledger_t local, local_warmup;
+    jf_ledger_t local, local_warmup, local_eval;
+    const int validating = o->eval_every > 0;
     jf_err_t err;
     int rank;
 
@@ -315,9 +385,22 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
         goto cleanup;
     }
     run->loss_floor = jf_data_entropy(&data);
+    run->val_loss_best = NAN;
+    run->stop_rule = o->min_seconds > 0 ? "min-seconds" : "steps";
+    if (validating) {
+        /* whole sequences, at least one */
+        run->eval_seqs = (o->eval_tokens + (uint64_t)o->shape.ctx - 1) / (uint64_t)o->shape.ctx;
+        run->eval_tokens = run->eval_seqs * (uint64_t)o->shape.ctx;
+        if (jf_data_validation(&data, &val) != JF_OK) {
+            snprintf(msg, msglen, "cannot allocate the validation stream");
+            err = JF_ENOMEM;
+            goto cleanup;
+        }
+    }
 
     jf_ledger_clear(&local);
     jf_ledger_clear(&local_warmup);
+    jf_ledger_clear(&local_eval);
     jf_progress_t prog = {MPI_Wtime(), 0, progress && rank == 0};
     uint64_t tokens_local = 0;
     double t0 = -1;  /* set when the measured phase starts */
@@ -344,9 +427,17 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
             run->warmup_seconds = t0 - prog.start;
             prog.start = t0;
             prog.last_print = 0;
+            /* the untrained (or warmed-up) model's validation loss: where
+             * the quality curve starts */
+            double vloss;
+            if (validating && (err = evaluate(run, &tr, &val, 0, &local_eval, &vloss)) != JF_OK) {
+                snprintf(msg, msglen, "validation before step %lld: %s", (long long)s,
+                         jf_err_str(err));
+                goto cleanup;
+            }
         }
-        if (s == 0)
-            run->startup_seconds = jf_clock_seconds() - run->process_start;
+        if (s == 0)  /* without warm-up the first validation pass came first: not start-up */
+            run->startup_seconds = jf_clock_seconds() - run->process_start - run->eval_seconds;
         const double ts = MPI_Wtime();
         run->step_start[s] = jf_clock_seconds();
         err = jf_trainer_step(&tr, (uint64_t)s, measured ? &local : &local_warmup, &loss, &ntok);
@@ -370,6 +461,7 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
         if (!isfinite(loss)) {
             /* the loss is global, so every rank stops at the same step */
             run->ok = 0;
+            run->stop_rule = "non-finite loss";
             run->loss_last = loss;
             snprintf(run->reason, sizeof run->reason,
                      "loss is not finite at step %lld (try a smaller --lr)", (long long)s);
@@ -384,6 +476,7 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
         MPI_Allreduce(flags, any, 2, MPI_INT, MPI_MAX, comm);
         if (any[1] != 0) {
             run->ok = 0;
+            run->stop_rule = "GEMM failure";
             snprintf(run->reason, sizeof run->reason, "GEMM back-end failed at step %lld%s%s",
                      (long long)s, flags[1] ? ": " : " on another rank", flags[1] ? gemm_why : "");
             break;
@@ -392,19 +485,76 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
         if (any_sig != 0) {
             run->stopped_by_signal = 1;
             run->stop_signal = any_sig;
+            run->stop_rule = "signal";
+            break;
+        }
+        if (!measured)
+            continue;
+        /* validation every --eval-every measured steps; a target reached
+         * there ends the run on every rank (the loss is rank 0's) */
+        if (validating && run->steps_done % o->eval_every == 0) {
+            double vloss;
+            err = evaluate(run, &tr, &val, MPI_Wtime() - t0 - run->eval_seconds, &local_eval,
+                           &vloss);
+            if (err != JF_OK) {
+                snprintf(msg, msglen, "validation after step %lld: %s", (long long)s,
+                         jf_err_str(err));
+                goto cleanup;
+            }
+            if (prog.enabled)
+                fprintf(stderr, "jflop-run: validation after %lld measured steps: loss %.4f%s\n",
+                        (long long)run->steps_done, vloss,
+                        o->target_loss > 0 && vloss <= o->target_loss ? " (target reached)" : "");
+            if (o->target_loss > 0 && vloss <= o->target_loss) {
+                run->target_reached = 1;
+                run->steps_to_target = run->steps_done;
+                run->stop_rule = "target";
+                break;
+            }
+        }
+        /* --max-seconds: the measured training time, validation not
+         * counted; the fastest clock's view decides, so every rank agrees */
+        if (o->max_seconds > 0) {
+            double elapsed = MPI_Wtime() - t0 - run->eval_seconds, most = 0;
+            MPI_Allreduce(&elapsed, &most, 1, MPI_DOUBLE, MPI_MAX, comm);
+            if (most >= o->max_seconds) {
+                run->stop_rule = "max-seconds";
+                break;
+            }
+        }
+        if (s == total - 1 && o->max_steps > 0 && run->steps_done >= o->max_steps) {
+            run->stop_rule = "max-steps";
             break;
         }
         /* --min-seconds: one more measured step while the phase is short;
          * the slowest clock's view decides, so every rank agrees */
-        if (measured && s == total - 1 && o->min_seconds > 0) {
+        if (s == total - 1 && o->min_seconds > 0) {
             double elapsed = MPI_Wtime() - t0, least = 0;
             MPI_Allreduce(&elapsed, &least, 1, MPI_DOUBLE, MPI_MIN, comm);
             if (least < o->min_seconds)
                 total++;  /* the tables grow at the top of the loop */
         }
     }
+    /* the last validation, after the last measured step, unless the run
+     * ended early for a reason that makes it meaningless */
+    if (validating && t0 >= 0 && run->ok && !run->stopped_by_signal && !run->target_reached &&
+        (run->nevals == 0 || run->eval_step[run->nevals - 1] != run->steps_done)) {
+        double vloss;
+        err = evaluate(run, &tr, &val, MPI_Wtime() - t0 - run->eval_seconds, &local_eval,
+                       &vloss);
+        if (err != JF_OK) {
+            snprintf(msg, msglen, "validation after the last step: %s", jf_err_str(err));
+            goto cleanup;
+        }
+        if (o->target_loss > 0 && vloss <= o->target_loss && run->steps_done > 0) {
+            run->target_reached = 1;
+            run->steps_to_target = run->steps_done;
+        }
+    }
     MPI_Barrier(comm);
-    run->seconds = t0 >= 0 ? MPI_Wtime() - t0 : 0;
+    /* the measured training time: the evaluations inside the phase are
+     * their own phase */
+    run->seconds = t0 >= 0 ? MPI_Wtime() - t0 - run->eval_seconds : 0;
     run->phase_stop = jf_clock_seconds();
     if (run->on_phase != NULL)
         run->on_phase(run->on_phase_ctx, JF_PHASE_STOP);
@@ -412,6 +562,8 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
     err = jf_ledger_allreduce(&local, &run->ledger, comm);
     if (err == JF_OK)
         err = jf_ledger_allreduce(&local_warmup, &run->ledger_warmup, comm);
+    if (err == JF_OK)
+        err = jf_ledger_allreduce(&local_eval, &run->ledger_eval, comm);
     if (err == JF_OK &&
         MPI_Allreduce(&tokens_local, &run->tokens, 1, MPI_UINT64_T, MPI_SUM, comm) != MPI_SUCCESS)
         err = JF_EMPI;
@@ -445,7 +597,9 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
                                   : "?",
                  (long long)run->steps_done, (long long)o->steps);
     }
-    if (run->ok && run->steps_done < o->steps) {
+    /* a target run stops at its target or a limit, not at a step count */
+    if (run->ok && run->steps_done < o->steps && o->target_loss <= 0 &&
+        strcmp(run->stop_rule, "max-seconds") != 0) {
         run->ok = 0;
         snprintf(run->reason, sizeof run->reason, "only %lld of %lld measured steps ran",
                  (long long)run->steps_done, (long long)o->steps);
@@ -460,6 +614,7 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
     }
 cleanup:
     jf_trainer_free(&tr);
+    jf_data_free(&val);
     jf_data_free(&data);
     jf_model_destroy(model);
     return err;
@@ -470,6 +625,12 @@ void jf_run_free(jf_run_t *run)
     free(run->step_seconds);
     free(run->step_start);
     free(run->loss);
+    free(run->eval_step);
+    free(run->eval_loss);
+    free(run->eval_train_seconds);
+    run->eval_step = NULL;
+    run->eval_loss = run->eval_train_seconds = NULL;
+    run->nevals = run->evals_capacity = 0;
     run->step_seconds = run->step_start = run->loss = NULL;
     run->steps_capacity = run->steps_ran = 0;
 }

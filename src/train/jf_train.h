@@ -38,6 +38,15 @@ void jf_trainer_free(jf_trainer_t *tr);
 jf_err_t jf_trainer_step(jf_trainer_t *tr, uint64_t step, jf_ledger_t *ledger,
                          double *loss, uint64_t *tokens);
 
+/* Collective: the validation loss, nats per token, of the model as it is
+ * now, over sequences [0, nseq) of the validation stream val. Each rank
+ * scores its contiguous share, forward only, in chunks of at most the
+ * training batch, FLOPs into ledger; the sums are added over ranks and
+ * rank 0's result broadcast, so every rank holds the same value bit for
+ * bit (a stop decision taken from it is taken by all). */
+jf_err_t jf_trainer_eval(jf_trainer_t *tr, const jf_data_t *val, uint64_t nseq,
+                         jf_ledger_t *ledger, double *loss);
+
 /* Sum ledgers over comm (exact 128-bit sums). */
 jf_err_t jf_ledger_allreduce(const jf_ledger_t *local, jf_ledger_t *global, MPI_Comm comm);
 
@@ -53,7 +62,12 @@ jf_err_t jf_allreduce_sum(void *buf, uint64_t count, jf_precision_t precision, M
 /* The measured phase's two edges, announced to whoever meters it. train/
  * includes no energy header: jflop-run's main wires the node's energy
  * meter to this, as the model's grad-ready hook is wired to the allreduce. */
-typedef enum { JF_PHASE_START, JF_PHASE_STOP } jf_phase_edge_t;
+typedef enum {
+    JF_PHASE_START,
+    JF_PHASE_STOP,
+    JF_PHASE_EVAL_START,  /* a validation pass inside the measured phase begins: */
+    JF_PHASE_EVAL_STOP    /* its time and energy are the evaluation's, not training's */
+} jf_phase_edge_t;
 typedef void (*jf_phase_fn)(void *ctx, jf_phase_edge_t edge);
 
 typedef struct {
@@ -80,6 +94,22 @@ typedef struct {
     int64_t steps_done;       /* measured steps completed */
     double loss_first, loss_last, loss_floor;
     double *loss;             /* global mean loss of each measured step */
+    /* validation (opt.eval_every > 0): passes inside the measured phase,
+     * each bracketed by JF_PHASE_EVAL_* edges; seconds excludes them */
+    jf_ledger_t ledger_eval;  /* the validation passes, all ranks: outside 6ND */
+    uint64_t eval_seqs;       /* validation sequences per evaluation */
+    uint64_t eval_tokens;     /* ... and their tokens, all ranks */
+    int64_t nevals, evals_capacity;
+    int64_t *eval_step;       /* measured steps done before each evaluation */
+    double *eval_loss;        /* its validation loss, nats per token */
+    double *eval_train_seconds;  /* measured training seconds before it */
+    double eval_seconds;      /* wall time of all evaluations (rank's own clock) */
+    double val_loss_best;     /* lowest evaluation loss (NAN: none) */
+    int target_reached;       /* --target-loss reached at evaluation ... */
+    int64_t steps_to_target;  /* ... after this many measured steps */
+    const char *stop_rule;    /* what ended the measured phase: "steps", "min-seconds",
+                               * "target", "max-steps", "max-seconds", "signal",
+                               * "non-finite loss", "GEMM failure" */
     int stopped_by_signal;    /* SIGTERM/SIGINT/SIGUSR1 ended the run early */
     int stop_signal;
     double peak_flops;        /* measured FMA peak of all ranks' threads, FLOP/s */

@@ -184,7 +184,7 @@ static jf_err_t train_fresh(const jf_shape_t *shape, MPI_Comm comm, int64_t batc
                             int steps, double *losses, jf_model_t **out)
 {
     jf_model_t *m = NULL;
-    jf_data_t data = {0, 0, 0, NULL};
+    jf_data_t data = {0, 0, 0, NULL, 0};
     jf_trainer_t tr;
     jf_ledger_t ledger;
     char why[JF_MSG_LEN];
@@ -253,7 +253,7 @@ jf_check_t jf_verify_gradients(int threads)
 {
     jf_check_t c = {"gradients", 1, 0, INFINITY, GRAD_TOL, ""};
     jf_model_t *m = NULL;
-    jf_data_t data = {0, 0, 0, NULL};
+    jf_data_t data = {0, 0, 0, NULL, 0};
     jf_ledger_t ledger;
     char why[JF_MSG_LEN];
     const int64_t T = TINY_BATCH * tiny_shape.ctx;

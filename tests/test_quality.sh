@@ -1,0 +1,173 @@
+#!/bin/sh
+# test_quality: the held-out validation stream, --target-loss and the
+# learning figures (issue #15), on real runs of --preset tiny (2 ranks).
+#  - the prequential bits in the HDF5 file and the JSON summary against an
+#    independent sum over the file's per-step losses (h5py);
+#  - the validation FLOPs in their own category: dense == 6*N*D exactly,
+#    and the validation's dense forward == 2*N*tokens*passes;
+#  - validation as its own energy phase: on a synthetic powercap tree at a
+#    known power, the training Joules match that power over the training
+#    seconds and the validation Joules over the validation seconds;
+#  - a target the preset reaches stops the run at the first pass at or
+#    below it; a target never reached ends at --max-steps, says so, and
+#    keeps the best loss; D and 6ND count exactly what ran;
+#  - a target below the data's floor or above ln(vocab) is refused (exit 2,
+#    one line, nothing run);
+#  - jflop report's quality table carries the file's figures, with empty
+#    (null) energy cells for a run without energy.
+# shellcheck source=jf_testlib.sh
+. "${JF_TESTLIB:?run through make check}"
+# shellcheck source=jf_energy_lib.sh
+. "$(dirname "$JF_TESTLIB")/jf_energy_lib.sh"
+jf_require_energy
+jf_require_feeder
+# Debian's python3-h5py is for /usr/bin/python3; a python3 earlier on PATH
+# (pyenv, a venv) may lack it
+py=
+for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import h5py' >/dev/null 2>&1; then
+        py=$p
+        break
+    fi
+done
+[ -n "$py" ] || jf_skip "no python3 with h5py (install-deps installs python3-h5py)"
+
+# --- prequential bits and the validation ledger -----------------------------------------
+run=$jf_tmp/bits
+jf_mpi 2 "$run" --preset tiny --steps 9 --eval-every 4 --eval-tokens 1000 --energy none \
+    --output "$run.h5" --summary-json "$run.json"
+jf_expect_rc 0 "tiny run with validation every 4 steps" || jf_done
+
+# independent: bits = tokens per step x sum_t (ln V - loss_t) / ln 2, from /loss
+# and /config; exact integer FLOP identities from N, D and the pass count
+cat >"$jf_tmp/check.py" <<'EOF'
+import json, math, sys
+import h5py
+
+path, summary = sys.argv[1], sys.argv[2]
+problems = []
+with h5py.File(path, "r") as f:
+    c, q, fl = f["config"].attrs, f["quality"].attrs, f["flops"].attrs
+    V, ranks, batch, ctx = int(c["vocab"]), int(c["ranks"]), int(c["batch"]), int(c["ctx"])
+    N, D = int(c["N"]), int(c["D"])
+    loss = f["loss"][:]
+    bits = ranks * batch * ctx * sum(math.log(V) - x for x in loss) / math.log(2)
+    if abs(bits - q["bits_compressed"]) > 1e-9 * abs(bits):
+        problems.append("file bits %r, recomputed %r" % (q["bits_compressed"], bits))
+    if D != ranks * batch * ctx * len(loss):
+        problems.append("D %d is not the tokens of the %d steps that ran" % (D, len(loss)))
+    if int(fl["flops_dense_counted"]) != 6 * N * D:
+        problems.append("dense %s != 6ND %d" % (fl["flops_dense_counted"], 6 * N * D))
+    passes, tokens = int(q["evaluations"]), int(q["eval_tokens"])
+    if tokens != ctx * -(-1000 // ctx):
+        problems.append("eval_tokens %d is not 1000 rounded up to whole sequences" % tokens)
+    if int(fl["flops_eval_dense_forward"]) != 2 * N * tokens * passes:
+        problems.append("validation dense forward %s != 2*N*%d*%d" %
+                        (fl["flops_eval_dense_forward"], tokens, passes))
+    total = int(fl["flops_total_counted"])
+    steps = [int(s) for s in f["quality/eval_step"][:]]
+    if steps != [0, 4, 8, 9]:
+        problems.append("validation after steps %r, expected [0, 4, 8, 9]" % steps)
+    vl = f["quality/eval_loss"][:]
+    frac = (math.log(V) - vl[-1]) / (math.log(V) - c["loss_floor"])
+    if abs(frac - q["learned_fraction"]) > 1e-12:
+        problems.append("learned fraction %r, recomputed %r" % (q["learned_fraction"], frac))
+    if not (vl[-1] < vl[0]):
+        problems.append("validation loss did not fall: %r" % list(vl))
+with open(summary) as s:
+    j = json.load(s)
+if abs(j["quality"]["bits_compressed"] - bits) > 1e-9 * abs(bits):
+    problems.append("JSON bits %r, recomputed %r" % (j["quality"]["bits_compressed"], bits))
+if j["flops_total_counted"] != total:
+    problems.append("JSON total FLOPs %r != the file's %d" % (j["flops_total_counted"], total))
+if j["quality"]["joules_per_bit"] is not None:
+    problems.append("J/bit %r without energy (must be null)" % j["quality"]["joules_per_bit"])
+print("; ".join(problems) if problems else "bits %.6g, %d passes" % (bits, passes))
+sys.exit(1 if problems else 0)
+EOF
+jf_checks=$((jf_checks + 1))
+if out=$("$py" "$jf_tmp/check.py" "$run.h5" "$run.json" 2>&1); then
+    jf_pass "prequential bits, validation FLOPs and 6ND against the file's own losses: $out"
+else
+    jf_fail "prequential bits / validation ledger: $out"
+fi
+jf_check "the summary prints the bits and the validation's own phase" \
+    grep -q -e "bits compressed" -e "their own phase" "$run.out"
+
+# --- validation as its own energy phase ---------------------------------------------------
+# a counter range far above what a run draws: no interval shortened, no
+# wrap to miss on a loaded machine
+pkg_w=68
+dram_w=12
+node_w=$((pkg_w + dram_w))
+tree=$jf_tmp/powercap
+jf_feeder_start pc --powercap "$tree" --pkg-watts $pkg_w --dram-watts $dram_w \
+    --range-uj 2000000000 --max-power-w 200 --period-ms 5
+erun=$jf_tmp/energy
+jf_mpi 2 "$erun" --preset tiny --steps 300 --eval-every 100 --eval-tokens 16k \
+    --energy powercap --powercap-root "$tree" --output "$erun.h5" --summary-json "$erun.json"
+jf_feeder_stop pc
+jf_expect_rc 0 "tiny run with validation on a synthetic powercap tree" || jf_done
+train_s=$(jq '.seconds' "$erun.json")
+eval_s=$(jq '.quality.validation.seconds' "$erun.json")
+jf_close "training Joules = ${node_w} W x the training seconds (validation taken out)" \
+    "$(jq '.energy.joules_total' "$erun.json")" "$(awk -v s="$train_s" -v w=$node_w 'BEGIN{print s*w}')" 0.1 0.5
+jf_close "validation Joules = ${node_w} W x the validation seconds" \
+    "$(jq '.quality.validation.joules' "$erun.json")" "$(awk -v s="$eval_s" -v w=$node_w 'BEGIN{print s*w}')" 0.1 0.5
+jf_jq "$erun.json" '.quality.validation.evaluations == 4
+    and (.energy.nodes[0].seconds - .seconds | fabs) <= 0.05 * .seconds + 0.01' \
+    "4 passes; the node's phase seconds (its own clock) are the training seconds"
+jf_jq "$erun.json" '.quality.joules_per_bit > 0 and .quality.joules_per_bit_over_landauer > 1e10' \
+    "J per bit measured, far above k_B T ln 2"
+jf_checks=$((jf_checks + 1))
+marks=$("$py" -c 'import h5py,sys; m=list(h5py.File(sys.argv[1])["energy/node_0000/trace_mark"][:]); print(m.count(5), m.count(6))' "$erun.h5")
+if [ "$marks" = "4 4" ]; then
+    jf_pass "the trace marks each pass's start and stop (marks 5 and 6)"
+else
+    jf_fail "trace marks 5 and 6 counted '$marks', expected '4 4'"
+fi
+
+# --- a target the preset reaches --------------------------------------------------------
+trun=$jf_tmp/target
+jf_mpi 2 "$trun" --preset tiny --target-loss 1.2 --eval-every 5 --energy none \
+    --output "$trun.h5" --summary-json "$trun.json"
+jf_expect_rc 0 "--target-loss 1.2 (reachable)"
+jf_jq "$trun.json" '.quality.target.reached and .quality.stopped_by == "target"
+    and .quality.target.steps == .steps_done and .steps_done % 5 == 0
+    and (.quality.validation.losses | last) <= 1.2
+    and ([.quality.validation.losses[:-1][] | select(. <= 1.2)] | length) == 0
+    and .D == .steps_done * 2 * .batch * .ctx and .flops_verified' \
+    "stops at the first pass at or below the target; D and 6ND count what ran"
+jf_check "the summary says the target was reached" grep -q "target 1.2000 nats/token reached after" "$trun.out"
+
+# --- a target never reached --------------------------------------------------------------
+nrun=$jf_tmp/never
+floor=$(jq '.loss_floor' "$trun.json")
+near=$(awk -v f="$floor" 'BEGIN{printf "%.4f", f + 0.01}')
+jf_mpi 2 "$nrun" --preset tiny --target-loss "$near" --max-steps 12 --eval-every 4 --energy none \
+    --output "$nrun.h5" --summary-json "$nrun.json"
+jf_expect_rc 0 "--target-loss $near (the floor + 0.01) with --max-steps 12"
+jf_jq "$nrun.json" '(.quality.target.reached | not) and .quality.stopped_by == "max-steps"
+    and .steps_done == 12 and .quality.target.steps == null
+    and .quality.target.best_loss == ([.quality.validation.losses[]] | min)
+    and .flops_verified and .status == "ok"' \
+    "ends at --max-steps, target not reached, best loss kept, 6ND verified"
+jf_check "the summary says the target was not reached" grep -q "NOT reached: stopped by max-steps after 12" "$nrun.out"
+
+# --- refused targets ----------------------------------------------------------------------
+jf_direct "$jf_tmp/below" --preset tiny --target-loss 0.5 --output "$jf_tmp/below.h5"
+jf_refused "jflop-run: --target-loss" -F "below the data's floor" "a target below the floor"
+jf_direct "$jf_tmp/above" --preset tiny --target-loss 4.2 --output "$jf_tmp/above.h5"
+jf_refused "jflop-run: --target-loss" -F "at or above ln(vocab)" "a target above ln(vocab)"
+jf_check "no results file for a refused target" test ! -e "$jf_tmp/below.h5" -a ! -e "$jf_tmp/above.h5"
+
+# --- jflop report's quality table ----------------------------------------------------------
+jf_cli "$jf_tmp/report" report --format json --table quality "$run.h5" "$erun.h5" "$trun.h5"
+jf_expect_rc 0 "jflop report --table quality"
+jf_jq2 "$jf_tmp/report.out" "$run.json" '($a.rows | map({(.run): .}) | add) as $r
+    | ($r["bits.h5"]["bits compressed [bit]"] - $b.quality.bits_compressed | fabs) <= 1e-6 * $b.quality.bits_compressed
+    and $r["bits.h5"]["J/bit"] == null and $r["bits.h5"]["energy to target [J]"] == null
+    and $r["energy.h5"]["J/bit"] > 0 and $r["target.h5"]["target reached"] == "yes"' \
+    "the quality table: the file's bits, J/bit empty without energy, the target reached"
+
+jf_done

@@ -24,7 +24,7 @@
 #     exit 2.
 #  4. jflop probe, configured by the environment (JFLOP_REDFISH_*).
 # The BMC's password is in no output, summary or results file.
-# shellcheck source=jf_testlib.sh
+# shellcheck source=jf_testlib.sh disable=SC2016 # sh -c '...$1...' is meant
 . "${JF_TESTLIB:?run through make check}"
 # shellcheck source=jf_energy_lib.sh
 . "$(dirname "$JF_TESTLIB")/jf_energy_lib.sh"
@@ -38,6 +38,7 @@ h5attr() {
     h5dump -a "$2/$3" "$1" 2>/dev/null | sed -n 's/^ *(0): //p' | head -n 1
 }
 ca=$jf_tmp/bmc-cert.pem
+jf_bmc_port_one=  # set by jf_bmc_start one
 
 # --- 1. an energy counter ---------------------------------------------------
 jf_bmc_start one default=counter,250,50,5,0.2

@@ -16,7 +16,7 @@
 # Then the BMC fails mid-run (HTTP 503 from the test's SIGUSR1, once the run
 # measures): the run is failed (exit 1), its energy invalid with the reason,
 # no Joules, the HDF5 file says so.
-# shellcheck source=jf_testlib.sh
+# shellcheck source=jf_testlib.sh disable=SC2016 # sh -c '...$1...' is meant
 . "${JF_TESTLIB:?run through make check}"
 # shellcheck source=jf_energy_lib.sh
 . "$(dirname "$JF_TESTLIB")/jf_energy_lib.sh"

@@ -201,8 +201,12 @@ static jf_err_t get_json(rf_state_t *st, const char *url, json_t **out, char *ms
         snprintf(msg, msglen, "redfish: %s: cannot reach the BMC (%s)", url, why);
         return JF_EIO;
     case CURLE_PEER_FAILED_VERIFICATION:
-        snprintf(msg, msglen, "redfish: %s: TLS: the BMC's certificate is not trusted (%s); give "
-                 "the CA that signed it with --redfish-ca FILE", url, why);
+        if (strstr(why, "subject name") != NULL)
+            snprintf(msg, msglen, "redfish: %s: TLS: the BMC's certificate is not for this host "
+                     "name (%s); use the name it was issued for in --redfish-url", url, why);
+        else
+            snprintf(msg, msglen, "redfish: %s: TLS: the BMC's certificate is not trusted (%s); "
+                     "give the CA that signed it with --redfish-ca FILE", url, why);
         return JF_EIO;
     case CURLE_SSL_CACERT_BADFILE:
         snprintf(msg, msglen, "redfish: %s: TLS: the CA file %s holds no usable certificate (%s)",
@@ -632,12 +636,15 @@ static jf_err_t find_source(jf_energy_session_t *s, rf_state_t *st, char *msg, s
             }
     }
     if (!found) {
-        snprintf(msg, msglen, "redfish: chassis %s publishes no node power: %s%s%s", chassis,
-                 em_ref == NULL && pw_ref == NULL
-                     ? "it links neither EnvironmentMetrics nor Power"
-                     : "no reading in EnvironmentMetrics (EnergyJoules, EnergykWh, PowerWatts) "
-                       "or Power (PowerControl[].PowerConsumedWatts)",
-                 why[0] ? "; " : "", why);
+        /* a power resource that could not be read says why itself */
+        if (why[0])
+            snprintf(msg, msglen, "%s", why);
+        else
+            snprintf(msg, msglen, "redfish: chassis %s publishes no node power: %s", chassis,
+                     em_ref == NULL && pw_ref == NULL
+                         ? "it links neither EnvironmentMetrics nor Power"
+                         : "no reading in EnvironmentMetrics (EnergyJoules, EnergykWh, "
+                           "PowerWatts) or Power (PowerControl[].PowerConsumedWatts)");
         err = JF_EINVAL;
         goto cleanup;
     }

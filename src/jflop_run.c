@@ -230,9 +230,16 @@ int main(int argc, char **argv)
     const double started_utc = jf_clock_utc();
 
     jf_energy_setup_t energy;
-    err = jf_energy_setup(&energy, MPI_COMM_WORLD, opt.energy, opt.powercap_root,
-                          opt.pm_counters_root, opt.sample_interval, opt.sample_interval_given,
-                          msg, sizeof msg);
+    const jf_energy_flags_t energy_flags = {
+        .powercap_root = opt.powercap_root,
+        .pm_counters_root = opt.pm_counters_root,
+        .redfish_url = opt.redfish_url,
+        .redfish_credentials = opt.redfish_credentials,
+        .redfish_ca = opt.redfish_ca,
+        .redfish_timeout = opt.redfish_timeout,
+    };
+    err = jf_energy_setup(&energy, MPI_COMM_WORLD, opt.energy, &energy_flags,
+                          opt.sample_interval, opt.sample_interval_given, msg, sizeof msg);
     if (err != JF_OK) {
         if (rank == 0)
             fprintf(stderr, "jflop-run: %s\n", msg);

@@ -52,6 +52,9 @@ jf_jq "$run.json" '.energy.domains | index("package-0") != null' "domains includ
 jf_jq "$run.json" '.energy.domains | any(test("dram"))' "domains include the DRAM zone"
 jf_jq "$run.json" '.energy.domains | any(test("core"))' "the core sub-zone is reported"
 jf_jq "$run.json" '.energy.nodes[0].coverage | length > 0' "the node says what it covers"
+jf_jq "$run.json" '.energy.basis == "energy counter" and .energy.nodes[0].basis == "energy counter" and
+                   .energy.nodes[0].effective_rate == null and .energy.nodes[0].source_update_seconds == null' \
+    "basis: energy counter (RAPL counts Joules; no slow source, no effective rate of its own)"
 
 node_j=$(jf_val "$run.json" '.energy.nodes[0].joules')
 secs=$(jf_val "$run.json" '.energy.nodes[0].seconds')

@@ -137,7 +137,8 @@ int jf_report_nodes(const jf_result_t *runs, int n, jf_table_t *nodes, jf_table_
 {
     static const char *const node_headers[] = {
         "run", "node", "host", "backend", "energy [J]", "mean power [W]", "peak power [W]",
-        "seconds [s]", "readings", "wraps", "sample interval [s]", "coverage", "energy status",
+        "seconds [s]", "readings", "wraps", "sample interval [s]", "coverage", "basis",
+        "energy status",
     };
     static const char *const domain_headers[] = {
         "run", "node", "host", "domain", "scope", "energy [J]", "mean power [W]",
@@ -181,8 +182,9 @@ int jf_report_nodes(const jf_result_t *runs, int n, jf_table_t *nodes, jf_table_
             jf_table_count(nodes, row, 9, (jf_u128)nd->wraps);
             jf_table_real(nodes, row, 10, read ? nd->sample_interval : NAN, "%.3g");
             jf_table_text(nodes, row, 11, nd->coverage);
+            jf_table_text(nodes, row, 12, nd->basis);
             node_status(nd, buf, sizeof buf);
-            jf_table_text(nodes, row, 12, buf);
+            jf_table_text(nodes, row, 13, buf);
             for (int d = 0; d < nd->ndomains; d++) {
                 const int drow = jf_table_add_row(domains);
                 if (drow < 0)
@@ -203,8 +205,10 @@ int jf_report_nodes(const jf_result_t *runs, int n, jf_table_t *nodes, jf_table_
         }
         jf_result_nodes_free(x, count);
     }
-    jf_table_note(nodes, "coverage: what the node's energy includes; nodes not measured or "
-                         "invalid have empty energy cells (null in JSON)");
+    jf_table_note(nodes, "coverage: what the node's energy includes; basis: how it was "
+                         "obtained (an energy counter, or power readings integrated; empty "
+                         "before schema 1.6); nodes not measured or invalid have empty "
+                         "energy cells (null in JSON)");
     jf_table_note(domains, "a domain with 'in node total' no is inside or overlaps another "
                            "(a core in its package, psys); its share is not added");
     return unreadable;

@@ -36,10 +36,8 @@ void jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o
         "validation energy [J]", "Pareto front"};
     enum { RUN, PREC, N, BATCH, LR, D, BITS, JPB, JPB_L, JPF_L, BPKJ, GFW, VLAST, VBEST, FRAC,
            TARGET, REACHED, STEPS, T_TARGET, J_TARGET, J_EVAL, FRONT };
-    char title[160];
-    snprintf(title, sizeof title, "Quality and learning efficiency (Landauer at %g K)",
-             o->temperature);
-    jf_table_init(t, "quality", title, (int)(sizeof headers / sizeof headers[0]), headers);
+    JF_TABLE_INIT(t, "quality", headers, "Quality and learning efficiency (Landauer at %g K)",
+                  o->temperature);
     double *joules = calloc((size_t)(n > 0 ? n : 1), sizeof *joules);
     double *best = calloc((size_t)(n > 0 ? n : 1), sizeof *best);
     if (joules == NULL || best == NULL)

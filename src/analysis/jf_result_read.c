@@ -813,6 +813,13 @@ static jf_err_t read_nodes_direct(const char *path, jf_result_node_t **nodes, in
             read_num(f, obj, "mean_watts", H5T_NATIVE_DOUBLE, &x->mean_watts) == 0 &&
             read_num(f, obj, "peak_watts", H5T_NATIVE_DOUBLE, &x->peak_watts) == 0;
         read_str(f, obj, "coverage", x->coverage, sizeof x->coverage);
+        read_str(f, obj, "basis", x->basis, sizeof x->basis);  /* 1.6 */
+        x->have_effective_rate =
+            read_num(f, obj, "effective_rate", H5T_NATIVE_DOUBLE, &x->effective_rate) == 0 &&
+            read_num(f, obj, "source_readings", H5T_NATIVE_UINT64, &x->source_readings) == 0;
+        NODE_FIELD(x->have_effective_rate && !(x->effective_rate >= 0 &&
+                                               x->effective_rate <= 1e300),
+                   "effective_rate (negative or not finite)")
         NODE_FIELD(read_domains(f, obj, x), "domains, domain_scopes or domain_joules")
         NODE_FIELD(!(x->seconds >= 0 && x->seconds <= 1e300), "seconds (negative or not finite)")
         NODE_FIELD(!(x->sample_interval >= 0 && x->sample_interval <= 1e300),

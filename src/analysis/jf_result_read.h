@@ -92,6 +92,14 @@ typedef struct {
     double joules, seconds, sample_interval, phase_start_utc, phase_end_utc;
     double mean_watts, peak_watts;  /* W, have_watts (present when measured) */
     uint64_t samples, wraps;
+    char basis[128];                /* 1.6: "energy counter", "integrated from power
+                                       readings every T s"; "" in older files */
+    /* 1.6, where the backend tells its source's readings apart (a BMC):
+     * its distinct readings in the phase and their rate (validate's
+     * sampling.rate judges this rate, not the sampler's) */
+    int have_effective_rate;
+    uint64_t source_readings;
+    double effective_rate;          /* 1/s */
     /* the node's domains (names, scopes, J over the phase, added into the
      * node total or not); ndomains 0 when the node had none */
     int ndomains, have_domain_joules;

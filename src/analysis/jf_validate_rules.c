@@ -460,6 +460,10 @@ static void rule_sampling(const jf_submission_t *s, int i, int level, jf_validat
             /* intervals per second: the phase's start and stop readings
              * are taken on top of the periodic ones */
             val = secs > 0 ? (double)(p.readings - 1) / secs : 0;
+            /* a source that refreshes slowly (a BMC) repeats its reading
+             * between refreshes: its own distinct readings count (1.6) */
+            if (x->have_effective_rate && x->effective_rate < val)
+                val = x->effective_rate;
             ok = val >= JF_VALIDATE_MIN_RATE_HZ && x->sample_interval <= 1.0;
             break;
         case SAMPLE_COUNT:
@@ -489,8 +493,10 @@ static void rule_sampling(const jf_submission_t *s, int i, int level, jf_validat
             switch (which) {
             case SAMPLE_RATE:
                 jf_validation_add(v, FILE_NAME(s, i), JF_RULE_FAIL,
-                                  "node %s: %.3g readings per second (every %.3g s), needs >= 1 "
-                                  "per second", x->node, val, x->sample_interval);
+                                  "node %s: %.3g %sreadings per second (sampled every %.3g s), "
+                                  "needs >= 1 per second", x->node, val,
+                                  x->have_effective_rate ? "of the source's own " : "",
+                                  x->sample_interval);
                 break;
             case SAMPLE_COUNT:
                 jf_validation_add(v, FILE_NAME(s, i), JF_RULE_FAIL,

@@ -8,6 +8,7 @@
 #include "cli/jf_cmd.h"
 #include "config.h"
 #include "core/jf_error.h"
+#include "core/jf_parse.h"
 #include "energy/jf_energy.h"
 #include "kern/jf_blis_arch.h"
 #include "kern/jf_gemm_backend.h"
@@ -70,10 +71,14 @@ int jf_cmd_probe(int argc, char **argv)
     static const struct option opts[] = {
         {"powercap-root", required_argument, NULL, 'p'},
         {"pm-counters-root", required_argument, NULL, 'c'},
+        {"redfish-url", required_argument, NULL, 'u'},
+        {"redfish-credentials", required_argument, NULL, 'k'},
+        {"redfish-ca", required_argument, NULL, 'a'},
+        {"redfish-timeout", required_argument, NULL, 't'},
         {"json", no_argument, NULL, 'j'},
         JF_CMD_OPTS_END,
     };
-    const char *powercap = NULL, *pm = NULL;
+    jf_energy_flags_t flags = {0};
     int as_json = 0, c, usable = 0;
     char host[256] = "", msg[JF_MSG_LEN];
     jf_energy_paths_t paths;
@@ -82,8 +87,19 @@ int jf_cmd_probe(int argc, char **argv)
     int first = 1;
     while ((c = jf_cmd_opt("probe", argc, argv, opts, &first)) >= 0) {
         switch (c) {
-        case 'p': powercap = optarg; break;
-        case 'c': pm = optarg; break;
+        case 'p': flags.powercap_root = optarg; break;
+        case 'c': flags.pm_counters_root = optarg; break;
+        case 'u': flags.redfish_url = optarg; break;
+        case 'k': flags.redfish_credentials = optarg; break;
+        case 'a': flags.redfish_ca = optarg; break;
+        case 't':
+            if (jf_parse_positive_real(optarg, &flags.redfish_timeout, msg, sizeof msg) != JF_OK ||
+                flags.redfish_timeout < 0.1 || flags.redfish_timeout > 600) {
+                fprintf(stderr, "jflop probe: --redfish-timeout: '%s' is not a number of "
+                        "seconds in 0.1..600\n", optarg);
+                return 2;
+            }
+            break;
         case 'j': as_json = 1; break;
         }
     }
@@ -94,7 +110,7 @@ int jf_cmd_probe(int argc, char **argv)
         return 2;
     }
     gethostname(host, sizeof host - 1);
-    if (jf_energy_paths_resolve(&paths, powercap, pm, host, msg, sizeof msg) != JF_OK) {
+    if (jf_energy_paths_resolve(&paths, &flags, host, msg, sizeof msg) != JF_OK) {
         fprintf(stderr, "jflop probe: %s\n", msg);
         return 2;
     }
@@ -116,11 +132,21 @@ int jf_cmd_probe(int argc, char **argv)
         const int ok = b->probe(&paths, &would, why, sizeof why) == JF_OK;
         const int measures = ok && would.ndomains > 0;
         usable |= measures;
-        json_array_append_new(backends,
-                              json_pack("{s:s, s:s, s:b, s:b, s:s, s:o}", "name", b->name,
-                                        "description", b->description, "available", ok,
-                                        "measures_energy", measures, "reason",
-                                        ok ? "" : why, "domains", domains_json(&would)));
+        char basis[96] = "";
+        if (measures)
+            jf_energy_basis_text(would.basis, would.update_seconds > 0 ? would.update_seconds
+                                                                       : 0.1, basis, sizeof basis);
+        json_t *entry = json_pack("{s:s, s:s, s:b, s:b, s:s, s:o}", "name", b->name,
+                                  "description", b->description, "available", ok,
+                                  "measures_energy", measures, "reason", ok ? "" : why,
+                                  "domains", domains_json(&would));
+        /* how it would measure: a counter, or power integrated no faster
+         * than the source refreshes */
+        json_object_set_new(entry, "basis", measures ? json_string(basis) : json_null());
+        json_object_set_new(entry, "update_seconds", would.update_seconds > 0
+                                                         ? json_real(would.update_seconds)
+                                                         : json_null());
+        json_array_append_new(backends, entry);
         if (as_json)
             continue;
         printf("  %-12s %s\n", b->name, ok ? (measures ? "yes" : "yes (measures nothing)")
@@ -132,6 +158,11 @@ int jf_cmd_probe(int argc, char **argv)
                    would.domains[d].scope,
                    would.domains[d].in_node_total ? "in node total" : "inside another, not added",
                    (double)would.domains[d].range * would.domains[d].joules_per_unit);
+        if (measures)
+            printf("               basis: %s\n", basis);
+        if (measures && would.update_seconds > 0)
+            printf("               the source refreshes every %g s (%s): jflop-run samples "
+                   "no faster\n", would.update_seconds, would.update_how);
     }
     json_object_set_new(out, "energy_backends", backends);
     json_object_set_new(out, "energy_measurable", json_boolean(usable));

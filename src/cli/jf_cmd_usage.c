@@ -18,7 +18,15 @@ static const char usage_probe[] =
     "Options:\n"
     "  --powercap-root DIR     powercap tree (default /sys/class/powercap)\n"
     "  --pm-counters-root DIR  Cray pm_counters (default /sys/cray/pm_counters)\n"
+    "  --redfish-url URL       the node's BMC (https://BMC[/redfish/v1/Chassis/ID]);\n"
+    "                          %h becomes this node's short name\n"
+    "  --redfish-credentials FILE  USER:PASSWORD, a file only its owner can read\n"
+    "  --redfish-ca FILE       CA certificates that sign the BMC's (PEM)\n"
+    "  --redfish-timeout T     limit on each request to the BMC (default 5s)\n"
     "  --json                  one JSON object on stdout instead of text\n"
+    "The environment gives what no option does, as for jflop-run: JFLOP_POWERCAP_ROOT,\n"
+    "JFLOP_PM_COUNTERS_ROOT, JFLOP_REDFISH_URL, JFLOP_REDFISH_CREDENTIALS,\n"
+    "JFLOP_REDFISH_CA, JFLOP_REDFISH_TIMEOUT.\n"
     "  -h, --help              this help\n"
     "Exit status: 0 at least one backend measures energy, 1 none does, 2 bad usage.\n";
 

@@ -19,7 +19,30 @@
 typedef struct {
     char powercap_root[1024];     /* default /sys/class/powercap */
     char pm_counters_root[1024];  /* default /sys/cray/pm_counters */
+    /* redfish: the BMC's URL, its credentials file and CA file (%h
+     * expanded; "" when not given), and the limit on each request */
+    char redfish_url[1024];
+    char redfish_credentials[1024];
+    char redfish_ca[1024];
+    double redfish_timeout;       /* s; default 5 */
 } jf_energy_paths_t;
+
+/* What the user gave (flags; NULL or 0 when not given: then the
+ * environment, JFLOP_POWERCAP_ROOT, JFLOP_PM_COUNTERS_ROOT,
+ * JFLOP_REDFISH_URL, JFLOP_REDFISH_CREDENTIALS, JFLOP_REDFISH_CA,
+ * JFLOP_REDFISH_TIMEOUT, else the defaults). */
+typedef struct {
+    const char *powercap_root, *pm_counters_root;
+    const char *redfish_url, *redfish_credentials, *redfish_ca;
+    double redfish_timeout;
+} jf_energy_flags_t;
+
+/* How a node total is obtained, said next to it in every output. */
+typedef enum {
+    JF_BASIS_COUNTER = 0,  /* "energy counter": the hardware counts Joules */
+    JF_BASIS_POWER         /* "integrated from power readings every T s":
+                              the backend integrates readings of watts */
+} jf_energy_basis_t;
 
 /* One counter a backend reads. Raw values are unsigned integers in
  * `joules_per_unit` units that wrap to 0 after `range` (0: never wraps
@@ -52,6 +75,20 @@ typedef struct {
     int ndomains;
     jf_energy_domain_t domains[JF_ENERGY_MAX_DOMAINS];
     char coverage[160];   /* one phrase: what the node total includes */
+    jf_energy_basis_t basis;
+    /* The source refreshes its readings only every update_seconds (a BMC:
+     * 1-10 s); sampling faster reads the same value again, so a shorter
+     * --sample-interval is refused. 0: no such limit. update_how says
+     * where the figure comes from. */
+    double update_seconds;
+    char update_how[160];
+    /* A backend that can tell its source's readings apart sets
+     * reports_readings, and after each read reading_new (the source
+     * updated since the last read) and reading_time (the source's own
+     * timestamp of the reading, s since 1970, NAN when it gives none). */
+    int reports_readings;
+    int reading_new;
+    double reading_time;
     void *state;          /* the backend's own */
 } jf_energy_session_t;
 
@@ -82,21 +119,30 @@ extern const jf_energy_backend_t jf_energy_none;
 extern const jf_energy_backend_t jf_energy_powercap;
 extern const jf_energy_backend_t jf_energy_pm_counters;
 extern const jf_energy_backend_t jf_energy_likwid;
+extern const jf_energy_backend_t jf_energy_redfish;
 
-/* The backends in --energy auto order (pm_counters, likwid, powercap), then
- * none; NULL-terminated. */
+/* The backends in --energy auto order (pm_counters, redfish, likwid,
+ * powercap), then none; NULL-terminated. */
 extern const jf_energy_backend_t *const jf_energy_backends[];
 
 const jf_energy_backend_t *jf_energy_backend_find(const char *name);
 
-/* Roots from flags, else JFLOP_POWERCAP_ROOT / JFLOP_PM_COUNTERS_ROOT, else
- * the kernel's defaults. Flags may be NULL. In a root, %h becomes the node's
- * short name (node_name up to its first '.'), so one job can give each node
- * its own tree, and %% a '%'. Returns JF_EINVAL with a message when a root
+/* The backends' names joined by sep ("auto" first when with_auto), for
+ * --help and the --energy check. */
+void jf_energy_backend_names(char *buf, size_t len, const char *sep, int with_auto);
+
+/* Roots and the BMC from flags, else the environment (jf_energy_flags_t),
+ * else the kernel's defaults. flags may be NULL. In a root, the Redfish
+ * URL and its credentials path, %h becomes the node's short name
+ * (node_name up to its first '.'), so one job can give each node its own
+ * tree or BMC, and %% a '%'. Returns JF_EINVAL with a message when a value
  * does not fit or holds another % sequence. */
-jf_err_t jf_energy_paths_resolve(jf_energy_paths_t *paths, const char *powercap_flag,
-                                 const char *pm_counters_flag, const char *node_name,
-                                 char *msg, size_t msglen);
+jf_err_t jf_energy_paths_resolve(jf_energy_paths_t *paths, const jf_energy_flags_t *flags,
+                                 const char *node_name, char *msg, size_t msglen);
+
+/* "energy counter" or "integrated from power readings every T s" (T the
+ * sampling interval). */
+void jf_energy_basis_text(jf_energy_basis_t basis, double interval, char *buf, size_t len);
 
 /* Open `request` ("auto" or a backend name) on this node. With auto, the
  * first backend whose probe and start succeed; the reasons of those that

@@ -48,6 +48,8 @@ void jf_energy_node_fill(jf_energy_node_t *out, const char *node,
     if (session != NULL && session->backend != NULL) {
         snprintf(out->backend, sizeof out->backend, "%s", session->backend->name);
         snprintf(out->coverage, sizeof out->coverage, "%s", session->coverage);
+        out->update_seconds = session->update_seconds;
+        snprintf(out->update_how, sizeof out->update_how, "%s", session->update_how);
         out->ndomains = session->ndomains;
         memcpy(out->domains, session->domains, sizeof out->domains);
     } else {
@@ -61,6 +63,10 @@ void jf_energy_node_fill(jf_energy_node_t *out, const char *node,
     jf_energy_phase_t phase;
     jf_energy_meter_phase(meter, &phase);
     out->interval = meter->interval;
+    jf_energy_basis_text(session->basis, meter->interval, out->basis, sizeof out->basis);
+    out->reports_readings = session->reports_readings;
+    out->source_readings = phase.source_readings;
+    out->effective_rate = phase.effective_rate;
     out->trace_count = meter->count;
     out->sampler_cpu_seconds = meter->sampler_cpu_seconds;
     out->sampler_reads = meter->sampler_reads;
@@ -168,10 +174,11 @@ double jf_energy_job_eval_joules(const jf_energy_job_t *job)
 }
 
 jf_err_t jf_energy_setup(jf_energy_setup_t *e, MPI_Comm world, const char *request,
-                         const char *powercap_flag, const char *pm_counters_flag,
-                         double interval, int interval_given, char *msg, size_t msglen)
+                         const jf_energy_flags_t *flags, double interval, int interval_given,
+                         char *msg, size_t msglen)
 {
     int world_rank, node_rank, opened = 0, any_opened = 0, too_long = 0, any_too_long = 0;
+    int too_short = 0, any_too_short = 0;
     char why[JF_MSG_LEN] = "", tried[2048] = "";
 
     memset(e, 0, sizeof *e);
@@ -185,8 +192,8 @@ jf_err_t jf_energy_setup(jf_energy_setup_t *e, MPI_Comm world, const char *reque
     e->leader = node_rank == 0;
     MPI_Comm_split(world, e->leader ? 0 : MPI_UNDEFINED, world_rank, &e->leaders);
     /* the same flags on every rank, but %h expands per node: agree on failure */
-    int bad_root = jf_energy_paths_resolve(&e->paths, powercap_flag, pm_counters_flag,
-                                           e->node_name, why, sizeof why) != JF_OK, any_bad_root;
+    int bad_root = jf_energy_paths_resolve(&e->paths, flags, e->node_name, why,
+                                           sizeof why) != JF_OK, any_bad_root;
     MPI_Allreduce(&bad_root, &any_bad_root, 1, MPI_INT, MPI_LOR, world);
     if (any_bad_root) {
         snprintf(msg, msglen, "%s", bad_root ? why : "an energy root does not expand on "
@@ -203,6 +210,25 @@ jf_err_t jf_energy_setup(jf_energy_setup_t *e, MPI_Comm world, const char *reque
             if (e->session.ndomains == 0)
                 snprintf(e->not_measured, sizeof e->not_measured, "%s",
                          strcmp(request, "none") == 0 ? "--energy none" : tried);
+            /* never faster than the source refreshes (a BMC): the readings
+             * in between would repeat the last one */
+            const double floor_s = e->session.update_seconds;
+            if (floor_s > 0 && e->interval < floor_s) {
+                if (interval_given) {
+                    too_short = 1;
+                    snprintf(why, sizeof why,
+                             "--sample-interval %g s is shorter than %s's source refreshes its "
+                             "readings on %s (every %g s, %s): sample every %g s or more",
+                             e->interval, e->session.backend->name, e->node_name, floor_s,
+                             e->session.update_how, floor_s);
+                } else {
+                    snprintf(e->note, sizeof e->note,
+                             "sample interval lengthened from %g s to %g s: %s's source "
+                             "refreshes its readings every %g s (%s)", e->interval, floor_s,
+                             e->session.backend->name, floor_s, e->session.update_how);
+                    e->interval = floor_s;
+                }
+            }
             /* sample often enough to see every wrap */
             const double limit = jf_energy_max_interval(&e->session);
             if (limit > 0 && e->interval > limit) {
@@ -230,6 +256,14 @@ jf_err_t jf_energy_setup(jf_energy_setup_t *e, MPI_Comm world, const char *reque
     int leader_opened = e->leader ? opened : 0;
     MPI_Allreduce(&leader_opened, &any_opened, 1, MPI_INT, MPI_LOR, world);
     MPI_Allreduce(&too_long, &any_too_long, 1, MPI_INT, MPI_LOR, world);
+    MPI_Allreduce(&too_short, &any_too_short, 1, MPI_INT, MPI_LOR, world);
+    if (any_too_short) {
+        if (world_rank == 0)
+            snprintf(msg, msglen, "%s", too_short ? why : "--sample-interval is shorter than "
+                                                          "another node's energy source "
+                                                          "refreshes its readings");
+        return JF_EINVAL;
+    }
     if (any_too_long) {
         if (world_rank == 0)
             snprintf(msg, msglen, "%s", too_long ? why : "--sample-interval is longer than "

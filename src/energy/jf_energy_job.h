@@ -25,6 +25,12 @@ typedef struct {
     int invalid;                 /* a backend ran but its reading broke (see reason) */
     char reason[JF_MSG_LEN];     /* why not, when not */
     char coverage[160];
+    char basis[96];              /* "energy counter", "integrated from power readings every T s" */
+    double update_seconds;       /* the source refreshes every so often (0: no limit) */
+    char update_how[160];        /* where that figure comes from */
+    int reports_readings;        /* source_readings and effective_rate are known */
+    uint64_t source_readings;    /* the source's distinct readings in the phase */
+    double effective_rate;       /* their rate, 1/s */
     int ndomains;
     jf_energy_domain_t domains[JF_ENERGY_MAX_DOMAINS];
     double domain_joules[JF_ENERGY_MAX_DOMAINS];
@@ -87,11 +93,11 @@ typedef struct {
 /* Collective over world: group nodes, open the requested backend on each
  * node's leader, settle the sampling interval. Bad input (an explicitly
  * requested backend that works on no node, an interval too long for the
- * counters' wrap period) returns JF_EINVAL with the reason on world rank
+ * counters' wrap period or shorter than the source refreshes) returns JF_EINVAL with the reason on world rank
  * 0; the caller exits with the usage status. */
 jf_err_t jf_energy_setup(jf_energy_setup_t *e, MPI_Comm world, const char *request,
-                         const char *powercap_flag, const char *pm_counters_flag,
-                         double interval, int interval_given, char *msg, size_t msglen);
+                         const jf_energy_flags_t *flags, double interval, int interval_given,
+                         char *msg, size_t msglen);
 
 /* Collective over world: the number of nodes, one per leader. */
 int jf_energy_nodes(const jf_energy_setup_t *e, MPI_Comm world);

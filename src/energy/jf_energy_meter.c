@@ -141,6 +141,8 @@ static void append(jf_energy_meter_t *m, double t_begin, double t, jf_energy_mar
     smp->mark = mark;
     memcpy(smp->joules, m->cumulative, sizeof smp->joules);
     smp->wraps = 0;
+    smp->source_time = NAN;
+    smp->source_new = 1;
     for (int i = 0; i < m->session->ndomains; i++)
         smp->wraps += m->wraps[i];
 }
@@ -201,6 +203,8 @@ static jf_err_t sample_locked(jf_energy_meter_t *m, jf_energy_mark_t mark)
     char why[JF_MSG_LEN];
     jf_energy_session_t *s = m->session;
     const double t_before = monotonic_now();
+    s->reading_time = NAN;
+    s->reading_new = 1;
     const jf_err_t err = s->backend->read(s, raw, &m->validity, why, sizeof why);
     const double t_after = monotonic_now();
     if (err != JF_OK) {
@@ -212,7 +216,12 @@ static jf_err_t sample_locked(jf_energy_meter_t *m, jf_energy_mark_t mark)
     }
     /* an impossible reading is in the trace and marks the meter failed,
      * but the meter keeps reading: the phase still needs its marks */
+    const size_t before = m->count;
     const jf_err_t rec = jf_energy_meter_record(m, raw, t_before, t_after, mark);
+    if (m->count > before) {
+        m->trace[m->count - 1].source_time = s->reading_time;
+        m->trace[m->count - 1].source_new = s->reading_new;
+    }
     return rec == JF_ERANGE && mark != JF_MARK_BEGIN ? JF_OK : rec;
 }
 
@@ -390,6 +399,14 @@ void jf_energy_meter_phase(const jf_energy_meter_t *m, jf_energy_phase_t *p)
     }
     /* the windows tile the phase, so one of them reached the mean */
     p->peak_watts = fmax(p->peak_watts, p->mean_watts);
+    /* the source's own readings: the one current at the start, then each
+     * new one up to the stop */
+    if (s->reports_readings) {
+        p->source_readings = 1;
+        for (const jf_energy_sample_t *x = start + 1; x <= stop; x++)
+            p->source_readings += x->source_new != 0;
+        p->effective_rate = p->seconds > 0 ? (double)(p->source_readings - 1) / p->seconds : 0;
+    }
     /* a restart the backend reported explains any counter jump it caused */
     if (m->validity.invalid) {
         snprintf(p->reason, sizeof p->reason, "%s", m->validity.reason);

@@ -30,6 +30,10 @@ typedef struct {
     jf_energy_mark_t mark;
     double joules[JF_ENERGY_MAX_DOMAINS];  /* cumulative since the first reading */
     uint64_t wraps;                        /* wraps of all domains so far */
+    double source_time;                    /* the source's own time of the reading
+                                              (s since 1970), NAN when it gives none */
+    int source_new;                        /* the source updated since the last read
+                                              (1 where the backend cannot tell) */
 } jf_energy_sample_t;
 
 typedef struct {
@@ -125,6 +129,12 @@ typedef struct {
     double eval_seconds;
     double eval_joules[JF_ENERGY_MAX_DOMAINS];
     double eval_node_joules;
+    /* Where the backend tells its source's readings apart (a BMC that
+     * refreshes every few seconds): the distinct readings the phase saw
+     * (the one current at its start, then every new one) and their rate,
+     * (source_readings - 1) / seconds; otherwise 0. */
+    uint64_t source_readings;
+    double effective_rate;
 } jf_energy_phase_t;
 
 void jf_energy_meter_phase(const jf_energy_meter_t *m, jf_energy_phase_t *phase);

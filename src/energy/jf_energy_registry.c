@@ -6,9 +6,12 @@
 #include <string.h>
 
 /* --energy auto tries them in this order: Cray's node-level counters are
- * the most complete, then RAPL through likwid, then the kernel's powercap. */
+ * the most complete, then the BMC (the whole node too, but slow; tried
+ * only where a BMC URL is configured), then RAPL through likwid, then the
+ * kernel's powercap (CPU packages and DRAM only). */
 const jf_energy_backend_t *const jf_energy_backends[] = {
-    &jf_energy_pm_counters, &jf_energy_likwid, &jf_energy_powercap, &jf_energy_none, NULL,
+    &jf_energy_pm_counters, &jf_energy_redfish, &jf_energy_likwid, &jf_energy_powercap,
+    &jf_energy_none, NULL,
 };
 
 const jf_energy_backend_t *jf_energy_backend_find(const char *name)
@@ -17,6 +20,31 @@ const jf_energy_backend_t *jf_energy_backend_find(const char *name)
         if (strcmp(jf_energy_backends[i]->name, name) == 0)
             return jf_energy_backends[i];
     return NULL;
+}
+
+void jf_energy_backend_names(char *buf, size_t len, const char *sep, int with_auto)
+{
+    size_t used = 0;
+    if (len == 0)
+        return;
+    buf[0] = '\0';
+    if (with_auto) {
+        const int n = snprintf(buf, len, "auto");
+        used = n > 0 ? (size_t)n : 0;
+    }
+    for (int i = 0; jf_energy_backends[i] != NULL && used < len; i++) {
+        const int n = snprintf(buf + used, len - used, "%s%s", used ? sep : "",
+                               jf_energy_backends[i]->name);
+        used += n > 0 ? (size_t)n : 0;
+    }
+}
+
+void jf_energy_basis_text(jf_energy_basis_t basis, double interval, char *buf, size_t len)
+{
+    if (basis == JF_BASIS_POWER)
+        snprintf(buf, len, "integrated from power readings every %.3g s", interval);
+    else
+        snprintf(buf, len, "energy counter");
 }
 
 /* Copy `root` into out, replacing %h by the short node name and %% by %. */
@@ -55,23 +83,59 @@ static jf_err_t expand_root(char *out, size_t outlen, const char *root, const ch
     return JF_OK;
 }
 
-jf_err_t jf_energy_paths_resolve(jf_energy_paths_t *paths, const char *powercap_flag,
-                                 const char *pm_counters_flag, const char *node_name,
-                                 char *msg, size_t msglen)
+/* flag, else the environment variable when set and not empty, else dflt */
+static const char *pick(const char *flag, const char *env_name, const char *dflt)
 {
-    const char *env, *powercap = powercap_flag, *pm = pm_counters_flag;
+    const char *env = getenv(env_name);
+    return flag != NULL ? flag : env != NULL && *env ? env : dflt;
+}
 
-    if (powercap == NULL)
-        powercap = (env = getenv("JFLOP_POWERCAP_ROOT")) && *env ? env : "/sys/class/powercap";
-    if (pm == NULL)
-        pm = (env = getenv("JFLOP_PM_COUNTERS_ROOT")) && *env ? env : "/sys/cray/pm_counters";
+jf_err_t jf_energy_paths_resolve(jf_energy_paths_t *paths, const jf_energy_flags_t *flags,
+                                 const char *node_name, char *msg, size_t msglen)
+{
+    static const jf_energy_flags_t none;
+    const jf_energy_flags_t *f = flags != NULL ? flags : &none;
+    const char *const powercap = pick(f->powercap_root, "JFLOP_POWERCAP_ROOT",
+                                      "/sys/class/powercap");
+    const char *const pm = pick(f->pm_counters_root, "JFLOP_PM_COUNTERS_ROOT",
+                                "/sys/cray/pm_counters");
+    const char *const url = pick(f->redfish_url, "JFLOP_REDFISH_URL", "");
+    const char *const cred = pick(f->redfish_credentials, "JFLOP_REDFISH_CREDENTIALS", "");
+    const char *const ca = pick(f->redfish_ca, "JFLOP_REDFISH_CA", "");
+
+    memset(paths, 0, sizeof *paths);
     if (expand_root(paths->powercap_root, sizeof paths->powercap_root, powercap,
-                    powercap_flag ? "--powercap-root" : "JFLOP_POWERCAP_ROOT", node_name, msg,
+                    f->powercap_root ? "--powercap-root" : "JFLOP_POWERCAP_ROOT", node_name, msg,
                     msglen) != JF_OK ||
         expand_root(paths->pm_counters_root, sizeof paths->pm_counters_root, pm,
-                    pm_counters_flag ? "--pm-counters-root" : "JFLOP_PM_COUNTERS_ROOT",
-                    node_name, msg, msglen) != JF_OK)
+                    f->pm_counters_root ? "--pm-counters-root" : "JFLOP_PM_COUNTERS_ROOT",
+                    node_name, msg, msglen) != JF_OK ||
+        expand_root(paths->redfish_url, sizeof paths->redfish_url, url,
+                    f->redfish_url ? "--redfish-url" : "JFLOP_REDFISH_URL", node_name, msg,
+                    msglen) != JF_OK ||
+        expand_root(paths->redfish_credentials, sizeof paths->redfish_credentials, cred,
+                    f->redfish_credentials ? "--redfish-credentials" : "JFLOP_REDFISH_CREDENTIALS",
+                    node_name, msg, msglen) != JF_OK ||
+        expand_root(paths->redfish_ca, sizeof paths->redfish_ca, ca,
+                    f->redfish_ca ? "--redfish-ca" : "JFLOP_REDFISH_CA", node_name, msg,
+                    msglen) != JF_OK)
         return JF_EINVAL;
+    paths->redfish_timeout = 5.0;
+    if (f->redfish_timeout > 0) {
+        paths->redfish_timeout = f->redfish_timeout;
+    } else {
+        const char *env = getenv("JFLOP_REDFISH_TIMEOUT");
+        if (env != NULL && *env) {
+            char *end = NULL;
+            const double t = strtod(env, &end);
+            if (end == env || *end != '\0' || !(t >= 0.1 && t <= 600)) {
+                snprintf(msg, msglen, "JFLOP_REDFISH_TIMEOUT '%s' is not a number of seconds "
+                         "in 0.1..600", env);
+                return JF_EINVAL;
+            }
+            paths->redfish_timeout = t;
+        }
+    }
     return JF_OK;
 }
 

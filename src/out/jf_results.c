@@ -625,6 +625,18 @@ static int write_energy_node_coll(hid_t parent, int index, const jf_energy_node_
     attrs_i64(&a, "invalid", n->invalid);
     attrs_str(&a, "reason", n->reason);
     attrs_str(&a, "coverage", n->coverage);
+    /* 1.6: how the node total was obtained, and how often its source
+     * refreshes (a BMC) with the distinct readings it gave in the phase */
+    attrs_str(&a, "basis", n->basis);
+    if (n->update_seconds > 0) {
+        attrs_f64_units(&a, "source_update_seconds", n->update_seconds, "s");
+        attrs_str(&a, "source_update_how", n->update_how);
+    }
+    if (n->reports_readings) {
+        attrs_u64(&a, "source_readings", n->source_readings);
+        attrs_f64_units(&a, "effective_rate", n->effective_rate,
+                        "1/s (the source's distinct readings per second of the phase)");
+    }
     if (n->measured) {
         attrs_f64_units(&a, "joules", n->joules, "J");
         attrs_f64_units(&a, "mean_watts", n->mean_watts, "W");
@@ -688,14 +700,22 @@ static int write_energy_node_coll(hid_t parent, int index, const jf_energy_node_
                                   "0 periodic sample, 1 first reading, 2 measured phase "
                                   "start, 3 measured phase stop, 4 last reading, 5 "
                                   "validation start, 6 validation stop", NULL);
-    e |= g < 0 || d < 0 || mk < 0;
+    /* 1.6: the source's own time of each reading (a BMC's ReadingTime),
+     * where the backend knows its readings */
+    const hid_t st = !n->reports_readings ? H5I_INVALID_HID
+                     : dataset_coll(g, "trace_source_time", H5T_NATIVE_DOUBLE, 1, dims,
+                                    "s since 1970-01-01 UTC",
+                                    "the source's own timestamp of each trace row's reading "
+                                    "(a BMC's ReadingTime, on the BMC's clock); NaN where it "
+                                    "gives none", NULL);
+    e |= g < 0 || d < 0 || mk < 0 || (n->reports_readings && st < 0);
     /* only the node's reader has the trace; the others write nothing */
     const int mine = meter != NULL && meter->count == n->trace_count && n->trace_count > 0;
     /* the reader whose trace is not the one gathered (or cannot copy it)
      * fails the write: an unwritten trace would read as whatever its
      * storage held */
     e |= meter != NULL && n->trace_count > 0 && meter->count != n->trace_count;
-    double *rows = NULL;
+    double *rows = NULL, *stimes = NULL;
     int32_t *marks = NULL;
     if (mine) {
         double t0 = meter->trace[0].t;
@@ -704,28 +724,35 @@ static int write_energy_node_coll(hid_t parent, int index, const jf_energy_node_
                 t0 = meter->trace[i].t;
         rows = malloc(meter->count * cols * sizeof *rows);
         marks = malloc(meter->count * sizeof *marks);
-        if (rows != NULL && marks != NULL)
+        stimes = malloc(meter->count * sizeof *stimes);
+        if (rows != NULL && marks != NULL && stimes != NULL)
             for (size_t i = 0; i < meter->count; i++) {
                 rows[i * cols] = meter->trace[i].t - t0;
                 for (int k = 0; k < n->ndomains; k++)
                     rows[i * cols + 1 + (hsize_t)k] = meter->trace[i].joules[k];
                 marks[i] = (int32_t)meter->trace[i].mark;
+                stimes[i] = meter->trace[i].source_time;
             }
     }
-    const int have = mine && rows != NULL && marks != NULL;
+    const int have = mine && rows != NULL && marks != NULL && stimes != NULL;
     e |= mine && !have;  /* out of memory: never an unwritten trace */
     /* empty datasets get no write at all: OMPIO fails a zero-length
      * write (pwritev EINVAL); every rank knows trace_count */
     if (n->trace_count > 0) {
         e |= write_by_owner(d, H5T_NATIVE_DOUBLE, n->trace_count * cols, have, rows);
         e |= write_by_owner(mk, H5T_NATIVE_INT32, n->trace_count, have, marks);
+        if (n->reports_readings)
+            e |= write_by_owner(st, H5T_NATIVE_DOUBLE, n->trace_count, have, stimes);
     }
     if (d >= 0)
         H5Dclose(d);
     if (mk >= 0)
         H5Dclose(mk);
+    if (st >= 0)
+        H5Dclose(st);
     free(rows);
     free(marks);
+    free(stimes);
     if (g >= 0)
         H5Gclose(g);
     return e;

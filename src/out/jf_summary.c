@@ -125,6 +125,13 @@ static void print_energy(FILE *out, const jf_summary_t *s)
             fprintf(out, "%s%s %.4g J%s", k ? ", " : "", n->domains[k].name, n->domain_joules[k],
                     n->domains[k].in_node_total ? "" : " [inside/overlapping, not added]");
         fprintf(out, ")\n        covers: %s\n", n->coverage);
+        fprintf(out, "        basis: %s", n->basis);
+        if (n->reports_readings)
+            fprintf(out, "; the source's own readings: %llu in the phase, %.3g per second "
+                         "(it refreshes every %g s: %s)",
+                    (unsigned long long)n->source_readings, n->effective_rate, n->update_seconds,
+                    n->update_how);
+        fprintf(out, "\n");
     }
     char b0[32], b1[32], b2[32], b3[32], b4[32];
     fprintf(out, "        %s%s J/FLOP (per 6ND FLOP), %s J/FLOP (per counted FLOP), "
@@ -437,6 +444,17 @@ static json_t *energy_node_json(const jf_energy_node_t *n)
     json_object_set_new(j, "sampler_cpu_seconds",
                         json_number_or_null(n->sampler_reads > 0, n->sampler_cpu_seconds));
     json_object_set_new(j, "sampler_reads", json_integer((json_int_t)n->sampler_reads));
+    /* how the node total was obtained, and how often its source refreshes */
+    json_object_set_new(j, "basis", n->basis[0] ? json_string(n->basis) : json_null());
+    json_object_set_new(j, "source_update_seconds",
+                        json_number_or_null(n->update_seconds > 0, n->update_seconds));
+    json_object_set_new(j, "source_update_how",
+                        n->update_how[0] ? json_string(n->update_how) : json_null());
+    json_object_set_new(j, "source_readings", n->reports_readings
+                                                  ? json_integer((json_int_t)n->source_readings)
+                                                  : json_null());
+    json_object_set_new(j, "effective_rate",
+                        json_number_or_null(n->reports_readings && timed, n->effective_rate));
     return j;
 }
 
@@ -463,6 +481,13 @@ static json_t *energy_json(const jf_summary_t *s)
         }
     }
     json_object_set_new(j, "source", json_string(e->source));
+    /* the measured nodes' basis: one, or "mixed" */
+    const char *basis = NULL;
+    for (int i = 0; i < e->total_nodes; i++)
+        if (e->nodes[i].measured)
+            basis = basis == NULL || strcmp(basis, e->nodes[i].basis) == 0 ? e->nodes[i].basis
+                                                                           : "mixed";
+    json_object_set_new(j, "basis", basis ? json_string(basis) : json_null());
     json_object_set_new(j, "measured", json_boolean(have && e->invalid_nodes == 0));
     json_object_set_new(j, "status", json_string(energy_status(e)));
     if (e->invalid_nodes > 0)

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "core/jf_parse.h"
+#include "energy/jf_energy.h"
 #include "train/jf_data.h"
 
 /* Upper bounds that catch typos before they become allocation failures. */
@@ -73,6 +74,7 @@ struct jf_flag {
     char short_name;      /* 0: none */
     const char *arg;      /* its value's name in --help; NULL: takes no value
                            * (flag_choice accepts exactly these '|'-separated words) */
+    const char *(*arg_text)(void);  /* or, when set, the words come from a registry */
     jf_flag_fn parse;
     size_t field;         /* offsetof(jf_run_options_t, ...) of its value */
     uint64_t max;         /* counts: the largest accepted */
@@ -85,6 +87,21 @@ struct jf_flag {
 };
 
 #define FIELD(o, f, type) ((type *)(void *)((char *)(o) + (f)->field))
+
+/* a row's value words: its own, or its registry's */
+static const char *arg_of(const jf_flag_t *f)
+{
+    return f->arg_text != NULL ? f->arg_text() : f->arg;
+}
+
+/* --energy's words: auto, then the registry's backends */
+static const char *energy_words(void)
+{
+    static char words[160];
+    if (words[0] == '\0')
+        jf_energy_backend_names(words, sizeof words, "|", 1);
+    return words;
+}
 
 /* k/M/G/T/P counts, 1..f->max */
 static jf_err_t count_value(const jf_flag_t *f, const char *arg, uint64_t *v, char *msg,
@@ -201,7 +218,7 @@ static jf_err_t not_a_choice(const jf_flag_t *f, const char *arg, char *msg, siz
 {
     char words[128] = "";
     size_t used = 0;
-    for (const char *w = f->arg; *w != '\0' && used < sizeof words;) {
+    for (const char *w = arg_of(f); *w != '\0' && used < sizeof words;) {
         const size_t n = strcspn(w, "|");
         const int k = snprintf(words + used, sizeof words - used, "%s%.*s",
                                used == 0 ? "" : w[n] == '\0' ? " or " : ", ", (int)n, w);
@@ -216,7 +233,7 @@ static jf_err_t flag_choice(const jf_flag_t *f, const char *arg, jf_run_options_
                             char *msg, size_t msglen)
 {
     const size_t len = strlen(arg);
-    for (const char *w = f->arg; *w != '\0';) {
+    for (const char *w = arg_of(f); *w != '\0';) {
         const size_t n = strcspn(w, "|");
         if (n == len && strncmp(w, arg, n) == 0) {
             *FIELD(o, f, const char *) = arg;
@@ -301,6 +318,54 @@ static jf_err_t flag_seconds(const jf_flag_t *f, const char *text, jf_run_option
         snprintf(msg, msglen, "--%s: %s is more than a year", f->name, text);
         return JF_ERANGE;
     }
+    return JF_OK;
+}
+
+/* --redfish-timeout: "5", "5s" or "500ms", 0.1 s to 600 s */
+static jf_err_t flag_timeout(const jf_flag_t *f, const char *text, jf_run_options_t *o,
+                             char *msg, size_t msglen)
+{
+    char number[64], why[JF_MSG_LEN];
+    double scale = 1, v;
+    size_t n = strlen(text);
+    if (n > 2 && strcmp(text + n - 2, "ms") == 0) {
+        scale = 1e-3;
+        n -= 2;
+    } else if (n > 1 && text[n - 1] == 's') {
+        n -= 1;
+    }
+    snprintf(number, sizeof number, "%.*s", (int)(n < sizeof number ? n : sizeof number - 1),
+             text);
+    if (jf_parse_positive_real(number, &v, why, sizeof why) != JF_OK || v * scale < 0.1 ||
+        v * scale > 600) {
+        snprintf(msg, msglen, "--%s: '%s' is not a time in 0.1s..600s", f->name, text);
+        return JF_EINVAL;
+    }
+    *FIELD(o, f, double) = v * scale;
+    return JF_OK;
+}
+
+/* --redfish-url: https only, no credentials in it (they would land in the
+ * results file's command line); %h is expanded per node later */
+static jf_err_t flag_url(const jf_flag_t *f, const char *arg, jf_run_options_t *o, char *msg,
+                         size_t msglen)
+{
+    const char *host = arg + 8;
+    if (strncmp(arg, "https://", 8) != 0) {
+        snprintf(msg, msglen, "--%s: '%s' is not an https:// URL", f->name, arg);
+        return JF_EINVAL;
+    }
+    const size_t authority = strcspn(host, "/?#");
+    if (memchr(host, '@', authority) != NULL) {
+        snprintf(msg, msglen, "--%s: the URL holds credentials (user@); give them in "
+                 "--redfish-credentials FILE instead", f->name);
+        return JF_EINVAL;
+    }
+    if (authority == 0) {
+        snprintf(msg, msglen, "--%s: '%s' names no host", f->name, arg);
+        return JF_EINVAL;
+    }
+    *FIELD(o, f, const char *) = arg;
     return JF_OK;
 }
 
@@ -411,10 +476,10 @@ static const jf_flag_t flags[] = {
              "them; keep leaves BLIS's choice (BLIS_ARCH_TYPE in the\n"
              "environment is respected); NAME forces one",
      .example = "keep"},
-    {.name = "energy", .arg = "auto|likwid|powercap|pm_counters|none", .parse = flag_choice,
+    {.name = "energy", .arg = "BACKEND", .arg_text = energy_words, .parse = flag_choice,
      .field = AT(energy), .section = "Energy (one reader per node; see README):\n",
-     .help = "backend (default auto: the\n"
-             "first that works of pm_counters, likwid, powercap)",
+     .help = "backend (default auto: the first that works in\n"
+             "this order; redfish only where a BMC URL is given)",
      .example = "none"},
     {.name = "powercap-root", .arg = "DIR", .parse = flag_folder, .field = AT(powercap_root),
      .help = "powercap tree (default /sys/class/powercap, or\n"
@@ -426,10 +491,29 @@ static const jf_flag_t flags[] = {
      .help = "Cray pm_counters (default /sys/cray/pm_counters, or\n"
              "$JFLOP_PM_COUNTERS_ROOT); %h as for --powercap-root",
      .example = "node-%h"},
+    {.name = "redfish-url", .arg = "URL", .parse = flag_url, .field = AT(redfish_url),
+     .help = "the node's BMC: https://BMC/redfish/v1/Chassis/ID, or\n"
+             "https://BMC when it has one chassis (or $JFLOP_REDFISH_URL);\n"
+             "%h becomes the node's short name, e.g. https://%h-bmc",
+     .example = "https://%h-bmc/redfish/v1/Chassis/1"},
+    {.name = "redfish-credentials", .arg = "FILE", .parse = flag_file,
+     .field = AT(redfish_credentials),
+     .help = "USER:PASSWORD on its first line, a file only its\n"
+             "owner can read (or $JFLOP_REDFISH_CREDENTIALS; %h too)",
+     .example = "bmc.cred"},
+    {.name = "redfish-ca", .arg = "FILE", .parse = flag_file, .field = AT(redfish_ca),
+     .help = "CA certificates that sign the BMC's (PEM; or\n"
+             "$JFLOP_REDFISH_CA); TLS is always verified",
+     .example = "site-ca.pem"},
+    {.name = "redfish-timeout", .arg = "T", .parse = flag_timeout, .field = AT(redfish_timeout),
+     .help = "limit on each request to the BMC (default 5s, or\n"
+             "$JFLOP_REDFISH_TIMEOUT)",
+     .example = "2s"},
     {.name = "sample-interval", .arg = "T", .parse = flag_interval,
      .field = AT(sample_interval),
      .help = "seconds between readings, e.g. 0.1 or 100ms (default\n"
-             "100ms, shortened when a counter could wrap unseen)",
+             "100ms, shortened when a counter could wrap unseen,\n"
+             "lengthened to a BMC's refresh interval)",
      .example = "250ms"},
     {.name = "verify", .parse = flag_on, .field = AT(verify), .section = "Checks and output:\n",
      .help = "also check GEMM residuals, gradients against finite\n"
@@ -455,7 +539,7 @@ int jf_options_flag(size_t i, jf_flag_info_t *info)
         return 0;
     info->name = flags[i].name;
     info->short_name = flags[i].short_name;
-    info->arg = flags[i].arg;
+    info->arg = arg_of(&flags[i]);
     info->example = flags[i].example;
     return 1;
 }
@@ -484,7 +568,7 @@ void jf_options_usage(FILE *out)
         else if (f->align_short)
             snprintf(lead, sizeof lead, "    ");
         snprintf(left, sizeof left, "%s--%s%s%s", lead, f->name, f->arg != NULL ? " " : "",
-                 f->arg != NULL ? f->arg : "");
+                 f->arg != NULL ? arg_of(f) : "");
         fprintf(out, "  %-*s  ", HELP_COLUMN - 4, left);
         for (const char *line = f->help; *line != '\0';) {
             const size_t n = strcspn(line, "\n");

@@ -27,9 +27,13 @@ typedef struct {
     const char *gemm;          /* auto | GEMM back-end name */
     const char *summary_json;  /* path or NULL */
     const char *output;        /* HDF5 results file; NULL: the default name; "none" */
-    const char *energy;        /* auto | likwid | powercap | pm_counters | none */
+    const char *energy;        /* auto or a backend of the energy registry */
     const char *powercap_root;     /* --powercap-root, NULL if not given */
     const char *pm_counters_root;  /* --pm-counters-root, NULL if not given */
+    const char *redfish_url;       /* --redfish-url, NULL if not given */
+    const char *redfish_credentials;  /* --redfish-credentials FILE, NULL if not given */
+    const char *redfish_ca;        /* --redfish-ca FILE, NULL if not given */
+    double redfish_timeout;        /* --redfish-timeout, s; 0 if not given */
     double sample_interval;    /* seconds */
     int sample_interval_given; /* 0: the default, shortened if the counters need it */
     int verbose;

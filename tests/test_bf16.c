@@ -182,7 +182,7 @@ static double backend_resid(const jf_gemm_backend_t *be, jf_precision_t p, int t
             ((float *)c)[i] = (float)c0[i], c0[i] = (float)c0[i];
     }
     const double alpha = 0.5, beta = 0.25;
-    const jf_gemm_args_t g = {p, ta, tb, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, 2, 0};
+    const jf_gemm_args_t g = {p, ta, tb, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, 2, 0, NULL, 0};
     if (be->gemm(&g, why, sizeof why) != JF_OK) {
         CHECK_MSG(0, "%s %s gemm failed: %s", be->name, jf_precision_name(p), why);
         goto cleanup;

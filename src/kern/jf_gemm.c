@@ -100,6 +100,55 @@ int jf_gemm_failed(char *msg, size_t msglen)
     return f;
 }
 
+/* C *= M over an m x n block (the door's c_mul for back-ends that do not
+ * fuse it); C and M of type real_t. */
+#define JF_DEFINE_MUL(ch, real_t)                                                           \
+    static void mul_##ch(real_t *c, int64_t ldc, const real_t *mul, int64_t ldmul,         \
+                         int64_t m, int64_t n, int threads)                                 \
+    {                                                                                       \
+        _Pragma("omp parallel for num_threads(threads) schedule(static) if (threads > 1)") \
+        for (int64_t i = 0; i < m; i++)                                                     \
+            for (int64_t j = 0; j < n; j++)                                                 \
+                c[i * ldc + j] *= mul[i * ldmul + j];                                       \
+    }
+JF_DEFINE_MUL(s, float)
+JF_DEFINE_MUL(d, double)
+
+/* A product with c_mul on a back-end that does not fuse it: the product,
+ * then the multiplication; a bf16 C through an fp32 block rounded after. */
+static jf_err_t gemm_then_mul(const jf_gemm_backend_t *b, const jf_gemm_args_t *g, char *msg,
+                              size_t msglen)
+{
+    jf_gemm_args_t plain = *g;
+    const int threads = omp_in_parallel() ? 1 : g->threads;
+    plain.c_mul = NULL;
+    if (g->precision == JF_FP64 || !g->c_bf16) {
+        const jf_err_t e = b->gemm(&plain, msg, msglen);
+        if (e == JF_OK && g->precision == JF_FP64)
+            mul_d(g->c, g->ldc, g->c_mul, g->ldmul, g->m, g->n, threads);
+        else if (e == JF_OK)
+            mul_s(g->c, g->ldc, g->c_mul, g->ldmul, g->m, g->n, threads);
+        return e;
+    }
+    float *wide = malloc((size_t)(g->m * g->n) * sizeof *wide);
+    if (wide == NULL) {
+        snprintf(msg, msglen, "out of memory for a %lld x %lld GEMM result", (long long)g->m,
+                 (long long)g->n);
+        return JF_ENOMEM;
+    }
+    plain.c = wide;
+    plain.ldc = g->n;
+    plain.c_bf16 = 0;
+    const jf_err_t e = b->gemm(&plain, msg, msglen);
+    if (e == JF_OK) {
+        mul_s(wide, g->n, g->c_mul, g->ldmul, g->m, g->n, threads);
+        for (int64_t r = 0; r < g->m; r++)
+            jf_bf16_from_floats((jf_bf16_t *)g->c + r * g->ldc, wide + r * g->n, g->n);
+    }
+    free(wide);
+    return e;
+}
+
 /* Count, trace and run one product on the precision's back-end. */
 static void run(const jf_gemm_ctx_t *ctx, const jf_gemm_args_t *g)
 {
@@ -120,7 +169,8 @@ static void run(const jf_gemm_ctx_t *ctx, const jf_gemm_args_t *g)
         fail(msg);
         return;
     }
-    if (b->gemm(g, msg, sizeof msg) != JF_OK)
+    const int door_mul = g->c_mul != NULL && !(b->fuses_mul & JF_PRECISION_BIT(g->precision));
+    if ((door_mul ? gemm_then_mul(b, g, msg, sizeof msg) : b->gemm(g, msg, sizeof msg)) != JF_OK)
         fail(msg);
 }
 
@@ -130,17 +180,27 @@ static jf_gemm_args_t args_of(const jf_gemm_ctx_t *ctx, jf_precision_t p, int tr
                               double beta, void *c, int64_t ldc)
 {
     const jf_gemm_args_t g = {p, trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta,
-                              a, b, c, ctx->threads > 0 ? ctx->threads : 1, 0};
+                              a, b, c, ctx->threads > 0 ? ctx->threads : 1, 0, NULL, 0};
     return g;
+}
+
+void jf_gemm_mul_d(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b, int64_t m, int64_t n,
+                   int64_t k, double alpha, const double *a, int64_t lda, const double *b,
+                   int64_t ldb, double beta, double *c, int64_t ldc, const double *mul,
+                   int64_t ldmul)
+{
+    jf_gemm_args_t g = args_of(ctx, JF_FP64, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb,
+                               beta, c, ldc);
+    g.c_mul = mul;
+    g.ldmul = ldmul;
+    run(ctx, &g);
 }
 
 void jf_gemm_d(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b, int64_t m, int64_t n,
                int64_t k, double alpha, const double *a, int64_t lda, const double *b,
                int64_t ldb, double beta, double *c, int64_t ldc)
 {
-    const jf_gemm_args_t g = args_of(ctx, JF_FP64, trans_a, trans_b, m, n, k, alpha, a, lda,
-                                     b, ldb, beta, c, ldc);
-    run(ctx, &g);
+    jf_gemm_mul_d(ctx, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, NULL, 0);
 }
 
 void jf_gemm_bf16(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b, int64_t m, int64_t n,
@@ -218,13 +278,16 @@ static const jf_bf16_t *bf16_operand(const jf_gemm_ctx_t *ctx, int slot, const f
     return dst;
 }
 
-void jf_gemm_s(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b, int64_t m, int64_t n,
-               int64_t k, float alpha, const float *a, int64_t lda, const float *b,
-               int64_t ldb, float beta, float *c, int64_t ldc)
+void jf_gemm_mul_s(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b, int64_t m, int64_t n,
+                   int64_t k, float alpha, const float *a, int64_t lda, const float *b,
+                   int64_t ldb, float beta, float *c, int64_t ldc, const float *mul,
+                   int64_t ldmul)
 {
     if (ctx->bf16 == NULL) {
-        const jf_gemm_args_t g = args_of(ctx, JF_FP32, trans_a, trans_b, m, n, k, alpha, a,
-                                         lda, b, ldb, beta, c, ldc);
+        jf_gemm_args_t g = args_of(ctx, JF_FP32, trans_a, trans_b, m, n, k, alpha, a, lda, b,
+                                   ldb, beta, c, ldc);
+        g.c_mul = mul;
+        g.ldmul = ldmul;
         run(ctx, &g);
         return;
     }
@@ -236,7 +299,11 @@ void jf_gemm_s(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b, int64_t m, in
     }
     const jf_bf16_mirror_t *out = mirror_of(ctx, c, m, n, ldc);
     if (out == NULL || !out->only) {
-        jf_gemm_bf16(ctx, trans_a, trans_b, m, n, k, alpha, ab, lda, bb, ldb, beta, c, ldc);
+        jf_gemm_args_t g = args_of(ctx, JF_BF16, trans_a, trans_b, m, n, k, alpha, ab, lda, bb,
+                                   ldb, beta, c, ldc);
+        g.c_mul = mul;
+        g.ldmul = ldmul;
+        run(ctx, &g);
         return;
     }
     /* C exists only in bf16: the back-end rounds its fp32 result into it */
@@ -247,8 +314,17 @@ void jf_gemm_s(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b, int64_t m, in
     jf_gemm_args_t g = args_of(ctx, JF_BF16, trans_a, trans_b, m, n, k, alpha, ab, lda, bb, ldb,
                                0.0, out->bf16 + (c - out->base), ldc);
     g.c_bf16 = 1;
+    g.c_mul = mul;
+    g.ldmul = ldmul;
     ctx->ledger->bf16_converted += (uint64_t)(m * n);
     run(ctx, &g);
+}
+
+void jf_gemm_s(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b, int64_t m, int64_t n,
+               int64_t k, float alpha, const float *a, int64_t lda, const float *b,
+               int64_t ldb, float beta, float *c, int64_t ldc)
+{
+    jf_gemm_mul_s(ctx, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, NULL, 0);
 }
 
 #define JF_DEFINE_GEMM_REF(ch, real_t)                                              \

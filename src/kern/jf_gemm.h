@@ -54,6 +54,20 @@ void jf_gemm_d(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b,
                const double *a, int64_t lda, const double *b, int64_t ldb,
                double beta, double *c, int64_t ldc);
 
+/* The same with C multiplied elementwise by M (m x n, leading dimension
+ * ldmul) after alpha and beta: C = (alpha op(A) op(B) + beta C) * M, the
+ * GELU backward's (dL/dg W2^T) * GELU'(h), in the back-end's epilogue where
+ * it can (jf_gemm_backend_t.fuses_mul), else right after the product.
+ * Counted as the product alone: the multiplication is non-GEMM work. */
+void jf_gemm_mul_s(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b,
+                   int64_t m, int64_t n, int64_t k, float alpha,
+                   const float *a, int64_t lda, const float *b, int64_t ldb,
+                   float beta, float *c, int64_t ldc, const float *mul, int64_t ldmul);
+void jf_gemm_mul_d(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b,
+                   int64_t m, int64_t n, int64_t k, double alpha,
+                   const double *a, int64_t lda, const double *b, int64_t ldb,
+                   double beta, double *c, int64_t ldc, const double *mul, int64_t ldmul);
+
 /* bf16 operands already rounded, fp32 C (benchmarks, the bf16 peak). */
 void jf_gemm_bf16(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b,
                   int64_t m, int64_t n, int64_t k, float alpha,

@@ -17,7 +17,12 @@
  * in jf_gemm.h. Element types by precision: fp64 double A, B, C; fp32 float
  * A, B, C; bf16 jf_bf16_t A and B, float C (fp32 accumulation), or with
  * c_bf16 a jf_bf16_t C rounded to nearest even from the fp32 result (beta
- * 0): what a bf16 GEMM output that only other GEMMs read is stored as. */
+ * 0): what a bf16 GEMM output that only other GEMMs read is stored as.
+ * With c_mul, the result is then multiplied elementwise by the m x n
+ * matrix c_mul (leading dimension ldmul; C's element type, float for bf16)
+ * before it is stored or rounded: C = (alpha op(A) op(B) + beta C) * M, a
+ * GELU backward's dL/dh = (dL/dg W^T) * GELU'(h) in the GEMM's epilogue,
+ * where the product is still in cache. */
 typedef struct {
     jf_precision_t precision;
     int trans_a, trans_b;
@@ -27,6 +32,8 @@ typedef struct {
     void *c;
     int threads;  /* threads for this call (1 inside a parallel region) */
     int c_bf16;   /* bf16 precision only: C is bf16 (see above) */
+    const void *c_mul;  /* NULL, or the elementwise factor (see above) */
+    int64_t ldmul;
 } jf_gemm_args_t;
 
 #define JF_PRECISION_BIT(p) (1u << (unsigned)(p))
@@ -35,6 +42,9 @@ typedef struct jf_gemm_backend {
     const char *name;
     const char *description;      /* one line, for --help and jflop probe */
     unsigned precisions;          /* JF_PRECISION_BIT of each precision served */
+    /* the precisions whose gemm applies c_mul itself; for the others the
+     * door runs the product and multiplies after it */
+    unsigned fuses_mul;
     /* 1 if usable on this node; 0 with a one-line reason. Fast; no side
      * effects that fix a choice (BLIS's kernel set is fixed on first use). */
     int (*probe)(jf_precision_t precision, char *why, size_t whylen);

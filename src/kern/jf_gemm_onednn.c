@@ -31,12 +31,15 @@ typedef struct {
     int64_t m, n, k, lda, ldb, ldc;
     float alpha, beta;
     int c_bf16;
+    int c_mul;           /* an elementwise factor (binary mul post-op) */
+    int64_t ldmul;
 } prim_key_t;
 
 typedef struct {
     prim_key_t key;
     dnnl_primitive_t prim;
-    dnnl_memory_desc_t a_md, b_md, c_md, scratch_md;
+    dnnl_memory_desc_t a_md, b_md, c_md, scratch_md, mul_md;
+    int mul_index;  /* the binary mul's place among the post-ops */
     size_t scratch_bytes;
     int emulated;   /* bf16 key served by an fp32 primitive on widened operands */
     int round_c;    /* c_bf16 key whose primitive writes fp32 C: rounded here */
@@ -148,10 +151,21 @@ static dnnl_status_t prim_create(const prim_key_t *key, dnnl_data_type_t dt,
     if (key->alpha != 1.0f &&
         (s = dnnl_primitive_attr_set_output_scales(attr, 1, 0, &key->alpha)) != dnnl_success)
         goto cleanup;
-    if (key->beta != 0.0f) {
+    /* C = (alpha AB + beta C) * M: the sum first, then the binary mul */
+    if (key->beta != 0.0f || key->c_mul) {
         if ((s = dnnl_post_ops_create(&ops)) != dnnl_success ||
-            (s = dnnl_post_ops_append_sum(ops, key->beta)) != dnnl_success ||
-            (s = dnnl_primitive_attr_set_post_ops(attr, ops)) != dnnl_success)
+            (key->beta != 0.0f && (s = dnnl_post_ops_append_sum(ops, key->beta)) != dnnl_success))
+            goto cleanup;
+        if (key->c_mul) {
+            dnnl_dims_t ms = {key->ldmul, 1};
+            p->mul_index = key->beta != 0.0f;
+            if ((s = dnnl_memory_desc_init_by_strides(&p->mul_md, 2, cd, dnnl_f32, ms)) !=
+                    dnnl_success ||
+                (s = dnnl_post_ops_append_binary(ops, dnnl_binary_mul, &p->mul_md)) !=
+                    dnnl_success)
+                goto cleanup;
+        }
+        if ((s = dnnl_primitive_attr_set_post_ops(attr, ops)) != dnnl_success)
             goto cleanup;
     }
     if ((s = dnnl_primitive_desc_create(&pd, &desc, attr, engine, NULL)) != dnnl_success)
@@ -280,6 +294,8 @@ static jf_err_t onednn_gemm(const jf_gemm_args_t *g, char *msg, size_t msglen)
     key.alpha = (float)g->alpha;
     key.beta = (float)g->beta;
     key.c_bf16 = g->precision == JF_BF16 && g->c_bf16;
+    key.c_mul = g->c_mul != NULL;
+    key.ldmul = g->c_mul != NULL ? g->ldmul : 0;
     if (key.c_bf16 && g->beta != 0) {
         snprintf(msg, msglen, "oneDNN back-end: a bf16 C needs beta = 0");
         return JF_EINVAL;
@@ -321,19 +337,23 @@ static jf_err_t onednn_gemm(const jf_gemm_args_t *g, char *msg, size_t msglen)
         snprintf(msg, msglen, "oneDNN back-end: out of memory for a scratchpad");
         return JF_ENOMEM;
     }
-    dnnl_memory_t ma = NULL, mb = NULL, mc = NULL, ms = NULL;
+    dnnl_memory_t ma = NULL, mb = NULL, mc = NULL, ms = NULL, mm = NULL;
     dnnl_status_t s;
     if ((s = dnnl_memory_create(&ma, &p->a_md, engine, (void *)a)) == dnnl_success &&
         (s = dnnl_memory_create(&mb, &p->b_md, engine, (void *)b)) == dnnl_success &&
         (s = dnnl_memory_create(&mc, &p->c_md, engine, c)) == dnnl_success &&
-        (s = dnnl_memory_create(&ms, &p->scratch_md, engine, t->scratch)) == dnnl_success) {
-        const dnnl_exec_arg_t args[] = {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb},
-                                        {DNNL_ARG_DST, mc}, {DNNL_ARG_SCRATCHPAD, ms}};
+        (s = dnnl_memory_create(&ms, &p->scratch_md, engine, t->scratch)) == dnnl_success &&
+        (!key.c_mul ||
+         (s = dnnl_memory_create(&mm, &p->mul_md, engine, (void *)g->c_mul)) == dnnl_success)) {
+        const dnnl_exec_arg_t args[] = {
+            {DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc},
+            {DNNL_ARG_SCRATCHPAD, ms},
+            {DNNL_ARG_ATTR_MULTIPLE_POST_OP(p->mul_index) | DNNL_ARG_SRC_1, mm}};
         /* oneDNN's OpenMP runtime uses omp_get_max_threads() */
         const int outer = !omp_in_parallel(), before = omp_get_max_threads();
         if (outer && g->threads > 0 && g->threads != before)
             omp_set_num_threads(g->threads);
-        s = dnnl_primitive_execute(p->prim, t->stream, 4, args);
+        s = dnnl_primitive_execute(p->prim, t->stream, key.c_mul ? 5 : 4, args);
         if (s == dnnl_success)
             s = dnnl_stream_wait(t->stream);
         if (outer && g->threads > 0 && g->threads != before)
@@ -343,6 +363,7 @@ static jf_err_t onednn_gemm(const jf_gemm_args_t *g, char *msg, size_t msglen)
     dnnl_memory_destroy(mb);
     dnnl_memory_destroy(mc);
     dnnl_memory_destroy(ms);
+    dnnl_memory_destroy(mm);
     if (s != dnnl_success) {
         snprintf(msg, msglen, "oneDNN: %s matmul %lld x %lld x %lld failed: %s",
                  jf_precision_name(g->precision), (long long)g->m, (long long)g->n,
@@ -416,6 +437,7 @@ const jf_gemm_backend_t jf_gemm_onednn = {
     .description = "oneDNN matmul (bf16 with fp32 accumulation, fp32) on the CPU's "
                    "matrix/vector units",
     .precisions = JF_PRECISION_BIT(JF_FP32) | JF_PRECISION_BIT(JF_BF16),
+    .fuses_mul = JF_PRECISION_BIT(JF_FP32) | JF_PRECISION_BIT(JF_BF16),
     .probe = onednn_probe,
     .gemm = onednn_gemm,
     .version = onednn_version,

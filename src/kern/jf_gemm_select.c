@@ -185,7 +185,7 @@ static int check_product(const jf_gemm_backend_t *b, jf_precision_t p, char *why
     }
     fill(a, p, M * K, 11);
     fill(bb, p, K * N, 12);
-    const jf_gemm_args_t g = {p, 0, 0, M, N, K, K, N, N, 1.0, 0.0, a, bb, c, 1, 0};
+    const jf_gemm_args_t g = {p, 0, 0, M, N, K, K, N, N, 1.0, 0.0, a, bb, c, 1, 0, NULL, 0};
     if (b->gemm(&g, why, len) != JF_OK)
         goto cleanup;
     const double u = p == JF_FP64 ? 0x1p-53 : 0x1p-24;
@@ -225,7 +225,7 @@ static int run_product(const jf_gemm_backend_t *b, jf_precision_t p, const shape
 {
     const jf_gemm_args_t g = {p, x->trans_a, x->trans_b, x->m, x->n, x->k,
                               x->trans_a ? x->m : x->k, x->trans_b ? x->k : x->n, x->n,
-                              1.0, 0.0, a, bb, c, threads, 0};
+                              1.0, 0.0, a, bb, c, threads, 0, NULL, 0};
     return b->gemm(&g, why, whylen) == JF_OK ? 0 : -1;
 }
 

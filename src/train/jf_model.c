@@ -90,7 +90,7 @@ static void carve_layout(jf_model_t *m, jf_arena_t *a, jf_arena_t *keys)
     m->dtmp = carve(a, T * d, e);
     m->datt = keys != a ? carve(keys, T * d, e) : m->dtmp;
     m->dqkv = carve(keys, T * 3 * d, e);
-    m->dh = carve(a, T * ff, e);
+    m->dh = carve(keys, T * ff, e);
     m->attn_scratch = carve(a, (uint64_t)m->threads * ctx * ctx, e);
     if (m->precision != JF_BF16)
         return;
@@ -140,7 +140,7 @@ static int mirrors_init(jf_model_t *m)
     MIRROR(m->dx, m->dx_b, T * d, 0);
     MIRROR(m->datt, m->datt_b, T * d, 1);
     MIRROR(m->dqkv, m->dqkv_b, T * 3 * d, 1);
-    MIRROR(m->dh, m->dh_b, T * ff, 0);
+    MIRROR(m->dh, m->dh_b, T * ff, 1);
     MIRROR(m->logits, m->logits_b, T * (uint64_t)s->vocab, 0);
     MIRROR(m->attn_scratch, m->attn_scratch_b, (uint64_t)m->threads * ctx * ctx, 0);
 #undef MIRROR

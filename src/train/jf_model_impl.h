@@ -22,7 +22,7 @@ typedef struct {
     void *x1;          /* after the attention residual, T x d */
     void *a2;          /* LayerNorm 2 output, T x d */
     void *mu2, *rs2;
-    void *h;           /* MLP pre-activation, T x ff */
+    void *h;           /* MLP pre-activation a2 W1, T x ff; GELU'(h) once the GELU forward ran */
     void *g;           /* GELU(h), T x ff */
     /* bf16 models: the copies their GEMMs read (forward and backward); a1,
      * qkv, att, a2 and g exist only as these (see keys below) */
@@ -56,7 +56,7 @@ struct jf_model {
     void *datt;             /* T x d, d(loss)/d(attention output); fp32 and
                                fp64 models: the same array as dtmp */
     void *dqkv;             /* T x 3d */
-    void *dh;               /* T x ff */
+    void *dh;               /* T x ff, dL/dh; bf16 models: only its bf16 copy */
     void *attn_scratch;     /* per thread: one ctx x ctx tile */
 
     jf_grad_ready_fn grad_ready;  /* see jf_model_on_grad_ready */

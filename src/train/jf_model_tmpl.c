@@ -220,79 +220,62 @@ static void FN(ln_bwd)(const real *x, const real *g, const real *mu, const real 
 }
 
 /* GELU, tanh form (Hendrycks and Gimpel 2016), computed as
- * 0.5 x (1 + tanh(u)) = x * sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3):
- * one exp and one division per element (the division bounds these loops). */
+ * 0.5 x (1 + tanh(u)) = x * sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3),
+ * with its derivative GELU'(x) = s + 2 x s (1 - s) u', s = sigmoid(2u):
+ * one exp and one division per element give both. The forward keeps
+ * GELU'(h) in place of h, which is all the backward needs: there it is
+ * the factor of the GEMM that makes dL/dh (jf_gemm_mul), so the backward
+ * has no GELU pass over memory of its own. */
 #define GELU_C ((real)0.7978845608028654) /* sqrt(2/pi) */
 #define GELU_A ((real)0.044715)
 
-JF_VMATH_INLINE real FN(gelu_of)(real x)
-{
-    return x / ((real)1 + JF_EXP((real)-2 * GELU_C * (x + GELU_A * x * x * x)));
-}
-
-/* GELU'(x) = s + 2 x s (1 - s) u', s = sigmoid(2u) */
-JF_VMATH_INLINE real FN(gelu_grad_of)(real x)
+JF_VMATH_INLINE real FN(gelu_and_grad)(real x, real *grad)
 {
     const real sg = (real)1 / ((real)1 + JF_EXP((real)-2 * GELU_C * (x + GELU_A * x * x * x)));
     const real du = GELU_C * ((real)1 + (real)3 * GELU_A * x * x);
-    return sg + (real)2 * x * sg * ((real)1 - sg) * du;
+    *grad = sg + (real)2 * x * sg * ((real)1 - sg) * du;
+    return x * sg;
 }
 
-/* The GELU loops are the step's largest non-GEMM cost; compiled once per
- * vector ISA (JF_VECTOR_CLONES) and run on one contiguous chunk per thread. */
+/* The GELU loop is the step's largest non-GEMM cost; compiled once per
+ * vector ISA (JF_VECTOR_CLONES) and run on one contiguous chunk per
+ * thread. out = GELU(h), h = GELU'(h). */
 JF_VECTOR_CLONES
-static void FN(gelu_fwd_chunk)(const real *h, real *out, int64_t n)
+static void FN(gelu_fwd_chunk)(real *h, real *out, int64_t n)
 {
 #pragma omp simd
-    for (int64_t i = 0; i < n; i++)
-        out[i] = FN(gelu_of)(h[i]);
-}
-
-/* dh[i] *= GELU'(h[i]) */
-JF_VECTOR_CLONES
-static void FN(gelu_bwd_chunk)(const real *h, real *dh, int64_t n)
-{
-#pragma omp simd
-    for (int64_t i = 0; i < n; i++)
-        dh[i] *= FN(gelu_grad_of)(h[i]);
+    for (int64_t i = 0; i < n; i++) {
+        real grad;
+        out[i] = FN(gelu_and_grad)(h[i], &grad);
+        h[i] = grad;
+    }
 }
 
 #if JF_BF16_CAPABLE
-/* bf16 models: the results go to the bf16 copies, which are all the GEMMs
- * after them read (blocked as ln_fwd_row_bf16, for the same reason) */
+/* bf16 models: GELU(h) goes to the bf16 copy, which is all the GEMM after
+ * it reads (blocked as ln_fwd_row_bf16, for the same reason) */
 JF_VECTOR_CLONES
-static void FN(gelu_fwd_chunk_bf16)(const real *h, jf_bf16_t *outb, int64_t n)
+static void FN(gelu_fwd_chunk_bf16)(real *h, jf_bf16_t *outb, int64_t n)
 {
     real buf[BF16_BLOCK];
     for (int64_t i0 = 0; i0 < n; i0 += BF16_BLOCK) {
         const int64_t k = n - i0 < BF16_BLOCK ? n - i0 : BF16_BLOCK;
 #pragma omp simd
-        for (int64_t i = 0; i < k; i++)
-            buf[i] = FN(gelu_of)(h[i0 + i]);
+        for (int64_t i = 0; i < k; i++) {
+            real grad;
+            buf[i] = FN(gelu_and_grad)(h[i0 + i], &grad);
+            h[i0 + i] = grad;
+        }
 #pragma omp simd
         for (int64_t i = 0; i < k; i++)
             outb[i0 + i] = jf_bf16_from_float(buf[i]);
     }
 }
-
-JF_VECTOR_CLONES
-static void FN(gelu_bwd_chunk_bf16)(const real *h, const real *dh, jf_bf16_t *dhb, int64_t n)
-{
-    real buf[BF16_BLOCK];
-    for (int64_t i0 = 0; i0 < n; i0 += BF16_BLOCK) {
-        const int64_t k = n - i0 < BF16_BLOCK ? n - i0 : BF16_BLOCK;
-#pragma omp simd
-        for (int64_t i = 0; i < k; i++)
-            buf[i] = dh[i0 + i] * FN(gelu_grad_of)(h[i0 + i]);
-#pragma omp simd
-        for (int64_t i = 0; i < k; i++)
-            dhb[i0 + i] = jf_bf16_from_float(buf[i]);
-    }
-}
 #endif
 
-/* out = GELU(h); bf16 models: outb (out's bf16 copy) instead of out */
-static void FN(gelu_fwd)(const real *h, real *out, int64_t n, int nth, jf_bf16_t *outb)
+/* out = GELU(h) (bf16 models: outb, out's bf16 copy, instead), and h
+ * becomes GELU'(h) for the backward */
+static void FN(gelu_fwd)(real *h, real *out, int64_t n, int nth, jf_bf16_t *outb)
 {
 #pragma omp parallel num_threads(nth)
     {
@@ -306,25 +289,6 @@ static void FN(gelu_fwd)(const real *h, real *out, int64_t n, int nth, jf_bf16_t
         (void)outb;
 #endif
             FN(gelu_fwd_chunk)(h + lo, out + lo, len);
-    }
-}
-
-/* dh *= GELU'(h); bf16 models: the product goes to dhb (dh's bf16 copy,
- * which both GEMMs after it read) and dh keeps the GEMM's raw output */
-static void FN(gelu_bwd)(const real *h, real *dh, int64_t n, int nth, jf_bf16_t *dhb)
-{
-#pragma omp parallel num_threads(nth)
-    {
-        int64_t lo, len;
-        jf_thread_chunk(n, &lo, &len);
-#if JF_BF16_CAPABLE
-        if (dhb != NULL)
-            FN(gelu_bwd_chunk_bf16)(h + lo, dh + lo, dhb + lo, len);
-        else
-#else
-        (void)dhb;
-#endif
-            FN(gelu_bwd_chunk)(h + lo, dh + lo, len);
     }
 }
 
@@ -582,8 +546,9 @@ void FN(jf_model_bwd)(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger)
         const jf_layer_acts_t *A = &m->acts[l];
         /* dx holds dL/dxout (and its bf16 copy). MLP: xout = x1 + GELU(a2 W1) W2 */
         FN(jf_gemm)(&bwd_w, 1, 0, ff, d, T, 1, A->g, ff, dx, d, 0, G + o->w2, d);
-        FN(jf_gemm)(&bwd_x, 0, 1, T, ff, d, 1, dx, d, W + o->w2, d, 0, dh, ff);
-        FN(gelu_bwd)(A->h, dh, T * ff, nth, FN(bf16_target)(m, dh, T * ff, ledger));
+        /* dL/dh = (dL/dg W2^T) * GELU'(h), which the forward left in h; bf16
+         * models: dh exists only in bf16, which the GEMM writes */
+        FN(jf_gemm_mul)(&bwd_x, 0, 1, T, ff, d, 1, dx, d, W + o->w2, d, 0, dh, ff, A->h, ff);
         FN(jf_gemm)(&bwd_w, 1, 0, d, ff, T, 1, A->a2, d, dh, ff, 0, G + o->w1, ff);
         FN(jf_gemm)(&bwd_x, 0, 1, T, d, ff, 1, dh, ff, W + o->w1, ff, 0, dtmp, d);
         FN(ln_bwd)(A->x1, W + o->ln2_g, A->mu2, A->rs2, dtmp, dx, G + o->ln2_g,

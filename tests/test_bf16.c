@@ -324,6 +324,133 @@ static void check_door_bf16_output(void)
 #endif
 }
 
+#ifdef HAVE_ONEDNN
+/* oneDNN for bf16 as a back-end that does not fuse c_mul: the door's own
+ * product-then-multiply path for a bf16-only C */
+static jf_err_t unfused_gemm(const jf_gemm_args_t *g, char *msg, size_t msglen)
+{
+    if (g->c_mul != NULL) {
+        snprintf(msg, msglen, "the door passed c_mul to a back-end that does not fuse it");
+        return JF_EINVAL;
+    }
+    return jf_gemm_onednn.gemm(g, msg, msglen);
+}
+#endif
+
+/* |got - want| over the worst element, in units of the bound
+ * slack * (K u sum|a b| + beta |c0| u) |mul| + |want| u_out: within 1 passes. */
+static double mul_resid(const double *got, const double *want, const double *mag, int m, int n,
+                        int ldc, double k_u, double u_out)
+{
+    double worst = 0;
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+            const double bound = 2 * k_u * mag[i * n + j] + u_out * fabs(want[i * n + j]) + 1e-30;
+            const double r = fabs(got[i * ldc + j] - want[i * n + j]) / bound;
+            worst = r > worst ? r : worst;
+        }
+    return worst;
+}
+
+/* jf_gemm_mul: C = (alpha A B + beta C) * M on every back-end and path:
+ * fused in oneDNN's epilogue (fp32, and bf16 into a bf16-only C), after the
+ * product in the door (BLIS fp32 and fp64, and a bf16 back-end that does
+ * not fuse), at C's and M's own leading dimensions; counted as the product. */
+static void check_door_mul(void)
+{
+    enum { M = 24, N = 20, K = 33, LDC = 29, LDM = 31 };
+    static float a[M * K], w[K * N], mul[M * LDM], c[M * LDC], c0[M * LDC];
+    static double ad[M * K], wd[K * N], muld[M * LDM], cd[M * LDC];
+    static double want[M * N], mag[M * N], got[M * LDC];
+    const float alpha = 0.75f, beta = 0.5f;
+    for (int i = 0; i < M * K; i++)
+        ad[i] = a[i] = (float)jf_rng_normal(21, (uint64_t)i);
+    for (int i = 0; i < K * N; i++)
+        wd[i] = w[i] = (float)jf_rng_normal(22, (uint64_t)i);
+    for (int i = 0; i < M * LDM; i++)
+        muld[i] = mul[i] = (float)((jf_rng_uniform(23, (uint64_t)i) + 0.5) *
+                                   (i % 3 == 0 ? -1 : 1));
+    for (int i = 0; i < M * LDC; i++)
+        c0[i] = (float)jf_rng_normal(24, (uint64_t)i);
+    /* want = (alpha A B + beta c0) * mul from the values as given */
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            long double sum = 0, abs_sum = 0;
+            for (int q = 0; q < K; q++) {
+                sum += (long double)a[i * K + q] * w[q * N + j];
+                abs_sum += fabsl((long double)a[i * K + q] * w[q * N + j]);
+            }
+            const double f = mul[i * LDM + j];
+            want[i * N + j] = (double)((alpha * sum + beta * (long double)c0[i * LDC + j]) * f);
+            mag[i * N + j] = (double)((alpha * abs_sum + beta * fabsl(c0[i * LDC + j])) * fabs(f));
+        }
+    jf_ledger_t L;
+    char why[200];
+    const jf_gemm_ctx_t ctx = {&L, JF_FLOP_DENSE_BWD_DATA, 2, NULL};
+    for (int b = 0; jf_gemm_backends[b] != NULL; b++) {
+        const jf_gemm_backend_t *be = jf_gemm_backends[b];
+        if (!(be->precisions & JF_PRECISION_BIT(JF_FP32)) || !be->probe(JF_FP32, why, sizeof why))
+            continue;
+        jf_gemm_use(JF_FP32, be);
+        jf_ledger_clear(&L);
+        memcpy(c, c0, sizeof c);
+        jf_gemm_mul_s(&ctx, 0, 0, M, N, K, alpha, a, K, w, N, beta, c, LDC, mul, LDM);
+        CHECK(!jf_gemm_failed(why, sizeof why));
+        for (int i = 0; i < M * LDC; i++)
+            got[i] = c[i];
+        const double r = mul_resid(got, want, mag, M, N, LDC, K * 0x1p-24, 0x1p-24);
+        CHECK_MSG(r <= 1, "%s fp32 C*M (%s): residual %.3g of its bound", be->name,
+                  be->fuses_mul & JF_PRECISION_BIT(JF_FP32) ? "fused" : "door", r);
+        CHECK_U128_EQ((jf_u128)2 * M * N * K, L.flops[JF_FLOP_DENSE_BWD_DATA]);
+    }
+    jf_gemm_use(JF_FP64, &jf_gemm_blis);
+    for (int i = 0; i < M * LDC; i++)
+        cd[i] = c0[i];
+    jf_gemm_mul_d(&ctx, 0, 0, M, N, K, alpha, ad, K, wd, N, beta, cd, LDC, muld, LDM);
+    CHECK(!jf_gemm_failed(why, sizeof why));
+    CHECK_MSG(mul_resid(cd, want, mag, M, N, LDC, K * 0x1p-53, 0x1p-53) <= 1,
+              "blis fp64 C*M: residual above its bound");
+#ifdef HAVE_ONEDNN
+    /* bf16 operands, bf16-only C (beta 0): fused, then through the door */
+    static float key[M * LDC];
+    static jf_bf16_t cb[M * LDC];
+    double wantb[M * N], magb[M * N];
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            long double sum = 0, abs_sum = 0;
+            for (int q = 0; q < K; q++) {
+                const long double x =
+                    (long double)jf_bf16_to_float(jf_bf16_from_float(a[i * K + q])) *
+                    jf_bf16_to_float(jf_bf16_from_float(w[q * N + j]));
+                sum += x;
+                abs_sum += fabsl(x);
+            }
+            wantb[i * N + j] = (double)(alpha * sum * mul[i * LDM + j]);
+            magb[i * N + j] = (double)(alpha * abs_sum * fabs(mul[i * LDM + j]));
+        }
+    const jf_bf16_mirror_t out = {key, M * LDC, cb, 1};
+    const jf_bf16_mirrors_t mirrors = {&out, 1};
+    const jf_gemm_ctx_t bctx = {&L, JF_FLOP_DENSE_BWD_DATA, 2, &mirrors};
+    static const jf_gemm_backend_t unfused = {
+        .name = "onednn-unfused", .description = "test", .precisions = 1u << JF_BF16,
+        .fuses_mul = 0, .gemm = unfused_gemm};
+    const jf_gemm_backend_t *paths[] = {&jf_gemm_onednn, &unfused};
+    for (int p = 0; p < 2; p++) {
+        jf_gemm_use(JF_BF16, paths[p]);
+        jf_ledger_clear(&L);
+        jf_gemm_mul_s(&bctx, 0, 0, M, N, K, alpha, a, K, w, N, 0, key, LDC, mul, LDM);
+        CHECK_MSG(!jf_gemm_failed(why, sizeof why), "%s: %s", paths[p]->name, why);
+        for (int i = 0; i < M * LDC; i++)
+            got[i] = jf_bf16_to_float(cb[i]);
+        const double r = mul_resid(got, wantb, magb, M, N, LDC, K * 0x1p-24, 0x1p-8);
+        CHECK_MSG(r <= 1, "%s bf16-only C*M: residual %.3g of its bound", paths[p]->name, r);
+        CHECK_U64_EQ(M * K + K * N + M * N, L.bf16_converted);
+        CHECK_U128_EQ((jf_u128)2 * M * N * K, L.flops[JF_FLOP_DENSE_BWD_DATA]);
+    }
+    jf_gemm_use(JF_BF16, &jf_gemm_onednn);
+#endif
+}
+
 /* Accumulating into a bf16-only C (beta != 0) has nothing to add to: the
  * door refuses it and says so (run last: the door keeps its first failure). */
 static void check_door_bf16_output_beta(void)
@@ -401,6 +528,7 @@ int main(void)
     check_backends();
     check_door_mixed();
     check_door_bf16_output();
+    check_door_mul();
     check_model_gradients();
     check_door_bf16_output_beta();
     return JF_TEST_DONE();

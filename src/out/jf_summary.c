@@ -266,6 +266,13 @@ static void print_quality(FILE *out, const jf_summary_t *s)
                  "update)\n",
             jf_figures_text(q.bits, "%.6g", j0, sizeof j0),
             jf_u128_str_grouped(r->tokens, a, sizeof a));
+    if (!isfinite(q.energy.joules)) {
+        /* no energy: no figure per joule, said once rather than as dashes */
+        fprintf(out, "        J/bit and J/FLOP against Landauer (k_B T ln 2 = %.3g J at %.0f "
+                     "K): energy not measured\n",
+                q.learning.landauer_bit, JF_SUMMARY_TEMPERATURE);
+        return;
+    }
     fprintf(out, "        %s J/bit = %s x k_B T ln 2 (%.3g J at %.0f K); %s J/FLOP = %s x "
                  "Landauer per %.0f-bit FLOP\n",
             jf_figures_text(q.learning.joules_per_bit, "%.4g", j0, sizeof j0),

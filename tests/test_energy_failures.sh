@@ -123,7 +123,7 @@ back=$jf_tmp/backwards
 jf_feeder_start back --powercap "$back" --range-uj 1000000000 --max-power-w 200 \
     --backwards-after usr1 --backwards-uj 50000000
 next_case
-jf_mpi_fault 2 "$p" back --preset tiny --steps "$jf_energy_steps" --energy powercap \
+jf_mpi_fault 2 "$p" back --preset tiny --steps "$jf_energy_steps" --min-seconds 3 --energy powercap \
     --powercap-root "$back" --summary-json "$json"
 jf_feeder_stop back
 jf_expect_rc 1 "a counter that goes backwards mid-run fails the run"
@@ -145,7 +145,7 @@ fi
 midgarbage=$jf_tmp/mid-garbage
 jf_feeder_start midg --powercap "$midgarbage" --garbage-after usr1
 next_case
-jf_mpi_fault 2 "$p" midg --preset tiny --steps "$jf_energy_steps" --energy powercap \
+jf_mpi_fault 2 "$p" midg --preset tiny --steps "$jf_energy_steps" --min-seconds 3 --energy powercap \
     --powercap-root "$midgarbage" --summary-json "$json"
 jf_feeder_stop midg
 jf_expect_rc 1 "energy_uj turning to garbage mid-run fails the run"

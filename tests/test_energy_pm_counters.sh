@@ -73,7 +73,7 @@ pm2=$jf_tmp/pm-restart
 jf_feeder_start pmr --pm-counters "$pm2" --pkg-watts 80 --dram-watts 12 --period-ms 5 \
     --startup-change-after usr1
 run=$jf_tmp/run-pm-restart
-jf_mpi_fault 2 "$run" pmr --preset tiny --steps "$jf_energy_steps" \
+jf_mpi_fault 2 "$run" pmr --preset tiny --steps "$jf_energy_steps" --min-seconds 3 \
     --energy pm_counters --pm-counters-root "$pm2" --summary-json "$run.json"
 jf_feeder_stop pmr
 jf_expect_rc 1 "the node controller restarted its counters mid-run: the run is failed"

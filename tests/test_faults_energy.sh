@@ -119,7 +119,10 @@ jf_feeder_start stuckpm --pm-counters "$jf_tmp/stuckpm" --stuck-after usr1
 fault stuckpm --pm-counters-root "$jf_tmp/stuckpm" pm_counters
 invalid_case stuckpm "no counter moved over the .* measured phase" "every pm_counters counter stuck"
 
-min_seconds=
+# the other faults need only a reading or two after them, but the phase
+# must outlast the first progress line (about a second) however fast the
+# machine runs the steps
+min_seconds="--min-seconds 3"
 
 # --- impossible jumps forwards ----------------------------------------------
 # 1000 J counters (at most 250 W): a jump of 400 J between readings 0.1 s

@@ -267,13 +267,12 @@ static jf_err_t flag_folder(const jf_flag_t *f, const char *arg, jf_run_options_
     return JF_OK;
 }
 
-/* "0.1", "0.1s" or "100ms": a positive number of seconds, at least 1 ms
- * (finer sampling only measures the sampler) and at most an hour. */
-static jf_err_t flag_interval(const jf_flag_t *f, const char *text, jf_run_options_t *o,
-                              char *msg, size_t msglen)
+/* A duration "0.1", "0.1s" or "100ms": 0 and the positive seconds, or -1
+ * when it is not a positive number. */
+static int parse_duration(const char *text, double *seconds)
 {
     char number[64], why[JF_MSG_LEN];
-    double scale = 1, v;
+    double scale = 1;
     size_t n = strlen(text);
     if (n > 2 && strcmp(text + n - 2, "ms") == 0) {
         scale = 1e-3;
@@ -283,12 +282,23 @@ static jf_err_t flag_interval(const jf_flag_t *f, const char *text, jf_run_optio
     }
     snprintf(number, sizeof number, "%.*s", (int)(n < sizeof number ? n : sizeof number - 1),
              text);
-    if (jf_parse_positive_real(number, &v, why, sizeof why) != JF_OK) {
+    if (jf_parse_positive_real(number, seconds, why, sizeof why) != JF_OK)
+        return -1;
+    *seconds *= scale;
+    return 0;
+}
+
+/* "0.1", "0.1s" or "100ms": a positive number of seconds, at least 1 ms
+ * (finer sampling only measures the sampler) and at most an hour. */
+static jf_err_t flag_interval(const jf_flag_t *f, const char *text, jf_run_options_t *o,
+                              char *msg, size_t msglen)
+{
+    double v;
+    if (parse_duration(text, &v) != 0) {
         snprintf(msg, msglen, "--%s: '%s' is not a positive time (e.g. 0.1 or 100ms)",
                  f->name, text);
         return JF_EINVAL;
     }
-    v *= scale;
     if (v < 1e-3 || v > 3600) {
         snprintf(msg, msglen, "--%s: %s is outside 1ms..3600s", f->name, text);
         return JF_ERANGE;
@@ -325,23 +335,12 @@ static jf_err_t flag_seconds(const jf_flag_t *f, const char *text, jf_run_option
 static jf_err_t flag_timeout(const jf_flag_t *f, const char *text, jf_run_options_t *o,
                              char *msg, size_t msglen)
 {
-    char number[64], why[JF_MSG_LEN];
-    double scale = 1, v;
-    size_t n = strlen(text);
-    if (n > 2 && strcmp(text + n - 2, "ms") == 0) {
-        scale = 1e-3;
-        n -= 2;
-    } else if (n > 1 && text[n - 1] == 's') {
-        n -= 1;
-    }
-    snprintf(number, sizeof number, "%.*s", (int)(n < sizeof number ? n : sizeof number - 1),
-             text);
-    if (jf_parse_positive_real(number, &v, why, sizeof why) != JF_OK || v * scale < 0.1 ||
-        v * scale > 600) {
+    double v;
+    if (parse_duration(text, &v) != 0 || v < 0.1 || v > 600) {
         snprintf(msg, msglen, "--%s: '%s' is not a time in 0.1s..600s", f->name, text);
         return JF_EINVAL;
     }
-    *FIELD(o, f, double) = v * scale;
+    *FIELD(o, f, double) = v;
     return JF_OK;
 }
 

@@ -95,31 +95,32 @@ jf_err_t jf_energy_paths_resolve(jf_energy_paths_t *paths, const jf_energy_flags
 {
     static const jf_energy_flags_t none;
     const jf_energy_flags_t *f = flags != NULL ? flags : &none;
-    const char *const powercap = pick(f->powercap_root, "JFLOP_POWERCAP_ROOT",
-                                      "/sys/class/powercap");
-    const char *const pm = pick(f->pm_counters_root, "JFLOP_PM_COUNTERS_ROOT",
-                                "/sys/cray/pm_counters");
-    const char *const url = pick(f->redfish_url, "JFLOP_REDFISH_URL", "");
-    const char *const cred = pick(f->redfish_credentials, "JFLOP_REDFISH_CREDENTIALS", "");
-    const char *const ca = pick(f->redfish_ca, "JFLOP_REDFISH_CA", "");
+    /* each setting: its flag, else its environment variable, else its
+     * default; %h expanded to this node's name */
+    const struct {
+        char *out;
+        size_t len;
+        const char *flag, *option, *env, *dflt;
+    } settings[] = {
+        {paths->powercap_root, sizeof paths->powercap_root, f->powercap_root,
+         "--powercap-root", "JFLOP_POWERCAP_ROOT", "/sys/class/powercap"},
+        {paths->pm_counters_root, sizeof paths->pm_counters_root, f->pm_counters_root,
+         "--pm-counters-root", "JFLOP_PM_COUNTERS_ROOT", "/sys/cray/pm_counters"},
+        {paths->redfish_url, sizeof paths->redfish_url, f->redfish_url, "--redfish-url",
+         "JFLOP_REDFISH_URL", ""},
+        {paths->redfish_credentials, sizeof paths->redfish_credentials,
+         f->redfish_credentials, "--redfish-credentials", "JFLOP_REDFISH_CREDENTIALS", ""},
+        {paths->redfish_ca, sizeof paths->redfish_ca, f->redfish_ca, "--redfish-ca",
+         "JFLOP_REDFISH_CA", ""},
+    };
 
     memset(paths, 0, sizeof *paths);
-    if (expand_root(paths->powercap_root, sizeof paths->powercap_root, powercap,
-                    f->powercap_root ? "--powercap-root" : "JFLOP_POWERCAP_ROOT", node_name, msg,
-                    msglen) != JF_OK ||
-        expand_root(paths->pm_counters_root, sizeof paths->pm_counters_root, pm,
-                    f->pm_counters_root ? "--pm-counters-root" : "JFLOP_PM_COUNTERS_ROOT",
-                    node_name, msg, msglen) != JF_OK ||
-        expand_root(paths->redfish_url, sizeof paths->redfish_url, url,
-                    f->redfish_url ? "--redfish-url" : "JFLOP_REDFISH_URL", node_name, msg,
-                    msglen) != JF_OK ||
-        expand_root(paths->redfish_credentials, sizeof paths->redfish_credentials, cred,
-                    f->redfish_credentials ? "--redfish-credentials" : "JFLOP_REDFISH_CREDENTIALS",
-                    node_name, msg, msglen) != JF_OK ||
-        expand_root(paths->redfish_ca, sizeof paths->redfish_ca, ca,
-                    f->redfish_ca ? "--redfish-ca" : "JFLOP_REDFISH_CA", node_name, msg,
-                    msglen) != JF_OK)
-        return JF_EINVAL;
+    for (size_t k = 0; k < sizeof settings / sizeof settings[0]; k++)
+        if (expand_root(settings[k].out, settings[k].len,
+                        pick(settings[k].flag, settings[k].env, settings[k].dflt),
+                        settings[k].flag ? settings[k].option : settings[k].env, node_name, msg,
+                        msglen) != JF_OK)
+            return JF_EINVAL;
     paths->redfish_timeout = 5.0;
     if (f->redfish_timeout > 0) {
         paths->redfish_timeout = f->redfish_timeout;

@@ -32,36 +32,46 @@ void jf_cmd_usage_all(FILE *out);
 /* `jflop NAME --help`: that command's usage only. */
 void jf_cmd_help(FILE *out, const char *name);
 
-/* A command's options, parsed with one set of messages: the next option
- * as getopt_long returns it (-1 at the end), or, having printed what to,
- * JF_CMD_OPT_HELP (-h/--help: the command's usage on stdout; exit 0) or
- * JF_CMD_OPT_BAD (an unknown option or one without its value: one line on
- * stderr; exit 2). The first call of a command starts at argv[1]. */
+/* A command's options, listed once: the long name (without "--"), what its
+ * value is and where it goes. FLAG sets an int to 1; STRING keeps the text
+ * (const char *); COUNT is a count with k/M/G/T suffixes and REAL a
+ * positive real (double); FORMAT is table, csv, md or json (jf_format_t);
+ * CHOICE is one of `choices` (NULL-terminated; the matching const char *). */
+typedef enum {
+    JF_ARG_FLAG,
+    JF_ARG_STRING,
+    JF_ARG_COUNT,
+    JF_ARG_REAL,
+    JF_ARG_FORMAT,
+    JF_ARG_CHOICE,
+} jf_arg_kind_t;
+
+typedef struct {
+    const char *name;
+    jf_arg_kind_t kind;
+    void *value;
+    const char *const *choices;
+} jf_cmd_arg_t;
+
+/* Parse argv[1..] against args (ended by JF_CMD_ARGS_END; --help/-h is
+ * added): 0 with optind at the first operand, or, having printed what to,
+ * JF_CMD_OPT_HELP (the command's usage on stdout; exit 0) or JF_CMD_OPT_BAD
+ * (an unknown option, one without its value or a bad value: one line
+ * "jflop CMD: --NAME: why" on stderr; exit 2). */
 #define JF_CMD_OPT_HELP (-2)
 #define JF_CMD_OPT_BAD (-3)
-struct option;
-int jf_cmd_opt(const char *cmd, int argc, char **argv, const struct option *opts, int *first);
+int jf_cmd_args(const char *cmd, int argc, char **argv, const jf_cmd_arg_t *args);
+/* jf_cmd_args's result as the command's exit status (0 for help, 2 bad) */
+#define JF_CMD_ARGS_EXIT(rc) ((rc) == JF_CMD_OPT_HELP ? 0 : 2)
 
-/* The options the table-making commands share, declared once so that each
- * has the same name, letter and value everywhere (<getopt.h> entries);
- * every list ends with JF_CMD_OPTS_END. */
-#define JF_CMD_OPTS_TABLES                                                                     \
-    {"format", required_argument, NULL, 'f'}, {"table", required_argument, NULL, 'T'},         \
-        {"out", required_argument, NULL, 'o'}
-#define JF_CMD_OPTS_PHYSICS                                                                    \
-    {"temperature", required_argument, NULL, 't'}, {"bits", required_argument, NULL, 'b'}
-#define JF_CMD_OPTS_END {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}
-
-/* Option values shared by the commands: a count with k/M/G/T suffixes, a
- * positive real. Print one line naming the flag and return -1 when bad. */
-int jf_cmd_count_arg(const char *cmd, const char *flag, const char *text, double *v);
-int jf_cmd_real_arg(const char *cmd, const char *flag, const char *text, double *v);
-/* --format: table, csv, md or json. --table: one of the command's tables
- * (names NULL-terminated, in the order the message lists them), kept in
- * *only. Both print one line and return -1 when bad. */
-int jf_cmd_format_arg(const char *cmd, const char *text, jf_format_t *format);
-int jf_cmd_table_arg(const char *cmd, const char *text, const char *const *names,
-                     const char **only);
+/* The options the table-making commands share, so that each has the same
+ * name and value everywhere. */
+#define JF_CMD_ARGS_TABLES(format, table_names, only, out_dir)                                 \
+    {"format", JF_ARG_FORMAT, (format), NULL}, {"table", JF_ARG_CHOICE, (only), (table_names)}, \
+        {"out", JF_ARG_STRING, (out_dir), NULL}
+#define JF_CMD_ARGS_PHYSICS(temperature, bits)                                                  \
+    {"temperature", JF_ARG_REAL, (temperature), NULL}, {"bits", JF_ARG_REAL, (bits), NULL}
+#define JF_CMD_ARGS_END {NULL, 0, NULL, NULL}
 
 /* Hand out a command's tables (and free them): on stdout as one document
  * (jf_tables_emit), or with out_dir one file per table named ID.EXT; only

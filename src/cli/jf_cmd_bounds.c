@@ -58,47 +58,28 @@ static int paper_table1(int as_json)
 
 int jf_cmd_bounds(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"params", required_argument, NULL, 'n'},
-        {"tokens", required_argument, NULL, 'd'},
-        {"active-params", required_argument, NULL, 'a'},
-        JF_CMD_OPTS_PHYSICS,
-        {"precision", required_argument, NULL, 'P'},
-        {"run", required_argument, NULL, 'r'},
-        {"neurons", required_argument, NULL, 'u'},
-        {"active-neurons", required_argument, NULL, 'v'},
-        {"paper-table1", no_argument, NULL, 'p'},
-        {"json", no_argument, NULL, 'j'},
-        JF_CMD_OPTS_END,
-    };
     double n = 0, d = 0, na = 0, t = 300, bits = 0, nu = 0, nua = 0;
-    int c, table = 0, as_json = 0, bad = 0, prec = -1;
-    const char *run_path = NULL;
-
-    int first = 1;
-    while (!bad && (c = jf_cmd_opt("bounds", argc, argv, opts, &first)) >= 0) {
-        switch (c) {
-        case 'n': bad |= jf_cmd_count_arg("bounds", "--params", optarg, &n); break;
-        case 'd': bad |= jf_cmd_count_arg("bounds", "--tokens", optarg, &d); break;
-        case 'a': bad |= jf_cmd_count_arg("bounds", "--active-params", optarg, &na); break;
-        case 't': bad |= jf_cmd_real_arg("bounds", "--temperature", optarg, &t); break;
-        case 'b': bad |= jf_cmd_real_arg("bounds", "--bits", optarg, &bits); break;
-        case 'P':
-            if ((prec = jf_precision_parse(optarg)) < 0) {
-                fprintf(stderr, "jflop bounds: --precision: '%s' is not fp32, fp64 or bf16\n",
-                        optarg);
-                return 2;
-            }
-            break;
-        case 'r': run_path = optarg; break;
-        case 'u': bad |= jf_cmd_count_arg("bounds", "--neurons", optarg, &nu); break;
-        case 'v': bad |= jf_cmd_count_arg("bounds", "--active-neurons", optarg, &nua); break;
-        case 'p': table = 1; break;
-        case 'j': as_json = 1; break;
-        }
-    }
-    if (c != -1) /* a bad value stopped the loop on its option */
-        return c == JF_CMD_OPT_HELP ? 0 : 2;
+    int table = 0, as_json = 0, prec = -1;
+    const char *run_path = NULL, *prec_name = NULL;
+    static const char *const precisions[] = {"fp32", "fp64", "bf16", NULL};
+    const jf_cmd_arg_t args[] = {
+        {"params", JF_ARG_COUNT, &n, NULL},
+        {"tokens", JF_ARG_COUNT, &d, NULL},
+        {"active-params", JF_ARG_COUNT, &na, NULL},
+        JF_CMD_ARGS_PHYSICS(&t, &bits),
+        {"precision", JF_ARG_CHOICE, &prec_name, precisions},
+        {"run", JF_ARG_STRING, &run_path, NULL},
+        {"neurons", JF_ARG_COUNT, &nu, NULL},
+        {"active-neurons", JF_ARG_COUNT, &nua, NULL},
+        {"paper-table1", JF_ARG_FLAG, &table, NULL},
+        {"json", JF_ARG_FLAG, &as_json, NULL},
+        JF_CMD_ARGS_END,
+    };
+    const int rc = jf_cmd_args("bounds", argc, argv, args);
+    if (rc != 0)
+        return JF_CMD_ARGS_EXIT(rc);
+    if (prec_name != NULL)
+        prec = jf_precision_parse(prec_name);
     if (optind < argc) {
         fprintf(stderr, "jflop bounds: unexpected argument '%s'\n", argv[optind]);
         return 2;

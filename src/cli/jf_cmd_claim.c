@@ -18,15 +18,6 @@
 
 int jf_cmd_claim(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"claims", required_argument, NULL, 'c'},
-        {"hardware", required_argument, NULL, 'w'},
-        {"measured", required_argument, NULL, 'm'},
-        {"measured-hardware", required_argument, NULL, 'M'},
-        JF_CMD_OPTS_TABLES,
-        JF_CMD_OPTS_PHYSICS,
-        JF_CMD_OPTS_END,
-    };
     static const char *const table_names[] = {"claims", "checks", "measured", NULL};
     const char *claims_path = NULL, *hw_path = NULL, *measured_path = NULL, *run_hw = NULL;
     const char *only = NULL, *out_dir = NULL;
@@ -37,24 +28,20 @@ int jf_cmd_claim(int argc, char **argv)
     jf_result_t run;
     jf_claim_eval_t *ev = NULL;
     char why[JF_MSG_LEN];
-    int c, bad_opt = 0, status = 2;
+    int status = 2;
 
-    int first = 1;
-    while (!bad_opt && (c = jf_cmd_opt("claim", argc, argv, opts, &first)) >= 0) {
-        switch (c) {
-        case 'c': claims_path = optarg; break;
-        case 'w': hw_path = optarg; break;
-        case 'm': measured_path = optarg; break;
-        case 'M': run_hw = optarg; break;
-        case 'o': out_dir = optarg; break;
-        case 'T': bad_opt |= jf_cmd_table_arg("claim", optarg, table_names, &only); break;
-        case 'f': bad_opt |= jf_cmd_format_arg("claim", optarg, &format); break;
-        case 't': bad_opt |= jf_cmd_real_arg("claim", "--temperature", optarg, &o.temperature); break;
-        case 'b': bad_opt |= jf_cmd_real_arg("claim", "--bits", optarg, &o.bits); break;
-        }
-    }
-    if (c != -1) /* a bad value stopped the loop on its option */
-        return c == JF_CMD_OPT_HELP ? 0 : 2;
+    const jf_cmd_arg_t args[] = {
+        {"claims", JF_ARG_STRING, &claims_path, NULL},
+        {"hardware", JF_ARG_STRING, &hw_path, NULL},
+        {"measured", JF_ARG_STRING, &measured_path, NULL},
+        {"measured-hardware", JF_ARG_STRING, &run_hw, NULL},
+        JF_CMD_ARGS_TABLES(&format, table_names, &only, &out_dir),
+        JF_CMD_ARGS_PHYSICS(&o.temperature, &o.bits),
+        JF_CMD_ARGS_END,
+    };
+    const int rc = jf_cmd_args("claim", argc, argv, args);
+    if (rc != 0)
+        return JF_CMD_ARGS_EXIT(rc);
     if (only != NULL && strcmp(only, "measured") == 0 && measured_path == NULL) {
         fprintf(stderr, "jflop claim: --table measured needs --measured FILE.h5\n");
         return 2;

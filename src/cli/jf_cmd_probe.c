@@ -68,43 +68,33 @@ static json_t *gemm_backends(int quiet)
 
 int jf_cmd_probe(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"powercap-root", required_argument, NULL, 'p'},
-        {"pm-counters-root", required_argument, NULL, 'c'},
-        {"redfish-url", required_argument, NULL, 'u'},
-        {"redfish-credentials", required_argument, NULL, 'k'},
-        {"redfish-ca", required_argument, NULL, 'a'},
-        {"redfish-timeout", required_argument, NULL, 't'},
-        {"json", no_argument, NULL, 'j'},
-        JF_CMD_OPTS_END,
-    };
     jf_energy_flags_t flags = {0};
-    int as_json = 0, c, usable = 0;
+    int as_json = 0, usable = 0;
     char host[256] = "", msg[JF_MSG_LEN];
     jf_energy_paths_t paths;
     jf_blis_info_t blis;
 
-    int first = 1;
-    while ((c = jf_cmd_opt("probe", argc, argv, opts, &first)) >= 0) {
-        switch (c) {
-        case 'p': flags.powercap_root = optarg; break;
-        case 'c': flags.pm_counters_root = optarg; break;
-        case 'u': flags.redfish_url = optarg; break;
-        case 'k': flags.redfish_credentials = optarg; break;
-        case 'a': flags.redfish_ca = optarg; break;
-        case 't':
-            if (jf_parse_positive_real(optarg, &flags.redfish_timeout, msg, sizeof msg) != JF_OK ||
-                flags.redfish_timeout < 0.1 || flags.redfish_timeout > 600) {
-                fprintf(stderr, "jflop probe: --redfish-timeout: '%s' is not a number of "
-                        "seconds in 0.1..600\n", optarg);
-                return 2;
-            }
-            break;
-        case 'j': as_json = 1; break;
-        }
+    const char *timeout = NULL;
+    const jf_cmd_arg_t args[] = {
+        {"powercap-root", JF_ARG_STRING, &flags.powercap_root, NULL},
+        {"pm-counters-root", JF_ARG_STRING, &flags.pm_counters_root, NULL},
+        {"redfish-url", JF_ARG_STRING, &flags.redfish_url, NULL},
+        {"redfish-credentials", JF_ARG_STRING, &flags.redfish_credentials, NULL},
+        {"redfish-ca", JF_ARG_STRING, &flags.redfish_ca, NULL},
+        {"redfish-timeout", JF_ARG_STRING, &timeout, NULL},
+        {"json", JF_ARG_FLAG, &as_json, NULL},
+        JF_CMD_ARGS_END,
+    };
+    const int rc = jf_cmd_args("probe", argc, argv, args);
+    if (rc != 0)
+        return JF_CMD_ARGS_EXIT(rc);
+    if (timeout != NULL &&
+        (jf_parse_positive_real(timeout, &flags.redfish_timeout, msg, sizeof msg) != JF_OK ||
+         flags.redfish_timeout < 0.1 || flags.redfish_timeout > 600)) {
+        fprintf(stderr, "jflop probe: --redfish-timeout: '%s' is not a number of "
+                "seconds in 0.1..600\n", timeout);
+        return 2;
     }
-    if (c != -1)
-        return c == JF_CMD_OPT_HELP ? 0 : 2;
     if (optind < argc) {
         fprintf(stderr, "jflop probe: unexpected argument '%s'\n", argv[optind]);
         return 2;

@@ -67,14 +67,6 @@ static int cmp_str(const void *a, const void *b)
 
 int jf_cmd_report(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        JF_CMD_OPTS_TABLES,
-        JF_CMD_OPTS_PHYSICS,
-        {"active-params", required_argument, NULL, 'a'},
-        {"site", required_argument, NULL, 's'},
-        {"plot", required_argument, NULL, 'P'},
-        JF_CMD_OPTS_END,
-    };
     static const char *const table_names[] = {"runs",    "bounds", "cooling", "lifecycle",
                                               "scaling", "nodes",  "domains", "quality", NULL};
     jf_report_opts_t ro = {300.0, 0, 0};
@@ -84,25 +76,19 @@ int jf_cmd_report(int argc, char **argv)
     jf_format_t format = JF_FMT_TABLE;
     const char *out_dir = NULL, *only = NULL;
     jf_paths_t paths = {NULL, 0, 0};
-    int c, bad = 0, skipped = 0, status = 0;
+    int skipped = 0, status = 0;
 
-    int first = 1;
-    while (!bad && (c = jf_cmd_opt("report", argc, argv, opts, &first)) >= 0) {
-        switch (c) {
-        case 'f': bad |= jf_cmd_format_arg("report", optarg, &format); break;
-        case 'T': bad |= jf_cmd_table_arg("report", optarg, table_names, &only); break;
-        case 'o': out_dir = optarg; break;
-        case 's': site_path = optarg; break;
-        case 'P': plot_dir = optarg; break;
-        case 't': bad |= jf_cmd_real_arg("report", "--temperature", optarg, &ro.temperature); break;
-        case 'b': bad |= jf_cmd_real_arg("report", "--bits", optarg, &ro.bits); break;
-        case 'a':
-            bad |= jf_cmd_count_arg("report", "--active-params", optarg, &ro.active_params);
-            break;
-        }
-    }
-    if (c != -1) /* a bad value stopped the loop on its option */
-        return c == JF_CMD_OPT_HELP ? 0 : 2;
+    const jf_cmd_arg_t args[] = {
+        JF_CMD_ARGS_TABLES(&format, table_names, &only, &out_dir),
+        JF_CMD_ARGS_PHYSICS(&ro.temperature, &ro.bits),
+        {"active-params", JF_ARG_COUNT, &ro.active_params, NULL},
+        {"site", JF_ARG_STRING, &site_path, NULL},
+        {"plot", JF_ARG_STRING, &plot_dir, NULL},
+        JF_CMD_ARGS_END,
+    };
+    const int rc = jf_cmd_args("report", argc, argv, args);
+    if (rc != 0)
+        return JF_CMD_ARGS_EXIT(rc);
     if (optind == argc) {
         fprintf(stderr, "jflop report: give result files or folders (see jflop report --help)\n");
         return 2;

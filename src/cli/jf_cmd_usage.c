@@ -1,7 +1,7 @@
 /* jf_cmd_usage.c: the jflop CLI's one list of commands, which drives the
  * dispatch in jflop.c, `jflop --help` (the list), `jflop COMMAND --help`
  * (that command's usage only) and `jflop --help-all` (all of it, which
- * help2man turns into jflop.1); and the option parsing they share. */
+ * help2man turns into jflop.1). */
 #include <getopt.h>
 #include <stdint.h>
 #include <string.h>
@@ -196,76 +196,4 @@ void jf_cmd_help(FILE *out, const char *name)
     const jf_cmd_t *c = jf_cmd_find(name);
     if (c != NULL)
         fputs(c->usage, out);
-}
-
-int jf_cmd_real_arg(const char *cmd, const char *flag, const char *text, double *v)
-{
-    char why[JF_MSG_LEN];
-    if (jf_parse_positive_real(text, v, why, sizeof why) != JF_OK) {
-        fprintf(stderr, "jflop %s: %s: %s\n", cmd, flag, why);
-        return -1;
-    }
-    return 0;
-}
-
-int jf_cmd_format_arg(const char *cmd, const char *text, jf_format_t *format)
-{
-    if (jf_format_parse(text, format) != JF_OK) {
-        fprintf(stderr, "jflop %s: --format: '%s' is not table, csv, md or json\n", cmd, text);
-        return -1;
-    }
-    return 0;
-}
-
-int jf_cmd_table_arg(const char *cmd, const char *text, const char *const *names,
-                     const char **only)
-{
-    char list[400] = "";
-    for (int i = 0; names[i] != NULL; i++) {
-        if (strcmp(text, names[i]) == 0) {
-            *only = text;
-            return 0;
-        }
-        const size_t used = strlen(list);
-        snprintf(list + used, sizeof list - used, "%s%s",
-                 i == 0 ? "" : names[i + 1] == NULL ? " or " : ", ", names[i]);
-    }
-    fprintf(stderr, "jflop %s: --table: '%s' is not %s\n", cmd, text, list);
-    return -1;
-}
-
-int jf_cmd_count_arg(const char *cmd, const char *flag, const char *text, double *v)
-{
-    char why[JF_MSG_LEN];
-    uint64_t n;
-    if (jf_parse_count(text, UINT64_MAX / 10, &n, why, sizeof why) != JF_OK) {
-        fprintf(stderr, "jflop %s: %s: %s\n", cmd, flag, why);
-        return -1;
-    }
-    *v = (double)n;
-    return 0;
-}
-
-int jf_cmd_opt(const char *cmd, int argc, char **argv, const struct option *opts, int *first)
-{
-    if (*first) {  /* each command parses its own argv from the start */
-        opterr = 0;
-        optind = 1;
-        *first = 0;
-    }
-    const int c = getopt_long(argc, argv, ":h", opts, NULL);
-    switch (c) {
-    case 'h':
-        jf_cmd_help(stdout, cmd);
-        return JF_CMD_OPT_HELP;
-    case ':':
-        fprintf(stderr, "jflop %s: option '%s' needs a value\n", cmd, argv[optind - 1]);
-        return JF_CMD_OPT_BAD;
-    case '?':
-        fprintf(stderr, "jflop %s: unknown option '%s' (see jflop %s --help)\n", cmd,
-                argv[optind - 1], cmd);
-        return JF_CMD_OPT_BAD;
-    default:
-        return c;
-    }
 }

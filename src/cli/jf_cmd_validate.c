@@ -51,33 +51,22 @@ static void print_validation(FILE *out, const jf_submission_t *s, const jf_valid
 
 int jf_cmd_validate(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"level", required_argument, NULL, 'l'},
-        {"pack", no_argument, NULL, 'p'},
-        JF_CMD_OPTS_END,
-    };
     char msg[JF_MSG_LEN];
-    int level = 1, pack = 0, c, status = 2;
+    int pack = 0, status = 2;
     jf_submission_t sub;
     jf_validation_t v;
 
-    int first = 1;
-    while ((c = jf_cmd_opt("validate", argc, argv, opts, &first)) >= 0) {
-        switch (c) {
-        case 'l':
-            if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0 && strcmp(optarg, "3") != 0) {
-                fprintf(stderr, "jflop validate: --level: '%s' is not 1, 2 or 3\n", optarg);
-                return 2;
-            }
-            level = atoi(optarg);
-            break;
-        case 'p':
-            pack = 1;
-            break;
-        }
-    }
-    if (c != -1)
-        return c == JF_CMD_OPT_HELP ? 0 : 2;
+    static const char *const levels[] = {"1", "2", "3", NULL};
+    const char *level_name = "1";
+    const jf_cmd_arg_t args[] = {
+        {"level", JF_ARG_CHOICE, &level_name, levels},
+        {"pack", JF_ARG_FLAG, &pack, NULL},
+        JF_CMD_ARGS_END,
+    };
+    const int rc = jf_cmd_args("validate", argc, argv, args);
+    if (rc != 0)
+        return JF_CMD_ARGS_EXIT(rc);
+    const int level = atoi(level_name);
     if (optind != argc - 1) {
         fprintf(stderr, "jflop validate: give one SUBMISSION folder (see jflop validate --help)\n");
         return 2;

@@ -7,7 +7,7 @@
 #    Joules when the run ends with a pass;
 #  - the quality table against a hand computation from each file's HDF5
 #    figures: bits/kJ = bits_compressed / (joules_total / 1000), GFLOPS/W =
-#    flops_6nd / joules_total / 1e9, the energy basis "measured", "differs
+#    flops_total_counted / joules_total / 1e9, the energy basis "measured", "differs
 #    in" naming the precision, the Pareto front by hand;
 #  - jflop report --plot writes valloss_vs_energy (one block per run, the
 #    file's pass figures) and energy_to_target;
@@ -94,7 +94,7 @@ for path in sys.argv[2:]:
     with h5py.File(path, "r") as f:
         j = float(f["energy"].attrs["joules_total"])
         bits = float(f["quality"].attrs["bits_compressed"])
-        flops = int(f["flops"].attrs["flops_6nd"])
+        flops = int(f["flops"].attrs["flops_total_counted"])
         best = float(f["quality"].attrs["val_loss_best"])
     fig[name] = (j, best)
     r = rows[name]
@@ -136,7 +136,7 @@ jf_cli "$jf_tmp/plot" report --plot "$jf_tmp/plots" "$jf_tmp/fp32.h5" "$jf_tmp/b
     "$jf_tmp/target.h5"
 jf_expect_rc 0 "jflop report --plot"
 jf_check "valloss_vs_energy: a script and 3 blocks of data (one per run)" sh -c \
-    'test -s "$1/valloss_vs_energy.gp" && test "$(grep -c "^# [a-z]" "$1/valloss_vs_energy.dat")" = 3' \
+    'test -s "$1/valloss_vs_energy.gp" && test "$(grep -c "^# [a-z0-9_-]*$" "$1/valloss_vs_energy.dat")" = 3' \
     sh "$jf_tmp/plots"
 jf_check "valloss_vs_energy.dat holds fp32's passes (the file's train_joules, val_loss)" sh -c \
     "\"$py\" -c 'import h5py,sys; g=h5py.File(sys.argv[1])[\"quality/passes\"]; print(\"%.9g %.9g\" % (g[\"train_joules\"][1], g[\"val_loss\"][1]))' \"\$1\" >\"\$2.want\" &&
@@ -156,11 +156,13 @@ jq -n '{
   host_processor_core_count: 2, host_memory_capacity: {value: 24, units: "GiB"},
   accelerator_model_name: "none", accelerators_per_node: 0,
   interconnect: "none (one node)", cooling: "air",
-  peak_flops_per_node: {fp32: {value: 1, units: "PFLOP/s", source: "assumption"}},
+  peak_flops_per_node: {fp32: {value: 1, units: "PFLOP/s", source: "assumption"},
+    bf16: {value: 2, units: "PFLOP/s", source: "assumption"}},
   software: {operating_system: "Linux", compiler: "gcc", mpi: "Open MPI", blis: "BLIS"}
 }' >"$sub/system.json"
 "$JFLOP" validate --level 1 --pack "$sub" >"$sub.out" 2>"$sub.err"
 jf_check "--pack wrote submission.json" test -s "$sub/submission.json"
+[ -s "$sub/submission.json" ] || jf_show "$sub.err"
 bits=$("$py" -c 'import h5py,sys; print(h5py.File(sys.argv[1])["quality"].attrs["bits_compressed"])' "$jf_tmp/fp32.h5")
 jf_jq "$sub/submission.json" "(.runs[] | select(.file == \"fp32.h5\") | .quality) as \$q
     | \$q.judged == false and ((\$q.bits_compressed - $bits) | fabs) <= 1e-6 * $bits

@@ -15,7 +15,7 @@ jobscripts=$(cd "$(dirname "$JF_TESTLIB")/../jobscripts" && pwd)
 command -v shellcheck >/dev/null 2>&1 ||
     jf_hard_error "shellcheck not found (./install-deps installs it)"
 
-for s in jflop.sbatch sweep-nd.sbatch scaling.sh likwid.sbatch; do
+for s in jflop.sbatch sweep-nd.sbatch scaling.sh likwid.sbatch quality.sh; do
     f=$jobscripts/$s
     if [ ! -f "$f" ]; then
         jf_check "jobscripts/$s exists" false

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "analysis/jf_bounds.h"
+#include "energy/jf_energy_meter.h"
 
 double jf_prequential_bits(const double *loss, int64_t n, uint64_t tokens_per_step,
                            int64_t vocab)
@@ -40,4 +41,31 @@ void jf_learning_figures(const jf_learning_in_t *in, jf_learning_t *out)
     out->bits_per_kilojoule = ratio(in->bits, in->joules / 1e3);
     out->per_bit_over_landauer = ratio(out->joules_per_bit, out->landauer_bit);
     out->per_flop_over_landauer = ratio(in->joules_per_flop, out->landauer_flop);
+}
+
+int64_t jf_pass_joules(const double *joules, const int32_t *mark, size_t rows, double *out,
+                       int64_t npass)
+{
+    for (int64_t p = 0; p < npass; p++)
+        out[p] = NAN;
+    size_t k = 0;
+    while (k < rows && mark[k] != JF_MARK_PHASE_START)
+        k++;
+    if (k == rows)
+        return -1;
+    const double start = joules[k];
+    double eval = 0, open = NAN;  /* the passes' own J so far; the open pass's start */
+    int64_t found = 0;
+    for (; k < rows && mark[k] != JF_MARK_PHASE_STOP; k++) {
+        if (mark[k] == JF_MARK_EVAL_START) {
+            open = joules[k];
+            if (found < npass)
+                out[found] = joules[k] - start - eval;
+            found++;
+        } else if (mark[k] == JF_MARK_EVAL_STOP && isfinite(open)) {
+            eval += joules[k] - open;
+            open = NAN;
+        }
+    }
+    return found;
 }

@@ -11,6 +11,7 @@
 #ifndef JF_LEARNING_H
 #define JF_LEARNING_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The bits compressed by n measured steps of tokens_per_step tokens each
@@ -45,5 +46,16 @@ typedef struct {
 } jf_learning_t;
 
 void jf_learning_figures(const jf_learning_in_t *in, jf_learning_t *out);
+
+/* The training energy drawn before each validation pass, from one node's
+ * trace: joules[k] the node total's cumulative J at row k, mark[k] its
+ * jf_energy_mark_t (2 phase start, 5 a pass's start, 6 its stop). out[p]
+ * gets the J between the phase start and pass p's start, less the earlier
+ * passes' own energy (validation is its own phase), for the first npass
+ * passes; those not in the trace are NAN. Returns the passes found, -1
+ * when the trace has no phase start. Summed over nodes, it is what lets
+ * validation loss be plotted against the energy spent learning. */
+int64_t jf_pass_joules(const double *joules, const int32_t *mark, size_t rows, double *out,
+                       int64_t npass);
 
 #endif

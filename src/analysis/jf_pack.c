@@ -53,6 +53,32 @@ static json_t *num_or_null(int have, double x)
     return have && isfinite(x) ? json_real(x) : json_null();
 }
 
+/* A run's quality figures (issue #15), kept in the pack but never judged:
+ * submissions stay about J/FLOP. NULL for a run without /quality. */
+static json_t *quality_json(const jf_result_t *r, const jf_figures_t *f)
+{
+    if (!r->have_quality)
+        return json_null();
+    json_t *q = json_object();
+    const int evals = r->evaluations > 0, hit = r->target_reached == 1;
+    const double bits = r->have_bits ? r->bits_compressed : NAN;
+    json_object_set_new(q, "judged", json_false());
+    json_object_set_new(q, "bits_compressed", num_or_null(r->have_bits, bits));
+    json_object_set_new(q, "bits_per_kilojoule",
+                        num_or_null(f->have && f->joules > 0, bits / (f->joules / 1e3)));
+    json_object_set_new(q, "joules_per_bit", num_or_null(f->have && bits > 0, f->joules / bits));
+    json_object_set_new(q, "evaluations", json_integer(r->evaluations));
+    json_object_set_new(q, "val_loss_best", num_or_null(evals, r->val_loss_best));
+    json_object_set_new(q, "learned_fraction", num_or_null(evals, r->learned_fraction));
+    json_object_set_new(q, "target_loss", num_or_null(r->target_loss > 0, r->target_loss));
+    json_object_set_new(q, "target_reached", json_boolean(hit));
+    json_object_set_new(q, "steps_to_target", hit ? json_integer(r->steps_to_target) : json_null());
+    json_object_set_new(q, "seconds_to_target", num_or_null(hit, r->seconds_to_target));
+    json_object_set_new(q, "joules_to_target",
+                        num_or_null(hit && r->have_joules_to_target, r->joules_to_target));
+    return q;
+}
+
 static json_t *summary_json(const jf_submission_t *s, const jf_validation_t *v)
 {
     const jf_system_t *y = &s->system;
@@ -126,6 +152,7 @@ static json_t *summary_json(const jf_submission_t *s, const jf_validation_t *v)
         json_object_set_new(o, "joules_per_token", num_or_null(f.have, f.joules_per_token));
         json_object_set_new(o, "watts", num_or_null(f.have, f.watts));
         json_object_set_new(o, "blis_arch", json_string(r->blis_arch));
+        json_object_set_new(o, "quality", quality_json(r, &f));
         json_array_append_new(files, o);
     }
     json_object_set_new(j, "runs", files);
@@ -246,6 +273,13 @@ static char *summary_md(const jf_submission_t *s, const jf_validation_t *v)
            jf_figures_text(f.gflops_per_watt, "%.4g", n2, sizeof n2),
            jf_figures_text(f.joules_per_token, "%.4g", n3, sizeof n3), r->status);
     }
+    int quality = 0;
+    for (int i = 0; i < s->nresults; i++)
+        quality += s->results[i].have_quality && s->results[i].evaluations > 0;
+    if (quality > 0)
+        md(&b, "\nQuality figures (validation loss, bits compressed, energy to target) are kept "
+               "in %s under each run's \"quality\", marked \"judged\": false: no rule "
+               "checks them.\n", JF_SUBMISSION_SUMMARY_JSON);
     md(&b, "\n## Rules (level %d)\n\n| verdict | rule | level | file | observed |\n"
            "| --- | --- | ---: | --- | --- |\n", v->level);
     for (int k = 0; k < v->n; k++) {

@@ -462,6 +462,137 @@ static int write_jflop_vs_n(plot_t *p, const jf_result_t *runs, int n, double te
     return dat_finish(p, &d, body);
 }
 
+/* Validation loss against the training energy spent before each pass
+ * (/quality/passes), one line per run: what each joule bought in quality. */
+static int write_valloss_vs_energy(plot_t *p, const jf_result_t *runs, int n)
+{
+    plot_dat_t d;
+    int blocks = 0, opened = 0, rc = 0;
+    char body[8192];
+    int used = snprintf(body, sizeof body,
+                        "set title 'validation loss versus training energy (open points: "
+                        "ESTIMATE)'\nset xlabel 'training energy before the pass, all nodes "
+                        "[J]'\nset ylabel 'validation loss [nat/token]'\nset grid\n"
+                        "set key below\nplot");
+    for (int i = 0; i < n && rc == 0; i++) {
+        jf_result_passes_t ps;
+        char why[JF_MSG_LEN], run[256];
+        if (runs[i].evaluations <= 0)
+            continue;  /* no validation: nothing to say */
+        if (jf_result_read_passes(runs[i].path, &ps, why, sizeof why) != JF_OK) {
+            skipped(p, "run %s in valloss_vs_energy: %s", runs[i].name, why);
+            continue;
+        }
+        if (ps.n == 0 || ps.train_joules == NULL) {
+            skipped(p, "run %s in valloss_vs_energy: %s", runs[i].name,
+                    ps.n == 0 ? "no /quality/passes (written before schema 1.7)"
+                              : "no energy at its validation passes");
+            jf_result_passes_free(&ps);
+            continue;
+        }
+        if (!opened && (rc = dat_open(p, &d, "valloss_vs_energy")) != 0) {
+            jf_result_passes_free(&ps);
+            break;
+        }
+        if (!opened)
+            fprintf(d.o.f, "# one block per run (gnuplot index): train_J val_loss_nat step "
+                            "train_s\n");
+        opened = 1;
+        slug(runs[i].name, run, sizeof run);
+        fprintf(d.o.f, "%s# %s\n", blocks > 0 ? "\n\n" : "", run);
+        for (size_t k = 0; k < ps.n; k++)
+            fprintf(d.o.f, "%.9g %.9g %lld %.9g\n", ps.train_joules[k], ps.val_loss[k],
+                    (long long)ps.step[k], ps.train_seconds[k]);
+        if (used > 0 && (size_t)used < sizeof body)
+            used += snprintf(body + used, sizeof body - (size_t)used,
+                             "%s 'valloss_vs_energy.dat' index %d using 1:2 with linespoints "
+                             "pt %d ps 0.8 title '%s%s' noenhanced",
+                             blocks > 0 ? "," : "", blocks, ps.joules_estimated ? 6 : 7,
+                             runs[i].name, ps.joules_estimated ? " (ESTIMATE)" : "");
+        blocks++;
+        jf_result_passes_free(&ps);
+    }
+    if (rc != 0)
+        return rc;
+    if (!opened)
+        return 0;
+    return dat_finish(p, &d, body);
+}
+
+/* Energy to the target against N, one line per precision, over the runs
+ * that reached their target with energy. */
+static int write_energy_to_target(plot_t *p, const jf_result_t *runs, int n)
+{
+    static const char *const precs[] = {"fp64", "fp32", "bf16"};
+    int reached = 0;
+    for (int i = 0; i < n; i++)
+        reached += runs[i].target_reached == 1 && runs[i].have_joules_to_target;
+    if (reached == 0) {
+        int targets = 0;
+        for (int i = 0; i < n; i++)
+            targets += runs[i].target_loss > 0;
+        if (targets > 0)
+            skipped(p, "energy to target versus precision and N (energy_to_target): no run "
+                       "reached its target with energy measured");
+        return 0;
+    }
+    plot_dat_t d;
+    if (dat_open(p, &d, "energy_to_target") != 0)
+        return -1;
+    fprintf(d.o.f, "# one block per precision (fp64, fp32, bf16, gnuplot index), by N: N "
+                   "J_to_target estimated(0/1) target_nat run\n");
+    char body[4096];
+    int used = snprintf(body, sizeof body,
+                        "set title 'energy to the target loss versus N, per precision (open "
+                        "points: ESTIMATE)'\nset logscale xy\nset xlabel 'N (non-embedding "
+                        "parameters)'\nset ylabel 'energy to target [J]'\nset grid\n"
+                        "set key below\nplot");
+    int block = 0;
+    for (int k = 0; k < 3; k++) {
+        int rows = 0;
+        uint64_t last = 0;
+        for (;;) {  /* rows of this precision by increasing N, ties in run order */
+            int next = -1;
+            for (int i = 0; i < n; i++) {
+                const jf_result_t *r = &runs[i];
+                if (strcmp(r->precision, precs[k]) != 0 || r->target_reached != 1 ||
+                    !r->have_joules_to_target || r->n_params < last ||
+                    (rows > 0 && r->n_params == last))
+                    continue;
+                if (next < 0 || r->n_params < runs[next].n_params)
+                    next = i;
+            }
+            if (next < 0)
+                break;
+            /* every run of this N */
+            last = runs[next].n_params;
+            for (int i = 0; i < n; i++) {
+                const jf_result_t *r = &runs[i];
+                if (strcmp(r->precision, precs[k]) != 0 || r->target_reached != 1 ||
+                    !r->have_joules_to_target || r->n_params != last)
+                    continue;
+                char run[256];
+                slug(r->name, run, sizeof run);
+                if (rows == 0)
+                    fprintf(d.o.f, "%s# %s\n", block > 0 ? "\n\n" : "", precs[k]);
+                fprintf(d.o.f, "%llu %.9g %d %.6g %s\n", (unsigned long long)r->n_params,
+                        r->joules_to_target, (int)(r->extrapolated != 0), r->target_loss, run);
+                rows++;
+            }
+        }
+        if (rows == 0)
+            continue;
+        if (used > 0 && (size_t)used < sizeof body)
+            used += snprintf(body + used, sizeof body - (size_t)used,
+                             "%s 'energy_to_target.dat' index %d using 1:($3 == 0 ? $2 : 1/0) "
+                             "with linespoints pt 7 ps 1.3 lc %d title '%s', '' index %d using "
+                             "1:($3 == 1 ? $2 : 1/0) with points pt 6 ps 1.3 lc %d notitle",
+                             block > 0 ? "," : "", block, k + 1, precs[k], block, k + 1);
+        block++;
+    }
+    return dat_finish(p, &d, body);
+}
+
 jf_err_t jf_plot_write(const char *dir, const jf_result_t *runs, int n, const jf_table_t *scaling,
                        double temperature, double bits, jf_plot_summary_t *summary, char *msg,
                        size_t msglen)
@@ -489,6 +620,10 @@ jf_err_t jf_plot_write(const char *dir, const jf_result_t *runs, int n, const jf
     }
     if (rc == 0 && scaling != NULL && scaling->nrows > 0)
         rc = write_scaling(&p, scaling);
+    if (rc == 0)
+        rc = write_valloss_vs_energy(&p, runs, n);
+    if (rc == 0)
+        rc = write_energy_to_target(&p, runs, n);
 
     summary->have_gnuplot = have_gnuplot();
     for (int i = 0; rc == 0 && summary->have_gnuplot && i < p.n; i++)

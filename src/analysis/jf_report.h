@@ -31,8 +31,9 @@ void jf_report_cooling(const jf_result_t *runs, int n, const jf_site_t *site,
 void jf_report_lifecycle(const jf_result_t *runs, int n, const jf_site_t *site, jf_table_t *t);
 /* The quality table (README "Quality and learning"): bits compressed, J per
  * bit against k_B T ln 2, validation loss, the target, the Pareto front of
- * best validation loss against energy. */
-void jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o, jf_table_t *t);
+ * best validation loss against energy. Returns the runs that validated
+ * (jflop report shows the table only then, unless asked for it). */
+int jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o, jf_table_t *t);
 
 /* Table 5: runs that differ only in rank or node count; returns the rows. */
 int jf_report_scaling(const jf_result_t *runs, int n, jf_table_t *t);

@@ -26,18 +26,40 @@ static int pareto(const double *joules, const double *loss, int n, int i)
     return 1;
 }
 
-void jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o, jf_table_t *t)
+/* The trade-off axes (EAML's levers) in which run a differs from run b,
+ * one bit each. */
+static const char *const axis_name[] = {"precision", "N", "batch", "lr"};
+
+static unsigned differs(const jf_result_t *a, const jf_result_t *b)
+{
+    return (unsigned)(strcmp(a->precision, b->precision) != 0) | (unsigned)(a->n_params != b->n_params) << 1 |
+           (unsigned)(a->batch != b->batch) << 2 | (unsigned)(a->lr != b->lr) << 3;
+}
+
+/* The axes of mask, comma-separated into buf ("" for none). */
+static void axes_text(unsigned mask, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < 4; k++)
+        if (mask >> k & 1u && used < len)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+                                     axis_name[k]);
+}
+
+int jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o, jf_table_t *t)
 {
     static const char *const headers[] = {
-        "run", "precision", "N", "batch", "lr", "D", "bits compressed [bit]", "J/bit",
+        "run", "differs in", "precision", "N", "batch", "lr", "D", "bits compressed [bit]", "J/bit",
         "J/bit / kT ln2", "J/FLOP / Landauer", "bits/kJ", "GFLOPS/W", "val loss last [nat]",
         "val loss best [nat]", "learned fraction", "target [nat]", "target reached",
         "steps to target", "time to target [s]", "energy to target [J]",
-        "validation energy [J]", "Pareto front"};
-    enum { RUN, PREC, N, BATCH, LR, D, BITS, JPB, JPB_L, JPF_L, BPKJ, GFW, VLAST, VBEST, FRAC,
-           TARGET, REACHED, STEPS, T_TARGET, J_TARGET, J_EVAL, FRONT };
+        "validation energy [J]", "energy", "Pareto front"};
+    enum { RUN, DIFFERS, PREC, N, BATCH, LR, D, BITS, JPB, JPB_L, JPF_L, BPKJ, GFW, VLAST, VBEST, FRAC,
+           TARGET, REACHED, STEPS, T_TARGET, J_TARGET, J_EVAL, BASIS, FRONT };
     JF_TABLE_INIT(t, "quality", headers, "Quality and learning efficiency (Landauer at %g K)",
                   o->temperature);
+    int validated = 0;
     double *joules = calloc((size_t)(n > 0 ? n : 1), sizeof *joules);
     double *best = calloc((size_t)(n > 0 ? n : 1), sizeof *best);
     if (joules == NULL || best == NULL)
@@ -48,7 +70,12 @@ void jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o
         joules[i] = f.joules;
         best[i] = runs[i].evaluations > 0 ? runs[i].val_loss_best : NAN;
     }
-    int old = 0, fronts = 0;
+    int old = 0, fronts = 0, estimated = 0;
+    char axes[64], row_axes[64];
+    unsigned any = 0;  /* what differs anywhere: the union over the runs */
+    for (int i = 1; i < n; i++)
+        any |= differs(&runs[i], &runs[0]);
+    axes_text(any, axes, sizeof axes);
     for (int i = 0; i < n; i++) {
         const jf_result_t *r = &runs[i];
         const int row = jf_table_add_row(t);
@@ -65,6 +92,11 @@ void jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o
         const int evals = r->evaluations > 0, target = r->target_loss > 0;
         const int hit = target && r->target_reached == 1;
         jf_table_text(t, row, RUN, r->name);
+        if (i == 0)
+            snprintf(row_axes, sizeof row_axes, "%s", any ? "(reference)" : "");
+        else
+            axes_text(differs(r, &runs[0]), row_axes, sizeof row_axes);
+        jf_table_text(t, row, DIFFERS, row_axes);
         jf_table_text(t, row, PREC, r->precision);
         jf_table_count(t, row, N, r->n_params);
         jf_table_count(t, row, BATCH, (jf_u128)r->batch);
@@ -90,6 +122,10 @@ void jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o
         }
         jf_table_real(t, row, J_EVAL, evals && r->have_eval_joules ? r->eval_joules : NAN,
                       "%.4g");
+        /* every energy figure of the row says how it was obtained */
+        jf_table_text(t, row, BASIS, jf_figures_basis(r));
+        estimated += f.estimated;
+        validated += evals;
         const int front = pareto(joules, best, n, i);
         jf_table_text(t, row, FRONT, front ? "yes" : "");
         fronts += front;
@@ -102,6 +138,11 @@ void jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o
     jf_table_note(t, "learned fraction: (ln V - last validation loss) / (ln V - the data's "
                      "floor); validation runs are their own phase, outside the measured time, "
                      "energy and 6ND");
+    if (axes[0])
+        jf_table_note(t, "the runs differ in %s (differs in: against the first run)", axes);
+    if (estimated > 0)
+        jf_table_note(t, "%d run(s) had unmeasured nodes: their energy figures are an ESTIMATE "
+                         "(measured nodes' mean x node count)", estimated);
     if (fronts > 0)
         jf_table_note(t, "Pareto front: no other run reached a lower best validation loss with "
                          "no more energy, or used less energy for no worse a loss");
@@ -111,4 +152,5 @@ void jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o
 cleanup:
     free(joules);
     free(best);
+    return validated;
 }

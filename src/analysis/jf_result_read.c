@@ -932,6 +932,72 @@ cleanup:
     return JF_EINVAL;
 }
 
+void jf_result_passes_free(jf_result_passes_t *p)
+{
+    free(p->step);
+    free(p->val_loss);
+    free(p->train_seconds);
+    free(p->train_joules);
+    memset(p, 0, sizeof *p);
+}
+
+#define JF_PASSES JF_H5_QUALITY "/passes"
+
+static jf_err_t read_passes_direct(const char *path, jf_result_passes_t *p, char *msg,
+                                   size_t msglen)
+{
+    hsize_t dims[2];
+    void *buf = NULL;
+    const char *bad = NULL;
+    memset(p, 0, sizeof *p);
+    const hid_t f = open_results(path, NOT_HDF5, msg, msglen);
+    if (f < 0)
+        return JF_EIO;
+    if (H5Lexists(f, JF_H5_QUALITY, H5P_DEFAULT) <= 0 ||
+        H5Lexists(f, JF_PASSES, H5P_DEFAULT) <= 0)
+        goto cleanup;  /* before 1.7, or no validation */
+    if (read_dataset(f, JF_PASSES "/step", H5T_NATIVE_INT64, sizeof(int64_t), 1, dims, &buf) != 0) {
+        bad = JF_PASSES "/step (missing or not 1-D)";
+        goto cleanup;
+    }
+    p->step = buf;
+    p->n = buf != NULL ? (size_t)dims[0] : 0;
+    static const char *const names[] = {JF_PASSES "/val_loss", JF_PASSES "/train_seconds",
+                                        JF_PASSES "/train_joules"};
+    double **cols[] = {&p->val_loss, &p->train_seconds, &p->train_joules};
+    for (int c = 0; c < 3 && p->n > 0; c++) {
+        if (c == 2 && H5Lexists(f, names[c], H5P_DEFAULT) <= 0)
+            break;  /* no energy */
+        if (read_dataset(f, names[c], H5T_NATIVE_DOUBLE, sizeof(double), 1, dims, &buf) != 0 ||
+            buf == NULL || dims[0] != p->n) {
+            free(buf);
+            bad = names[c];
+            goto cleanup;
+        }
+        *cols[c] = buf;
+        for (size_t k = 0; k < p->n; k++)
+            if (!(p->step[k] >= 0 && (*cols[c])[k] >= 0 && (*cols[c])[k] <= 1e300) ||
+                (k > 0 && c > 0 && (*cols[c])[k] < (*cols[c])[k - 1] * (1 - 1e-12))) {
+                bad = names[c];
+                goto cleanup;
+            }
+    }
+    if (p->train_joules != NULL) {
+        char units[128] = "";
+        read_str(f, JF_PASSES "/train_joules", "units", units, sizeof units);
+        p->joules_estimated = strstr(units, "ESTIMATE") != NULL;
+    }
+cleanup:
+    H5Fclose(f);
+    if (bad != NULL) {
+        jf_result_passes_free(p);
+        snprintf(msg, msglen, "%s: field %s (not of step's length, not finite, or running "
+                 "backwards)", path, bad);
+        return JF_EIO;
+    }
+    return JF_OK;
+}
+
 /* HDF5 1.10 itself can read past its buffers or crash on a corrupt file
  * (tests/fuzz/fuzz_results found a heap overflow in its attribute
  * decoding within seconds). So a file is first read in a child process:
@@ -939,7 +1005,7 @@ cleanup:
  * minute) is read here, and one that killed the child is an error naming
  * the file, so that jflop report still reads the other files. Without a
  * child (fork failed) the file is read directly, as before. */
-enum { READ_RUN, READ_NODES, READ_STEPS };
+enum { READ_RUN, READ_NODES, READ_STEPS, READ_PASSES };
 
 static jf_err_t read_in_child(const char *path, int what, char *msg, size_t msglen)
 {
@@ -968,6 +1034,9 @@ static jf_err_t read_in_child(const char *path, int what, char *msg, size_t msgl
             jf_result_steps_free(&st);
         if (what == READ_RUN)
             (void)read_direct(path, &r, m, sizeof m);
+        jf_result_passes_t ps;
+        if (what == READ_PASSES && read_passes_direct(path, &ps, m, sizeof m) == JF_OK)
+            jf_result_passes_free(&ps);
         _exit(0);
     }
     while (waitpid(pid, &status, 0) < 0)
@@ -1011,4 +1080,12 @@ jf_err_t jf_result_read_steps(const char *path, jf_result_steps_t *steps, char *
     memset(steps, 0, sizeof *steps);
     const jf_err_t err = read_in_child(path, READ_STEPS, msg, msglen);
     return err != JF_OK ? err : read_steps_direct(path, steps, msg, msglen);
+}
+
+jf_err_t jf_result_read_passes(const char *path, jf_result_passes_t *passes, char *msg,
+                               size_t msglen)
+{
+    memset(passes, 0, sizeof *passes);
+    const jf_err_t err = read_in_child(path, READ_PASSES, msg, msglen);
+    return err != JF_OK ? err : read_passes_direct(path, passes, msg, msglen);
 }

@@ -135,4 +135,22 @@ jf_err_t jf_result_read_steps(const char *path, jf_result_steps_t *steps, char *
                               size_t msglen);
 void jf_result_steps_free(jf_result_steps_t *steps);
 
+/* /quality/passes (schema 1.7): one row per validation pass. n 0 when the
+ * file has none (no validation, or written before 1.7); train_joules NULL
+ * without energy. */
+typedef struct {
+    size_t n;
+    int64_t *step;           /* measured steps before the pass */
+    double *val_loss;        /* nat per token */
+    double *train_seconds;   /* s of training before it */
+    double *train_joules;    /* J of training (all nodes) before it, NULL when absent */
+    int joules_estimated;    /* its units say ESTIMATE (extrapolated nodes) */
+} jf_result_passes_t;
+
+/* Read them; errors name the file and the dataset (of another length than
+ * step, not finite, decreasing energy). Free with jf_result_passes_free. */
+jf_err_t jf_result_read_passes(const char *path, jf_result_passes_t *passes, char *msg,
+                               size_t msglen);
+void jf_result_passes_free(jf_result_passes_t *passes);
+
 #endif

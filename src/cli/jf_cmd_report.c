@@ -167,7 +167,7 @@ int jf_cmd_report(int argc, char **argv)
     jf_report_bounds(runs, n, &ro, &tables[3]);
     jf_report_cooling(runs, n, &site, &ro, &tables[4]);
     jf_report_lifecycle(runs, n, &site, &tables[5]);
-    jf_report_quality(runs, n, &ro, &tables[6]);
+    const int validated = jf_report_quality(runs, n, &ro, &tables[6]);
     /* the scaling table only when runs differ only in rank count, or asked for */
     const int ntables = jf_report_scaling(runs, n, &tables[7]) > 0 ||
                         (only != NULL && strcmp(only, "scaling") == 0) ? 8 : 7;
@@ -196,7 +196,15 @@ int jf_cmd_report(int argc, char **argv)
     }
     if (ntables == 7)
         jf_table_free(&tables[7]);
-    if (jf_cmd_emit_tables("report", tables, ntables, format, only, out_dir) != 0)
+    /* the quality table only when some run validated, or asked for */
+    int ntables_out = ntables;
+    if (validated == 0 && !(only != NULL && strcmp(only, "quality") == 0)) {
+        jf_table_free(&tables[6]);
+        if (ntables == 8)
+            tables[6] = tables[7];
+        ntables_out--;
+    }
+    if (jf_cmd_emit_tables("report", tables, ntables_out, format, only, out_dir) != 0)
         status = 1;
     if (skipped > 0) {
         fprintf(stderr, "jflop report: %d of %d inputs skipped\n", skipped, skipped + n);

@@ -792,10 +792,120 @@ static int write_energy_coll(hid_t f, const jf_summary_t *s, const jf_energy_set
     return e;
 }
 
+static int bounded_wait(MPI_Request *req, double limit);
+static int any_failed(int e);
+static int timed_out;
+
+/* This node's training J before each of the n passes, from its meter's
+ * trace (NAN where it has none), summed over the writers in a bounded
+ * nonblocking allreduce: non-readers and unmeasured nodes add 0. -1 when
+ * the others did not answer in time (timed_out set). */
+static int pass_joules_sum(const jf_energy_setup_t *setup, const jf_energy_job_t *job,
+                           double *sum, int64_t n)
+{
+    int my_index = -1;
+    if (setup != NULL && setup->leader && setup->leaders != MPI_COMM_NULL)
+        MPI_Comm_rank(setup->leaders, &my_index);
+    for (int64_t p = 0; p < n; p++)
+        sum[p] = 0;
+    if (my_index >= 0 && my_index < job->total_nodes && setup->meter_running &&
+        job->nodes[my_index].measured) {
+        const jf_energy_meter_t *m = &setup->meter;
+        double *col = malloc((m->count > 0 ? m->count : 1) * sizeof *col);
+        int32_t *mark = malloc((m->count > 0 ? m->count : 1) * sizeof *mark);
+        for (size_t k = 0; col != NULL && mark != NULL && k < m->count; k++) {
+            col[k] = 0;
+            for (int d = 0; d < m->session->ndomains; d++)
+                if (m->session->domains[d].in_node_total)
+                    col[k] += m->trace[k].joules[d];
+            mark[k] = (int32_t)m->trace[k].mark;
+        }
+        if (col == NULL || mark == NULL || jf_pass_joules(col, mark, m->count, sum, n) != n)
+            for (int64_t p = 0; p < n; p++)
+                sum[p] = NAN;  /* a pass this node did not see: no sum */
+        free(col);
+        free(mark);
+    }
+    MPI_Request req;
+    if (MPI_Iallreduce(MPI_IN_PLACE, sum, (int)n, MPI_DOUBLE, MPI_SUM, writers, &req) !=
+            MPI_SUCCESS ||
+        bounded_wait(&req, 120.0 /* JF_RESULTS_WAIT */) != 0) {
+        timed_out = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* /quality/passes (schema 1.7): one row per validation pass -- the
+ * measured steps before it, its loss, the training seconds and the
+ * training Joules (all nodes) before it -- so that validation loss can be
+ * drawn against the energy spent learning. train_joules is absent
+ * without energy, or when a node's trace misses a pass. */
+static int write_passes_coll(hid_t q, const jf_summary_t *s, const jf_energy_setup_t *setup,
+                             int rank)
+{
+    const jf_run_t *r = s->run;
+    const jf_energy_job_t *job = s->energy;
+    const hsize_t n = (hsize_t)r->nevals;
+    const hid_t g = group_coll(q, "passes");
+    int e = g < 0;
+    hid_t d = dataset_coll(g, "step", H5T_NATIVE_INT64, 1, &n, NULL,
+                           "measured steps done before each validation pass", NULL);
+    e |= write_by_owner(d, H5T_NATIVE_INT64, n, rank == 0, r->eval_step);
+    if (d >= 0)
+        H5Dclose(d);
+    d = dataset_coll(g, "val_loss", H5T_NATIVE_DOUBLE, 1, &n, "nat",
+                     "validation cross-entropy per token of each pass", NULL);
+    e |= write_by_owner(d, H5T_NATIVE_DOUBLE, n, rank == 0, r->eval_loss);
+    if (d >= 0)
+        H5Dclose(d);
+    d = dataset_coll(g, "train_seconds", H5T_NATIVE_DOUBLE, 1, &n, "s",
+                     "measured training seconds before each pass (validation not counted)",
+                     NULL);
+    e |= write_by_owner(d, H5T_NATIVE_DOUBLE, n, rank == 0, r->eval_train_seconds);
+    if (d >= 0)
+        H5Dclose(d);
+    if (job != NULL && job->measured_nodes > 0) {
+        double *sum = malloc(n * sizeof *sum);
+        /* every rank agrees on the allocation before the allreduce */
+        if (any_failed(sum == NULL)) {
+            out_of_memory |= sum == NULL;
+            free(sum);
+            return 1;
+        }
+        if (pass_joules_sum(setup, job, sum, r->nevals) != 0) {
+            free(sum);
+            return 1;
+        }
+        int all = 1;
+        for (int64_t p = 0; p < r->nevals; p++)
+            all &= isfinite(sum[p]);
+        if (all && job->extrapolated)
+            for (int64_t p = 0; p < r->nevals; p++)
+                sum[p] *= (double)job->total_nodes / (double)job->measured_nodes;
+        if (all) {
+            d = dataset_coll(g, "train_joules", H5T_NATIVE_DOUBLE, 1, &n,
+                             job->extrapolated
+                                 ? "J (ESTIMATE: measured nodes' mean x node count)"
+                                 : "J",
+                             "training energy of all nodes from the measured phase start to "
+                             "each pass (the passes' own energy not counted)", NULL);
+            e |= write_by_owner(d, H5T_NATIVE_DOUBLE, n, rank == 0, sum);
+            if (d >= 0)
+                H5Dclose(d);
+        }
+        free(sum);
+    }
+    if (g >= 0)
+        H5Gclose(g);
+    return e;
+}
+
 /* /quality (schema 1.6): the prequential bits, the validation passes and
  * the target. Which datasets exist follows from the evaluation count,
  * the same on every rank; their values are rank 0's (write_by_owner). */
-static int write_quality_coll(hid_t f, const jf_summary_t *s, int rank)
+static int write_quality_coll(hid_t f, const jf_summary_t *s, const jf_energy_setup_t *setup,
+                              int rank)
 {
     const jf_run_t *r = s->run;
     const jf_run_options_t *o = &r->opt;
@@ -861,6 +971,7 @@ static int write_quality_coll(hid_t f, const jf_summary_t *s, int rank)
         e |= write_by_owner(d, H5T_NATIVE_DOUBLE, n, rank == 0, r->eval_train_seconds);
         if (d >= 0)
             H5Dclose(d);
+        e |= write_passes_coll(g, s, setup, rank);
     }
     if (g >= 0)
         H5Gclose(g);
@@ -935,7 +1046,6 @@ static void fill_meta(jf_meta_t *m, const jf_summary_t *s, double started, doubl
 #define JF_RESULTS_WAIT 120.0
 
 static int left_open;  /* see jf_results_left_open */
-static int timed_out;
 
 /* Wait for req, at most `limit` seconds; 0 when it completed. */
 static int bounded_wait(MPI_Request *req, double limit)
@@ -1085,7 +1195,7 @@ jf_err_t jf_results_write(const char *path, const jf_summary_t *s, const jf_ener
     PART(JF_H5_TIMING, write_timing_coll(f, dxpl, s, rank));
     PART(JF_H5_ENERGY, s->energy != NULL ? write_energy_coll(f, s, energy) : 0);
     PART(JF_H5_VERIFY, write_verify_coll(f, s));
-    PART(JF_H5_QUALITY, write_quality_coll(f, s, rank));
+    PART(JF_H5_QUALITY, write_quality_coll(f, s, energy, rank));
     /* everything to the disk while the file is open: a full disk shows
      * here, with every rank still in step, rather than in the close */
     PART("flushing it", H5Fflush(f, H5F_SCOPE_GLOBAL) < 0);

@@ -12,16 +12,22 @@
 #include "analysis/jf_figures.h"
 #include "analysis/jf_learning.h"
 
-/* On the front: no other run has at most its energy and at most its best
- * validation loss, with one of the two lower. Runs without either figure
- * take no part. */
+/* Best validation losses closer than this (nats per token) count as equal:
+ * a loss estimated on a finite validation stream is not known better, and a
+ * run must not make the front by a difference in the sixth digit. */
+#define JF_PARETO_LOSS_TIE 1e-3
+
+/* On the front: no other run has at most its energy and a best validation
+ * loss no worse (within the tie), with less energy or a clearly lower loss.
+ * Runs without either figure take no part. */
 static int pareto(const double *joules, const double *loss, int n, int i)
 {
     if (!isfinite(joules[i]) || !isfinite(loss[i]))
         return 0;
     for (int k = 0; k < n; k++)
         if (k != i && isfinite(joules[k]) && isfinite(loss[k]) && joules[k] <= joules[i] &&
-            loss[k] <= loss[i] && (joules[k] < joules[i] || loss[k] < loss[i]))
+            loss[k] <= loss[i] + JF_PARETO_LOSS_TIE &&
+            (joules[k] < joules[i] || loss[k] < loss[i] - JF_PARETO_LOSS_TIE))
             return 0;
     return 1;
 }
@@ -145,7 +151,8 @@ int jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o,
                          "(measured nodes' mean x node count)", estimated);
     if (fronts > 0)
         jf_table_note(t, "Pareto front: no other run reached a lower best validation loss with "
-                         "no more energy, or used less energy for no worse a loss");
+                         "no more energy, or used less energy for no worse a loss (losses "
+                         "within %g nats count as equal)", JF_PARETO_LOSS_TIE);
     if (old > 0)
         jf_table_note(t, "%d run(s) of schema before 1.6 have no /quality: their cells are "
                          "empty", old);

@@ -792,6 +792,10 @@ static int write_energy_coll(hid_t f, const jf_summary_t *s, const jf_energy_set
     return e;
 }
 
+/* the time limits of the ranks' agreement on a part of the file: see
+ * jf_results_write's comment below */
+#define JF_RESULTS_WAIT_FAILED 10.0
+#define JF_RESULTS_WAIT 120.0
 static int bounded_wait(MPI_Request *req, double limit);
 static int any_failed(int e);
 static int timed_out;
@@ -829,7 +833,7 @@ static int pass_joules_sum(const jf_energy_setup_t *setup, const jf_energy_job_t
     MPI_Request req;
     if (MPI_Iallreduce(MPI_IN_PLACE, sum, (int)n, MPI_DOUBLE, MPI_SUM, writers, &req) !=
             MPI_SUCCESS ||
-        bounded_wait(&req, 120.0 /* JF_RESULTS_WAIT */) != 0) {
+        bounded_wait(&req, JF_RESULTS_WAIT) != 0) {
         timed_out = 1;
         return -1;
     }
@@ -1042,8 +1046,6 @@ static void fill_meta(jf_meta_t *m, const jf_summary_t *s, double started, doubl
    JF_RESULTS_WAIT seconds (the slowest rank's part of a collective write);
    past that, the others are taken to be stuck and the caller must end the
    job (jf_results_write returns JF_EMPI). */
-#define JF_RESULTS_WAIT_FAILED 10.0
-#define JF_RESULTS_WAIT 120.0
 
 static int left_open;  /* see jf_results_left_open */
 

@@ -33,9 +33,9 @@ void jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o
         "J/bit / kT ln2", "J/FLOP / Landauer", "bits/kJ", "GFLOPS/W", "val loss last [nat]",
         "val loss best [nat]", "learned fraction", "target [nat]", "target reached",
         "steps to target", "time to target [s]", "energy to target [J]",
-        "validation energy [J]", "Pareto front"};
+        "validation energy [J]", "Pareto front", "energy covers, basis"};
     enum { RUN, PREC, N, BATCH, LR, D, BITS, JPB, JPB_L, JPF_L, BPKJ, GFW, VLAST, VBEST, FRAC,
-           TARGET, REACHED, STEPS, T_TARGET, J_TARGET, J_EVAL, FRONT };
+           TARGET, REACHED, STEPS, T_TARGET, J_TARGET, J_EVAL, FRONT, LABEL };
     JF_TABLE_INIT(t, "quality", headers, "Quality and learning efficiency (Landauer at %g K)",
                   o->temperature);
     double *joules = calloc((size_t)(n > 0 ? n : 1), sizeof *joules);
@@ -65,6 +65,9 @@ void jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o
         const int evals = r->evaluations > 0, target = r->target_loss > 0;
         const int hit = target && r->target_reached == 1;
         jf_table_text(t, row, RUN, r->name);
+        char label[256];
+        jf_figures_energy_label(r, label, sizeof label);
+        jf_table_text(t, row, LABEL, label);
         jf_table_text(t, row, PREC, r->precision);
         jf_table_count(t, row, N, r->n_params);
         jf_table_count(t, row, BATCH, (jf_u128)r->batch);

@@ -175,7 +175,7 @@ const char *jf_energy_job_common(const jf_energy_job_t *job, int what)
         const char *v = what == 0 ? job->nodes[i].covers : job->nodes[i].basis;
         one = one == NULL || strcmp(one, v) == 0 ? v : "mixed";
     }
-    return one != NULL ? one : "";
+    return one != NULL ? one : what == 0 ? jf_energy_covers_text(JF_COVERS_NOTHING) : "";
 }
 
 double jf_energy_job_joules(const jf_energy_job_t *job)

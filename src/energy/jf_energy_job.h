@@ -124,7 +124,7 @@ jf_err_t jf_energy_end(jf_energy_setup_t *e, MPI_Comm world, jf_energy_job_t *jo
 void jf_energy_setup_free(jf_energy_setup_t *e);
 
 /* The measured nodes' covers class (what 0) or basis (what 1): the one
- * they share, "mixed", or "" when no node was measured. */
+ * they share, "mixed"; with no node measured "nothing" (covers) or "". */
 const char *jf_energy_job_common(const jf_energy_job_t *job, int what);
 
 /* The Joules derived figures use: measured, or the labelled estimate. */

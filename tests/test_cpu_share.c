@@ -137,6 +137,7 @@ int main(void)
     jf_sched_exclusive(ex, sizeof ex, how, sizeof how);
     CHECK_STR_EQ("unknown", ex);
     CHECK_STR_CONTAINS(how, "is not a job id");
+    unsetenv("JFLOP_SCONTROL");
     setenv("PATH", root, 1);  /* no scontrol there */
     setenv("SLURM_JOB_ID", "12", 1);
     jf_sched_exclusive(ex, sizeof ex, how, sizeof how);
@@ -150,6 +151,11 @@ int main(void)
     jf_sched_exclusive(ex, sizeof ex, how, sizeof how);
     CHECK_STR_EQ("yes", ex);
     CHECK_STR_EQ("Slurm job 12: OverSubscribe=NO", how);
+    /* or named by JFLOP_SCONTROL, wherever PATH leads */
+    setenv("PATH", "/nonexistent", 1);
+    setenv("JFLOP_SCONTROL", path, 1);
+    jf_sched_exclusive(ex, sizeof ex, how, sizeof how);
+    CHECK_STR_EQ("yes", ex);
 
     char cmd[400];
     snprintf(cmd, sizeof cmd, "/bin/rm -rf '%s'", root);

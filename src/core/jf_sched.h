@@ -9,7 +9,8 @@
 /* exclusive: "yes", "no" or "unknown"; how: where that comes from, or why
  * it is unknown ("Slurm job 42: OverSubscribe=NO", "not under Slurm",
  * "scontrol not found"). Under Slurm (SLURM_JOB_ID) runs
- * `scontrol show job $SLURM_JOB_ID` (from PATH, so tests give their own). */
+ * `scontrol show job $SLURM_JOB_ID` (scontrol from PATH, or the program
+ * JFLOP_SCONTROL names). */
 void jf_sched_exclusive(char *exclusive, size_t exlen, char *how, size_t howlen);
 
 /* scontrol's text: OverSubscribe=NO (--exclusive) or USER (the user's own

@@ -153,6 +153,9 @@ static void node_cpu_share(jf_energy_setup_t *e, const phase_ctx_t *p)
         if (!p->cpu[0].ok || !p->cpu[1].ok)
             snprintf(why, sizeof why, "%s", w[0] ? w : "no reading at the phase's edges");
         snprintf(e->share_note, sizeof e->share_note, "unknown: %s", why);
+        /* the run goes on: the share is marked unknown, validate judges it */
+        fprintf(stderr, "jflop-run: node %s: CPU share of other processes unknown: %s\n",
+                e->node_name, why);
     }
 }
 

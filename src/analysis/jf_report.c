@@ -63,10 +63,10 @@ void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t)
         "run", "hosts", "start (UTC)", "Slurm job", "N", "D", "ranks", "threads/rank", "nodes",
         "precision", "GEMM", "seconds [s]", "FLOP/s", "6ND verified", "energy source",
         "energy basis", "energy [J]", "node power [W]", "J/FLOP", "GFLOPS/W", "J/token",
-        "status", "energy covers", "other CPU share [%]",
+        "energy covers", "other CPU share [%]", "status",
     };
     enum { RUN, HOSTS, START, SLURM, N, D, RANKS, THREADS, NODES, PREC, GEMM, SECONDS, RATE,
-           VERIFIED, SOURCE, BASIS, JOULES, NODE_W, JPF, GFW, JPT, STATUS, COVERS, SHARE };
+           VERIFIED, SOURCE, BASIS, JOULES, NODE_W, JPF, GFW, JPT, COVERS, SHARE, STATUS };
     JF_TABLE_INIT(t, "runs", headers,
                   "Runs (J/FLOP per 6ND FLOP; FLOP/s and GFLOPS/W over all counted FLOPs)");
     int estimated_rows = 0, emulated_rows = 0, missing_rows = 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis/jf_validate.h"
+#include "energy/jf_energy.h"
 #include "jf_test.h"
 
 /* a system description with its accelerator as %s */
@@ -75,6 +76,26 @@ static void coverage_and_sharing(void)
 {
     jf_result_node_t n[2];
     char seen[1024];
+    /* the backend table's classes, and the names validate finds them by */
+    static const struct {
+        const char *backend, *covers;
+        int node;
+    } classes[] = {
+        {"powercap", "CPU packages + DRAM", 0}, {"likwid", "CPU packages + DRAM", 0},
+        {"pm_counters", "node incl. accelerators", 1}, {"redfish", "node at its power supply", 1},
+        {"none", "nothing", 0},
+    };
+    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
+        const jf_energy_backend_t *b = jf_energy_backend_find(classes[i].backend);
+        CHECK(b != NULL);
+        if (b == NULL)
+            continue;
+        CHECK_STR_EQ(classes[i].covers, jf_energy_covers_text(b->covers));
+        CHECK_INT_EQ(classes[i].node, jf_energy_covers_node(b->covers));
+        CHECK_INT_EQ(b->covers, jf_energy_covers_find(classes[i].covers, "no such backend"));
+        CHECK_INT_EQ(b->covers, jf_energy_covers_find(NULL, classes[i].backend));
+    }
+    CHECK_INT_EQ(-1, jf_energy_covers_find("mixed", "mixed"));
     /* RAPL alone: WARN at Level 1, FAIL at 2 and 3 */
     node_set(&n[0], "a", "powercap", "CPU packages + DRAM", 1, 0);
     node_set(&n[1], "b", "powercap", "CPU packages + DRAM", 1, 0);

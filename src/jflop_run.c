@@ -14,8 +14,10 @@
 
 #include "config.h"
 #include "core/jf_clock.h"
+#include "core/jf_cpu_share.h"
 #include "core/jf_error.h"
 #include "core/jf_outpath.h"
+#include "core/jf_sched.h"
 #include "core/jf_sysmem.h"
 #include "energy/jf_energy_job.h"
 #include "kern/jf_blis_arch.h"
@@ -111,12 +113,50 @@ static void fault_after_step(int64_t step, void *ctx)
 /* The training loop announces the measured phase's edges; the node's
  * energy meter takes a reading marked with each. Wired here, where both
  * layers meet, so that train/ needs no energy header. */
-static void mark_phase(void *meter, jf_phase_edge_t edge)
+typedef struct {
+    jf_energy_meter_t *meter;           /* NULL without energy */
+    jf_cpu_sample_t cpu[2];             /* the node's and this rank's CPU time */
+} phase_ctx_t;
+
+static void mark_phase(void *ctx, jf_phase_edge_t edge)
 {
     static const jf_energy_mark_t marks[] = {
         [JF_PHASE_START] = JF_MARK_PHASE_START, [JF_PHASE_STOP] = JF_MARK_PHASE_STOP,
         [JF_PHASE_EVAL_START] = JF_MARK_EVAL_START, [JF_PHASE_EVAL_STOP] = JF_MARK_EVAL_STOP};
-    jf_energy_meter_mark(meter, marks[edge]);
+    phase_ctx_t *p = ctx;
+    if (edge == JF_PHASE_START || edge == JF_PHASE_STOP)
+        jf_cpu_sample(NULL, &p->cpu[edge == JF_PHASE_STOP]);
+    if (p->meter != NULL)
+        jf_energy_meter_mark(p->meter, marks[edge]);
+}
+
+/* Collective over the node: the ranks' own CPU time over the phase summed
+ * on the node leader, which turns it into the node's other share. */
+static void node_cpu_share(jf_energy_setup_t *e, const phase_ctx_t *p)
+{
+    unsigned long long mine = p->cpu[0].ok && p->cpu[1].ok && p->cpu[1].self_busy >= p->cpu[0].self_busy
+                                  ? p->cpu[1].self_busy - p->cpu[0].self_busy : 0;
+    int bad = !(p->cpu[0].ok && p->cpu[1].ok), any_bad = 0;
+    unsigned long long sum = 0;
+    MPI_Reduce(&mine, &sum, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, e->node);
+    MPI_Reduce(&bad, &any_bad, 1, MPI_INT, MPI_MAX, 0, e->node);
+    if (!e->leader)
+        return;
+    char why[160] = "a rank could not read its own /proc/self/stat";
+    if (!any_bad && jf_cpu_share(&p->cpu[0], &p->cpu[1], sum, &e->other_cpu_share, why,
+                                 sizeof why) == JF_OK) {
+        e->share_known = 1;
+        snprintf(e->share_note, sizeof e->share_note, "from %s/stat against the job's "
+                 "%llu jiffies", jf_cpu_share_root(), sum);
+    } else {
+        const char *w = !p->cpu[0].ok ? p->cpu[0].why : p->cpu[1].why;
+        if (!p->cpu[0].ok || !p->cpu[1].ok)
+            snprintf(why, sizeof why, "%s", w[0] ? w : "no reading at the phase's edges");
+        snprintf(e->share_note, sizeof e->share_note, "unknown: %s", why);
+        /* the run goes on: the share is marked unknown, validate judges it */
+        fprintf(stderr, "jflop-run: node %s: CPU share of other processes unknown: %s\n",
+                e->node_name, why);
+    }
 }
 
 /* The rank and its host, for lines about one rank. */
@@ -336,11 +376,9 @@ int main(int argc, char **argv)
         run.after_step_ctx = &fault;
     }
     run.nodes = jf_energy_nodes(&energy, MPI_COMM_WORLD);
-    jf_energy_meter_t *meter = jf_energy_begin(&energy);
-    if (meter != NULL) {
-        run.on_phase = mark_phase;
-        run.on_phase_ctx = meter;
-    }
+    phase_ctx_t phase = {.meter = jf_energy_begin(&energy)};
+    run.on_phase = mark_phase;
+    run.on_phase_ctx = &phase;
     err = jf_train_run(&run, MPI_COMM_WORLD, 1, msg, sizeof msg);
     if (err != JF_OK) {
         fprintf(stderr, "jflop-run: %s: %s; ending the job\n", who, msg);
@@ -348,10 +386,14 @@ int main(int argc, char **argv)
     }
     jf_gemm_choice_finish(&gemm);
     jf_energy_job_t job;
+    node_cpu_share(&energy, &phase);
     if (jf_energy_end(&energy, MPI_COMM_WORLD, &job) != JF_OK) {
         fprintf(stderr, "jflop-run: %s: gathering the energy results failed\n", who);
         MPI_Abort(MPI_COMM_WORLD, JF_EXIT_INTERNAL);
     }
+    if (rank == 0)
+        jf_sched_exclusive(job.exclusive, sizeof job.exclusive, job.exclusive_how,
+                           sizeof job.exclusive_how);
 
     if (jf_energy_job_bcast(&job, MPI_COMM_WORLD) != JF_OK) {
         fprintf(stderr, "jflop-run: %s: sharing the energy results failed\n", who);

@@ -68,6 +68,26 @@ jf_feeder_start() {
     done
 }
 
+# jf_proc_feeder_start NAME DIR CPUS JOB_PCT OTHER_PCT: a fake proc tree
+# for JFLOP_PROC_ROOT=DIR whose other processes use OTHER_PCT % of the CPU
+# time (tests/jf_proc_feeder.sh; one rank per node reads its self/stat as
+# the job's); stopped like a feeder (jf_feeder_stop NAME).
+jf_proc_feeder_start() {
+    jf_fname=$1
+    echo "+ jf_proc_feeder.sh $2 $3 $4 $5"
+    sh "$JF_TOP_SRCDIR/tests/jf_proc_feeder.sh" "$2" "$3" "$4" "$5" \
+        >"$jf_tmp/$jf_fname.feeder.err" 2>&1 &
+    jf_p=$!
+    jf_feeder_pids="$jf_feeder_pids $jf_p"
+    eval "jf_feeder_pid_$jf_fname=$jf_p"
+    jf_i=0
+    while [ ! -e "$2/stat" ] || [ ! -e "$2/self/stat" ]; do
+        jf_i=$((jf_i + 1))
+        [ "$jf_i" -le 200 ] || jf_hard_error "jf_proc_feeder $jf_fname not ready after 10 s"
+        sleep 0.05
+    done
+}
+
 # jf_feeder_stop NAME: SIGTERM the feeder; it must have run cleanly all along
 # (exit status 0), or the energy it published is not what its log says.
 jf_feeder_stop() {

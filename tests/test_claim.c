@@ -74,6 +74,11 @@ static void shipped(void)
     CHECK_STR_CONTAINS(e.basis, "PUE 1.1");
     CHECK_INT_EQ(JF_CLAIM_CONSISTENT, e.verdict);
     CHECK_INT_EQ(5, count_result(&e, JF_CHECK_OK));
+    /* not hours x board power: 4.212e12 / (3.552e6 h x 3600 x 300 W =
+     * 3.83616e12) = 1.098, 9.8 % above, far outside 1 %: a measurement */
+    CHECK_REL(4.212e12 / 3.83616e12, e.tdp_ratio, RTOL);
+    CHECK(!e.tdp_estimate);
+    CHECK(strstr(e.basis, JF_CLAIM_TDP_LABEL) == NULL);
 
     /* The popular article: 1,200-2,000 kWh, scope unstated (so used as IT
      * energy as it is), same FLOPs and hardware. Both ends implausible. */
@@ -108,7 +113,10 @@ static void shipped(void)
     CHECK_REL(1.282051282051282e-12, e.floor_jpf, RTOL);   /* 400 / 312e12 */
     CHECK_REL(e.floor_jpf / e.mfu, e.implied_jpf, RTOL);
     CHECK_REL(400.0, e.w_per_accel, RTOL);                 /* 433,196 kWh / 1,082,990 h */
-    CHECK_STR_EQ("IT energy as claimed", e.basis);
+    /* 433,196 kWh = 1,082,990 h x 400 W to the kWh: a TDP-based estimate */
+    CHECK_REL(1.0, e.tdp_ratio, 1e-6);
+    CHECK(e.tdp_estimate);
+    CHECK_STR_EQ("IT energy as claimed; TDP-based estimate, not a measurement", e.basis);
     CHECK_INT_EQ(JF_CLAIM_CONSISTENT, e.verdict);
 
     /* LLaMA-65B: 6 x 65.2e9 x 1.4e12 FLOPs, 1,022,362 A100-hours, 449 MWh
@@ -121,6 +129,11 @@ static void shipped(void)
     CHECK_REL(2.6830531431758425e-12, e.implied_jpf, RTOL); /* 1.46945e12 / 5.4768e23 */
     CHECK_REL(1.282051282051282e-12, e.floor_jpf, RTOL);
     CHECK_INT_EQ(JF_CLAIM_CONSISTENT, e.verdict);
+    /* 449 MWh = 1,022,362 h x 400 W x PUE 1.1 (449.84 MWh) within 0.19 %:
+     * 1.4694545e12 / 1.47220128e12 = 0.998134 */
+    CHECK_REL(1.4694545454545454e12 / 1.47220128e12, e.tdp_ratio, RTOL);
+    CHECK(e.tdp_estimate);
+    CHECK_STR_CONTAINS(e.basis, "; TDP-based estimate, not a measurement");
 
     /* DeepSeek-V3: 6 x 37e9 (active) x 14.8e12 FLOPs on H800 at the FP8
      * peak 1978.9e12, 2.788e6 GPU-hours, no energy: an ESTIMATE. */

@@ -53,6 +53,30 @@ for fmt in csv md; do
     jf_check "$fmt: the DeepSeek-V3 row says ESTIMATE" sh -c 'grep "^\(claims,\)\{0,1\}|* *deepseek-v3" "$1" | grep -q ESTIMATE' sh "$jf_tmp/f-$fmt.out"
 done
 jf_check "CSV keeps full precision (MFU 16.54228...)" grep -q ',16\.54228775465' "$jf_tmp/f-csv.out"
+
+# BLOOM (433,196 kWh = 1,082,990 A100-hours x 400 W) and LLaMA-65B (449 MWh
+# = 1,022,362 h x 400 W x PUE 1.1 within 0.19 %) are TDP-based estimates,
+# labelled in every format; GPT-3 (Patterson: 9.8 % above hours x 300 W x
+# PUE) is not
+tdp='TDP-based estimate, not a measurement'
+jf_check "table: BLOOM and LLaMA labelled '$tdp', nothing else" sh -c \
+    'test "$(grep -v "note:" "$1" | grep -c "$2")" -eq 2 && grep "^bloom-176b " "$1" | grep -q "$2" &&
+     grep "^llama-65b " "$1" | grep -q "$2" && ! grep "^gpt3-patterson " "$1" | grep -q "$2"' \
+    sh "$jf_tmp/all.out" "$tdp"
+jf_cli "$jf_tmp/tdp" claim --format json bloom-176b llama-65b gpt3-patterson
+jf_expect_rc 0 "three claims, JSON"
+jf_jq "$jf_tmp/tdp.out" '[.tables.claims.rows[] | (.["energy basis"] | test("TDP-based estimate, not a measurement"))] == [true, true, false]' \
+    "JSON: BLOOM and LLaMA labelled, GPT-3 not"
+jf_jq "$jf_tmp/tdp.out" '[.tables.claims.rows[]["claimed / (hours x board W x PUE)"]] as $r |
+    ($r[0] - 1 | fabs) < 1e-6 and ($r[1] - 0.998134 | fabs) < 1e-5 and ($r[2] - 1.097973 | fabs) < 1e-5' \
+    "JSON: claimed / (hours x W x PUE) = 1.000000, 0.998134, 1.097973"
+for fmt in csv md; do
+    jf_cli "$jf_tmp/tdp-$fmt" claim --format "$fmt" bloom-176b llama-65b
+    jf_expect_rc 0 "--format $fmt, BLOOM and LLaMA"
+    jf_check "$fmt: both rows say '$tdp'" sh -c \
+        'test "$(grep "^\(claims,\)\{0,1\}|* *\(bloom-176b\|llama-65b\)" "$1" | grep -c "$2")" -eq 2' \
+        sh "$jf_tmp/tdp-$fmt.out" "$tdp"
+done
 # stdout is one document a real client reads as it is
 jf_json_one "$jf_tmp/sel.out" "claim --format json is one JSON document"
 jf_jq "$jf_tmp/sel.out" '[.tables.claims.columns[] | select(.name == "implied [J/FLOP]") | .unit, .type] == ["J/FLOP", "number"]' \

@@ -9,7 +9,10 @@
 # status) are refused too, and so is a corrupt /gemm group (a missing or
 # mistyped attribute, a NaN rate, a candidate count that disagrees with
 # the slots; jflop report names such a file and skips it, exit 1), and a
-# corrupt /quality group (issue #15). jflop-run's validation and target
+# corrupt /quality group (issue #15). A malformed or missing /proc/stat
+# under JFLOP_PROC_ROOT is not refused: the run completes (exit 0) with one
+# stderr line saying why the node's CPU share is unknown, the share marked
+# unknown (null) in its outputs. jflop-run's validation and target
 # flags with bad values are refused before anything runs. Every
 # case asserts exit status 2, exactly one
 # stderr line "jflop CMD: FILE: ..." naming the file and the field (never a
@@ -347,5 +350,36 @@ stamp
 jf_cli "$jf_tmp/log$n" validate "$d"
 refused validate "run.h5: missing or malformed /energy/node_0001/node" \
     "results: a node count far above the node groups (read up to the first missing one, never allocated at once)"
+
+# /proc/stat under JFLOP_PROC_ROOT: malformed, truncated, missing. The run
+# completes; one line says why the share is unknown; outputs say unknown.
+for pcase in garbage:"cpu  12 0 x 4 5 6 7 8":"field 3 is not a count of jiffies" \
+    short:"cpu  12 0 3 4":"field 5 is not a count of jiffies" \
+    nocpu:"intr 1 2 3":"no aggregate 'cpu ' line" \
+    missing::"stat: cannot be opened"; do
+    name=${pcase%%:*}
+    rest=${pcase#*:}
+    text=${rest%%:*}
+    why=${rest#*:}
+    next_case
+    mkdir -p "$d/proc"
+    ln -s /proc/self "$d/proc/self"
+    [ "$name" = missing ] || printf '%s\n' "$text" >"$d/proc/stat"
+    JFLOP_PROC_ROOT=$d/proc jf_direct "$d/run" --preset tiny --steps 2 --energy none --output "$d/run.h5" \
+        --summary-json "$d/run.json"
+    jf_expect_rc 0 "/proc/stat $name: the run completes"
+    jf_check "/proc/stat $name: one stderr line says the share is unknown and why" sh -c \
+        'test "$(grep -c "CPU share of other processes unknown" "$1")" -eq 1 &&
+         grep "CPU share of other processes unknown" "$1" | grep -q -F -e "$2"' sh "$d/run.err" "$why"
+    jf_jq "$d/run.json" '.sharing.nodes[0].other_cpu_share == null and (.sharing.nodes[0].how | startswith("unknown: "))' \
+        "/proc/stat $name: the summary JSON marks the share unknown"
+    jf_check "/proc/stat $name: the results file was written" test -s "$d/run.h5"
+done
+# validate judges an unknown share: not shown to be unshared
+mkdir "$d/sub"
+cp "$d/run.h5" "$SYSTEM" "$d/sub/"
+jf_cli "$d/val" validate --level 2 "$d/sub"
+jf_check "validate: an unknown share FAILs node.sharing at level 2, saying why" \
+    grep -q "^FAIL  L2  node.sharing .*unknown on 1 of 1 nodes (unknown: .*stat: cannot be opened)" "$d/val.out"
 
 jf_done

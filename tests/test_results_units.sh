@@ -35,7 +35,7 @@ jf_check "h5dump reads the file's header and attributes" test -s "$run.hdr"
 unitless="seed layers d_model heads ctx ff vocab batch steps warmup steps_done ranks nodes
 threads_per_rank N N_target D D_target weights_trained weights_identical_on_ranks lr
 gemm_calls bf16_converted_elements verified native emulated candidates warmup_steps
-measured_nodes total_nodes extrapolated measured invalid samples wraps sampler_reads source_readings
+measured_nodes total_nodes extrapolated measured invalid samples wraps sampler_reads source_readings nodes_known
 domain_in_node_total requested checks ran pass value threshold
 prequential_tokens eval_every evaluations eval_sequences eval_tokens target_reached
 steps_to_target tokens_to_target learned_fraction"

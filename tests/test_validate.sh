@@ -2,7 +2,9 @@
 # test_validate: jflop validate and --pack on submissions built from real
 # runs against synthetic energy trees (jf_feeder).
 #  - A passing submission: one run of --preset tiny with --verify and
-#    --min-seconds 60 on a powercap tree (the phase rule needs 60 s), with
+#    --min-seconds 60 on a pm_counters tree (the phase rule needs 60 s;
+#    energy.coverage a node-level meter from Level 2) and a fake proc tree
+#    where no other process uses the CPU (node.sharing), with
 #    system.json and site.json, packed at level 3: every rule PASSes, the
 #    verdict is PASS (exit 0), `sha256sum -c` accepts the manifest, and the
 #    summary (Markdown and JSON) says what was validated.
@@ -40,15 +42,20 @@ renice -n 10 -p $$ >/dev/null 2>&1 || echo "note: renice failed; running at norm
 # default 100 ms and a coarse 2 s interval are both allowed; updated every
 # 50 ms, not 5, to leave the CPU to the energy tests that may run beside
 pc=$jf_tmp/pc
-jf_feeder_start pc --powercap "$pc" --pkg-watts 80 --dram-watts 12 --range-uj 262143328850 \
-    --max-power-w 200 --period-ms 50
+pcm=$jf_tmp/pcm
+jf_feeder_start pc --powercap "$pc" --pm-counters "$pcm" --pkg-watts 80 --dram-watts 12 \
+    --range-uj 262143328850 --max-power-w 200 --period-ms 50
+# the long run's node to itself: the machine's own /proc/stat would carry
+# whatever else runs beside the suite
+proc=$jf_tmp/proc
+jf_proc_feeder_start proc "$proc" 2 50 0
 
 long=$jf_tmp/long
 echo "+ jf-mpirun -np 1 jflop-run --verify --min-seconds 60 ... (in the background)"
 # shellcheck disable=SC2086 # jf_timeout is a command and its arguments
-$jf_timeout "$JF_MPIRUN" -np 1 "$JFLOP_RUN" --preset tiny --verify --min-seconds 60 \
-    --energy powercap --powercap-root "$pc" --output "$long.h5" --summary-json "$long.json" \
-    >"$long.out" 2>"$long.err" &
+JFLOP_PROC_ROOT=$proc $jf_timeout "$JF_MPIRUN" -np 1 "$JFLOP_RUN" --preset tiny --verify \
+    --min-seconds 60 --energy pm_counters --pm-counters-root "$pcm" --output "$long.h5" \
+    --summary-json "$long.json" >"$long.out" 2>"$long.err" &
 long_pid=$!
 
 # beside it: the runs that break a rule for real
@@ -91,7 +98,8 @@ wait "$long_pid"
 jf_rc=$?
 jf_prefix=$long
 jf_feeder_stop pc
-jf_expect_rc 0 "--preset tiny --verify --min-seconds 60 on powercap" ||
+jf_feeder_stop proc
+jf_expect_rc 0 "--preset tiny --verify --min-seconds 60 on pm_counters" ||
     jf_hard_error "the long run failed: nothing to validate"
 jf_jq "$long.json" '.seconds >= 60 and .steps_done > .steps and .flops_verified' \
     "--min-seconds 60: the phase lasted $(jq .seconds "$long.json") s, D exactly counted"
@@ -194,7 +202,8 @@ jf_check "submission.md gives the verdict and the rules" \
 validate "$pass" 3 0 "the packed passing submission at level 3"
 for r in manifest versions system.nodes status flops.ledger verify counters.startup \
     counters.backwards energy.measured energy.nodes energy.extrapolation phase.seconds \
-    sampling.rate sampling.count sampling.interval sampling.coverage gemm.kernels; do
+    sampling.rate sampling.count sampling.interval sampling.coverage gemm.kernels \
+    energy.coverage node.sharing; do
     rule "$pass" PASS "$r" "level 3: $r passes"
 done
 # the FMA peak is measured for 0.1 s beside whatever else the machine runs:
@@ -281,6 +290,27 @@ rule "$sub_dir" FAIL sampling.interval "needs <= 10%" "sampling.interval fails"
 rule "$sub_dir" FAIL gemm.kernels "generic" "gemm.kernels fails on BLIS generic kernels"
 validate "$sub_dir" 1 1 "the same at level 1"
 rule "$sub_dir" WARN sampling.rate "a level 2 rule: FAIL at --level 2" "level-2 rules only warn at level 1"
+
+# energy.coverage: the coarse run metered RAPL (powercap) alone
+validate "$sub_dir" 2 1 "RAPL alone at level 2"
+rule "$sub_dir" FAIL energy.coverage "1 of 1 metered nodes lack a node-level meter .*CPU packages \+ DRAM" \
+    "energy.coverage fails on RAPL alone at level 2"
+validate "$sub_dir" 1 1 "RAPL alone at level 1"
+rule "$sub_dir" WARN energy.coverage "lack a node-level meter" "energy.coverage warns at level 1"
+rule "$pass" PASS energy.coverage "all 1 metered nodes have a node-level meter \(pm_counters\)" \
+    "energy.coverage passes on pm_counters"
+rule "$pass" PASS node.sharing "up to 0.[0-9]+ % of a node's CPU time" \
+    "node.sharing passes with no other process on the fake proc tree"
+
+# node.sharing: 5 % of the node's CPU time used by others
+mutate sharing attr /energy/node_0000 other_cpu_share 0.05
+validate "$sub_dir" 2 1 "another process used 5 % of the node, at level 2"
+rule "$sub_dir" FAIL node.sharing "up to 5.00 % of a node's CPU time \(node [^;]*; 1 node above 2 %\)" \
+    "node.sharing fails above 2 % at level 2"
+validate "$sub_dir" 1 0 "the same at level 1"
+rule "$sub_dir" WARN node.sharing "up to 5.00 %" "node.sharing warns at level 1"
+jf_jq "$sub_dir/submission.json" '.runs[0].exclusive == "unknown" and (.runs[0].exclusive_how | test("not under Slurm")) and
+    .runs[0].max_other_cpu_share == 0.05' "submission.json records the scheduler's exclusivity and the share"
 
 # sampling.coverage: the run's phase 40 s longer than the meter's readings span
 mutate coverage attr /config seconds "$(jq '.seconds + 40' "$long.json")"

@@ -1,12 +1,15 @@
 /* test_validate_rules: the parts of jflop validate a shell test cannot
  * reach cheaply: the metered-node thresholds of each level on jobs of up to
  * 1000 nodes (Green500 / EE HPC WG: Level 1 the larger of 1/10 and 15,
- * Level 2 of 1/8 and 15, all when fewer; Level 3 all), and system.json's
- * units converted to SI. */
+ * Level 2 of 1/8 and 15, all when fewer; Level 3 all), system.json's
+ * units converted to SI, and energy.coverage and node.sharing at Levels 1
+ * to 3 on in-memory submissions (RAPL alone: WARN at 1, FAIL at 2 and 3;
+ * other processes above 2 % of a node's CPU time: the same). */
 #include <stdio.h>
 #include <string.h>
 
 #include "analysis/jf_validate.h"
+#include "energy/jf_energy.h"
 #include "jf_test.h"
 
 /* a system description with its accelerator as %s */
@@ -20,8 +23,128 @@ static const char *sys_fmt =
     " \"peak_flops_per_node\": {\"fp64\": {\"value\": 250, \"units\": \"GFLOP/s\", \"source\": \"x\"}},"
     " \"software\": {\"operating_system\": \"a\", \"compiler\": \"b\", \"mpi\": \"c\", \"blis\": \"d\"}}";
 
+/* The one outcome of rule `id` on a one-file submission at `level`. */
+static jf_rule_result_t judge(const char *id, int level, jf_result_node_t *nodes, int nnodes,
+                              const char *source, char *observed, size_t len)
+{
+    static jf_result_t result;
+    static char name[] = "run.h5";
+    char *names[1] = {name};
+    jf_result_node_t *per_file[1] = {nodes};
+    int counts[1] = {nnodes};
+    memset(&result, 0, sizeof result);
+    snprintf(result.energy_source, sizeof result.energy_source, "%s", source);
+    snprintf(result.exclusive, sizeof result.exclusive, "yes");
+    snprintf(result.exclusive_how, sizeof result.exclusive_how, "Slurm job 1: OverSubscribe=NO");
+    jf_submission_t s;
+    memset(&s, 0, sizeof s);
+    s.nresults = 1;
+    s.result_names = names;
+    s.results = &result;
+    s.nodes = per_file;
+    s.nnodes = counts;
+    jf_validation_t v;
+    memset(&v, 0, sizeof v);
+    v.level = level;
+    for (int k = 0; k < jf_validate_nrules; k++) {
+        const jf_rule_t *rule = &jf_validate_rules[k];
+        if (strcmp(rule->id, id) != 0)
+            continue;
+        v.current = rule;
+        rule->check(&s, 0, level > rule->level ? level : rule->level, &v);
+    }
+    jf_rule_result_t r = v.n == 1 ? v.outcomes[0].result : (jf_rule_result_t)-1;
+    snprintf(observed, len, "%s", v.n == 1 ? v.outcomes[0].observed : "no single outcome");
+    jf_validation_free(&v);
+    return r;
+}
+
+static void node_set(jf_result_node_t *x, const char *name, const char *backend,
+                     const char *covers, int have_share, double share)
+{
+    memset(x, 0, sizeof *x);
+    snprintf(x->node, sizeof x->node, "%s", name);
+    snprintf(x->backend, sizeof x->backend, "%s", backend);
+    snprintf(x->covers, sizeof x->covers, "%s", covers);
+    x->measured = 1;
+    x->have_share = have_share;
+    x->other_cpu_share = share;
+    snprintf(x->share_how, sizeof x->share_how, "%s", have_share ? "" : "unknown: /proc/stat: x");
+}
+
+static void coverage_and_sharing(void)
+{
+    jf_result_node_t n[2];
+    char seen[1024];
+    /* the backend table's classes, and the names validate finds them by */
+    static const struct {
+        const char *backend, *covers;
+        int node;
+    } classes[] = {
+        {"powercap", "CPU packages + DRAM", 0}, {"likwid", "CPU packages + DRAM", 0},
+        {"pm_counters", "node incl. accelerators", 1}, {"redfish", "node at its power supply", 1},
+        {"none", "nothing", 0},
+    };
+    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
+        const jf_energy_backend_t *b = jf_energy_backend_find(classes[i].backend);
+        CHECK(b != NULL);
+        if (b == NULL)
+            continue;
+        CHECK_STR_EQ(classes[i].covers, jf_energy_covers_text(b->covers));
+        CHECK_INT_EQ(classes[i].node, jf_energy_covers_node(b->covers));
+        CHECK_INT_EQ(b->covers, jf_energy_covers_find(classes[i].covers, "no such backend"));
+        CHECK_INT_EQ(b->covers, jf_energy_covers_find(NULL, classes[i].backend));
+    }
+    CHECK_INT_EQ(-1, jf_energy_covers_find("mixed", "mixed"));
+    /* RAPL alone: WARN at Level 1, FAIL at 2 and 3 */
+    node_set(&n[0], "a", "powercap", "CPU packages + DRAM", 1, 0);
+    node_set(&n[1], "b", "powercap", "CPU packages + DRAM", 1, 0);
+    CHECK_INT_EQ(JF_RULE_WARN, judge("energy.coverage", 1, n, 2, "powercap", seen, sizeof seen));
+    CHECK_STR_CONTAINS(seen, "2 of 2 metered nodes lack a node-level meter (node a: CPU packages + DRAM");
+    CHECK_INT_EQ(JF_RULE_FAIL, judge("energy.coverage", 2, n, 2, "powercap", seen, sizeof seen));
+    CHECK_INT_EQ(JF_RULE_FAIL, judge("energy.coverage", 3, n, 2, "powercap", seen, sizeof seen));
+    /* pm_counters and redfish: PASS at every level */
+    node_set(&n[0], "a", "pm_counters", "node incl. accelerators", 1, 0);
+    node_set(&n[1], "b", "redfish", "node at its power supply", 1, 0);
+    for (int level = 1; level <= 3; level++) {
+        CHECK_INT_EQ(JF_RULE_PASS, judge("energy.coverage", level, n, 2, "mixed", seen, sizeof seen));
+        CHECK_STR_CONTAINS(seen, "all 2 metered nodes have a node-level meter");
+    }
+    /* one node on RAPL among node-level meters: FAIL at 2, naming it */
+    node_set(&n[1], "b", "likwid", "CPU packages + DRAM", 1, 0);
+    CHECK_INT_EQ(JF_RULE_FAIL, judge("energy.coverage", 2, n, 2, "mixed", seen, sizeof seen));
+    CHECK_STR_CONTAINS(seen, "1 of 2 metered nodes lack a node-level meter (node b");
+    /* an unmetered node is energy.nodes' business, not this rule's */
+    n[1].measured = 0;
+    CHECK_INT_EQ(JF_RULE_PASS, judge("energy.coverage", 3, n, 2, "mixed", seen, sizeof seen));
+    /* a file before 1.7: the class from the backend's name */
+    node_set(&n[0], "a", "pm_counters", "", 1, 0);
+    CHECK_INT_EQ(JF_RULE_PASS, judge("energy.coverage", 2, n, 1, "pm_counters", seen, sizeof seen));
+    node_set(&n[0], "a", "powercap", "", 1, 0);
+    CHECK_INT_EQ(JF_RULE_FAIL, judge("energy.coverage", 2, n, 1, "powercap", seen, sizeof seen));
+
+    /* sharing: 1.5 % passes, 2.5 % WARNs at 1 and FAILs at 2 and 3 */
+    node_set(&n[0], "a", "pm_counters", "node incl. accelerators", 1, 0.015);
+    node_set(&n[1], "b", "pm_counters", "node incl. accelerators", 1, 0.02);
+    for (int level = 1; level <= 3; level++)
+        CHECK_INT_EQ(JF_RULE_PASS, judge("node.sharing", level, n, 2, "pm_counters", seen, sizeof seen));
+    CHECK_STR_CONTAINS(seen, "up to 2.00 % of a node's CPU time (node b; 0 nodes above 2 %)");
+    CHECK_STR_CONTAINS(seen, "scheduler exclusive: yes (Slurm job 1: OverSubscribe=NO)");
+    n[1].other_cpu_share = 0.025;
+    CHECK_INT_EQ(JF_RULE_WARN, judge("node.sharing", 1, n, 2, "pm_counters", seen, sizeof seen));
+    CHECK_STR_CONTAINS(seen, "up to 2.50 % of a node's CPU time (node b; 1 node above 2 %)");
+    CHECK_INT_EQ(JF_RULE_FAIL, judge("node.sharing", 2, n, 2, "pm_counters", seen, sizeof seen));
+    CHECK_INT_EQ(JF_RULE_FAIL, judge("node.sharing", 3, n, 2, "pm_counters", seen, sizeof seen));
+    /* unknown on a node: cannot show the node was the job's own */
+    node_set(&n[1], "b", "pm_counters", "node incl. accelerators", 0, 0);
+    CHECK_INT_EQ(JF_RULE_WARN, judge("node.sharing", 1, n, 2, "pm_counters", seen, sizeof seen));
+    CHECK_INT_EQ(JF_RULE_FAIL, judge("node.sharing", 2, n, 2, "pm_counters", seen, sizeof seen));
+    CHECK_STR_CONTAINS(seen, "unknown on 1 of 2 nodes (unknown: /proc/stat: x)");
+}
+
 int main(void)
 {
+    coverage_and_sharing();
     static const struct {
         int level;
         int64_t total, need;

@@ -106,6 +106,13 @@ typedef struct {
     double it_j;                /* IT energy used for the checks, or the ESTIMATE */
     int estimate;               /* it_j is hours × board power, not a claim */
     char basis[JF_CLAIM_TEXT_LEN];  /* how it_j was obtained */
+    /* A claimed energy that is accelerator-hours x board power (x PUE when
+     * given) within JF_CLAIM_TDP_MATCH is not a measurement: tdp_ratio is
+     * claimed / that product (NAN without hours or energy), tdp_estimate 1
+     * when it matches, and basis then says "TDP-based estimate, not a
+     * measurement". */
+    double tdp_ratio;
+    int tdp_estimate;
     double w_per_accel;         /* it_j / hours */
     double implied_jpf;         /* it_j / flops */
     double temperature, bits, landauer_jpf, landauer_j, eq17_j, eq16_j;
@@ -114,6 +121,9 @@ typedef struct {
     int nchecks;
     jf_claim_check_t checks[JF_CLAIM_MAX_CHECKS];
 } jf_claim_eval_t;
+
+#define JF_CLAIM_TDP_MATCH 0.01   /* relative */
+#define JF_CLAIM_TDP_LABEL "TDP-based estimate, not a measurement"
 
 typedef struct {
     double temperature;   /* K; 300 by default */

@@ -112,6 +112,21 @@ void jf_claim_evaluate(const jf_claim_t *c, const jf_hw_table_t *hwt, int end,
         e->estimate = 1;
         snprintf(e->basis, sizeof e->basis, "ESTIMATE: accelerator-hours x board power");
     }
+    /* a claim that is hours x board power (x PUE) was computed, not metered */
+    e->tdp_ratio = NAN;
+    if (c->have_energy && !isnan(e->hours)) {
+        /* the IT energy against hours x W, or the claim as stated against
+         * hours x W x PUE (a facility figure made from TDP): the closer */
+        const double tdp_j = e->hours * 3600.0 * e->board_w;
+        const double it = e->it_j / tdp_j;
+        const double fac = c->pue.given ? e->claimed_j / (tdp_j * c->pue.value) : it;
+        e->tdp_ratio = fabs(fac - 1.0) < fabs(it - 1.0) ? fac : it;
+        if (fabs(e->tdp_ratio - 1.0) <= JF_CLAIM_TDP_MATCH) {
+            e->tdp_estimate = 1;
+            const size_t used = strlen(e->basis);
+            snprintf(e->basis + used, sizeof e->basis - used, "; %s", JF_CLAIM_TDP_LABEL);
+        }
+    }
     e->w_per_accel = e->it_j / (e->hours * 3600.0);
     e->implied_jpf = e->it_j / e->flops;
 

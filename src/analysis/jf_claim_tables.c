@@ -32,9 +32,10 @@ void jf_claim_table_claims(const jf_claim_eval_t *ev, int n, const jf_claim_set_
         "accelerator-hours [h]", "MFU [%]", "claimed [kWh]", "energy basis", "IT energy or ESTIMATE [kWh]",
         "W per accelerator [W]", "implied [J/FLOP]", "hardware floor [J/FLOP]", "implied/floor",
         "Landauer [J/FLOP]", "Eq. 17 [J]", "Eq. 16 [J]", "verdict", "reason",
+        "claimed / (hours x board W x PUE)",
     };
     char text[JF_CLAIM_TEXT_LEN + 32];
-    int estimates = 0;
+    int estimates = 0, tdp = 0;
     JF_TABLE_INIT(t, "claims", headers,
                   "Energy claims against their hardware and the thermodynamic bounds at %g K",
                   o->temperature);
@@ -67,7 +68,9 @@ void jf_claim_table_claims(const jf_claim_eval_t *ev, int n, const jf_claim_set_
         real_or_empty(t, r, 18, e->eq16_j, "%.4g");
         jf_table_text(t, r, 19, jf_claim_verdict_str(e->verdict));
         jf_table_text(t, r, 20, e->reason);
+        real_or_empty(t, r, 21, e->tdp_ratio, "%.4g");
         estimates += e->estimate;
+        tdp += e->tdp_estimate;
     }
     jf_table_note(t, "claims: %s; hardware: %s (every figure's source is in those files)",
                   set->origin, hw->origin);
@@ -77,6 +80,10 @@ void jf_claim_table_claims(const jf_claim_eval_t *ev, int n, const jf_claim_set_
     jf_table_note(t, "IT energy: claimed facility energy / PUE when both are given; an IT figure "
                      "as claimed; facility energy without PUE, or energy of unstated scope, is "
                      "used as it is (an upper bound on IT energy). 'energy basis' says which");
+    if (tdp > 0)
+        jf_table_note(t, "%d row(s) claim an energy within %g%% of accelerator-hours x board "
+                         "power (x PUE): a %s, labelled in 'energy basis'", tdp,
+                      100 * JF_CLAIM_TDP_MATCH, JF_CLAIM_TDP_LABEL);
     jf_table_note(t, "implied J/FLOP = IT energy / FLOPs; hardware floor = board power / peak "
                      "FLOP/s, the J/FLOP of the accelerators alone at 100%% utilisation");
     jf_table_note(t, "implausible: below the hardware floor or above 100%% utilisation; "

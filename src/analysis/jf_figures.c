@@ -2,6 +2,8 @@
  * NAN, never 0, for what cannot be computed. */
 #include "jf_figures.h"
 
+#include "energy/jf_energy.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,6 +58,22 @@ const char *jf_figures_basis(const jf_result_t *r)
     if (!r->have_joules)
         return strcmp(r->energy_status, "invalid") == 0 ? "invalid" : "not measured";
     return r->extrapolated ? "ESTIMATE (extrapolated)" : "measured";
+}
+
+const char *jf_figures_covers(const jf_result_t *r)
+{
+    if (r->energy_covers[0])
+        return r->energy_covers;
+    /* before 1.7: the backend's class, when the run had one backend */
+    const int c = jf_energy_covers_find(NULL, r->energy_source);
+    return c >= 0 ? jf_energy_covers_text((jf_energy_covers_t)c) : "?";
+}
+
+void jf_figures_energy_label(const jf_result_t *r, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s; %s%s%s", jf_figures_covers(r), jf_figures_basis(r),
+             r->have_joules && r->energy_basis[0] ? ": " : "",
+             r->have_joules ? r->energy_basis : "");
 }
 
 const char *jf_figures_text(double v, const char *fmt, char *buf, size_t len)

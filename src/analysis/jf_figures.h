@@ -47,5 +47,12 @@ const char *jf_figures_text(double v, const char *fmt, char *buf, size_t len);
 
 /* "measured", "ESTIMATE (extrapolated)", "invalid" or "not measured". */
 const char *jf_figures_basis(const jf_result_t *r);
+/* "<covers>; <basis>: <how>" for a table cell beside energy figures, e.g.
+ * "CPU packages + DRAM; measured: energy counter" (covers "?" before
+ * schema 1.7 when the backend does not tell). */
+void jf_figures_energy_label(const jf_result_t *r, char *buf, size_t len);
+/* The run's covers class (1.7), or its backend's before; "?" when mixed
+ * backends of an older file leave it open. */
+const char *jf_figures_covers(const jf_result_t *r);
 
 #endif

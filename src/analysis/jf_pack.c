@@ -153,6 +153,20 @@ static json_t *summary_json(const jf_submission_t *s, const jf_validation_t *v)
         json_object_set_new(o, "watts", num_or_null(f.have, f.watts));
         json_object_set_new(o, "blis_arch", json_string(r->blis_arch));
         json_object_set_new(o, "quality", quality_json(r, &f));
+        /* 1.7: what the energy covers and how; whether the nodes were the
+         * job's own (the scheduler's word, the largest measured share) */
+        json_object_set_new(o, "energy_covers", json_string(jf_figures_covers(r)));
+        json_object_set_new(o, "energy_how", json_string(r->energy_basis));
+        json_object_set_new(o, "exclusive", json_string(r->exclusive[0] ? r->exclusive : "unknown"));
+        json_object_set_new(o, "exclusive_how", json_string(r->exclusive_how));
+        double max = 0;
+        int known = s->nnodes[i] > 0;
+        for (int k = 0; k < s->nnodes[i]; k++) {
+            known &= s->nodes[i][k].have_share;
+            if (s->nodes[i][k].other_cpu_share > max)
+                max = s->nodes[i][k].other_cpu_share;
+        }
+        json_object_set_new(o, "max_other_cpu_share", num_or_null(known, max));
         json_array_append_new(files, o);
     }
     json_object_set_new(j, "runs", files);
@@ -253,9 +267,9 @@ static char *summary_md(const jf_submission_t *s, const jf_validation_t *v)
     md(&b, "; %s |\n", cell(y->blis, c1, sizeof c1));
     if (s->have_site)
         md(&b, "| site | %s, PUE %.3g |\n", cell(s->site.name, c1, sizeof c1), s->site.pue.value);
-    md(&b, "\n## Runs\n\n| file | N | D | precision | ranks | nodes | s | FLOP/s | energy | J "
-           "| J/FLOP (6ND) | GFLOPS/W | J/token | status |\n"
-           "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | "
+    md(&b, "\n## Runs\n\n| file | N | D | precision | ranks | nodes | s | FLOP/s | energy | "
+           "coverage, nodes | J | J/FLOP (6ND) | GFLOPS/W | J/token | status |\n"
+           "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | "
            "---: | --- |\n");
     for (int i = 0; i < s->nresults; i++) {
         const jf_result_t *r = &s->results[i];
@@ -267,6 +281,9 @@ static char *summary_md(const jf_submission_t *s, const jf_validation_t *v)
            (unsigned long long)r->tokens, r->precision, (long long)r->ranks, (long long)r->nodes,
            r->seconds, jf_figures_text(f.flops_per_second, "%.4g", n4, sizeof n4), r->energy_source,
            !f.have ? "(not measured)" : f.estimated ? "(ESTIMATE)" : "(measured)");
+        /* what it covers, and the scheduler's word on the nodes (1.7) */
+        md(&b, " covers %s; exclusive %s |", jf_figures_covers(r),
+           r->exclusive[0] ? r->exclusive : "unknown");
         /* a figure that cannot be computed is "-", as jf_figures has it */
         md(&b, " %s | %s | %s | %s | %s |\n", jf_figures_text(f.joules, "%.6g", n0, sizeof n0),
            jf_figures_text(f.joules_per_flop, "%.4g", n1, sizeof n1),

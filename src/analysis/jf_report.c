@@ -48,16 +48,25 @@ static void gemm_cell(const jf_result_t *r, char *buf, size_t len)
              r->gemm_emulated ? "; bf16 EMULATED in fp32" : "");
 }
 
+/* The last column of every table with energy figures: what the meters
+ * cover and how the figure was obtained (1.7). */
+static void energy_label_cell(jf_table_t *t, int row, const jf_result_t *r)
+{
+    char buf[256];
+    jf_figures_energy_label(r, buf, sizeof buf);
+    jf_table_text(t, row, t->ncols - 1, buf);
+}
+
 void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t)
 {
     static const char *const headers[] = {
         "run", "hosts", "start (UTC)", "Slurm job", "N", "D", "ranks", "threads/rank", "nodes",
         "precision", "GEMM", "seconds [s]", "FLOP/s", "6ND verified", "energy source",
         "energy basis", "energy [J]", "node power [W]", "J/FLOP", "GFLOPS/W", "J/token",
-        "status",
+        "energy covers", "other CPU share [%]", "status",
     };
     enum { RUN, HOSTS, START, SLURM, N, D, RANKS, THREADS, NODES, PREC, GEMM, SECONDS, RATE,
-           VERIFIED, SOURCE, BASIS, JOULES, NODE_W, JPF, GFW, JPT, STATUS };
+           VERIFIED, SOURCE, BASIS, JOULES, NODE_W, JPF, GFW, JPT, COVERS, SHARE, STATUS };
     JF_TABLE_INIT(t, "runs", headers,
                   "Runs (J/FLOP per 6ND FLOP; FLOP/s and GFLOPS/W over all counted FLOPs)");
     int estimated_rows = 0, emulated_rows = 0, missing_rows = 0;
@@ -87,7 +96,13 @@ void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t)
         jf_table_real(t, row, RATE, f.flops_per_second, "%.4g");
         jf_table_text(t, row, VERIFIED, r->verified ? "yes" : "NO");
         jf_table_text(t, row, SOURCE, r->energy_source);
-        jf_table_text(t, row, BASIS, jf_figures_basis(r));
+        /* measured or estimated, and how (1.7: the counter or the power readings) */
+        snprintf(buf, sizeof buf, "%s%s%s", jf_figures_basis(r),
+                 f.have && r->energy_basis[0] ? ": " : "", f.have ? r->energy_basis : "");
+        jf_table_text(t, row, BASIS, buf);
+        jf_table_text(t, row, COVERS, jf_figures_covers(r));
+        jf_table_real(t, row, SHARE, r->have_max_share ? 100 * r->max_other_cpu_share : NAN,
+                      "%.3g");
         /* missing energy: these cells stay empty (NAN), never 0 */
         jf_table_real(t, row, JOULES, f.joules, "%.6g");
         jf_table_real(t, row, NODE_W, f.node_watts, "%.4g");
@@ -111,6 +126,10 @@ void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t)
         jf_table_note(t, "%d run(s) without usable energy: their energy cells are empty "
                          "(null in JSON), see 'energy basis'", missing_rows);
     jf_table_note(t, "node power: the run's energy / its measured phase / the nodes it covers");
+    jf_table_note(t, "energy covers: what the meters see (CPU packages + DRAM: RAPL; node incl. "
+                     "accelerators: pm_counters; node at its power supply: redfish); other CPU "
+                     "share: the most any node's CPU time went to other processes in the "
+                     "measured phase (empty before schema 1.7)");
     for (int i = 0; i < n; i++) {
         /* a shared node or oversubscribed cores qualify the run's figures */
         for (const char *w = runs[i].warnings; *w;) {
@@ -138,7 +157,7 @@ int jf_report_nodes(const jf_result_t *runs, int n, jf_table_t *nodes, jf_table_
     static const char *const node_headers[] = {
         "run", "node", "host", "backend", "energy [J]", "mean power [W]", "peak power [W]",
         "seconds [s]", "readings", "wraps", "sample interval [s]", "coverage", "basis",
-        "energy status",
+        "energy status", "covers", "other CPU share [%]",
     };
     static const char *const domain_headers[] = {
         "run", "node", "host", "domain", "scope", "energy [J]", "mean power [W]",
@@ -185,6 +204,9 @@ int jf_report_nodes(const jf_result_t *runs, int n, jf_table_t *nodes, jf_table_
             jf_table_text(nodes, row, 12, nd->basis);
             node_status(nd, buf, sizeof buf);
             jf_table_text(nodes, row, 13, buf);
+            jf_table_text(nodes, row, 14, nd->covers);
+            jf_table_real(nodes, row, 15, nd->have_share ? 100 * nd->other_cpu_share : NAN,
+                          "%.3g");
             for (int d = 0; d < nd->ndomains; d++) {
                 const int drow = jf_table_add_row(domains);
                 if (drow < 0)
@@ -219,7 +241,7 @@ void jf_report_bounds(const jf_result_t *runs, int n, const jf_report_opts_t *o,
     static const char *const headers[] = {
         "run", "bits", "measured [J/FLOP]", "Landauer [J/FLOP]", "measured/Landauer",
         "gap [decades]", "Eq. 17 digital [J]", "measured/Eq.17", "gap17 [decades]",
-        "Eq. 16 analog [J]", "measured/Eq.16", "gap16 [decades]",
+        "Eq. 16 analog [J]", "measured/Eq.16", "gap16 [decades]", "energy covers, basis",
     };
     JF_TABLE_INIT(t, "bounds", headers,
                   "Thermodynamic bounds at %g K (Tkachenko, arXiv:2503.09980; measured energy "
@@ -239,6 +261,7 @@ void jf_report_bounds(const jf_result_t *runs, int n, const jf_report_opts_t *o,
         jf_figures_of_result(r, &f);
         const double j = f.joules, per_flop = f.joules_per_flop;  /* NAN: empty cells */
         jf_table_text(t, row, 0, r->name);
+        energy_label_cell(t, row, r);
         jf_table_real(t, row, 1, bits, "%g");
         jf_table_real(t, row, 3, landauer, "%.4g");
         jf_table_real(t, row, 6, eq17, "%.4g");
@@ -270,6 +293,7 @@ void jf_report_cooling(const jf_result_t *runs, int n, const jf_site_t *site,
         "run", "cooling", "T* [K]", "eta", "IT energy [J]", "x PUE [J]", "Carnot T/T*",
         "practical factor", "cooling-adjusted [J]", "adjusted [J/FLOP]",
         "Landauer at T*, referred to T [J/FLOP]", "Landauer at T [J/FLOP]",
+        "energy covers, basis",
     };
     const double T = site->ambient_k.value;
     JF_TABLE_INIT(t, "cooling", headers, "Cooling-adjusted energy (Eq. 19), ambient T = %g K, PUE %g",
@@ -289,6 +313,7 @@ void jf_report_cooling(const jf_result_t *runs, int n, const jf_site_t *site,
             if (row < 0)
                 return;
             jf_table_text(t, row, 0, r->name);
+        energy_label_cell(t, row, r);
             jf_table_text(t, row, 1, cr->label);
             jf_table_real(t, row, 2, ts, "%g");
             jf_table_real(t, row, 3, eta, "%g");
@@ -323,7 +348,7 @@ void jf_report_lifecycle(const jf_result_t *runs, int n, const jf_site_t *site, 
     static const char *const headers[] = {
         "run", "node-hours [h]", "operating [J]", "operating [kgCO2e]", "embodied [J]",
         "embodied [kgCO2e]", "transport+EoL [kgCO2e]", "total [J]", "total [kgCO2e]",
-        "J/FLOP", "kgCO2e/FLOP", "J/token", "kgCO2e/token",
+        "J/FLOP", "kgCO2e/FLOP", "J/token", "kgCO2e/token", "energy covers, basis",
     };
     JF_TABLE_INIT(t, "lifecycle", headers,
                   "Lifecycle: operating (x PUE) and embodied, amortised by node-hours over the "
@@ -341,6 +366,7 @@ void jf_report_lifecycle(const jf_result_t *runs, int n, const jf_site_t *site, 
         const double other_kg = share * (site->transport_kgco2e_per_node.value +
                                          site->end_of_life_kgco2e_per_node.value);
         jf_table_text(t, row, 0, r->name);
+        energy_label_cell(t, row, r);
         jf_table_real(t, row, 1, node_hours, "%.4g");
         jf_table_real(t, row, 4, emb_j, "%.4g");
         jf_table_real(t, row, 5, emb_kg, "%.4g");
@@ -389,7 +415,7 @@ int jf_report_scaling(const jf_result_t *runs, int n, jf_table_t *t)
 {
     static const char *const headers[] = {
         "experiment", "run", "ranks", "nodes", "FLOP/s", "speed-up", "parallel efficiency",
-        "J/FLOP",
+        "J/FLOP", "energy covers, basis",
     };
     JF_TABLE_INIT(t, "scaling", headers,
                   "Scaling: runs that differ only in rank or node count (weak scaling: fixed "
@@ -431,6 +457,7 @@ int jf_report_scaling(const jf_result_t *runs, int n, jf_table_t *t)
             snprintf(label, sizeof label, "exp%d L%lld d%lld %s", group, (long long)r->layers,
                      (long long)r->d_model, r->precision);
             jf_table_text(t, row, 0, label);
+            energy_label_cell(t, row, r);
             jf_table_text(t, row, 1, r->name);
             jf_table_count(t, row, 2, (jf_u128)r->ranks);
             jf_table_count(t, row, 3, (jf_u128)r->nodes);

@@ -60,9 +60,9 @@ int jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o,
         "J/bit / kT ln2", "J/FLOP / Landauer", "bits/kJ", "GFLOPS/W", "val loss last [nat]",
         "val loss best [nat]", "learned fraction", "target [nat]", "target reached",
         "steps to target", "time to target [s]", "energy to target [J]",
-        "validation energy [J]", "energy", "Pareto front"};
+        "validation energy [J]", "energy", "Pareto front", "energy covers, basis"};
     enum { RUN, DIFFERS, PREC, N, BATCH, LR, D, BITS, JPB, JPB_L, JPF_L, BPKJ, GFW, VLAST, VBEST, FRAC,
-           TARGET, REACHED, STEPS, T_TARGET, J_TARGET, J_EVAL, BASIS, FRONT };
+           TARGET, REACHED, STEPS, T_TARGET, J_TARGET, J_EVAL, BASIS, FRONT, LABEL };
     JF_TABLE_INIT(t, "quality", headers, "Quality and learning efficiency (Landauer at %g K)",
                   o->temperature);
     int validated = 0;
@@ -103,6 +103,9 @@ int jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o,
         else
             axes_text(differs(r, &runs[0]), row_axes, sizeof row_axes);
         jf_table_text(t, row, DIFFERS, row_axes);
+        char label[256];
+        jf_figures_energy_label(r, label, sizeof label);
+        jf_table_text(t, row, LABEL, label);
         jf_table_text(t, row, PREC, r->precision);
         jf_table_count(t, row, N, r->n_params);
         jf_table_count(t, row, BATCH, (jf_u128)r->batch);

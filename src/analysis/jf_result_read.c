@@ -499,6 +499,15 @@ static jf_err_t read_direct(const char *path, jf_result_t *r, char *msg, size_t 
     /* schema 1.1: optional, absent in 1.0 files */
     if (read_str(f, "/", "warnings", r->warnings, sizeof r->warnings) != 0)
         r->warnings[0] = '\0';
+    /* schema 1.7: what the energy covers, its basis, the nodes' sharing */
+    read_str(f, JF_H5_ENERGY, "covers", r->energy_covers, sizeof r->energy_covers);
+    read_str(f, JF_H5_ENERGY, "basis", r->energy_basis, sizeof r->energy_basis);
+    if (H5Lexists(f, "/sharing", H5P_DEFAULT) > 0) {
+        read_str(f, "/sharing", "scheduler_exclusive", r->exclusive, sizeof r->exclusive);
+        read_str(f, "/sharing", "scheduler_how", r->exclusive_how, sizeof r->exclusive_how);
+        r->have_max_share = read_num(f, "/sharing", "max_other_cpu_share", H5T_NATIVE_DOUBLE,
+                                     &r->max_other_cpu_share) == 0;
+    }
     /* optional, newer fields (jflop validate; /verify since 1.2) */
     read_str(f, "/", "end_utc", r->end_utc, sizeof r->end_utc);
     read_str(f, "/", "command_line", r->command_line, sizeof r->command_line);
@@ -814,6 +823,12 @@ static jf_err_t read_nodes_direct(const char *path, jf_result_node_t **nodes, in
             read_num(f, obj, "peak_watts", H5T_NATIVE_DOUBLE, &x->peak_watts) == 0;
         read_str(f, obj, "coverage", x->coverage, sizeof x->coverage);
         read_str(f, obj, "basis", x->basis, sizeof x->basis);  /* 1.6 */
+        read_str(f, obj, "covers", x->covers, sizeof x->covers);  /* 1.7 */
+        read_str(f, obj, "other_cpu_share_how", x->share_how, sizeof x->share_how);
+        x->have_share =
+            read_num(f, obj, "other_cpu_share", H5T_NATIVE_DOUBLE, &x->other_cpu_share) == 0;
+        NODE_FIELD(x->have_share && !(x->other_cpu_share >= 0 && x->other_cpu_share <= 1),
+                   "other_cpu_share (not a fraction in [0, 1])")
         x->have_effective_rate =
             read_num(f, obj, "effective_rate", H5T_NATIVE_DOUBLE, &x->effective_rate) == 0 &&
             read_num(f, obj, "source_readings", H5T_NATIVE_UINT64, &x->source_readings) == 0;

@@ -42,6 +42,12 @@ typedef struct {
     int have_joules;
     double joules, joules_extrapolated;
     char warnings[1024];   /* the run's warnings, one per line ("" when none) */
+    /* 1.7 ("" in older files): the measured nodes' covers class and basis
+     * (one, or "mixed"), and the scheduler's word on exclusive nodes
+     * (/sharing: "yes", "no", "unknown") with where it comes from */
+    char energy_covers[32], energy_basis[128], exclusive[16], exclusive_how[160];
+    int have_max_share;    /* /sharing/max_other_cpu_share */
+    double max_other_cpu_share;
     /* read for jflop validate (/verify since schema 1.2); optional fields absent from a
      * file stay 0 or empty, with have_* saying so */
     char end_utc[40], command_line[2048];
@@ -94,6 +100,10 @@ typedef struct {
     uint64_t samples, wraps;
     char basis[128];                /* 1.6: "energy counter", "integrated from power
                                        readings every T s"; "" in older files */
+    char covers[32];                /* 1.7: "CPU packages + DRAM", ...; "" before */
+    int have_share;                 /* 1.7: other_cpu_share present */
+    double other_cpu_share;         /* fraction of the node's CPU time others used */
+    char share_how[160];            /* how it was found, or why it is unknown */
     /* 1.6, where the backend tells its source's readings apart (a BMC):
      * its distinct readings in the phase and their rate (validate's
      * sampling.rate judges this rate, not the sampler's) */

@@ -18,6 +18,7 @@
 #define JF_VALIDATE_MIN_SAMPLES_L3 60
 #define JF_VALIDATE_MAX_GAP_SHARE 0.10    /* largest gap between readings / phase */
 #define JF_VALIDATE_MAX_UNCOVERED_S 10.0  /* Level 3 */
+#define JF_VALIDATE_MAX_SHARE 0.02       /* other processes' share of a node's CPU time */
 #define JF_VALIDATE_NODES_FLOOR 15        /* metered nodes: at least this many, or all */
 #define JF_VALIDATE_RULE_MANIFEST "manifest"
 

@@ -12,6 +12,7 @@
 
 #include "analysis/jf_manifest.h"
 #include "core/jf_sha256.h"
+#include "energy/jf_energy.h"
 
 /* ------------------------------------------------------------------------ */
 /* the rules                                                                */
@@ -625,6 +626,84 @@ static void rule_peak(const jf_submission_t *s, int i, int level, jf_validation_
                       r->have_peak_flops ? "; below the measured FMA peak" : "");
 }
 
+/* Level 2 and 3 need a meter that sees the whole node (pm_counters,
+ * redfish) on every metered node: RAPL alone leaves out accelerators,
+ * network, fans and power-supply losses. */
+static void rule_coverage(const jf_submission_t *s, int i, int level, jf_validation_t *v)
+{
+    (void)level;
+    int metered = 0, partial = 0;
+    const char *first = NULL, *first_covers = "";
+    for (int k = 0; k < s->nnodes[i]; k++) {
+        const jf_result_node_t *x = &s->nodes[i][k];
+        if (!x->measured || x->invalid)
+            continue;
+        metered++;
+        const int c = jf_energy_covers_find(x->covers[0] ? x->covers : NULL, x->backend);
+        if (c < 0 || !jf_energy_covers_node((jf_energy_covers_t)c)) {
+            if (partial++ == 0) {
+                first = x->node;
+                first_covers = c >= 0 ? jf_energy_covers_text((jf_energy_covers_t)c) : "unknown";
+            }
+        }
+    }
+    if (metered == 0) {
+        jf_validation_add(v, FILE_NAME(s, i), JF_RULE_FAIL, "no metered node, nothing covered");
+        return;
+    }
+    if (partial > 0)
+        jf_validation_add(v, FILE_NAME(s, i), JF_RULE_FAIL,
+                          "%d of %d metered nodes lack a node-level meter (node %s: %s by %s); "
+                          "Level 2 and 3 need pm_counters or redfish on every one", partial,
+                          metered, first, first_covers, s->results[i].energy_source);
+    else
+        jf_validation_add(v, FILE_NAME(s, i), JF_RULE_PASS,
+                          "all %d metered nodes have a node-level meter (%s)", metered,
+                          s->results[i].energy_source);
+}
+
+/* The nodes were the job's own: other processes used at most
+ * JF_VALIDATE_MAX_SHARE of any node's CPU time in the measured phase. The
+ * scheduler's word is quoted beside it. */
+static void rule_sharing(const jf_submission_t *s, int i, int level, jf_validation_t *v)
+{
+    (void)level;
+    const jf_result_t *r = &s->results[i];
+    int known = 0, over = 0;
+    double max = 0;
+    const char *worst = "";
+    for (int k = 0; k < s->nnodes[i]; k++) {
+        const jf_result_node_t *x = &s->nodes[i][k];
+        if (!x->have_share)
+            continue;
+        known++;
+        over += x->other_cpu_share > JF_VALIDATE_MAX_SHARE;
+        if (x->other_cpu_share >= max) {
+            max = x->other_cpu_share;
+            worst = x->node;
+        }
+    }
+    char sched[256];
+    snprintf(sched, sizeof sched, "scheduler exclusive: %s%s%s%s",
+             r->exclusive[0] ? r->exclusive : "unknown", r->exclusive_how[0] ? " (" : "",
+             r->exclusive_how, r->exclusive_how[0] ? ")" : "");
+    if (known < s->nnodes[i]) {
+        const char *why = "";
+        for (int k = 0; k < s->nnodes[i] && why[0] == '\0'; k++)
+            if (!s->nodes[i][k].have_share)
+                why = s->nodes[i][k].share_how[0] ? s->nodes[i][k].share_how
+                                                   : "not recorded (before schema 1.7)";
+        jf_validation_add(v, FILE_NAME(s, i), JF_RULE_FAIL,
+                          "other processes' CPU share unknown on %d of %d nodes (%s); %s",
+                          s->nnodes[i] - known, s->nnodes[i], why, sched);
+        return;
+    }
+    jf_validation_add(v, FILE_NAME(s, i), over > 0 ? JF_RULE_FAIL : JF_RULE_PASS,
+                      "other processes used up to %.2f %% of a node's CPU time (node %s; "
+                      "%d node%s above %g %%); %s", 100 * max, worst, over, over == 1 ? "" : "s",
+                      100 * JF_VALIDATE_MAX_SHARE, sched);
+}
+
 /* README's table, in its order; designated, so that no field slips. */
 const jf_rule_t jf_validate_rules[] = {
     {.id = "manifest", .level = 1, .per_file = 0, .check = rule_manifest,
@@ -659,6 +738,10 @@ const jf_rule_t jf_validate_rules[] = {
      .what = "every gap between readings <= 10% of the phase"},
     {.id = "sampling.coverage", .level = 3, .per_file = 1, .check = rule_cover,
      .what = "<= 10 s of the phase uncovered by readings"},
+    {.id = "energy.coverage", .level = 2, .per_file = 1, .check = rule_coverage,
+     .what = "a node-level meter (pm_counters, redfish) on every metered node; RAPL alone WARNs at L1"},
+    {.id = "node.sharing", .level = 2, .per_file = 1, .check = rule_sharing,
+     .what = "other processes used <= 2% of each node's CPU time in the phase; above WARNs at L1"},
     {.id = "gemm.kernels", .level = 1, .per_file = 1, .check = rule_gemm,
      .what = "GEMMs on tuned kernels: not BLIS's generic ones; bf16 not emulated (WARN)"},
     {.id = "flops.peak", .level = 1, .per_file = 1, .check = rule_peak,

@@ -44,6 +44,17 @@ typedef enum {
                               the backend integrates readings of watts */
 } jf_energy_basis_t;
 
+/* What a backend's meter covers, one class per backend (its table entry),
+ * said next to every energy figure; validate's energy.coverage rule asks
+ * for a node-level meter from Level 2 on. The session's coverage phrase
+ * adds the detail (which domains, which BMC). */
+typedef enum {
+    JF_COVERS_NOTHING = 0,  /* "nothing" (none) */
+    JF_COVERS_CPU_DRAM,     /* "CPU packages + DRAM" (RAPL: powercap, likwid) */
+    JF_COVERS_NODE,         /* "node incl. accelerators" (pm_counters) */
+    JF_COVERS_NODE_PSU      /* "node at its power supply" (redfish) */
+} jf_energy_covers_t;
+
 /* One counter a backend reads. Raw values are unsigned integers in
  * `joules_per_unit` units that wrap to 0 after `range` (0: never wraps
  * within a run, so a decrease is an error). */
@@ -113,6 +124,7 @@ typedef struct jf_energy_backend {
     jf_err_t (*read)(jf_energy_session_t *s, uint64_t *raw, jf_energy_validity_t *validity,
                      char *msg, size_t msglen);
     void (*stop)(jf_energy_session_t *s);
+    jf_energy_covers_t covers;  /* what its node total covers */
 } jf_energy_backend_t;
 
 extern const jf_energy_backend_t jf_energy_none;
@@ -143,6 +155,15 @@ jf_err_t jf_energy_paths_resolve(jf_energy_paths_t *paths, const jf_energy_flags
 /* "energy counter" or "integrated from power readings every T s" (T the
  * sampling interval). */
 void jf_energy_basis_text(jf_energy_basis_t basis, double interval, char *buf, size_t len);
+
+/* The covers class in words ("CPU packages + DRAM", ...). */
+const char *jf_energy_covers_text(jf_energy_covers_t covers);
+/* Does a meter of this class see the whole node (pm_counters, redfish)? */
+int jf_energy_covers_node(jf_energy_covers_t covers);
+/* The class a results file's covers text names, by its text; or, for
+ * files before schema 1.7, by the backend's name in the table. -1 when
+ * neither is known. */
+int jf_energy_covers_find(const char *covers_text, const char *backend_name);
 
 /* Open `request` ("auto" or a backend name) on this node. With auto, the
  * first backend whose probe and start succeed; the reasons of those that

@@ -45,8 +45,11 @@ void jf_energy_node_fill(jf_energy_node_t *out, const char *node,
 {
     memset(out, 0, sizeof *out);
     snprintf(out->node, sizeof out->node, "%s", node);
+    snprintf(out->covers, sizeof out->covers, "%s", jf_energy_covers_text(JF_COVERS_NOTHING));
     if (session != NULL && session->backend != NULL) {
         snprintf(out->backend, sizeof out->backend, "%s", session->backend->name);
+        snprintf(out->covers, sizeof out->covers, "%s",
+                 jf_energy_covers_text(session->backend->covers));
         snprintf(out->coverage, sizeof out->coverage, "%s", session->coverage);
         out->update_seconds = session->update_seconds;
         snprintf(out->update_how, sizeof out->update_how, "%s", session->update_how);
@@ -161,6 +164,18 @@ void jf_energy_job_free(jf_energy_job_t *job)
 {
     free(job->nodes);
     job->nodes = NULL;
+}
+
+const char *jf_energy_job_common(const jf_energy_job_t *job, int what)
+{
+    const char *one = NULL;
+    for (int i = 0; i < job->total_nodes; i++) {
+        if (!job->nodes[i].measured)
+            continue;
+        const char *v = what == 0 ? job->nodes[i].covers : job->nodes[i].basis;
+        one = one == NULL || strcmp(one, v) == 0 ? v : "mixed";
+    }
+    return one != NULL ? one : what == 0 ? jf_energy_covers_text(JF_COVERS_NOTHING) : "";
 }
 
 double jf_energy_job_joules(const jf_energy_job_t *job)
@@ -306,8 +321,13 @@ jf_err_t jf_energy_end(jf_energy_setup_t *e, MPI_Comm world, jf_energy_job_t *jo
     if (e->meter_running)
         jf_energy_meter_stop(&e->meter);
     if (e->leader)
+    {
         jf_energy_node_fill(&mine, e->node_name, e->session_open ? &e->session : NULL,
                             e->meter_running ? &e->meter : NULL, e->not_measured);
+        mine.share_known = e->share_known;
+        mine.other_cpu_share = e->other_cpu_share;
+        snprintf(mine.share_note, sizeof mine.share_note, "%s", e->share_note);
+    }
     return jf_energy_job_gather(&mine, e->leaders, world, job);
 }
 

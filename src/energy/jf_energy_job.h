@@ -42,6 +42,12 @@ typedef struct {
     uint64_t sampler_reads;      /* readings that thread took */
     int evals;                   /* validation passes inside the phase (their own */
     double eval_joules, eval_seconds;  /* phase: out of joules and seconds above) */
+    char covers[32];             /* the backend's class: "CPU packages + DRAM", ... */
+    /* The share of the node's CPU time other processes used in the measured
+     * phase (core/jf_cpu_share.h), known or with the reason it is not */
+    int share_known;
+    double other_cpu_share;      /* fraction, 0..1 */
+    char share_note[160];
 } jf_energy_node_t;
 
 typedef struct {
@@ -56,6 +62,8 @@ typedef struct {
     int first_invalid;            /* index of the first of them */
     double eval_joules_measured;  /* validation passes, sum over measured nodes */
     double eval_joules_estimate;  /* measured mean x node count when extrapolated */
+    char exclusive[16];           /* the scheduler's word (core/jf_sched.h): yes, no, unknown */
+    char exclusive_how[160];
 } jf_energy_job_t;
 
 /* This node's result from its meter (meter NULL: the backend is none or
@@ -88,6 +96,10 @@ typedef struct {
     double interval;
     char note[JF_MSG_LEN];         /* e.g. the interval was shortened */
     char not_measured[JF_MSG_LEN]; /* why this node has no energy */
+    /* leaders: the node's CPU sharing, set before jf_energy_end */
+    int share_known;
+    double other_cpu_share;
+    char share_note[160];
 } jf_energy_setup_t;
 
 /* Collective over world: group nodes, open the requested backend on each
@@ -110,6 +122,10 @@ jf_energy_meter_t *jf_energy_begin(jf_energy_setup_t *e);
 /* Collective: stop the meters and gather the job's result to world rank 0. */
 jf_err_t jf_energy_end(jf_energy_setup_t *e, MPI_Comm world, jf_energy_job_t *job);
 void jf_energy_setup_free(jf_energy_setup_t *e);
+
+/* The measured nodes' covers class (what 0) or basis (what 1): the one
+ * they share, "mixed"; with no node measured "nothing" (covers) or "". */
+const char *jf_energy_job_common(const jf_energy_job_t *job, int what);
 
 /* The Joules derived figures use: measured, or the labelled estimate. */
 double jf_energy_job_joules(const jf_energy_job_t *job);

@@ -849,4 +849,5 @@ static void lk_stop(jf_energy_session_t *s)
 
 const jf_energy_backend_t jf_energy_likwid = {
     "likwid", "RAPL through likwid's C API", lk_probe, lk_start, lk_read, lk_stop,
+    .covers = JF_COVERS_CPU_DRAM,
 };

@@ -44,4 +44,5 @@ static void none_stop(jf_energy_session_t *s)
 
 const jf_energy_backend_t jf_energy_none = {
     "none", "no energy measurement", none_probe, none_start, none_read, none_stop,
+    .covers = JF_COVERS_NOTHING,
 };

@@ -161,4 +161,5 @@ static jf_err_t pm_read(jf_energy_session_t *s, uint64_t *raw, jf_energy_validit
 const jf_energy_backend_t jf_energy_pm_counters = {
     "pm_counters", "HPE/Cray EX node counters (/sys/cray/pm_counters)",
     pm_probe, pm_start, pm_read, jf_sysfs_backend_stop,
+    .covers = JF_COVERS_NODE,
 };

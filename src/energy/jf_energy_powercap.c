@@ -207,4 +207,5 @@ static jf_err_t powercap_read(jf_energy_session_t *s, uint64_t *raw, jf_energy_v
 const jf_energy_backend_t jf_energy_powercap = {
     "powercap", "Linux powercap tree (RAPL zones, energy_uj)",
     powercap_probe, powercap_start, powercap_read, jf_sysfs_backend_stop,
+    .covers = JF_COVERS_CPU_DRAM,
 };

@@ -778,4 +778,5 @@ const jf_energy_backend_t jf_energy_redfish = {
     .start = rf_start,
     .read = rf_read,
     .stop = rf_stop,
+    .covers = JF_COVERS_NODE_PSU,
 };

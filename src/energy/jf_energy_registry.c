@@ -47,6 +47,32 @@ void jf_energy_basis_text(jf_energy_basis_t basis, double interval, char *buf, s
         snprintf(buf, len, "energy counter");
 }
 
+const char *jf_energy_covers_text(jf_energy_covers_t covers)
+{
+    static const char *const text[] = {
+        [JF_COVERS_NOTHING] = "nothing",
+        [JF_COVERS_CPU_DRAM] = "CPU packages + DRAM",
+        [JF_COVERS_NODE] = "node incl. accelerators",
+        [JF_COVERS_NODE_PSU] = "node at its power supply",
+    };
+    return (unsigned)covers < sizeof text / sizeof text[0] ? text[covers] : "unknown";
+}
+
+int jf_energy_covers_node(jf_energy_covers_t covers)
+{
+    return covers == JF_COVERS_NODE || covers == JF_COVERS_NODE_PSU;
+}
+
+int jf_energy_covers_find(const char *covers_text, const char *backend_name)
+{
+    for (int c = JF_COVERS_NOTHING; c <= JF_COVERS_NODE_PSU && covers_text != NULL; c++)
+        if (strcmp(covers_text, jf_energy_covers_text((jf_energy_covers_t)c)) == 0)
+            return c;
+    const jf_energy_backend_t *b =
+        backend_name != NULL ? jf_energy_backend_find(backend_name) : NULL;
+    return b != NULL ? (int)b->covers : -1;
+}
+
 /* Copy `root` into out, replacing %h by the short node name and %% by %. */
 static jf_err_t expand_root(char *out, size_t outlen, const char *root, const char *what,
                             const char *node_name, char *msg, size_t msglen)

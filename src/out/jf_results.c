@@ -628,6 +628,13 @@ static int write_energy_node_coll(hid_t parent, int index, const jf_energy_node_
     /* 1.6: how the node total was obtained, and how often its source
      * refreshes (a BMC) with the distinct readings it gave in the phase */
     attrs_str(&a, "basis", n->basis);
+    /* 1.7: the backend's class, and the CPU time other processes used */
+    attrs_str(&a, "covers", n->covers);
+    if (n->share_known)
+        attrs_f64_units(&a, "other_cpu_share", n->other_cpu_share,
+                        "1 (fraction of the node's CPU time other processes used in the "
+                        "measured phase)");
+    attrs_str(&a, "other_cpu_share_how", n->share_note);
     if (n->update_seconds > 0) {
         attrs_f64_units(&a, "source_update_seconds", n->update_seconds, "s");
         attrs_str(&a, "source_update_how", n->update_how);
@@ -758,6 +765,31 @@ static int write_energy_node_coll(hid_t parent, int index, const jf_energy_node_
     return e;
 }
 
+/* /sharing (1.7): whether the nodes were the job's own; validate's
+ * node.sharing rule judges it. */
+static int write_sharing_coll(hid_t f, const jf_energy_job_t *job)
+{
+    const hid_t g = group_coll(f, "/sharing");
+    attrs_t a = {0};
+    double max = 0;
+    int known = 0;
+    for (int i = 0; i < job->total_nodes; i++)
+        if (job->nodes[i].share_known) {
+            known++;
+            max = job->nodes[i].other_cpu_share > max ? job->nodes[i].other_cpu_share : max;
+        }
+    attrs_i64(&a, "nodes_known", known);
+    if (known > 0)
+        attrs_f64_units(&a, "max_other_cpu_share", max,
+                        "1 (largest over the nodes of /energy/node_NNNN other_cpu_share)");
+    attrs_str(&a, "scheduler_exclusive", job->exclusive[0] ? job->exclusive : "unknown");
+    attrs_str(&a, "scheduler_how", job->exclusive_how);
+    const int e = attrs_write_coll(g, &a);
+    if (g >= 0)
+        H5Gclose(g);
+    return e;
+}
+
 static int write_energy_coll(hid_t f, const jf_summary_t *s, const jf_energy_setup_t *setup)
 {
     const jf_energy_job_t *job = s->energy;
@@ -782,7 +814,11 @@ static int write_energy_coll(hid_t f, const jf_summary_t *s, const jf_energy_set
                             "J (ESTIMATE: measured nodes' mean x node count)");
     }
     attrs_f64_units(&a, "sample_interval", job->interval, "s");
+    /* 1.7: the measured nodes' covers class and basis: one, or "mixed" */
+    attrs_str(&a, "covers", jf_energy_job_common(job, 0));
+    attrs_str(&a, "basis", jf_energy_job_common(job, 1));
     int e = attrs_write_coll(g, &a);
+    e |= write_sharing_coll(f, job);
     /* the node groups follow from the job every rank holds (bcast) */
     for (int i = 0; i < job->total_nodes; i++)
         e |= write_energy_node_coll(g, i, &job->nodes[i],

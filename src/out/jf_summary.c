@@ -92,6 +92,39 @@ static const char *energy_status(const jf_energy_job_t *e)
     return e->invalid_nodes > 0 ? "invalid" : e->measured_nodes > 0 ? "measured" : "not measured";
 }
 
+/* The nodes' CPU time used by other processes, and the scheduler's word
+ * (1.7): a shared node's energy is not the job's alone. */
+static void print_sharing(FILE *out, const jf_energy_job_t *e)
+{
+    fprintf(out, "sharing scheduler exclusive: %s (%s)\n", e->exclusive[0] ? e->exclusive : "unknown",
+            e->exclusive_how);
+    for (int i = 0; i < e->total_nodes; i++) {
+        const jf_energy_node_t *n = &e->nodes[i];
+        if (n->share_known)
+            fprintf(out, "        node %s: other processes used %.2f %% of its CPU time in the "
+                         "measured phase (%s)\n", n->node, 100 * n->other_cpu_share, n->share_note);
+        else
+            fprintf(out, "        node %s: CPU share of other processes %s\n", n->node,
+                    n->share_note[0] ? n->share_note : "unknown");
+    }
+}
+
+static json_t *sharing_json(const jf_energy_job_t *e)
+{
+    json_t *nodes = json_array();
+    for (int i = 0; i < e->total_nodes; i++) {
+        const jf_energy_node_t *n = &e->nodes[i];
+        json_array_append_new(nodes, json_pack("{s:s, s:o, s:s}", "node", n->node,
+                                               "other_cpu_share",
+                                               n->share_known ? json_real(n->other_cpu_share)
+                                                              : json_null(),
+                                               "how", n->share_note));
+    }
+    return json_pack("{s:s, s:s, s:o}", "scheduler_exclusive",
+                     e->exclusive[0] ? e->exclusive : "unknown", "scheduler_how",
+                     e->exclusive_how, "nodes", nodes);
+}
+
 static void print_energy(FILE *out, const jf_summary_t *s)
 {
     const jf_energy_job_t *e = s->energy;
@@ -124,7 +157,7 @@ static void print_energy(FILE *out, const jf_summary_t *s)
         for (int k = 0; k < n->ndomains; k++)
             fprintf(out, "%s%s %.4g J%s", k ? ", " : "", n->domains[k].name, n->domain_joules[k],
                     n->domains[k].in_node_total ? "" : " [inside/overlapping, not added]");
-        fprintf(out, ")\n        covers: %s\n", n->coverage);
+        fprintf(out, ")\n        covers: %s: %s\n", n->covers, n->coverage);
         fprintf(out, "        basis: %s", n->basis);
         if (n->reports_readings)
             fprintf(out, "; the source's own readings: %llu in the phase, %.3g per second "
@@ -365,8 +398,10 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
             r->loss_first, r->loss_last, isfinite(r->loss_last) ? "finite" : "not finite",
             r->loss_floor, log((double)o->shape.vocab));
     fprintf(out, "weights identical on all ranks: %s\n", r->replicas_identical ? "yes" : "NO");
-    if (s->energy != NULL)
+    if (s->energy != NULL) {
         print_energy(out, s);
+        print_sharing(out, s->energy);
+    }
     print_quality(out, s);
     fprintf(out, "memory  predicted before allocating %.3f GiB peak resident per rank (model "
                  "arrays %.3f + process %.3f + allreduce scratch %.3f + GEMM back-end %.3f, "
@@ -451,6 +486,7 @@ static json_t *energy_node_json(const jf_energy_node_t *n)
     json_object_set_new(j, "sampler_cpu_seconds",
                         json_number_or_null(n->sampler_reads > 0, n->sampler_cpu_seconds));
     json_object_set_new(j, "sampler_reads", json_integer((json_int_t)n->sampler_reads));
+    json_object_set_new(j, "covers", json_string(n->covers));  /* 1.7 */
     /* how the node total was obtained, and how often its source refreshes */
     json_object_set_new(j, "basis", n->basis[0] ? json_string(n->basis) : json_null());
     json_object_set_new(j, "source_update_seconds",
@@ -495,6 +531,8 @@ static json_t *energy_json(const jf_summary_t *s)
             basis = basis == NULL || strcmp(basis, e->nodes[i].basis) == 0 ? e->nodes[i].basis
                                                                            : "mixed";
     json_object_set_new(j, "basis", basis ? json_string(basis) : json_null());
+    const char *covers = jf_energy_job_common(e, 0);
+    json_object_set_new(j, "covers", covers[0] ? json_string(covers) : json_null());
     json_object_set_new(j, "measured", json_boolean(have && e->invalid_nodes == 0));
     json_object_set_new(j, "status", json_string(energy_status(e)));
     if (e->invalid_nodes > 0)
@@ -715,8 +753,10 @@ json_t *jf_summary_json(const jf_summary_t *s)
         json_array_append_new(warnings, json_string(s->placement->warnings[i]));
     json_object_set_new(j, "warnings", warnings);
     json_object_set_new(j, "verify", checks_json(s));
-    if (s->energy != NULL)
+    if (s->energy != NULL) {
         json_object_set_new(j, "energy", energy_json(s));
+        json_object_set_new(j, "sharing", sharing_json(s->energy));
+    }
     json_object_set_new(j, "quality", quality_json(s));
     json_object_set_new(j, "results_file",
                         s->results_path && s->results_path[0] &&

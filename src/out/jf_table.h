@@ -23,7 +23,7 @@ typedef struct {
     int numeric;         /* an empty cell that holds a number when it has one */
 } jf_cell_t;
 
-#define JF_TABLE_MAX_COLS 24
+#define JF_TABLE_MAX_COLS 32
 
 typedef struct {
     char id[32];                              /* "runs", "bounds": file names, JSON keys */

@@ -182,12 +182,17 @@ JFLOP_REDFISH_URL="https://localhost:$jf_bmc_port_one" JFLOP_REDFISH_CREDENTIALS
     JFLOP_REDFISH_CA=$ca "$JFLOP" probe --json >"$jf_tmp/probe.json" 2>"$jf_tmp/probe.err"
 jf_jq "$jf_tmp/probe.json" '.energy_backends[] | select(.name == "redfish") | .available and
                             .measures_energy and .basis == "energy counter" and .update_seconds == 0.2 and
-                            .domains[0].name == "EnergyJoules"' \
-    "jflop probe (JFLOP_REDFISH_URL, _CREDENTIALS, _CA): redfish available, an energy counter refreshed every 0.2 s"
+                            .domains[0].name == "EnergyJoules" and
+                            .covers == "node at its power supply" and .node_level' \
+    "jflop probe (JFLOP_REDFISH_URL, _CREDENTIALS, _CA): redfish available, an energy counter refreshed every 0.2 s, a node-level meter"
+jf_jq "$jf_tmp/probe.json" '[.energy_backends[] | select(.name == "powercap" or .name == "likwid") |
+                             .covers == "CPU packages + DRAM" and (.node_level | not)] | all and length == 2' \
+    "jflop probe: RAPL backends cover CPU packages + DRAM, not the node"
 JFLOP_REDFISH_URL="https://localhost:$jf_bmc_port_one" JFLOP_REDFISH_CREDENTIALS=$jf_bmc_cred \
     JFLOP_REDFISH_CA=$ca "$JFLOP" probe >"$jf_tmp/probe.txt" 2>&1
 jf_check "jflop probe's text: redfish yes, its basis and refresh interval" sh -c \
     'grep -q "^  redfish *yes" "$1" && grep -q "basis: energy counter" "$1" &&
-     grep -q "the source refreshes every 0.2 s (the sensor.s SensingInterval)" "$1"' sh "$jf_tmp/probe.txt"
+     grep -q "the source refreshes every 0.2 s (the sensor.s SensingInterval)" "$1" &&
+     grep -q "covers: node at its power supply (a node-level meter)" "$1"' sh "$jf_tmp/probe.txt"
 jf_no_password "$jf_tmp/probe.json" "$jf_tmp/probe.err" "$jf_tmp/probe.txt"
 jf_done

@@ -133,6 +133,9 @@ int jf_cmd_probe(int argc, char **argv)
         /* how it would measure: a counter, or power integrated no faster
          * than the source refreshes */
         json_object_set_new(entry, "basis", measures ? json_string(basis) : json_null());
+        /* what its figure would cover: validate asks for a node-level meter */
+        json_object_set_new(entry, "covers", json_string(jf_energy_covers_text(b->covers)));
+        json_object_set_new(entry, "node_level", json_boolean(jf_energy_covers_node(b->covers)));
         json_object_set_new(entry, "update_seconds", would.update_seconds > 0
                                                          ? json_real(would.update_seconds)
                                                          : json_null());
@@ -150,6 +153,8 @@ int jf_cmd_probe(int argc, char **argv)
                    (double)would.domains[d].range * would.domains[d].joules_per_unit);
         if (measures)
             printf("               basis: %s\n", basis);
+        printf("               covers: %s%s\n", jf_energy_covers_text(b->covers),
+               jf_energy_covers_node(b->covers) ? " (a node-level meter)" : "");
         if (measures && would.update_seconds > 0)
             printf("               the source refreshes every %g s (%s): jflop-run samples "
                    "no faster\n", would.update_seconds, would.update_how);

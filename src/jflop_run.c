@@ -143,8 +143,9 @@ static void node_cpu_share(jf_energy_setup_t *e, const phase_ctx_t *p)
     if (!e->leader)
         return;
     char why[160] = "a rank could not read its own /proc/self/stat";
-    if (!any_bad && jf_cpu_share(&p->cpu[0], &p->cpu[1], sum, &e->other_cpu_share, why,
-                                 sizeof why) == JF_OK) {
+    const jf_err_t rc = any_bad ? JF_EINVAL : jf_cpu_share(&p->cpu[0], &p->cpu[1], sum,
+                                                          &e->other_cpu_share, why, sizeof why);
+    if (rc == JF_OK) {
         e->share_known = 1;
         snprintf(e->share_note, sizeof e->share_note, "from %s/stat against the job's "
                  "%llu jiffies", jf_cpu_share_root(), sum);
@@ -153,9 +154,11 @@ static void node_cpu_share(jf_energy_setup_t *e, const phase_ctx_t *p)
         if (!p->cpu[0].ok || !p->cpu[1].ok)
             snprintf(why, sizeof why, "%s", w[0] ? w : "no reading at the phase's edges");
         snprintf(e->share_note, sizeof e->share_note, "unknown: %s", why);
-        /* the run goes on: the share is marked unknown, validate judges it */
-        fprintf(stderr, "jflop-run: node %s: CPU share of other processes unknown: %s\n",
-                e->node_name, why);
+        /* the run goes on: the share is marked unknown, validate judges it;
+         * a phase shorter than a jiffy is no fault and gets no line */
+        if (rc != JF_ERANGE)
+            fprintf(stderr, "jflop-run: node %s: CPU share of other processes unknown: %s\n",
+                    e->node_name, why);
     }
 }
 

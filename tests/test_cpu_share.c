@@ -87,7 +87,7 @@ int main(void)
     /* unknown, each with its reason */
     CHECK_INT_EQ(JF_EINVAL, jf_cpu_share(&b, &a, 0, &share, why, sizeof why));
     CHECK_STR_CONTAINS(why, "went backwards");
-    CHECK_INT_EQ(JF_EINVAL, jf_cpu_share(&a, &a, 0, &share, why, sizeof why));
+    CHECK_INT_EQ(JF_ERANGE, jf_cpu_share(&a, &a, 0, &share, why, sizeof why));
     CHECK_STR_CONTAINS(why, "did not advance");
     put("stat", "cpu  12 0 garbage 1 2 3 4 5\n");
     jf_cpu_sample(NULL, &b);

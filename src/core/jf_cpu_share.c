@@ -134,7 +134,7 @@ jf_err_t jf_cpu_share(const jf_cpu_sample_t *start, const jf_cpu_sample_t *stop,
     if (total == 0) {
         /* a frozen tree, or a phase shorter than a jiffy: nothing to judge */
         snprintf(why, whylen, "the node's /proc/stat did not advance over the phase");
-        return JF_EINVAL;
+        return JF_ERANGE;
     }
     const double other = (double)busy - (double)job_busy;
     *share = other <= 0 ? 0 : other >= (double)total ? 1 : other / (double)total;

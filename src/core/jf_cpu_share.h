@@ -47,8 +47,9 @@ jf_err_t jf_cpu_parse_self(const char *text, unsigned long long *busy, char *why
 /* The node's other share from its readings at the phase's start and stop
  * and the job's own CPU jiffies over the phase (summed over the node's
  * ranks). Clamped to [0, 1] (the job's and the node's clocks tick
- * apart by a jiffy or two). JF_EINVAL with why when a reading failed, the
- * counters went backwards or no time passed. */
+ * apart by a jiffy or two). JF_EINVAL with why when a reading failed or the
+ * counters went backwards (a fault worth a line); JF_ERANGE with why when no
+ * tick passed (a phase shorter than a jiffy: nothing to judge, no fault). */
 jf_err_t jf_cpu_share(const jf_cpu_sample_t *start, const jf_cpu_sample_t *stop,
                       unsigned long long job_busy, double *share, char *why, size_t whylen);
 

@@ -158,3 +158,24 @@ cleanup:
     free(cum);
     return rc;
 }
+
+int jf_energy_meter_now(jf_energy_meter_t *m, double *watts, double *joules)
+{
+    int ok = 0;
+    pthread_mutex_lock(&m->lock);
+    if (m->count >= 2 && m->session != NULL) {
+        const jf_energy_sample_t *last = &m->trace[m->count - 1];
+        size_t k = m->count - 2;
+        while (k > 0 && last->t - m->trace[k].t < 1.0)
+            k--;
+        const double dt = last->t - m->trace[k].t;
+        const double now = node_total(m->session, last->joules);
+        if (dt > 0) {
+            *watts = (now - node_total(m->session, m->trace[k].joules)) / dt;
+            *joules = now - node_total(m->session, m->trace[0].joules);
+            ok = 1;
+        }
+    }
+    pthread_mutex_unlock(&m->lock);
+    return ok;
+}

@@ -53,4 +53,10 @@ int jf_energy_parts_attribute(const double *t, const double *cum, size_t n,
 int jf_energy_meter_parts(const jf_energy_meter_t *m, const double *stamps, size_t nsteps,
                           int nparts, jf_energy_parts_t *out);
 
+/* The node's power now (over the last second of readings, or since the
+ * first) and its Joules since the meter's first reading, node total; 0
+ * while there is no interval yet. Takes the meter's lock (the sampler
+ * thread is running): for the progress line. */
+int jf_energy_meter_now(jf_energy_meter_t *m, double *watts, double *joules);
+
 #endif

@@ -731,8 +731,8 @@ static int trace_bad(const jf_result_node_t *x, const char *path, const char *ob
                      row[-(ptrdiff_t)cols]);
             return -1;
         }
-        if (mark < 0 || mark > 6) {  /* 5, 6: a validation pass (1.6) */
-            snprintf(msg, msglen, "%s: dataset %s/trace_mark: row %zu has mark %d, not 0 to 6",
+        if (mark < 0 || mark > 8) {  /* 5, 6: a validation pass (1.6); 7, 8: idle (1.7) */
+            snprintf(msg, msglen, "%s: dataset %s/trace_mark: row %zu has mark %d, not 0 to 8",
                      path, obj, k, (int)mark);
             return -1;
         }

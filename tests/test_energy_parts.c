@@ -1,4 +1,4 @@
-/* test_energy_phases: the attribution of a node's energy trace to the
+/* test_energy_parts: the attribution of a node's energy trace to the
  * parts of the training steps (jf_energy_phases.c) on hand-built traces
  * and windows whose answers are worked out below by hand: time overlap
  * within each sample interval, the bound on its error, parts shorter

@@ -161,7 +161,9 @@ static void measure_idle(double seconds, jf_energy_meter_t *meter, const char *p
     if (meter != NULL)
         jf_energy_meter_mark(meter, JF_MARK_IDLE_START);
     struct timespec ts = {(time_t)seconds, (long)((seconds - floor(seconds)) * 1e9)};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+    /* a stop signal (Slurm's time-limit warning) ends the window; the run
+     * then stops after its first step, with its file */
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !jf_train_stop_requested())
         ;
     if (meter != NULL)
         jf_energy_meter_mark(meter, JF_MARK_IDLE_STOP);

@@ -42,6 +42,11 @@ void jf_train_catch_signals(void)
     sigaction(SIGUSR1, &sa, NULL);
 }
 
+int jf_train_stop_requested(void)
+{
+    return stop_signal != 0;
+}
+
 jf_err_t jf_trainer_init(jf_trainer_t *tr, jf_model_t *model, const jf_data_t *data,
                          MPI_Comm comm, int64_t batch, double lr)
 {

@@ -181,6 +181,9 @@ void jf_run_free(jf_run_t *run);
  * run stops after the current step, on every rank, and can still write its
  * results marked incomplete. */
 void jf_train_catch_signals(void);
+/* A stop signal has come (what ends a wait before the steps, e.g. the
+ * idle window, early). */
+int jf_train_stop_requested(void);
 
 /* FNV-1a over the weights' bytes. */
 uint64_t jf_weights_hash(const jf_model_t *model);

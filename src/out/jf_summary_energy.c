@@ -62,7 +62,8 @@ void jf_summary_energy_print(FILE *out, const jf_summary_t *s)
     if (e->measured_nodes == 0)
         return;
     if (r->opt.idle_seconds <= 0) {
-        fprintf(out, "        idle power not measured (--idle-seconds 0): gross energy only\n");
+        fprintf(out, "        gross energy only: no idle window (--idle-seconds 0), so no "
+                     "dynamic figure\n");
     } else if (idle_figures(s, &gross, &idle, &dynamic)) {
         for (int i = 0; i < e->total_nodes; i++)
             if (e->nodes[i].idle_measured)
@@ -75,7 +76,8 @@ void jf_summary_energy_print(FILE *out, const jf_summary_t *s)
                 gross, idle, dynamic, e->extrapolated ? " (ESTIMATED, extrapolated)" : "",
                 gross / flops, dynamic / flops);
     } else {
-        fprintf(out, "idle    not measured on every node: dynamic energy not given\n");
+        fprintf(out, "idle    missing on some node (its idle window gave no valid "
+                     "reading): dynamic energy not given\n");
     }
 
     double joules[JF_ENERGY_PARTS_MAX], unc[JF_ENERGY_PARTS_MAX], pf[JF_ENERGY_PARTS_MAX];

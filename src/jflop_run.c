@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <math.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +22,7 @@
 #include "core/jf_sched.h"
 #include "core/jf_sysmem.h"
 #include "energy/jf_energy_job.h"
+#include "energy/jf_energy_phases.h"
 #include "kern/jf_blis_arch.h"
 #include "kern/jf_gemm.h"
 #include "kern/jf_gemm_select.h"
@@ -160,6 +163,56 @@ static void node_cpu_share(jf_energy_setup_t *e, const phase_ctx_t *p)
             fprintf(stderr, "jflop-run: node %s: CPU share of other processes unknown: %s\n",
                     e->node_name, why);
     }
+}
+
+/* The progress line's power and energy so far: the node's meter. */
+static int progress_energy(void *meter, double *watts, double *joules)
+{
+    return jf_energy_meter_now(meter, watts, joules);
+}
+
+/* Testing aid (README, tests/test_energy_phases.sh): with
+ * JFLOP_TEST_PHASE_FILE=FILE, world rank 0 writes what it is doing
+ * ("idle", a step part's name, "other") into FILE as it changes, replaced
+ * atomically; the synthetic feeder reads it and draws the power the test
+ * gave that activity, so the energy per part has a known answer. */
+static void phase_file_write(const char *path, const char *what)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL)
+        return;
+    const int ok = fprintf(f, "%s\n", what) > 0;
+    if (fclose(f) == 0 && ok)
+        rename(tmp, path);
+}
+
+static void phase_file_part(void *path, jf_step_part_t part, double t)
+{
+    (void)t;
+    phase_file_write(path, jf_step_part_names[part]);
+}
+
+/* --idle-seconds: every rank asleep (not spinning in a barrier) between
+ * the leaders' two readings, before anything of the run is allocated. */
+static void measure_idle(double seconds, jf_energy_meter_t *meter, const char *phase_file)
+{
+    MPI_Barrier(MPI_COMM_WORLD);
+    if (phase_file != NULL)
+        phase_file_write(phase_file, "idle");
+    if (meter != NULL)
+        jf_energy_meter_mark(meter, JF_MARK_IDLE_START);
+    struct timespec ts = {(time_t)seconds, (long)((seconds - floor(seconds)) * 1e9)};
+    /* a stop signal (Slurm's time-limit warning) ends the window; the run
+     * then stops after its first step, with its file */
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !jf_train_stop_requested())
+        ;
+    if (meter != NULL)
+        jf_energy_meter_mark(meter, JF_MARK_IDLE_STOP);
+    if (phase_file != NULL)
+        phase_file_write(phase_file, "other");
+    MPI_Barrier(MPI_COMM_WORLD);
 }
 
 /* The rank and its host, for lines about one rank. */
@@ -380,8 +433,22 @@ int main(int argc, char **argv)
     }
     run.nodes = jf_energy_nodes(&energy, MPI_COMM_WORLD);
     phase_ctx_t phase = {.meter = jf_energy_begin(&energy)};
-    run.on_phase = mark_phase;
+    jf_energy_meter_t *meter = phase.meter;
+    run.on_phase = mark_phase;  /* always: the CPU share is read at its edges */
     run.on_phase_ctx = &phase;
+    if (meter != NULL) {
+        run.progress_energy = progress_energy;
+        run.progress_energy_ctx = meter;
+    }
+    const char *phase_file = rank == 0 ? getenv("JFLOP_TEST_PHASE_FILE") : NULL;
+    if (phase_file != NULL && phase_file[0] != '\0') {
+        run.on_step_part = phase_file_part;
+        run.on_step_part_ctx = (void *)(uintptr_t)phase_file;
+    } else {
+        phase_file = NULL;
+    }
+    if (opt.idle_seconds > 0)
+        measure_idle(opt.idle_seconds, meter, phase_file);
     err = jf_train_run(&run, MPI_COMM_WORLD, 1, msg, sizeof msg);
     if (err != JF_OK) {
         fprintf(stderr, "jflop-run: %s: %s; ending the job\n", who, msg);
@@ -390,6 +457,9 @@ int main(int argc, char **argv)
     jf_gemm_choice_finish(&gemm);
     jf_energy_job_t job;
     node_cpu_share(&energy, &phase);
+    energy.part_stamps = run.part_stamps;
+    energy.part_steps = (size_t)run.steps_done;
+    energy.nparts = JF_STEP_PARTS;
     if (jf_energy_end(&energy, MPI_COMM_WORLD, &job) != JF_OK) {
         fprintf(stderr, "jflop-run: %s: gathering the energy results failed\n", who);
         MPI_Abort(MPI_COMM_WORLD, JF_EXIT_INTERNAL);

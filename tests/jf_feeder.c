@@ -72,6 +72,19 @@
  * --log FILE: one CSV line per update, flushed, with the truth (unwrapped,
  * never faulted): t_realtime_epoch_s,joules_pkg_total,joules_dram_total,
  * joules_node_total (totals over the sockets; node = package + DRAM).
+ *
+ * Power that follows what the ranks do (tests/test_energy_phases.sh):
+ *   --power-file FILE --phase-watts NAME=W[,NAME=W...]
+ * every update reads the first word of FILE (jflop-run writes its current
+ * activity there when JFLOP_TEST_PHASE_FILE names it: "idle", "forward",
+ * "backward", "allreduce", "optimizer", "other"); until the next update
+ * the node then draws the W given for that word (package and DRAM scaled
+ * together), or --pkg-watts + --dram-watts for a word not listed or no
+ * file. The log gets a fifth column: the word whose power the energy up
+ * to that line was drawn at, so the truth per activity is the sum of the
+ * node column's increments on its lines. A change reaches the counters
+ * within one --period-ms.
+ *
  * --ready FILE is created once the trees exist. SIGTERM/SIGINT or the end of
  * --duration: exit 0. Bad usage: exit 2; a failing system call: exit 1 with
  * the file and the error on stderr. */
@@ -111,6 +124,10 @@ typedef struct {
     const char *stuck_zone;
     uint64_t range_uj, backwards_uj, jump_uj;
     int sockets;
+    const char *power_file;          /* --power-file: the activity word */
+    int nphase;                      /* --phase-watts entries */
+    char phase_name[16][32];
+    double phase_watts[16];
 } opts_t;
 
 static void usage(FILE *f)
@@ -121,6 +138,7 @@ static void usage(FILE *f)
             "          [--log FILE] [--startup-change-after S] [--backwards-after S]\n"
             "          [--backwards-uj UJ] [--garbage-after S] [--stuck-after S] [--stuck-zone NAME]\n"
             "          [--jump-after S] [--jump-uj UJ] [--duration S] [--ready FILE]\n"
+            "          [--power-file FILE --phase-watts NAME=W[,NAME=W...]]\n"
             "(--powercap, --pm-counters or both; a fault time S may be \"usr1\": on SIGUSR1;\n"
             "see the comment at the top of jf_feeder.c)\n",
             prog);
@@ -175,6 +193,44 @@ static uint64_t parse_u64(const char *flag, const char *s)
     return (uint64_t)v;
 }
 
+/* "forward=120,backward=200": names and node watts */
+static void parse_phase_watts(const char *flag, const char *spec, opts_t *o)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *save = NULL, *item = strtok_r(buf, ",", &save); item != NULL;
+         item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        if (eq == NULL || eq == item || (size_t)(eq - item) >= sizeof o->phase_name[0] ||
+            o->nphase == (int)(sizeof o->phase_watts / sizeof o->phase_watts[0]))
+            die_usage("%s: '%s' is not NAME=W", flag, item);
+        *eq = '\0';
+        snprintf(o->phase_name[o->nphase], sizeof o->phase_name[0], "%s", item);
+        o->phase_watts[o->nphase++] = parse_double(flag, eq + 1, 0, 0);
+    }
+}
+
+/* The activity word in the power file and the node watts it draws. */
+static double phase_power(const opts_t *o, char *word, size_t len)
+{
+    const double base = o->pkg_watts + o->dram_watts;
+    snprintf(word, len, "-");
+    FILE *f = fopen(o->power_file, "r");
+    if (f == NULL)
+        return base;
+    char line[64];
+    if (fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, " \t\r\n")] = '\0';
+        if (line[0] != '\0')
+            snprintf(word, len, "%.31s", line);
+    }
+    fclose(f);
+    for (int i = 0; i < o->nphase; i++)
+        if (strcmp(word, o->phase_name[i]) == 0)
+            return o->phase_watts[i];
+    return base;
+}
+
 static void parse_args(int argc, char **argv, opts_t *o)
 {
     memset(o, 0, sizeof *o);
@@ -197,6 +253,10 @@ static void parse_args(int argc, char **argv, opts_t *o)
         const char *v = argv[++i];
         if (strcmp(a, "--powercap") == 0)
             o->powercap = v;
+        else if (strcmp(a, "--power-file") == 0)
+            o->power_file = v;
+        else if (strcmp(a, "--phase-watts") == 0)
+            parse_phase_watts(a, v, o);
         else if (strcmp(a, "--pm-counters") == 0)
             o->pm = v;
         else if (strcmp(a, "--log") == 0)
@@ -458,6 +518,11 @@ int main(int argc, char **argv)
     double pm_reset_joules = -1; /* node-controller restart: E at that moment */
     int startup_changed = 0, went_back = 0, garbage = 0, ready_done = 0, stuck = 0, jumped = 0;
     double stuck_tau = 0; /* tau when the counters stopped */
+    /* --power-file: tau runs at (node watts now) / (the base watts), so
+     * every counter follows the activity's power */
+    const double base_watts = o.pkg_watts + o.dram_watts;
+    char word[32] = "-", drawn[32] = "-";
+    double factor = 1;
     struct timespec next;
     if (clock_gettime(CLOCK_MONOTONIC, &next) != 0)
         die_sys("clock_gettime", "CLOCK_MONOTONIC");
@@ -465,8 +530,12 @@ int main(int argc, char **argv)
     while (!stop_signal) {
         const double t = mono_now() - t0;
         const double now_real = real_now();
-        tau += fmin(t - last_t, max_step);
+        tau += fmin((t - last_t) * factor, max_step);
         last_t = t;
+        /* the energy just added was drawn at the power read last time */
+        snprintf(drawn, sizeof drawn, "%s", word);
+        if (o.power_file != NULL && base_watts > 0)
+            factor = phase_power(&o, word, sizeof word) / base_watts;
         const double e_pkg = pkg_w * tau, e_dram = dram_w * tau; /* per socket */
         if (!stuck && due(o.stuck_after, t)) {
             stuck = 1;
@@ -549,13 +618,14 @@ int main(int argc, char **argv)
             write_atomic(o.pm, "cpu_energy", buf);
             snprintf(buf, sizeof buf, "%.0f J %llu us\n", floor(0.2 * base + mem * dram), us);
             write_atomic(o.pm, "memory_energy", buf);
-            snprintf(buf, sizeof buf, "%.0f W %llu us\n", o.pkg_watts + o.dram_watts, us);
+            snprintf(buf, sizeof buf, "%.0f W %llu us\n", factor * base_watts, us);
             write_atomic(o.pm, "power", buf);
             write_u64(o.pm, "freshness", ++freshness);
         }
         if (log != NULL) {
             const double pkg = o.sockets * e_pkg, dram = o.sockets * e_dram;
-            if (fprintf(log, "%.6f,%.6f,%.6f,%.6f\n", now_real, pkg, dram, pkg + dram) < 0 ||
+            if (fprintf(log, "%.6f,%.6f,%.6f,%.6f%s%s\n", now_real, pkg, dram, pkg + dram,
+                        o.power_file != NULL ? "," : "", o.power_file != NULL ? drawn : "") < 0 ||
                 fflush(log) != 0)
                 die_sys("cannot write", o.log_path);
         }

@@ -32,6 +32,11 @@ jf_require_slurm() {
     export JFLOP_RUN OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
     # no task/affinity plugin here: srun cannot bind (Open MPI's mpirun can)
     export JFLOP_CPU_BIND=none
+    # the jobscripts idle 30 s by default before the warm-up: 1 s here
+    # still takes that path without slowing every job down (and keeps the
+    # time-limit test's warning inside the steps)
+    JFLOP_IDLE_SECONDS=${JFLOP_IDLE_SECONDS:-1}
+    export JFLOP_IDLE_SECONDS
     for jf_b in munged slurmctld slurmd sbatch squeue sinfo scontrol; do
         command -v "$jf_b" >/dev/null 2>&1 || [ -x "/usr/sbin/$jf_b" ] ||
             jf_hard_error "$jf_b not found (./install-deps installs slurmctld, slurmd, slurm-client and munge)"

@@ -43,10 +43,12 @@ jf_show "$run.out"
 share=$(jf_val "$run.json" '.sharing.nodes[0].other_cpu_share')
 job=$(jq -r '.sharing.nodes[0].how' "$run.json" | sed -n 's/.*job.s \([0-9]*\) jiffies.*/\1/p')
 echo "recorded share $share, the job's $job jiffies (2 x that over the phase on 2 CPUs)"
-# one tick (10 of the job's jiffies) either way at each edge
+# one tick (10 of the job's jiffies) either way at each of the two edges:
+# the feeder renames stat and self/stat one after the other, and a reader
+# between them is a tick out (seen in CI: 0.2418 = 0.25 - 1.02 ticks)
 jf_check "the job's own jiffies are read (>= 100: ten ticks or more)" test "${job:-0}" -ge 100
-jf_check "recorded share $share = 0.25 within one tick (10 / (2 x $job))" \
-    awk -v s="$share" -v j="${job:-1}" 'BEGIN { d = s - 0.25; if (d < 0) d = -d; exit !(d <= 10 / (2 * j) + 1e-9) }'
+jf_check "recorded share $share = 0.25 within a tick at each edge (2 x 10 / (2 x $job))" \
+    awk -v s="$share" -v j="${job:-1}" 'BEGIN { d = s - 0.25; if (d < 0) d = -d; exit !(d <= 20 / (2 * j) + 1e-9) }'
 jf_jq "$run.json" '.sharing.scheduler_exclusive == "yes" and .sharing.scheduler_how == "Slurm job 4711: OverSubscribe=NO"' \
     "the scheduler's word: exclusive (fake scontrol, OverSubscribe=NO)"
 jf_jq "$run.json" '.energy.covers == "node incl. accelerators" and .energy.nodes[0].covers == "node incl. accelerators"' \

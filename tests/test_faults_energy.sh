@@ -277,5 +277,5 @@ bad_trace /energy/node_0000/trace 0 4.9e-307 "trace: row 1 has time 0 s, before 
     "a first row with time 4.9e-307 s"
 bad_trace /energy/node_0000/trace 0 nan "trace: row 0 has time nan s, not a finite time" "a time that is NaN"
 bad_trace /energy/node_0000/trace 1 inf "trace: row 0, column 1 has inf J, not a finite energy" "infinite Joules"
-bad_trace /energy/node_0000/trace_mark 0 9 "trace_mark: row 0 has mark 9, not 0 to 6" "a mark that is none"
+bad_trace /energy/node_0000/trace_mark 0 9 "trace_mark: row 0 has mark 9, not 0 to 8" "a mark that is none"
 jf_done

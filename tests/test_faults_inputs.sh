@@ -332,6 +332,13 @@ flag "--max-steps: '0' must be at least 1" "no steps allowed" --max-steps 0
 flag "--max-steps 3 is below --steps 6" "a cap below the steps asked" --max-steps 3
 flag "--max-seconds: 'soon' is not a positive number of seconds" "a time limit that is no time" --max-seconds soon
 flag "--min-seconds 10 is above --max-seconds 5" "a minimum above the maximum" --min-seconds 10 --max-seconds 5
+# --idle-seconds (issue #14): 0 or more seconds, at most an hour
+flag "--idle-seconds: '-1' is not a time of 0 or more seconds" "a negative idle window" --idle-seconds -1
+flag "--idle-seconds: 'idle' is not a time of 0 or more seconds" "an idle window that is no time" --idle-seconds idle
+flag "--idle-seconds: '30x' is not a time of 0 or more seconds" "an idle window with garbage after it" --idle-seconds 30x
+flag "--idle-seconds: 'nan' is not a time of 0 or more seconds" "a NaN idle window" --idle-seconds nan
+flag "--idle-seconds: 1e9 is more than 3600 s of idling" "a huge idle window" --idle-seconds 1e9
+flag "--idle-seconds: '2h' is not a time of 0 or more seconds" "an idle window in a unit it does not take" --idle-seconds 2h
 
 # a node group's figures are read by validate
 next_case

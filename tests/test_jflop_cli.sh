@@ -66,7 +66,7 @@ jf_expect_rc 1 "report over a folder with one broken file"
 jf_check "the broken file is named and skipped" grep -q "broken.h5.*skipped" "$jf_tmp/r.err"
 jf_json_one "$jf_tmp/r.out" "report --format json is one JSON document"
 # no run validated: no quality table (issue #15)
-jf_check "report prints valid JSON tables (runs, nodes, domains, bounds, cooling, lifecycle)" sh -c 'jq "[.tables[].id] == [\"runs\", \"nodes\", \"domains\", \"bounds\", \"cooling\", \"lifecycle\"]" "$1" | grep -q true' sh "$jf_tmp/r.out"
+jf_check "report prints valid JSON tables (runs, nodes, domains, bounds, cooling, lifecycle, energy)" sh -c 'jq "[.tables[].id] == [\"runs\", \"nodes\", \"domains\", \"bounds\", \"cooling\", \"lifecycle\", \"energy\"]" "$1" | grep -q true' sh "$jf_tmp/r.out"
 jf_jq "$jf_tmp/r.out" '.command == "report" and (.tables.runs.columns[] | select(.name == "seconds [s]") | .unit == "s" and .type == "number")' \
     "JSON columns carry their units and types"
 command -v python3 >/dev/null 2>&1 &&
@@ -96,7 +96,7 @@ jf_csv "$jf_tmp/tables/runs.csv" "--out: runs.csv is that table alone" 'header[0
 jf_cli "$jf_tmp/rc" report --format csv "$jf_tmp/results/run.h5"
 jf_expect_rc 0 "report --format csv to stdout"
 jf_csv "$jf_tmp/rc.out" "CSV on stdout: one table, the table named in the first column" \
-    'header[0] == "table" and list(dict.fromkeys(r["table"] for r in rows)) == ["runs", "nodes", "domains", "bounds", "cooling", "lifecycle"] and rows[0]["run"] == "run.h5" and float(rows[0]["J/FLOP"]) > 0'
+    'header[0] == "table" and list(dict.fromkeys(r["table"] for r in rows)) == ["runs", "nodes", "domains", "bounds", "cooling", "lifecycle", "energy"] and rows[0]["run"] == "run.h5" and float(rows[0]["J/FLOP"]) > 0'
 jf_cli "$jf_tmp/rt" report --format csv --table bounds "$jf_tmp/results/run.h5"
 jf_expect_rc 0 "report --table bounds"
 jf_csv "$jf_tmp/rt.out" "--table bounds: that table's own columns" 'header[:2] == ["run", "bits"] and len(rows) == 1 and float(rows[0]["bits"]) == 32'

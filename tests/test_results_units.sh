@@ -38,7 +38,8 @@ gemm_calls bf16_converted_elements verified native emulated candidates warmup_st
 measured_nodes total_nodes extrapolated measured invalid samples wraps sampler_reads source_readings nodes_known
 domain_in_node_total requested checks ran pass value threshold
 prequential_tokens eval_every evaluations eval_sequences eval_tokens target_reached
-steps_to_target tokens_to_target learned_fraction"
+steps_to_target tokens_to_target learned_fraction
+idle_measured step_phase_intervals step_phase_shared_intervals"
 
 cat >"$run.py" <<'PY'
 import re, sys

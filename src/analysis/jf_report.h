@@ -35,6 +35,10 @@ void jf_report_lifecycle(const jf_result_t *runs, int n, const jf_site_t *site, 
  * (jflop report shows the table only then, unless asked for it). */
 int jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o, jf_table_t *t);
 
+/* The energy table: gross, idle and dynamic energy, energy per step part
+ * (jf_report_energy.c). */
+void jf_report_energy(const jf_result_t *runs, int n, jf_table_t *t);
+
 /* Table 5: runs that differ only in rank or node count; returns the rows. */
 int jf_report_scaling(const jf_result_t *runs, int n, jf_table_t *t);
 

@@ -496,6 +496,12 @@ static jf_err_t read_direct(const char *path, jf_result_t *r, char *msg, size_t 
         missing = JF_H5_ENERGY "/joules_total_extrapolated";
         goto cleanup;
     }
+    /* schema 1.7: optional */
+    read_num(f, JF_H5_ENERGY, "idle_seconds_asked", H5T_NATIVE_DOUBLE, &r->idle_seconds_asked);
+    r->have_idle =
+        read_num(f, JF_H5_ENERGY, "idle_joules", H5T_NATIVE_DOUBLE, &r->idle_joules) == 0 &&
+        read_num(f, JF_H5_ENERGY, "dynamic_joules", H5T_NATIVE_DOUBLE, &r->dynamic_joules) == 0 &&
+        isfinite(r->idle_joules) && isfinite(r->dynamic_joules);
     /* schema 1.1: optional, absent in 1.0 files */
     if (read_str(f, "/", "warnings", r->warnings, sizeof r->warnings) != 0)
         r->warnings[0] = '\0';
@@ -734,8 +740,8 @@ static int trace_bad(const jf_result_node_t *x, const char *path, const char *ob
                      row[-(ptrdiff_t)cols]);
             return -1;
         }
-        if (mark < 0 || mark > 6) {  /* 5, 6: a validation pass (1.6) */
-            snprintf(msg, msglen, "%s: dataset %s/trace_mark: row %zu has mark %d, not 0 to 6",
+        if (mark < 0 || mark > 8) {  /* 5, 6: a validation pass (1.6); 7, 8: idle (1.7) */
+            snprintf(msg, msglen, "%s: dataset %s/trace_mark: row %zu has mark %d, not 0 to 8",
                      path, obj, k, (int)mark);
             return -1;
         }
@@ -752,6 +758,44 @@ static int trace_bad(const jf_result_node_t *x, const char *path, const char *ob
             }
     }
     return 0;
+}
+
+/* 1.7, all optional: idle power, and the step parts (names, seconds,
+ * Joules, uncertainty: arrays of one length). -1 when present but
+ * malformed. */
+static int read_idle_parts(hid_t f, const char *obj, jf_result_node_t *x)
+{
+    int64_t idle = 0;
+    if (read_num(f, obj, "idle_measured", H5T_NATIVE_INT64, &idle) == 0 && idle) {
+        if (read_num(f, obj, "idle_watts", H5T_NATIVE_DOUBLE, &x->idle_watts) != 0 ||
+            read_num(f, obj, "idle_seconds", H5T_NATIVE_DOUBLE, &x->idle_seconds) != 0 ||
+            !(x->idle_watts >= 0 && x->idle_watts <= 1e300 && x->idle_seconds > 0 &&
+              x->idle_seconds <= 1e300))
+            return -1;
+        read_num(f, obj, "idle_joules", H5T_NATIVE_DOUBLE, &x->idle_joules);
+        read_num(f, obj, "dynamic_joules", H5T_NATIVE_DOUBLE, &x->dynamic_joules);
+        x->have_idle = 1;
+    }
+    if (H5Aexists_by_name(f, obj, "step_phase_joules", H5P_DEFAULT) <= 0)
+        return 0;
+    for (int n = 1; n <= JF_RESULT_MAX_PARTS; n++) {
+        if (read_numbers(f, obj, "step_phase_joules", H5T_NATIVE_DOUBLE, n, x->part_joules) != 0)
+            continue;
+        if (read_numbers(f, obj, "step_phase_seconds", H5T_NATIVE_DOUBLE, n,
+                         x->part_seconds) != 0 ||
+            read_numbers(f, obj, "step_phase_uncertainty_joules", H5T_NATIVE_DOUBLE, n,
+                         x->part_uncertainty) != 0 ||
+            read_strings(f, obj, "step_phase_names", n, &x->part_name[0][0],
+                         sizeof x->part_name[0]) != 0)
+            return -1;
+        for (int p = 0; p < n; p++)
+            if (!isfinite(x->part_joules[p]) || !(x->part_seconds[p] >= 0) ||
+                !(x->part_uncertainty[p] >= 0))
+                return -1;
+        x->nparts = n;
+        return 0;
+    }
+    return -1;
 }
 
 static jf_err_t read_nodes_direct(const char *path, jf_result_node_t **nodes, int *count,
@@ -829,6 +873,8 @@ static jf_err_t read_nodes_direct(const char *path, jf_result_node_t **nodes, in
             read_num(f, obj, "other_cpu_share", H5T_NATIVE_DOUBLE, &x->other_cpu_share) == 0;
         NODE_FIELD(x->have_share && !(x->other_cpu_share >= 0 && x->other_cpu_share <= 1),
                    "other_cpu_share (not a fraction in [0, 1])")
+        NODE_FIELD(read_idle_parts(f, obj, x) != 0,
+                   "idle_watts, idle_seconds or step_phase_* (malformed)")
         x->have_effective_rate =
             read_num(f, obj, "effective_rate", H5T_NATIVE_DOUBLE, &x->effective_rate) == 0 &&
             read_num(f, obj, "source_readings", H5T_NATIVE_UINT64, &x->source_readings) == 0;

@@ -71,6 +71,11 @@ typedef struct {
     int64_t target_reached, steps_to_target;
     double seconds_to_target, joules_to_target;
     jf_u128 flops_to_target;
+    /* 1.7: --idle-seconds (0: not asked or an older file); idle and
+     * dynamic Joules of the job when every measured node measured idle */
+    double idle_seconds_asked;
+    int have_idle;
+    double idle_joules, dynamic_joules;
 } jf_result_t;
 
 /* Read one file. Errors name the file and the field: not HDF5, not a
@@ -91,6 +96,7 @@ double jf_result_operand_bits(const jf_result_t *r);
 
 /* One node's energy group, /energy/node_NNNN, with its trace. */
 #define JF_RESULT_MAX_DOMAINS 32
+#define JF_RESULT_MAX_PARTS 8
 
 typedef struct {
     char node[64], backend[24], reason[512], coverage[512];
@@ -119,7 +125,15 @@ typedef struct {
     size_t trace_rows, trace_cols;  /* trace: rows x (1 + domains) */
     double *trace;                  /* column 0 time from the phase start (s), then J */
     int32_t *trace_mark;            /* 0 periodic, 1 first, 2 phase start, 3 stop, 4 last,
-                                     * 5 and 6 a validation pass's start and stop */
+                                     * 5 and 6 a validation pass's start and stop,
+                                     * 7 and 8 the idle window's (1.7) */
+    /* 1.7: idle power and energy per step part (0 / absent in older files) */
+    int have_idle;
+    double idle_watts, idle_seconds, idle_joules, dynamic_joules;
+    int nparts;                     /* step parts with their figures; 0: none */
+    char part_name[JF_RESULT_MAX_PARTS][32];
+    double part_seconds[JF_RESULT_MAX_PARTS], part_joules[JF_RESULT_MAX_PARTS];
+    double part_uncertainty[JF_RESULT_MAX_PARTS];
 } jf_result_node_t;
 
 /* Read every node group of a file (/energy/total_nodes of them) with its

@@ -355,6 +355,32 @@ static void rule_energy_measured(const jf_submission_t *s, int i, int level, jf_
     }
 }
 
+/* A note, never a failure: whether the run measured idle power, so that
+ * its dynamic energy (gross - idle) can be told from its gross energy. */
+static void rule_energy_idle(const jf_submission_t *s, int i, int level, jf_validation_t *v)
+{
+    (void)level;
+    const jf_result_t *r = &s->results[i];
+    double watts = 0;
+    int idle_nodes = 0;
+    for (int k = 0; k < s->nnodes[i]; k++)
+        if (s->nodes[i][k].measured && s->nodes[i][k].have_idle) {
+            watts += s->nodes[i][k].idle_watts;
+            idle_nodes++;
+        }
+    if (r->have_idle)
+        jf_validation_add(v, FILE_NAME(s, i), JF_RULE_PASS,
+                          "idle measured (note): %.4g W on %d node%s over %.3g s asked; "
+                          "dynamic %.6g J of %.6g J gross",
+                          watts, idle_nodes, idle_nodes == 1 ? "" : "s", r->idle_seconds_asked,
+                          r->dynamic_joules, r->joules);
+    else
+        jf_validation_add(v, FILE_NAME(s, i), JF_RULE_PASS,
+                          "idle not measured (note): %s; the energy is gross only",
+                          r->idle_seconds_asked > 0 ? "not on every measured node"
+                                                    : "--idle-seconds 0 or an older file");
+}
+
 static void rule_energy_nodes(const jf_submission_t *s, int i, int level, jf_validation_t *v)
 {
     const jf_result_t *r = &s->results[i];
@@ -746,5 +772,7 @@ const jf_rule_t jf_validate_rules[] = {
      .what = "GEMMs on tuned kernels: not BLIS's generic ones; bf16 not emulated (WARN)"},
     {.id = "flops.peak", .level = 1, .per_file = 1, .check = rule_peak,
      .what = "FLOP rate <= theoretical peak x nodes (system.json); WARN above the measured FMA peak"},
+    {.id = "energy.idle", .level = 1, .per_file = 1, .check = rule_energy_idle,
+     .what = "a note, never a failure: idle power measured (--idle-seconds), dynamic energy given"},
 };
 const int jf_validate_nrules = (int)(sizeof jf_validate_rules / sizeof jf_validate_rules[0]);

@@ -68,7 +68,8 @@ static int cmp_str(const void *a, const void *b)
 int jf_cmd_report(int argc, char **argv)
 {
     static const char *const table_names[] = {"runs",    "bounds", "cooling", "lifecycle",
-                                              "scaling", "nodes",  "domains", "quality", NULL};
+                                              "scaling", "nodes",  "domains", "quality",
+                                              "energy",  NULL};
     jf_report_opts_t ro = {300.0, 0, 0};
     const char *site_path = NULL, *plot_dir = NULL;
     jf_site_t site;
@@ -101,7 +102,8 @@ int jf_cmd_report(int argc, char **argv)
      * take the tables or plots is bad input (exit 2), never found after
      * the work, and never replaced */
     static const char *const table_ids[] = {"runs",    "nodes",     "domains", "bounds",
-                                            "cooling", "lifecycle", "quality", "scaling"};
+                                            "cooling", "lifecycle", "quality", "scaling",
+                                            "energy"};
     if (out_dir != NULL &&
         jf_cmd_out_dir_check("report", out_dir, format, table_ids,
                              (int)(sizeof table_ids / sizeof table_ids[0])) != 0)
@@ -151,7 +153,7 @@ int jf_cmd_report(int argc, char **argv)
     }
     /* two run.h5 in different folders get different names */
     jf_result_name_runs(runs, n);
-    jf_table_t tables[8];
+    jf_table_t tables[9];
     jf_report_runs(runs, n, &tables[0]);
     /* a file whose node groups or traces are corrupt is named with the
      * field, as a file that could not be read at all (exit 1) */
@@ -168,13 +170,13 @@ int jf_cmd_report(int argc, char **argv)
     jf_report_cooling(runs, n, &site, &ro, &tables[4]);
     jf_report_lifecycle(runs, n, &site, &tables[5]);
     const int validated = jf_report_quality(runs, n, &ro, &tables[6]);
+    jf_report_energy(runs, n, &tables[7]);
     /* the scaling table only when runs differ only in rank count, or asked for */
-    const int ntables = jf_report_scaling(runs, n, &tables[7]) > 0 ||
-                        (only != NULL && strcmp(only, "scaling") == 0) ? 8 : 7;
+    const int scaling = jf_report_scaling(runs, n, &tables[8]) > 0;
     if (plot_dir != NULL) {
         jf_plot_summary_t ps;
         const jf_err_t perr = jf_plot_write(plot_dir, runs, n,
-                                            tables[7].nrows > 0 ? &tables[7] : NULL,
+                                            tables[8].nrows > 0 ? &tables[8] : NULL,
                                             ro.temperature, ro.bits, &ps, why, sizeof why);
         /* what was left out, one line each, and why */
         for (int k = 0; k < ps.nskipped; k++)
@@ -194,17 +196,20 @@ int jf_cmd_report(int argc, char **argv)
                     plot_dir, ps.scripts);
         }
     }
-    if (ntables == 7)
-        jf_table_free(&tables[7]);
-    /* the quality table only when some run validated, or asked for */
-    int ntables_out = ntables;
-    if (validated == 0 && !(only != NULL && strcmp(only, "quality") == 0)) {
-        jf_table_free(&tables[6]);
-        if (ntables == 8)
-            tables[6] = tables[7];
-        ntables_out--;
+    /* the quality table only when some run validated, the scaling table
+     * only when runs differ only in rank count; either when asked for */
+    const int asked_quality = only != NULL && strcmp(only, "quality") == 0;
+    const int asked_scaling = only != NULL && strcmp(only, "scaling") == 0;
+    const int keep[9] = {1, 1, 1, 1, 1, 1, validated > 0 || asked_quality, 1,
+                         scaling || asked_scaling};
+    int ntables = 0;
+    for (int k = 0; k < 9; k++) {
+        if (keep[k])
+            tables[ntables++] = tables[k];
+        else
+            jf_table_free(&tables[k]);
     }
-    if (jf_cmd_emit_tables("report", tables, ntables_out, format, only, out_dir) != 0)
+    if (jf_cmd_emit_tables("report", tables, ntables, format, only, out_dir) != 0)
         status = 1;
     if (skipped > 0) {
         fprintf(stderr, "jflop report: %d of %d inputs skipped\n", skipped, skipped + n);

@@ -2,6 +2,7 @@
 #include "jf_energy_job.h"
 
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,6 +90,39 @@ void jf_energy_node_fill(jf_energy_node_t *out, const char *node,
     out->invalid = !phase.valid;
     if (!phase.valid)
         snprintf(out->reason, sizeof out->reason, "%s", phase.reason);
+    double idle_s, idle_j;
+    if (phase.valid && jf_energy_meter_idle(meter, &idle_s, &idle_j)) {
+        out->idle_measured = 1;
+        out->idle_seconds = idle_s;
+        out->idle_watts = idle_j / idle_s;
+    }
+}
+
+/* The node's energy per step part, with "other" (the phase's time and
+ * energy outside the parts: between steps) making up the rest. */
+static void node_parts(jf_energy_node_t *out, const jf_energy_setup_t *e)
+{
+    jf_energy_parts_t parts;
+    if (!out->measured || e->nparts < 1 || e->nparts + 1 > JF_ENERGY_PARTS_MAX ||
+        e->part_steps == 0 ||
+        jf_energy_meter_parts(&e->meter, e->part_stamps, e->part_steps, e->nparts, &parts) != 0)
+        return;
+    double s = 0, j = 0, u = 0;
+    for (int p = 0; p < e->nparts; p++) {
+        out->part_seconds[p] = parts.seconds[p];
+        out->part_joules[p] = parts.joules[p];
+        out->part_uncertainty[p] = parts.uncertainty[p];
+        s += parts.seconds[p];
+        j += parts.joules[p];
+        u += parts.uncertainty[p];
+    }
+    out->part_seconds[e->nparts] = fmax(0, out->seconds - s);
+    out->part_joules[e->nparts] = out->joules - j;
+    out->part_uncertainty[e->nparts] = u;
+    out->nparts = e->nparts + 1;
+    out->part_intervals = parts.intervals;
+    out->part_shared_intervals = parts.shared_intervals;
+    out->parts_measured = 1;
 }
 
 jf_err_t jf_energy_job_gather(const jf_energy_node_t *mine, MPI_Comm leaders, MPI_Comm world,
@@ -127,6 +161,10 @@ jf_err_t jf_energy_job_gather(const jf_energy_node_t *mine, MPI_Comm leaders, MP
         job->measured_nodes++;
         job->joules_measured += n->joules;
         job->eval_joules_measured += n->eval_joules;
+        if (n->idle_measured) {
+            job->idle_nodes++;
+            job->idle_joules_measured += n->idle_watts * n->seconds;
+        }
         if (sources == 0)
             snprintf(job->source, sizeof job->source, "%s", n->backend);
         else if (strcmp(job->source, n->backend) != 0)
@@ -181,6 +219,15 @@ const char *jf_energy_job_common(const jf_energy_job_t *job, int what)
 double jf_energy_job_joules(const jf_energy_job_t *job)
 {
     return job->extrapolated ? job->joules_estimate : job->joules_measured;
+}
+
+double jf_energy_job_idle_joules(const jf_energy_job_t *job)
+{
+    if (job->measured_nodes == 0 || job->idle_nodes != job->measured_nodes)
+        return NAN;
+    return job->extrapolated ? job->idle_joules_measured / job->measured_nodes *
+                                   (double)job->total_nodes
+                             : job->idle_joules_measured;
 }
 
 double jf_energy_job_eval_joules(const jf_energy_job_t *job)
@@ -328,6 +375,8 @@ jf_err_t jf_energy_end(jf_energy_setup_t *e, MPI_Comm world, jf_energy_job_t *jo
         mine.other_cpu_share = e->other_cpu_share;
         snprintf(mine.share_note, sizeof mine.share_note, "%s", e->share_note);
     }
+    if (e->leader && e->meter_running)
+        node_parts(&mine, e);
     return jf_energy_job_gather(&mine, e->leaders, world, job);
 }
 

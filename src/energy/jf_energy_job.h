@@ -9,6 +9,7 @@
 
 #include "energy/jf_energy.h"
 #include "energy/jf_energy_meter.h"
+#include "energy/jf_energy_phases.h"
 
 #define JF_NODE_NAME_LEN 64
 
@@ -48,6 +49,18 @@ typedef struct {
     int share_known;
     double other_cpu_share;      /* fraction, 0..1 */
     char share_note[160];
+    /* --idle-seconds: the node's power while its ranks slept before the
+     * warm-up; idle energy of the phase = idle_watts x seconds */
+    int idle_measured;
+    double idle_seconds, idle_watts;
+    /* energy per step part (jf_energy_phases.h), the node leader's own
+     * stamps: the parts, then "other" (the rest of the phase) */
+    int parts_measured;
+    int nparts;                  /* parts including "other" */
+    double part_seconds[JF_ENERGY_PARTS_MAX];
+    double part_joules[JF_ENERGY_PARTS_MAX];
+    double part_uncertainty[JF_ENERGY_PARTS_MAX];
+    uint64_t part_intervals, part_shared_intervals;
 } jf_energy_node_t;
 
 typedef struct {
@@ -64,6 +77,8 @@ typedef struct {
     double eval_joules_estimate;  /* measured mean x node count when extrapolated */
     char exclusive[16];           /* the scheduler's word (core/jf_sched.h): yes, no, unknown */
     char exclusive_how[160];
+    int idle_nodes;               /* measured nodes whose idle power was measured */
+    double idle_joules_measured;  /* sum of their idle_watts x seconds */
 } jf_energy_job_t;
 
 /* This node's result from its meter (meter NULL: the backend is none or
@@ -95,6 +110,9 @@ typedef struct {
     int meter_running;
     double interval;
     char note[JF_MSG_LEN];         /* e.g. the interval was shortened */
+    const double *part_stamps;     /* set before jf_energy_end: the measured steps' */
+    size_t part_steps;             /* part stamps (jf_energy_parts_attribute's layout) */
+    int nparts;                    /* 0: no energy per part */
     char not_measured[JF_MSG_LEN]; /* why this node has no energy */
     /* leaders: the node's CPU sharing, set before jf_energy_end */
     int share_known;
@@ -126,6 +144,10 @@ void jf_energy_setup_free(jf_energy_setup_t *e);
 /* The measured nodes' covers class (what 0) or basis (what 1): the one
  * they share, "mixed"; with no node measured "nothing" (covers) or "". */
 const char *jf_energy_job_common(const jf_energy_job_t *job, int what);
+/* Idle energy of the measured phase over the job (idle_watts x phase
+ * seconds, extrapolated as the gross figure is), or NAN unless every
+ * measured node measured its idle power. */
+double jf_energy_job_idle_joules(const jf_energy_job_t *job);
 
 /* The Joules derived figures use: measured, or the labelled estimate. */
 double jf_energy_job_joules(const jf_energy_job_t *job);

@@ -18,7 +18,9 @@ typedef enum {
     JF_MARK_PHASE_STOP,   /* measured phase ends (after a barrier) */
     JF_MARK_END,          /* the meter's last reading */
     JF_MARK_EVAL_START,   /* a validation pass inside the measured phase starts */
-    JF_MARK_EVAL_STOP     /* ... and ends: its energy is the evaluation's */
+    JF_MARK_EVAL_STOP,    /* ... and ends: its energy is the evaluation's */
+    JF_MARK_IDLE_START,   /* --idle-seconds: the ranks sleep from here ... */
+    JF_MARK_IDLE_STOP     /* ... to here: the node's idle power */
 } jf_energy_mark_t;
 
 typedef struct {

@@ -612,6 +612,38 @@ static void join_domains(const jf_energy_node_t *n, int what, char *buf, size_t 
     }
 }
 
+/* 1.7: the node's idle power (--idle-seconds) with idle and dynamic
+ * energy of the phase, and its energy per step part. */
+static void attrs_idle_parts(attrs_t *a, const jf_energy_node_t *n)
+{
+    attrs_i64(a, "idle_measured", n->measured && n->idle_measured);
+    if (n->measured && n->idle_measured) {
+        attrs_f64_units(a, "idle_watts", n->idle_watts, "W");
+        attrs_f64_units(a, "idle_seconds", n->idle_seconds, "s");
+        attrs_f64_units(a, "idle_joules", n->idle_watts * n->seconds,
+                        "J (idle_watts x seconds of the measured phase)");
+        attrs_f64_units(a, "dynamic_joules", n->joules - n->idle_watts * n->seconds,
+                        "J (joules - idle_joules)");
+    }
+    if (!n->parts_measured)
+        return;
+    const char *names[JF_ENERGY_PARTS_MAX];
+    for (int p = 0; p < n->nparts; p++)
+        names[p] = p <= JF_STEP_PARTS ? jf_step_part_names[p] : "?";
+    attrs_str_array(a, "step_phase_names", n->nparts, names);
+    attrs_array(a, A_F64_ARRAY, "step_phase_seconds", n->nparts, n->part_seconds);
+    attrs_str(a, "step_phase_seconds_units", "s");
+    attrs_array(a, A_F64_ARRAY, "step_phase_joules", n->nparts, n->part_joules);
+    attrs_str(a, "step_phase_joules_units", "J");
+    attrs_array(a, A_F64_ARRAY, "step_phase_uncertainty_joules", n->nparts,
+                n->part_uncertainty);
+    attrs_str(a, "step_phase_uncertainty_joules_units", "J");
+    attrs_str(a, "step_phase_method", JF_ENERGY_PARTS_METHOD);
+    attrs_str(a, "step_phase_uncertainty_method", JF_ENERGY_PARTS_UNCERTAINTY);
+    attrs_u64(a, "step_phase_intervals", n->part_intervals);
+    attrs_u64(a, "step_phase_shared_intervals", n->part_shared_intervals);
+}
+
 static int write_energy_node_coll(hid_t parent, int index, const jf_energy_node_t *n,
                                   const jf_energy_meter_t *meter)
 {
@@ -665,6 +697,7 @@ static int write_energy_node_coll(hid_t parent, int index, const jf_energy_node_
         if (n->measured)
             attrs_f64_units(&a, "eval_joules", n->eval_joules, "J");
     }
+    attrs_idle_parts(&a, n);
     join_domains(n, 0, list, sizeof list);
     attrs_str(&a, "domains", list);
     join_domains(n, 1, list, sizeof list);
@@ -706,7 +739,8 @@ static int write_energy_node_coll(hid_t parent, int index, const jf_energy_node_
     const hid_t mk = dataset_coll(g, "trace_mark", H5T_NATIVE_INT32, 1, dims, NULL,
                                   "0 periodic sample, 1 first reading, 2 measured phase "
                                   "start, 3 measured phase stop, 4 last reading, 5 "
-                                  "validation start, 6 validation stop", NULL);
+                                  "validation start, 6 validation stop, 7 idle window "
+                                  "start, 8 idle window stop", NULL);
     /* 1.6: the source's own time of each reading (a BMC's ReadingTime),
      * where the backend knows its readings */
     const hid_t st = !n->reports_readings ? H5I_INVALID_HID
@@ -817,6 +851,17 @@ static int write_energy_coll(hid_t f, const jf_summary_t *s, const jf_energy_set
     /* 1.7: the measured nodes' covers class and basis: one, or "mixed" */
     attrs_str(&a, "covers", jf_energy_job_common(job, 0));
     attrs_str(&a, "basis", jf_energy_job_common(job, 1));
+    /* 1.7: idle and dynamic energy of the job, when every measured node
+     * measured its idle power */
+    const double idle = jf_energy_job_idle_joules(job);
+    attrs_f64_units(&a, "idle_seconds_asked", s->run->opt.idle_seconds, "s (0: not measured)");
+    if (have && isfinite(idle)) {
+        attrs_f64_units(&a, "idle_joules", idle,
+                        job->extrapolated ? "J (ESTIMATE: extrapolated as joules_total)" : "J");
+        attrs_f64_units(&a, "dynamic_joules", jf_energy_job_joules(job) - idle,
+                        job->extrapolated ? "J (ESTIMATE: extrapolated total - idle_joules)"
+                                          : "J (joules_total - idle_joules)");
+    }
     int e = attrs_write_coll(g, &a);
     e |= write_sharing_coll(f, job);
     /* the node groups follow from the job every rank holds (bcast) */

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "analysis/jf_figures.h"
 #include "analysis/jf_learning.h"
+#include "out/jf_summary_energy.h"
 
 const char *jf_summary_status(const jf_summary_t *s)
 {
@@ -174,6 +175,7 @@ static void print_energy(FILE *out, const jf_summary_t *s)
             jf_figures_text(d.per_flop_counted, "%.4g", b1, sizeof b1),
             jf_figures_text(d.gflops_per_watt, "%.4g", b2, sizeof b2),
             jf_figures_text(d.per_token, "%.4g", b3, sizeof b3), jf_figures_text(d.watts, "%.1f", b4, sizeof b4));
+    jf_summary_energy_print(out, s);
 }
 
 /* The GEMM back-end lines: what ran, how it was chosen, what it beat. */
@@ -498,6 +500,7 @@ static json_t *energy_node_json(const jf_energy_node_t *n)
                                                   : json_null());
     json_object_set_new(j, "effective_rate",
                         json_number_or_null(n->reports_readings && timed, n->effective_rate));
+    jf_summary_energy_node_json(j, n);
     return j;
 }
 
@@ -564,6 +567,7 @@ static json_t *energy_json(const jf_summary_t *s)
                         json_number_or_null(timed, timed ? e->nodes[0].start_utc : 0));
     json_object_set_new(j, "phase_end_utc",
                         json_number_or_null(timed, timed ? e->nodes[0].stop_utc : 0));
+    jf_summary_energy_json(j, s);
     return j;
 }
 

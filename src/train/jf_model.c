@@ -271,16 +271,26 @@ void jf_model_destroy(jf_model_t *m)
     free(m);
 }
 
+double jf_model_forward_train(jf_model_t *m, const int32_t *tok, const int32_t *tgt,
+                              double loss_scale, jf_ledger_t *ledger)
+{
+    return m->precision == JF_FP64 ? jf_model_fwd_d(m, tok, tgt, loss_scale, 1, ledger)
+                                   : jf_model_fwd_s(m, tok, tgt, loss_scale, 1, ledger);
+}
+
+void jf_model_backward(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger)
+{
+    if (m->precision == JF_FP64)
+        jf_model_bwd_d(m, tok, ledger);
+    else
+        jf_model_bwd_s(m, tok, ledger);
+}
+
 double jf_model_forward_backward(jf_model_t *m, const int32_t *tok, const int32_t *tgt,
                                  double loss_scale, jf_ledger_t *ledger)
 {
-    if (m->precision == JF_FP64) {
-        const double loss = jf_model_fwd_d(m, tok, tgt, loss_scale, 1, ledger);
-        jf_model_bwd_d(m, tok, ledger);
-        return loss;
-    }
-    const double loss = jf_model_fwd_s(m, tok, tgt, loss_scale, 1, ledger);
-    jf_model_bwd_s(m, tok, ledger);
+    const double loss = jf_model_forward_train(m, tok, tgt, loss_scale, ledger);
+    jf_model_backward(m, tok, ledger);
     return loss;
 }
 

@@ -35,6 +35,14 @@ double jf_model_forward_backward(jf_model_t *model, const int32_t *tokens,
                                  const int32_t *targets, double loss_scale,
                                  jf_ledger_t *ledger);
 
+/* jf_model_forward_backward in its two halves, so that a trainer can
+ * stamp each (the energy per step part): the same work and FLOPs.
+ * forward_train keeps what backward needs and returns the cross-entropy
+ * sum; backward must follow it with the same tokens. */
+double jf_model_forward_train(jf_model_t *model, const int32_t *tokens,
+                              const int32_t *targets, double loss_scale, jf_ledger_t *ledger);
+void jf_model_backward(jf_model_t *model, const int32_t *tokens, jf_ledger_t *ledger);
+
 /* Called during backward, from the calling thread, each time a block of
  * gradients is final: weights [first, first + count). The blocks are the
  * output head with the final LayerNorm, each layer from the last to the

@@ -331,6 +331,25 @@ static jf_err_t flag_seconds(const jf_flag_t *f, const char *text, jf_run_option
     return JF_OK;
 }
 
+/* --idle-seconds: "30", "30s" or "500ms"; 0 turns it off; at most an hour */
+static jf_err_t flag_idle(const jf_flag_t *f, const char *text, jf_run_options_t *o,
+                          char *msg, size_t msglen)
+{
+    double v = 0;
+    if (strcmp(text, "0") != 0 && strcmp(text, "0s") != 0 && parse_duration(text, &v) != 0) {
+        snprintf(msg, msglen, "--%s: '%s' is not a time of 0 or more seconds (e.g. 30 or 500ms)",
+                 f->name, text);
+        return JF_EINVAL;
+    }
+    if (v > JF_IDLE_SECONDS_MAX) {
+        snprintf(msg, msglen, "--%s: %s is more than %.0f s of idling", f->name, text,
+                 JF_IDLE_SECONDS_MAX);
+        return JF_ERANGE;
+    }
+    *FIELD(o, f, double) = v;
+    return JF_OK;
+}
+
 /* --redfish-timeout: "5", "5s" or "500ms", 0.1 s to 600 s */
 static jf_err_t flag_timeout(const jf_flag_t *f, const char *text, jf_run_options_t *o,
                              char *msg, size_t msglen)
@@ -514,6 +533,11 @@ static const jf_flag_t flags[] = {
              "100ms, shortened when a counter could wrap unseen,\n"
              "lengthened to a BMC's refresh interval)",
      .example = "250ms"},
+    {.name = "idle-seconds", .arg = "S", .parse = flag_idle, .field = AT(idle_seconds),
+     .help = "before the warm-up, measure each node's idle power for\n"
+             "S seconds with the ranks asleep; outputs then give idle\n"
+             "and dynamic (gross - idle) energy (default 0: not measured)",
+     .example = "30"},
     {.name = "verify", .parse = flag_on, .field = AT(verify), .section = "Checks and output:\n",
      .help = "also check GEMM residuals, gradients against finite\n"
              "differences, and 1 rank vs all ranks giving equal weights"},

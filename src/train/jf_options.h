@@ -48,7 +48,12 @@ typedef struct {
     int64_t max_steps;         /* --max-steps: most measured steps (0: none) */
     double max_seconds;        /* --max-seconds: most seconds of measured training
                                 * (0: none) */
+    double idle_seconds;       /* --idle-seconds: idle power measured for this long
+                                * before the warm-up (0: not measured) */
 } jf_run_options_t;
+
+/* --idle-seconds at most this long (a typo's guard: an hour of idling) */
+#define JF_IDLE_SECONDS_MAX 3600.0
 
 /* Validation defaults: every JF_EVAL_EVERY_DEFAULT measured steps over
  * JF_EVAL_TOKENS_DEFAULT tokens; a --target-loss run without --max-steps

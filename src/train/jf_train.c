@@ -42,6 +42,11 @@ void jf_train_catch_signals(void)
     sigaction(SIGUSR1, &sa, NULL);
 }
 
+int jf_train_stop_requested(void)
+{
+    return stop_signal != 0;
+}
+
 jf_err_t jf_trainer_init(jf_trainer_t *tr, jf_model_t *model, const jf_data_t *data,
                          MPI_Comm comm, int64_t batch, double lr)
 {
@@ -133,6 +138,24 @@ jf_err_t jf_allreduce_sum(void *buf, uint64_t count, jf_precision_t precision, M
     return JF_OK;
 }
 
+const char *const jf_step_part_names[JF_STEP_PARTS + 1] = {
+    [JF_PART_FORWARD] = "forward", [JF_PART_BACKWARD] = "backward",
+    [JF_PART_ALLREDUCE] = "allreduce", [JF_PART_OPTIMIZER] = "optimizer",
+    [JF_STEP_PARTS] = "other"};
+
+/* Part p of the step begins now (JF_STEP_PARTS: it ended): the sampler's
+ * clock, so that the node's energy trace can be cut at these times. */
+static void stamp(jf_trainer_t *tr, jf_step_part_t p)
+{
+    if (tr->stamps == NULL && tr->on_part == NULL)
+        return;
+    const double t = jf_clock_seconds();
+    if (tr->stamps != NULL)
+        tr->stamps[p] = t;
+    if (tr->on_part != NULL)
+        tr->on_part(tr->on_part_ctx, p, t);
+}
+
 jf_err_t jf_trainer_step(jf_trainer_t *tr, uint64_t step, jf_ledger_t *ledger,
                          double *loss, uint64_t *tokens)
 {
@@ -144,8 +167,12 @@ jf_err_t jf_trainer_step(jf_trainer_t *tr, uint64_t step, jf_ledger_t *ledger,
 
     jf_data_fill(tr->data, first, tr->batch, tr->tokens, tr->targets);
     tr->nrequests = 0;
-    sum = jf_model_forward_backward(tr->model, tr->tokens, tr->targets, 1.0 / global_tokens,
-                                    ledger);
+    stamp(tr, JF_PART_FORWARD);
+    sum = jf_model_forward_train(tr->model, tr->tokens, tr->targets, 1.0 / global_tokens,
+                                 ledger);
+    stamp(tr, JF_PART_BACKWARD);
+    jf_model_backward(tr->model, tr->tokens, ledger);
+    stamp(tr, JF_PART_ALLREDUCE);
     if (tr->overlap) {
         /* the sums started during backward */
         if (MPI_Waitall(tr->nrequests, tr->requests, MPI_STATUSES_IGNORE) != MPI_SUCCESS)
@@ -156,7 +183,9 @@ jf_err_t jf_trainer_step(jf_trainer_t *tr, uint64_t step, jf_ledger_t *ledger,
     }
     if (MPI_Allreduce(MPI_IN_PLACE, &sum, 1, MPI_DOUBLE, MPI_SUM, tr->comm) != MPI_SUCCESS)
         return JF_EMPI;
+    stamp(tr, JF_PART_OPTIMIZER);
     jf_model_sgd(tr->model, tr->lr, ledger);
+    stamp(tr, JF_STEP_PARTS);
     *loss = sum / global_tokens;
     *tokens = (uint64_t)tr->batch * (uint64_t)ctx;
     return JF_OK;
@@ -263,9 +292,16 @@ static void progress_report(jf_progress_t *p, const jf_run_t *run, int64_t done,
     double eta = done > 0 ? elapsed / (double)done * (double)(total - done) : 0;
     if (measured && run->opt.min_seconds > 0 && run->opt.min_seconds - elapsed > eta)
         eta = run->opt.min_seconds - elapsed;  /* --min-seconds keeps it going */
-    fprintf(stderr, "jflop-run: %s step %lld/%lld  loss %.4f  %.0f tokens/s  ETA %.0f s\n",
+    char energy[64] = "";
+    double watts, joules;
+    if (run->progress_energy != NULL &&
+        run->progress_energy(run->progress_energy_ctx, &watts, &joules))
+        snprintf(energy, sizeof energy, "  node %.0f W, %.*f %s so far", watts,
+                 joules >= 1e4 ? 1 : 0, joules >= 1e4 ? joules / 1e3 : joules,
+                 joules >= 1e4 ? "kJ" : "J");
+    fprintf(stderr, "jflop-run: %s step %lld/%lld  loss %.4f  %.0f tokens/s  ETA %.0f s%s\n",
             measured ? "measured" : "warm-up", (long long)done,
-            (long long)(done > total ? done : total), loss, tps, eta);
+            (long long)(done > total ? done : total), loss, tps, eta, energy);
 }
 
 /* The per-step tables grow with the steps that run, not with the steps
@@ -273,13 +309,14 @@ static void progress_report(jf_progress_t *p, const jf_run_t *run, int64_t done,
  * hold nor write 100 million rows. New entries are zero. */
 static jf_err_t grow_step_tables(jf_run_t *run, int64_t capacity)
 {
-    double **tables[] = {&run->step_seconds, &run->step_start, &run->loss};
+    double **tables[] = {&run->step_seconds, &run->step_start, &run->loss, &run->part_stamps};
+    const size_t width[] = {1, 1, 1, JF_STEP_PARTS + 1};
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
-        double *grown = realloc(*tables[t], (size_t)capacity * sizeof **tables[t]);
+        double *grown = realloc(*tables[t], (size_t)capacity * width[t] * sizeof **tables[t]);
         if (grown == NULL)
             return JF_ENOMEM;
-        memset(grown + run->steps_capacity, 0,
-               (size_t)(capacity - run->steps_capacity) * sizeof *grown);
+        memset(grown + (size_t)run->steps_capacity * width[t], 0,
+               (size_t)(capacity - run->steps_capacity) * width[t] * sizeof *grown);
         *tables[t] = grown;
     }
     run->steps_capacity = capacity;
@@ -438,6 +475,11 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
         }
         if (s == 0)  /* without warm-up the first validation pass came first: not start-up */
             run->startup_seconds = jf_clock_seconds() - run->process_start - run->eval_seconds;
+        /* the measured steps' parts are stamped (steps_done < s + 1 rows fit) */
+        tr.stamps = measured ? run->part_stamps + (size_t)run->steps_done * (JF_STEP_PARTS + 1)
+                             : NULL;
+        tr.on_part = measured ? run->on_step_part : NULL;
+        tr.on_part_ctx = run->on_step_part_ctx;
         const double ts = MPI_Wtime();
         run->step_start[s] = jf_clock_seconds();
         err = jf_trainer_step(&tr, (uint64_t)s, measured ? &local : &local_warmup, &loss, &ntok);
@@ -625,6 +667,8 @@ void jf_run_free(jf_run_t *run)
     free(run->step_seconds);
     free(run->step_start);
     free(run->loss);
+    free(run->part_stamps);
+    run->part_stamps = NULL;
     free(run->eval_step);
     free(run->eval_loss);
     free(run->eval_train_seconds);

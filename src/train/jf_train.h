@@ -12,9 +12,28 @@
 #include "train/jf_model.h"
 #include "train/jf_options.h"
 
+/* The parts of a training step, in their order; JF_STEP_PARTS also
+ * stands for the time between two steps (data, progress, stop checks). */
+typedef enum {
+    JF_PART_FORWARD,
+    JF_PART_BACKWARD,
+    JF_PART_ALLREDUCE,  /* the gradient sum (with --overlap: the wait for it) */
+    JF_PART_OPTIMIZER,
+    JF_STEP_PARTS
+} jf_step_part_t;
+extern const char *const jf_step_part_names[JF_STEP_PARTS + 1];  /* ..., "other" */
+
+/* A part of a step begins (JF_STEP_PARTS: the step ended); t is
+ * jf_clock_seconds(), the energy sampler's clock. */
+typedef void (*jf_part_fn)(void *ctx, jf_step_part_t part, double t);
+
 typedef struct {
     jf_model_t *model;
     const jf_data_t *data;
+    double *stamps;         /* NULL, or JF_STEP_PARTS + 1 entries the next step
+                             * fills: when each part began, and its end */
+    jf_part_fn on_part;     /* NULL, or told as each part begins */
+    void *on_part_ctx;
     MPI_Comm comm;
     int rank, ranks;
     int64_t batch;          /* sequences per rank per step */
@@ -136,6 +155,18 @@ typedef struct {
      * two barriers (NULL: none) */
     jf_phase_fn on_phase;
     void *on_phase_ctx;
+    /* the measured steps' parts: part_stamps[i * (JF_STEP_PARTS + 1) + p]
+     * is when part p of measured step i began (p = JF_STEP_PARTS: its
+     * end), jf_clock_seconds(), this rank's own; steps_done rows */
+    double *part_stamps;
+    /* called as each part of a measured step begins and as the step ends
+     * (NULL: none); jflop-run's JFLOP_TEST_PHASE_FILE testing aid */
+    jf_part_fn on_step_part;
+    void *on_step_part_ctx;
+    /* rank 0's progress line adds the node's power and energy so far when
+     * this gives them (returns 1; NULL or 0: no energy) */
+    int (*progress_energy)(void *ctx, double *watts, double *joules);
+    void *progress_energy_ctx;
 } jf_run_t;
 
 /* Run warm-up and measured steps; fills *run. Rank 0 prints progress on
@@ -150,6 +181,9 @@ void jf_run_free(jf_run_t *run);
  * run stops after the current step, on every rank, and can still write its
  * results marked incomplete. */
 void jf_train_catch_signals(void);
+/* A stop signal has come (what ends a wait before the steps, e.g. the
+ * idle window, early). */
+int jf_train_stop_requested(void);
 
 /* FNV-1a over the weights' bytes. */
 uint64_t jf_weights_hash(const jf_model_t *model);

@@ -50,11 +50,26 @@ static void gemm_cell(const jf_result_t *r, char *buf, size_t len)
 
 /* The last column of every table with energy figures: what the meters
  * cover and how the figure was obtained (1.7). */
+/* The energy label in a table's last column (what the energy covers and
+ * how it was obtained) */
 static void energy_label_cell(jf_table_t *t, int row, const jf_result_t *r)
 {
     char buf[256];
     jf_figures_energy_label(r, buf, sizeof buf);
     jf_table_text(t, row, t->ncols - 1, buf);
+}
+
+int jf_report_run_row(jf_table_t *t, const jf_result_t *r, int label_last, jf_figures_t *f)
+{
+    const int row = jf_table_add_row(t);
+    if (row < 0)
+        return -1;
+    jf_table_text(t, row, 0, r->name);
+    if (label_last)
+        energy_label_cell(t, row, r);
+    if (f != NULL)
+        jf_figures_of_result(r, f);
+    return row;
 }
 
 void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t)
@@ -72,13 +87,11 @@ void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t)
     int estimated_rows = 0, emulated_rows = 0, missing_rows = 0;
     for (int i = 0; i < n; i++) {
         const jf_result_t *r = &runs[i];
-        const int row = jf_table_add_row(t);
+        jf_figures_t f;
+        const int row = jf_report_run_row(t, r, 0, &f);
         if (row < 0)
             return;
-        jf_figures_t f;
         char buf[512];
-        jf_figures_of_result(r, &f);
-        jf_table_text(t, row, RUN, r->name);
         hosts_cell(r->hosts, 4, buf, sizeof buf);
         jf_table_text(t, row, HOSTS, buf);
         jf_table_text(t, row, START, r->start_utc);
@@ -248,7 +261,8 @@ void jf_report_bounds(const jf_result_t *runs, int n, const jf_report_opts_t *o,
                   "per 6ND FLOP)", o->temperature);
     for (int i = 0; i < n; i++) {
         const jf_result_t *r = &runs[i];
-        const int row = jf_table_add_row(t);
+        jf_figures_t f;
+        const int row = jf_report_run_row(t, r, 1, &f);
         if (row < 0)
             return;
         const double bits = o->bits > 0 ? o->bits : jf_result_operand_bits(r);
@@ -257,11 +271,7 @@ void jf_report_bounds(const jf_result_t *runs, int n, const jf_report_opts_t *o,
         const double eq17 = jf_bound_training_digital(na, (double)r->tokens, o->temperature);
         const double eq16 = jf_bound_training_analog((double)r->n_params, (double)r->tokens,
                                                      o->temperature);
-        jf_figures_t f;
-        jf_figures_of_result(r, &f);
         const double j = f.joules, per_flop = f.joules_per_flop;  /* NAN: empty cells */
-        jf_table_text(t, row, 0, r->name);
-        energy_label_cell(t, row, r);
         jf_table_real(t, row, 1, bits, "%g");
         jf_table_real(t, row, 3, landauer, "%.4g");
         jf_table_real(t, row, 6, eq17, "%.4g");
@@ -309,11 +319,9 @@ void jf_report_cooling(const jf_result_t *runs, int n, const jf_site_t *site,
             const double ts = cr->t_star_k.value, eta = cr->eta.value;
             const double carnot = jf_cooling_factor_carnot(T, ts);
             const double practical = jf_cooling_factor_practical(T, ts, eta);
-            const int row = jf_table_add_row(t);
+            const int row = jf_report_run_row(t, r, 1, NULL);
             if (row < 0)
                 return;
-            jf_table_text(t, row, 0, r->name);
-        energy_label_cell(t, row, r);
             jf_table_text(t, row, 1, cr->label);
             jf_table_real(t, row, 2, ts, "%g");
             jf_table_real(t, row, 3, eta, "%g");
@@ -356,7 +364,8 @@ void jf_report_lifecycle(const jf_result_t *runs, int n, const jf_site_t *site, 
     const double life_h = site->service_life_years.value * 365.25 * 24.0 * site->utilisation.value;
     for (int i = 0; i < n; i++) {
         const jf_result_t *r = &runs[i];
-        const int row = jf_table_add_row(t);
+        jf_figures_t f;
+        const int row = jf_report_run_row(t, r, 1, &f);
         if (row < 0)
             return;
         const double node_hours = (double)r->nodes * r->seconds / 3600.0;
@@ -365,14 +374,10 @@ void jf_report_lifecycle(const jf_result_t *runs, int n, const jf_site_t *site, 
         const double emb_kg = share * site->node_embodied_kgco2e.value;
         const double other_kg = share * (site->transport_kgco2e_per_node.value +
                                          site->end_of_life_kgco2e_per_node.value);
-        jf_table_text(t, row, 0, r->name);
-        energy_label_cell(t, row, r);
         jf_table_real(t, row, 1, node_hours, "%.4g");
         jf_table_real(t, row, 4, emb_j, "%.4g");
         jf_table_real(t, row, 5, emb_kg, "%.4g");
         jf_table_real(t, row, 6, other_kg, "%.4g");
-        jf_figures_t f;
-        jf_figures_of_result(r, &f);
         if (!f.have)
             continue;
         const double op_j = f.joules * site->pue.value;

@@ -2,6 +2,7 @@
 #ifndef JF_REPORT_H
 #define JF_REPORT_H
 
+#include "analysis/jf_figures.h"
 #include "analysis/jf_result_read.h"
 #include "analysis/jf_site.h"
 #include "out/jf_table.h"
@@ -14,6 +15,11 @@ typedef struct {
 
 /* Table 1: one row per run. */
 void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t);
+/* A new row of a per-run table: the run's name in column 0, with
+ * label_last the energy label (what it covers, how obtained) in the last
+ * column, and f (unless NULL) the run's figures. -1 when no row could be
+ * added. */
+int jf_report_run_row(jf_table_t *t, const jf_result_t *r, int label_last, jf_figures_t *f);
 /* The per-node and per-domain tables, read from each run's node groups
  * (/energy/node_NNNN). Returns how many files' node groups were unreadable
  * (each named in a note of the nodes table); why (n messages, or NULL)

@@ -57,13 +57,12 @@ void jf_report_energy(const jf_result_t *runs, int n, jf_table_t *t)
                   headers, "Energy: gross, idle and dynamic; energy per step part");
     for (int i = 0; i < n; i++) {
         const jf_result_t *r = &runs[i];
-        const int row = jf_table_add_row(t);
+        const int row = jf_report_run_row(t, r, 0, NULL);
         if (row < 0)
             break;
         int est = 0;
         const double gross = jf_result_joules(r, &est);
         const double flops = (double)r->flops_6nd;
-        jf_table_text(t, row, RUN, r->name);
         jf_table_real(t, row, ASKED, r->idle_seconds_asked, "%.3g");
         jf_table_real(t, row, GROSS, gross, "%.6g");
         jf_table_real(t, row, JPF, flops > 0 ? gross / flops : NAN, "%.4g");

@@ -84,11 +84,10 @@ int jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o,
     axes_text(any, axes, sizeof axes);
     for (int i = 0; i < n; i++) {
         const jf_result_t *r = &runs[i];
-        const int row = jf_table_add_row(t);
+        jf_figures_t f;
+        const int row = jf_report_run_row(t, r, 1, &f);
         if (row < 0)
             break;
-        jf_figures_t f;
-        jf_figures_of_result(r, &f);
         const double bits = r->have_bits ? r->bits_compressed : NAN;
         const jf_learning_in_t in = {bits, f.joules, f.joules_per_flop,
                                      o->bits > 0 ? o->bits : jf_result_operand_bits(r),
@@ -97,15 +96,11 @@ int jf_report_quality(const jf_result_t *runs, int n, const jf_report_opts_t *o,
         jf_learning_figures(&in, &l);
         const int evals = r->evaluations > 0, target = r->target_loss > 0;
         const int hit = target && r->target_reached == 1;
-        jf_table_text(t, row, RUN, r->name);
         if (i == 0)
             snprintf(row_axes, sizeof row_axes, "%s", any ? "(reference)" : "");
         else
             axes_text(differs(r, &runs[0]), row_axes, sizeof row_axes);
         jf_table_text(t, row, DIFFERS, row_axes);
-        char label[256];
-        jf_figures_energy_label(r, label, sizeof label);
-        jf_table_text(t, row, LABEL, label);
         jf_table_text(t, row, PREC, r->precision);
         jf_table_count(t, row, N, r->n_params);
         jf_table_count(t, row, BATCH, (jf_u128)r->batch);

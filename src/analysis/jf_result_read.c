@@ -934,16 +934,34 @@ void jf_result_steps_free(jf_result_steps_t *st)
     memset(st, 0, sizeof *st);
 }
 
-static jf_err_t read_steps_direct(const char *path, jf_result_steps_t *st, char *msg,
-                                  size_t msglen)
+/* One part of a results file (per-step arrays, validation passes) read
+ * under one rule: part() fills out from the open file f and, when it finds
+ * something bad, names it in why; the file is closed either way, and a bad
+ * part is JF_EINVAL with "PATH: why", out freed by free_out. */
+typedef void (*read_part_fn)(hid_t f, void *out, char *why, size_t whylen);
+
+static jf_err_t read_part(const char *path, read_part_fn part, void (*free_out)(void *),
+                          void *out, char *msg, size_t msglen)
 {
-    hsize_t dims[2], sdims[2];
-    void *buf = NULL;
-    const char *bad = NULL;
-    memset(st, 0, sizeof *st);
+    char why[JF_MSG_LEN] = "";
     const hid_t f = open_results(path, NOT_HDF5, msg, msglen);
     if (f < 0)
         return JF_EIO;
+    part(f, out, why, sizeof why);
+    H5Fclose(f);
+    if (why[0] == '\0')
+        return JF_OK;
+    snprintf(msg, msglen, "%s: %s", path, why);
+    free_out(out);
+    return JF_EINVAL;
+}
+
+static void steps_part(hid_t f, void *out, char *why, size_t whylen)
+{
+    jf_result_steps_t *st = out;
+    hsize_t dims[2], sdims[2];
+    void *buf = NULL;
+    const char *bad = NULL;
     if (read_dataset(f, JF_H5_LOSS, H5T_NATIVE_DOUBLE, sizeof(double), 1, dims, &buf) != 0) {
         bad = "/loss (missing or not 1-D)";
         goto cleanup;
@@ -985,12 +1003,20 @@ static jf_err_t read_steps_direct(const char *path, jf_result_steps_t *st, char 
             }
     }
 cleanup:
-    H5Fclose(f);
-    if (bad == NULL)
-        return JF_OK;
-    snprintf(msg, msglen, "%s: missing or malformed dataset %s", path, bad);
+    if (bad != NULL)
+        snprintf(why, whylen, "missing or malformed dataset %s", bad);
+}
+
+static void steps_free(void *st)
+{
     jf_result_steps_free(st);
-    return JF_EINVAL;
+}
+
+static jf_err_t read_steps_direct(const char *path, jf_result_steps_t *st, char *msg,
+                                  size_t msglen)
+{
+    memset(st, 0, sizeof *st);
+    return read_part(path, steps_part, steps_free, st, msg, msglen);
 }
 
 void jf_result_passes_free(jf_result_passes_t *p)
@@ -1004,16 +1030,12 @@ void jf_result_passes_free(jf_result_passes_t *p)
 
 #define JF_PASSES JF_H5_QUALITY "/passes"
 
-static jf_err_t read_passes_direct(const char *path, jf_result_passes_t *p, char *msg,
-                                   size_t msglen)
+static void passes_part(hid_t f, void *out, char *why, size_t whylen)
 {
+    jf_result_passes_t *p = out;
     hsize_t dims[2];
     void *buf = NULL;
     const char *bad = NULL;
-    memset(p, 0, sizeof *p);
-    const hid_t f = open_results(path, NOT_HDF5, msg, msglen);
-    if (f < 0)
-        return JF_EIO;
     if (H5Lexists(f, JF_H5_QUALITY, H5P_DEFAULT) <= 0 ||
         H5Lexists(f, JF_PASSES, H5P_DEFAULT) <= 0)
         goto cleanup;  /* before 1.7, or no validation */
@@ -1049,14 +1071,21 @@ static jf_err_t read_passes_direct(const char *path, jf_result_passes_t *p, char
         p->joules_estimated = strstr(units, "ESTIMATE") != NULL;
     }
 cleanup:
-    H5Fclose(f);
-    if (bad != NULL) {
-        jf_result_passes_free(p);
-        snprintf(msg, msglen, "%s: field %s (not of step's length, not finite, or running "
-                 "backwards)", path, bad);
-        return JF_EIO;
-    }
-    return JF_OK;
+    if (bad != NULL)
+        snprintf(why, whylen, "field %s (not of step's length, not finite, or running "
+                 "backwards)", bad);
+}
+
+static void passes_free(void *p)
+{
+    jf_result_passes_free(p);
+}
+
+static jf_err_t read_passes_direct(const char *path, jf_result_passes_t *p, char *msg,
+                                   size_t msglen)
+{
+    memset(p, 0, sizeof *p);
+    return read_part(path, passes_part, passes_free, p, msg, msglen);
 }
 
 /* HDF5 1.10 itself can read past its buffers or crash on a corrupt file

@@ -304,6 +304,27 @@ result del /quality evaluations - "run.h5: field /quality/evaluations (missing o
     "/quality without its pass count"
 result attr /quality steps_to_target 99 "run.h5: field /quality/steps_to_target, seconds_to_target or joules_to_target" \
     "/quality a target reached after more steps than ran"
+# a corrupt /quality/passes (1.7): jflop report --plot names the file and
+# the field and leaves that run out of valloss_vs_energy, never draws it
+passes() {
+    next_case
+    cp "$jf_tmp/runq.h5" "$d/run.h5"
+    "$JF_H5_EDIT" "$d/run.h5" data "$1" "$2" "$3" || jf_hard_error "jf_h5_edit $* failed"
+    jf_cli "$jf_tmp/log$n" report --plot "$d/plots" "$d/run.h5"
+    if [ "$jf_rc" -eq 0 ] &&
+        grep -q -F "skipped run run.h5 in valloss_vs_energy: $d/run.h5: field $4" "$jf_tmp/log$n.err" &&
+        ! grep -q -i -e "segmentation" -e "core dumped" "$jf_tmp/log$n.err"; then
+        jf_pass "results: $5: named, the run left out of the plot"
+    else
+        jf_show "$jf_tmp/log$n.err"
+        jf_fail "results: $5: expected exit 0 and 'field $4' on stderr"
+    fi
+}
+passes /quality/passes/step 0 -1 "/quality/passes/step" "/quality/passes a negative step"
+passes /quality/passes/step 1 0 "/quality/passes/step" "/quality/passes two passes at one step"
+passes /quality/passes/train_seconds 1 -5 "/quality/passes/train_seconds (not of step's length, not finite, or running backwards)" \
+    "/quality/passes training seconds running backwards"
+passes /quality/passes/val_loss 0 nan "/quality/passes/val_loss" "/quality/passes a NaN validation loss"
 base=
 
 # --- jflop-run's validation and target flags (issue #15) -------------------------------

@@ -1045,6 +1045,11 @@ static void passes_part(hid_t f, void *out, char *why, size_t whylen)
     }
     p->step = buf;
     p->n = buf != NULL ? (size_t)dims[0] : 0;
+    for (size_t k = 0; k < p->n; k++)
+        if (p->step[k] < 0 || (k > 0 && p->step[k] <= p->step[k - 1])) {
+            bad = JF_PASSES "/step";  /* passes come at increasing steps */
+            goto cleanup;
+        }
     static const char *const names[] = {JF_PASSES "/val_loss", JF_PASSES "/train_seconds",
                                         JF_PASSES "/train_joules"};
     double **cols[] = {&p->val_loss, &p->train_seconds, &p->train_joules};
@@ -1059,7 +1064,7 @@ static void passes_part(hid_t f, void *out, char *why, size_t whylen)
         }
         *cols[c] = buf;
         for (size_t k = 0; k < p->n; k++)
-            if (!(p->step[k] >= 0 && (*cols[c])[k] >= 0 && (*cols[c])[k] <= 1e300) ||
+            if (!((*cols[c])[k] >= 0 && (*cols[c])[k] <= 1e300) ||
                 (k > 0 && c > 0 && (*cols[c])[k] < (*cols[c])[k - 1] * (1 - 1e-12))) {
                 bad = names[c];
                 goto cleanup;

@@ -72,6 +72,70 @@ int jf_report_run_row(jf_table_t *t, const jf_result_t *r, int label_last, jf_fi
     return row;
 }
 
+void jf_report_rows(const jf_result_t *runs, int n, jf_table_t *t, int label_last,
+                    jf_report_row_fn fill, void *ctx)
+{
+    for (int i = 0; i < n; i++) {
+        jf_figures_t f;
+        const int row = jf_report_run_row(t, &runs[i], label_last, &f);
+        if (row < 0)
+            return;
+        fill(t, row, &runs[i], &f, ctx);
+    }
+}
+
+/* the runs table's columns, and what its notes count over the rows */
+enum {
+    RUNS_RUN, RUNS_HOSTS, RUNS_START, RUNS_SLURM, RUNS_N, RUNS_D, RUNS_RANKS, RUNS_THREADS,
+    RUNS_NODES, RUNS_PREC, RUNS_GEMM, RUNS_SECONDS, RUNS_RATE, RUNS_VERIFIED, RUNS_SOURCE,
+    RUNS_BASIS, RUNS_JOULES, RUNS_NODE_W, RUNS_JPF, RUNS_GFW, RUNS_JPT, RUNS_COVERS, RUNS_SHARE,
+    RUNS_STATUS
+};
+typedef struct {
+    int estimated, emulated, missing;
+} runs_counts_t;
+
+static void runs_row(jf_table_t *t, int row, const jf_result_t *r, const jf_figures_t *f,
+                     void *ctx)
+{
+    runs_counts_t *c = ctx;
+    char buf[512];
+    hosts_cell(r->hosts, 4, buf, sizeof buf);
+    jf_table_text(t, row, RUNS_HOSTS, buf);
+    jf_table_text(t, row, RUNS_START, r->start_utc);
+    slurm_cell(r, buf, sizeof buf);
+    jf_table_text(t, row, RUNS_SLURM, buf);
+    jf_table_count(t, row, RUNS_N, r->n_params);
+    jf_table_count(t, row, RUNS_D, r->tokens);
+    jf_table_count(t, row, RUNS_RANKS, (jf_u128)r->ranks);
+    jf_table_count(t, row, RUNS_THREADS, (jf_u128)r->threads);
+    jf_table_count(t, row, RUNS_NODES, (jf_u128)r->nodes);
+    jf_table_text(t, row, RUNS_PREC, r->precision);
+    gemm_cell(r, buf, sizeof buf);
+    jf_table_text(t, row, RUNS_GEMM, buf);
+    jf_table_real(t, row, RUNS_SECONDS, r->seconds, "%.4g");
+    jf_table_real(t, row, RUNS_RATE, f->flops_per_second, "%.4g");
+    jf_table_text(t, row, RUNS_VERIFIED, r->verified ? "yes" : "NO");
+    jf_table_text(t, row, RUNS_SOURCE, r->energy_source);
+    /* measured or estimated, and how (1.7: the counter or the power readings) */
+    snprintf(buf, sizeof buf, "%s%s%s", jf_figures_basis(r),
+             f->have && r->energy_basis[0] ? ": " : "", f->have ? r->energy_basis : "");
+    jf_table_text(t, row, RUNS_BASIS, buf);
+    jf_table_text(t, row, RUNS_COVERS, jf_figures_covers(r));
+    jf_table_real(t, row, RUNS_SHARE, r->have_max_share ? 100 * r->max_other_cpu_share : NAN,
+                  "%.3g");
+    /* missing energy: these cells stay empty (NAN), never 0 */
+    jf_table_real(t, row, RUNS_JOULES, f->joules, "%.6g");
+    jf_table_real(t, row, RUNS_NODE_W, f->node_watts, "%.4g");
+    jf_table_real(t, row, RUNS_JPF, f->joules_per_flop, "%.4g");
+    jf_table_real(t, row, RUNS_GFW, f->gflops_per_watt, "%.4g");
+    jf_table_real(t, row, RUNS_JPT, f->joules_per_token, "%.4g");
+    jf_table_text(t, row, RUNS_STATUS, r->status);
+    c->estimated += f->estimated;
+    c->emulated += r->gemm_emulated != 0;
+    c->missing += !f->have;
+}
+
 void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t)
 {
     static const char *const headers[] = {
@@ -80,64 +144,21 @@ void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t)
         "energy basis", "energy [J]", "node power [W]", "J/FLOP", "GFLOPS/W", "J/token",
         "energy covers", "other CPU share [%]", "status",
     };
-    enum { RUN, HOSTS, START, SLURM, N, D, RANKS, THREADS, NODES, PREC, GEMM, SECONDS, RATE,
-           VERIFIED, SOURCE, BASIS, JOULES, NODE_W, JPF, GFW, JPT, COVERS, SHARE, STATUS };
     JF_TABLE_INIT(t, "runs", headers,
                   "Runs (J/FLOP per 6ND FLOP; FLOP/s and GFLOPS/W over all counted FLOPs)");
-    int estimated_rows = 0, emulated_rows = 0, missing_rows = 0;
-    for (int i = 0; i < n; i++) {
-        const jf_result_t *r = &runs[i];
-        jf_figures_t f;
-        const int row = jf_report_run_row(t, r, 0, &f);
-        if (row < 0)
-            return;
-        char buf[512];
-        hosts_cell(r->hosts, 4, buf, sizeof buf);
-        jf_table_text(t, row, HOSTS, buf);
-        jf_table_text(t, row, START, r->start_utc);
-        slurm_cell(r, buf, sizeof buf);
-        jf_table_text(t, row, SLURM, buf);
-        jf_table_count(t, row, N, r->n_params);
-        jf_table_count(t, row, D, r->tokens);
-        jf_table_count(t, row, RANKS, (jf_u128)r->ranks);
-        jf_table_count(t, row, THREADS, (jf_u128)r->threads);
-        jf_table_count(t, row, NODES, (jf_u128)r->nodes);
-        jf_table_text(t, row, PREC, r->precision);
-        gemm_cell(r, buf, sizeof buf);
-        jf_table_text(t, row, GEMM, buf);
-        jf_table_real(t, row, SECONDS, r->seconds, "%.4g");
-        jf_table_real(t, row, RATE, f.flops_per_second, "%.4g");
-        jf_table_text(t, row, VERIFIED, r->verified ? "yes" : "NO");
-        jf_table_text(t, row, SOURCE, r->energy_source);
-        /* measured or estimated, and how (1.7: the counter or the power readings) */
-        snprintf(buf, sizeof buf, "%s%s%s", jf_figures_basis(r),
-                 f.have && r->energy_basis[0] ? ": " : "", f.have ? r->energy_basis : "");
-        jf_table_text(t, row, BASIS, buf);
-        jf_table_text(t, row, COVERS, jf_figures_covers(r));
-        jf_table_real(t, row, SHARE, r->have_max_share ? 100 * r->max_other_cpu_share : NAN,
-                      "%.3g");
-        /* missing energy: these cells stay empty (NAN), never 0 */
-        jf_table_real(t, row, JOULES, f.joules, "%.6g");
-        jf_table_real(t, row, NODE_W, f.node_watts, "%.4g");
-        jf_table_real(t, row, JPF, f.joules_per_flop, "%.4g");
-        jf_table_real(t, row, GFW, f.gflops_per_watt, "%.4g");
-        jf_table_real(t, row, JPT, f.joules_per_token, "%.4g");
-        jf_table_text(t, row, STATUS, r->status);
-        estimated_rows += f.estimated;
-        emulated_rows += r->gemm_emulated != 0;
-        missing_rows += !f.have;
-    }
-    if (estimated_rows > 0)
+    runs_counts_t counts = {0, 0, 0};
+    jf_report_rows(runs, n, t, 0, runs_row, &counts);
+    if (counts.estimated > 0)
         jf_table_note(t, "%d run(s) had unmeasured nodes: their energy is an ESTIMATE "
                          "(measured nodes' mean x node count), see 'energy basis'",
-                      estimated_rows);
-    if (emulated_rows > 0)
+                      counts.estimated);
+    if (counts.emulated > 0)
         jf_table_note(t, "%d bf16 run(s) had no bf16 instructions: their GEMMs were EMULATED "
                          "in fp32 arithmetic ('GEMM'), so their time and energy are not those "
-                         "of bf16 hardware", emulated_rows);
-    if (missing_rows > 0)
+                         "of bf16 hardware", counts.emulated);
+    if (counts.missing > 0)
         jf_table_note(t, "%d run(s) without usable energy: their energy cells are empty "
-                         "(null in JSON), see 'energy basis'", missing_rows);
+                         "(null in JSON), see 'energy basis'", counts.missing);
     jf_table_note(t, "node power: the run's energy / its measured phase / the nodes it covers");
     jf_table_note(t, "energy covers: what the meters see (CPU packages + DRAM: RAPL; node incl. "
                      "accelerators: pm_counters; node at its power supply: redfish); other CPU "
@@ -249,6 +270,30 @@ int jf_report_nodes(const jf_result_t *runs, int n, jf_table_t *nodes, jf_table_
     return unreadable;
 }
 
+static void bounds_row(jf_table_t *t, int row, const jf_result_t *r, const jf_figures_t *f,
+                       void *ctx)
+{
+    const jf_report_opts_t *o = ctx;
+    const double bits = o->bits > 0 ? o->bits : jf_result_operand_bits(r);
+    const double na = o->active_params > 0 ? o->active_params : (double)r->n_params;
+    const double landauer = jf_landauer_flop(bits, o->temperature);
+    const double eq17 = jf_bound_training_digital(na, (double)r->tokens, o->temperature);
+    const double eq16 = jf_bound_training_analog((double)r->n_params, (double)r->tokens,
+                                                 o->temperature);
+    const double j = f->joules, per_flop = f->joules_per_flop;  /* NAN: empty cells */
+    jf_table_real(t, row, 1, bits, "%g");
+    jf_table_real(t, row, 3, landauer, "%.4g");
+    jf_table_real(t, row, 6, eq17, "%.4g");
+    jf_table_real(t, row, 9, eq16, "%.4g");
+    jf_table_real(t, row, 2, per_flop, "%.4g");
+    jf_table_real(t, row, 4, per_flop / landauer, "%.4g");
+    jf_table_real(t, row, 5, log10(per_flop / landauer), "%.2f");
+    jf_table_real(t, row, 7, j / eq17, "%.4g");
+    jf_table_real(t, row, 8, log10(j / eq17), "%.2f");
+    jf_table_real(t, row, 10, j / eq16, "%.4g");
+    jf_table_real(t, row, 11, log10(j / eq16), "%.2f");
+}
+
 void jf_report_bounds(const jf_result_t *runs, int n, const jf_report_opts_t *o, jf_table_t *t)
 {
     static const char *const headers[] = {
@@ -259,31 +304,7 @@ void jf_report_bounds(const jf_result_t *runs, int n, const jf_report_opts_t *o,
     JF_TABLE_INIT(t, "bounds", headers,
                   "Thermodynamic bounds at %g K (Tkachenko, arXiv:2503.09980; measured energy "
                   "per 6ND FLOP)", o->temperature);
-    for (int i = 0; i < n; i++) {
-        const jf_result_t *r = &runs[i];
-        jf_figures_t f;
-        const int row = jf_report_run_row(t, r, 1, &f);
-        if (row < 0)
-            return;
-        const double bits = o->bits > 0 ? o->bits : jf_result_operand_bits(r);
-        const double na = o->active_params > 0 ? o->active_params : (double)r->n_params;
-        const double landauer = jf_landauer_flop(bits, o->temperature);
-        const double eq17 = jf_bound_training_digital(na, (double)r->tokens, o->temperature);
-        const double eq16 = jf_bound_training_analog((double)r->n_params, (double)r->tokens,
-                                                     o->temperature);
-        const double j = f.joules, per_flop = f.joules_per_flop;  /* NAN: empty cells */
-        jf_table_real(t, row, 1, bits, "%g");
-        jf_table_real(t, row, 3, landauer, "%.4g");
-        jf_table_real(t, row, 6, eq17, "%.4g");
-        jf_table_real(t, row, 9, eq16, "%.4g");
-        jf_table_real(t, row, 2, per_flop, "%.4g");
-        jf_table_real(t, row, 4, per_flop / landauer, "%.4g");
-        jf_table_real(t, row, 5, log10(per_flop / landauer), "%.2f");
-        jf_table_real(t, row, 7, j / eq17, "%.4g");
-        jf_table_real(t, row, 8, log10(j / eq17), "%.2f");
-        jf_table_real(t, row, 10, j / eq16, "%.4g");
-        jf_table_real(t, row, 11, log10(j / eq16), "%.2f");
-    }
+    jf_report_rows(runs, n, t, 1, bounds_row, (void *)o);
     jf_table_note(t, "Landauer: bits x k_B T ln 2 per FLOP, bits = %s", o->bits > 0
                       ? "as given by --bits" : "the run's operand width (fp64: 64, fp32: 32, bf16: 16)");
     jf_table_note(t, "Eq. 17: 1e2 N_a D k_B T with N_a = %s; Eq. 16: 2 N D k_B T",
@@ -351,6 +372,38 @@ void jf_report_cooling(const jf_result_t *runs, int n, const jf_site_t *site,
                       site->cooling[c].t_star_k.source, site->cooling[c].eta.source);
 }
 
+static void lifecycle_row(jf_table_t *t, int row, const jf_result_t *r, const jf_figures_t *f,
+                          void *ctx)
+{
+    const jf_site_t *site = ctx;
+    const double life_h = site->service_life_years.value * 365.25 * 24.0 * site->utilisation.value;
+    const double node_hours = (double)r->nodes * r->seconds / 3600.0;
+    const double share = node_hours / life_h;  /* of one node's lifetime */
+    const double emb_j = share * site->node_embodied_mj.value * 1e6;
+    const double emb_kg = share * site->node_embodied_kgco2e.value;
+    const double other_kg = share * (site->transport_kgco2e_per_node.value +
+                                     site->end_of_life_kgco2e_per_node.value);
+    jf_table_real(t, row, 1, node_hours, "%.4g");
+    jf_table_real(t, row, 4, emb_j, "%.4g");
+    jf_table_real(t, row, 5, emb_kg, "%.4g");
+    jf_table_real(t, row, 6, other_kg, "%.4g");
+    if (!f->have)
+        return;
+    const double op_j = f->joules * site->pue.value;
+    /* curtailed renewables: zero marginal carbon for that share */
+    const double op_kg = op_j / 3.6e6 * site->grid_gco2e_per_kwh.value / 1000.0 *
+                         (1.0 - site->curtailed_share.value);
+    const double tot_j = op_j + emb_j, tot_kg = op_kg + emb_kg + other_kg;
+    jf_table_real(t, row, 2, op_j, "%.6g");
+    jf_table_real(t, row, 3, op_kg, "%.4g");
+    jf_table_real(t, row, 7, tot_j, "%.6g");
+    jf_table_real(t, row, 8, tot_kg, "%.4g");
+    jf_table_real(t, row, 9, tot_j / (double)r->flops_6nd, "%.4g");
+    jf_table_real(t, row, 10, tot_kg / (double)r->flops_6nd, "%.4g");
+    jf_table_real(t, row, 11, tot_j / (double)r->tokens, "%.4g");
+    jf_table_real(t, row, 12, tot_kg / (double)r->tokens, "%.4g");
+}
+
 void jf_report_lifecycle(const jf_result_t *runs, int n, const jf_site_t *site, jf_table_t *t)
 {
     static const char *const headers[] = {
@@ -361,39 +414,7 @@ void jf_report_lifecycle(const jf_result_t *runs, int n, const jf_site_t *site, 
     JF_TABLE_INIT(t, "lifecycle", headers,
                   "Lifecycle: operating (x PUE) and embodied, amortised by node-hours over the "
                   "service life");
-    const double life_h = site->service_life_years.value * 365.25 * 24.0 * site->utilisation.value;
-    for (int i = 0; i < n; i++) {
-        const jf_result_t *r = &runs[i];
-        jf_figures_t f;
-        const int row = jf_report_run_row(t, r, 1, &f);
-        if (row < 0)
-            return;
-        const double node_hours = (double)r->nodes * r->seconds / 3600.0;
-        const double share = node_hours / life_h;  /* of one node's lifetime */
-        const double emb_j = share * site->node_embodied_mj.value * 1e6;
-        const double emb_kg = share * site->node_embodied_kgco2e.value;
-        const double other_kg = share * (site->transport_kgco2e_per_node.value +
-                                         site->end_of_life_kgco2e_per_node.value);
-        jf_table_real(t, row, 1, node_hours, "%.4g");
-        jf_table_real(t, row, 4, emb_j, "%.4g");
-        jf_table_real(t, row, 5, emb_kg, "%.4g");
-        jf_table_real(t, row, 6, other_kg, "%.4g");
-        if (!f.have)
-            continue;
-        const double op_j = f.joules * site->pue.value;
-        /* curtailed renewables: zero marginal carbon for that share */
-        const double op_kg = op_j / 3.6e6 * site->grid_gco2e_per_kwh.value / 1000.0 *
-                             (1.0 - site->curtailed_share.value);
-        const double tot_j = op_j + emb_j, tot_kg = op_kg + emb_kg + other_kg;
-        jf_table_real(t, row, 2, op_j, "%.6g");
-        jf_table_real(t, row, 3, op_kg, "%.4g");
-        jf_table_real(t, row, 7, tot_j, "%.6g");
-        jf_table_real(t, row, 8, tot_kg, "%.4g");
-        jf_table_real(t, row, 9, tot_j / (double)r->flops_6nd, "%.4g");
-        jf_table_real(t, row, 10, tot_kg / (double)r->flops_6nd, "%.4g");
-        jf_table_real(t, row, 11, tot_j / (double)r->tokens, "%.4g");
-        jf_table_real(t, row, 12, tot_kg / (double)r->tokens, "%.4g");
-    }
+    jf_report_rows(runs, n, t, 1, lifecycle_row, (void *)site);
     site_note(t, site);
     jf_table_note(t, "PUE %g (%s); grid %g gCO2e/kWh (%s); curtailed share %g",
                   site->pue.value, site->pue.source, site->grid_gco2e_per_kwh.value,

@@ -20,6 +20,13 @@ void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t);
  * column, and f (unless NULL) the run's figures. -1 when no row could be
  * added. */
 int jf_report_run_row(jf_table_t *t, const jf_result_t *r, int label_last, jf_figures_t *f);
+/* A row per run, each started by jf_report_run_row and filled by fill with
+ * the run's figures; ctx is fill's own (the table's options, or what its
+ * notes count). */
+typedef void (*jf_report_row_fn)(jf_table_t *t, int row, const jf_result_t *r,
+                                 const jf_figures_t *f, void *ctx);
+void jf_report_rows(const jf_result_t *runs, int n, jf_table_t *t, int label_last,
+                    jf_report_row_fn fill, void *ctx);
 /* The per-node and per-domain tables, read from each run's node groups
  * (/energy/node_NNNN). Returns how many files' node groups were unreadable
  * (each named in a note of the nodes table); why (n messages, or NULL)

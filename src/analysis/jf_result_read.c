@@ -935,15 +935,17 @@ void jf_result_steps_free(jf_result_steps_t *st)
 }
 
 /* One part of a results file (per-step arrays, validation passes) read
- * under one rule: part() fills out from the open file f and, when it finds
- * something bad, names it in why; the file is closed either way, and a bad
- * part is JF_EINVAL with "PATH: why", out freed by free_out. */
+ * under one rule: out (size bytes) zeroed, then part() fills it from the
+ * open file f or, finding something bad, frees what it read and names it
+ * in why; the file is closed either way, and a bad part is JF_EINVAL with
+ * "PATH: why". */
 typedef void (*read_part_fn)(hid_t f, void *out, char *why, size_t whylen);
 
-static jf_err_t read_part(const char *path, read_part_fn part, void (*free_out)(void *),
-                          void *out, char *msg, size_t msglen)
+static jf_err_t read_part(const char *path, read_part_fn part, void *out, size_t size,
+                          char *msg, size_t msglen)
 {
     char why[JF_MSG_LEN] = "";
+    memset(out, 0, size);
     const hid_t f = open_results(path, NOT_HDF5, msg, msglen);
     if (f < 0)
         return JF_EIO;
@@ -952,7 +954,6 @@ static jf_err_t read_part(const char *path, read_part_fn part, void (*free_out)(
     if (why[0] == '\0')
         return JF_OK;
     snprintf(msg, msglen, "%s: %s", path, why);
-    free_out(out);
     return JF_EINVAL;
 }
 
@@ -1003,20 +1004,10 @@ static void steps_part(hid_t f, void *out, char *why, size_t whylen)
             }
     }
 cleanup:
-    if (bad != NULL)
+    if (bad != NULL) {
         snprintf(why, whylen, "missing or malformed dataset %s", bad);
-}
-
-static void steps_free(void *st)
-{
-    jf_result_steps_free(st);
-}
-
-static jf_err_t read_steps_direct(const char *path, jf_result_steps_t *st, char *msg,
-                                  size_t msglen)
-{
-    memset(st, 0, sizeof *st);
-    return read_part(path, steps_part, steps_free, st, msg, msglen);
+        jf_result_steps_free(st);
+    }
 }
 
 void jf_result_passes_free(jf_result_passes_t *p)
@@ -1076,21 +1067,11 @@ static void passes_part(hid_t f, void *out, char *why, size_t whylen)
         p->joules_estimated = strstr(units, "ESTIMATE") != NULL;
     }
 cleanup:
-    if (bad != NULL)
+    if (bad != NULL) {
         snprintf(why, whylen, "field %s (not of step's length, not finite, or running "
                  "backwards)", bad);
-}
-
-static void passes_free(void *p)
-{
-    jf_result_passes_free(p);
-}
-
-static jf_err_t read_passes_direct(const char *path, jf_result_passes_t *p, char *msg,
-                                   size_t msglen)
-{
-    memset(p, 0, sizeof *p);
-    return read_part(path, passes_part, passes_free, p, msg, msglen);
+        jf_result_passes_free(p);
+    }
 }
 
 /* HDF5 1.10 itself can read past its buffers or crash on a corrupt file
@@ -1125,12 +1106,14 @@ static jf_err_t read_in_child(const char *path, int what, char *msg, size_t msgl
         jf_result_steps_t st;
         if (what == READ_NODES && read_nodes_direct(path, &n, &count, m, sizeof m) == JF_OK)
             jf_result_nodes_free(n, count);
-        if (what == READ_STEPS && read_steps_direct(path, &st, m, sizeof m) == JF_OK)
+        if (what == READ_STEPS &&
+            read_part(path, steps_part, &st, sizeof st, m, sizeof m) == JF_OK)
             jf_result_steps_free(&st);
         if (what == READ_RUN)
             (void)read_direct(path, &r, m, sizeof m);
         jf_result_passes_t ps;
-        if (what == READ_PASSES && read_passes_direct(path, &ps, m, sizeof m) == JF_OK)
+        if (what == READ_PASSES &&
+            read_part(path, passes_part, &ps, sizeof ps, m, sizeof m) == JF_OK)
             jf_result_passes_free(&ps);
         _exit(0);
     }
@@ -1174,7 +1157,7 @@ jf_err_t jf_result_read_steps(const char *path, jf_result_steps_t *steps, char *
 {
     memset(steps, 0, sizeof *steps);
     const jf_err_t err = read_in_child(path, READ_STEPS, msg, msglen);
-    return err != JF_OK ? err : read_steps_direct(path, steps, msg, msglen);
+    return err != JF_OK ? err : read_part(path, steps_part, steps, sizeof *steps, msg, msglen);
 }
 
 jf_err_t jf_result_read_passes(const char *path, jf_result_passes_t *passes, char *msg,
@@ -1182,5 +1165,5 @@ jf_err_t jf_result_read_passes(const char *path, jf_result_passes_t *passes, cha
 {
     memset(passes, 0, sizeof *passes);
     const jf_err_t err = read_in_child(path, READ_PASSES, msg, msglen);
-    return err != JF_OK ? err : read_passes_direct(path, passes, msg, msglen);
+    return err != JF_OK ? err : read_part(path, passes_part, passes, sizeof *passes, msg, msglen);
 }

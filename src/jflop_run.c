@@ -158,8 +158,10 @@ static void node_cpu_share(jf_energy_setup_t *e, const phase_ctx_t *p)
             snprintf(why, sizeof why, "%s", w[0] ? w : "no reading at the phase's edges");
         snprintf(e->share_note, sizeof e->share_note, "unknown: %s", why);
         /* the run goes on: the share is marked unknown, validate judges it;
-         * a phase shorter than a jiffy is no fault and gets no line */
-        if (rc != JF_ERANGE)
+         * a phase shorter than a jiffy, or one that never started (stopped
+         * in the warm-up), is no fault and gets no line */
+        const int never_started = !p->cpu[0].ok && p->cpu[0].why[0] == '\0';
+        if (rc != JF_ERANGE && !never_started)
             fprintf(stderr, "jflop-run: node %s: CPU share of other processes unknown: %s\n",
                     e->node_name, why);
     }
@@ -206,7 +208,7 @@ static void measure_idle(double seconds, jf_energy_meter_t *meter, const char *p
     struct timespec ts = {(time_t)seconds, (long)((seconds - floor(seconds)) * 1e9)};
     /* a stop signal (Slurm's time-limit warning) ends the window; the run
      * then stops after its first step, with its file */
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !jf_train_stop_requested())
+    while (!jf_train_stop_requested() && nanosleep(&ts, &ts) != 0 && errno == EINTR)
         ;
     if (meter != NULL)
         jf_energy_meter_mark(meter, JF_MARK_IDLE_STOP);

@@ -11,6 +11,7 @@
 
 #include "core/jf_cpu_share.h"
 #include "core/jf_sched.h"
+#include "core/jf_clock.h"
 #include "jf_test.h"
 
 static char root[256];
@@ -156,6 +157,26 @@ int main(void)
     setenv("JFLOP_SCONTROL", path, 1);
     jf_sched_exclusive(ex, sizeof ex, how, sizeof how);
     CHECK_STR_EQ("yes", ex);
+    /* a slurmctld that does not answer: scontrol is given up on after 10 s
+     * (the other ranks wait for it), and the word is unknown */
+    put("scontrol_hangs", "#!/bin/sh\nexec /bin/sleep 120\n");
+    snprintf(path, sizeof path, "%s/scontrol_hangs", root);
+    chmod(path, 0700);
+    setenv("JFLOP_SCONTROL", path, 1);
+    const double t0 = jf_clock_seconds();
+    jf_sched_exclusive(ex, sizeof ex, how, sizeof how);
+    const double waited = jf_clock_seconds() - t0;
+    CHECK_STR_EQ("unknown", ex);
+    CHECK_STR_CONTAINS(how, "Slurm job 12: 'scontrol show job' did not answer within 10 s");
+    CHECK(waited >= 9.5 && waited < 30);
+    /* one that fails says its exit status */
+    put("scontrol_fails", "#!/bin/sh\necho 'slurm_load_jobs error: Invalid job id'\nexit 1\n");
+    snprintf(path, sizeof path, "%s/scontrol_fails", root);
+    chmod(path, 0700);
+    setenv("JFLOP_SCONTROL", path, 1);
+    jf_sched_exclusive(ex, sizeof ex, how, sizeof how);
+    CHECK_STR_EQ("unknown", ex);
+    CHECK_STR_CONTAINS(how, "failed or is missing (exit status 1)");
 
     char cmd[400];
     snprintf(cmd, sizeof cmd, "/bin/rm -rf '%s'", root);

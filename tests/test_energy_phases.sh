@@ -122,4 +122,20 @@ jf_close "report: forward [J] = the summary's" \
     "$(jq -r '.. | objects | select(has("forward [J]")) | .["forward [J]"]' "$jf_tmp/rep.out" | head -n 1)" "$fwd" 0.001
 jf_close "report: dynamic [J] = the summary's" \
     "$(jq -r '.. | objects | select(has("dynamic [J]")) | .["dynamic [J]"]' "$jf_tmp/rep.out" | head -n 1)" "$dyn" 0.001
+
+# an idle window shorter than two of the meter's readings (1 s of sampling
+# every 1 s) holds no reading of the idle node: one line saying so, and the
+# run reports gross energy only, never a stale or zero idle power
+jf_feeder_start ph2 --powercap "$tree" --pkg-watts 30 --dram-watts 5 \
+    --range-uj 1000000000 --max-power-w 400 --period-ms 2
+short=$jf_tmp/short
+jf_mpi 1 "$short" --preset tiny --steps 2 --min-seconds 3 --idle-seconds 1 \
+    --energy powercap --powercap-root "$tree" --sample-interval 1s \
+    --output none --summary-json "$short.json"
+jf_feeder_stop ph2
+jf_expect_rc 0 "--idle-seconds 1 against readings every 1 s"
+jf_check "one line: idle power not measured, the window shorter than two readings" \
+    grep -q "idle power not measured: the idle window (1 s) is shorter than two of its meter's readings (2 s); give --idle-seconds 2 or more" "$short.err"
+jf_jq "$short.json" '.energy.measured == true and .energy.nodes[0].idle_measured != true and
+                     .energy.dynamic_joules == null' "gross energy only: no idle power, no dynamic energy"
 jf_done

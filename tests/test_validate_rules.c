@@ -140,6 +140,9 @@ static void coverage_and_sharing(void)
     CHECK_INT_EQ(JF_RULE_WARN, judge("node.sharing", 1, n, 2, "pm_counters", seen, sizeof seen));
     CHECK_INT_EQ(JF_RULE_FAIL, judge("node.sharing", 2, n, 2, "pm_counters", seen, sizeof seen));
     CHECK_STR_CONTAINS(seen, "unknown on 1 of 2 nodes (unknown: /proc/stat: x)");
+    /* no node groups at all: nothing shows the nodes were the job's own */
+    CHECK_INT_EQ(JF_RULE_FAIL, judge("node.sharing", 2, n, 0, "pm_counters", seen, sizeof seen));
+    CHECK_STR_CONTAINS(seen, "no node groups in the file");
 }
 
 int main(void)

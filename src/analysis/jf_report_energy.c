@@ -9,18 +9,24 @@
 #include <string.h>
 
 /* The parts of a run, summed over its measured nodes (each node's leader
- * stamps); 0 when a measured node has none or they disagree. */
+ * stamps) and extrapolated to the others as the gross energy is; 0 when a
+ * measured node has none or they disagree. */
 static int run_parts(const jf_result_node_t *x, int count, const char *names[],
                      double joules[], double unc[], int *nparts, double *idle_watts)
 {
-    int have = 0;
+    int have = 0, measured = 0;
     *nparts = 0;
     *idle_watts = 0;
+    /* idle power over every measured node first: a node without parts
+     * must not cut the sum short */
+    for (int k = 0; k < count; k++)
+        if (x[k].measured)
+            *idle_watts = x[k].have_idle && isfinite(*idle_watts)
+                              ? *idle_watts + x[k].idle_watts
+                              : NAN;
     for (int k = 0; k < count; k++) {
         if (!x[k].measured)
             continue;
-        *idle_watts = x[k].have_idle && isfinite(*idle_watts) ? *idle_watts + x[k].idle_watts
-                                                              : NAN;
         if (x[k].nparts == 0 || (have && x[k].nparts != *nparts))
             return 0;
         *nparts = x[k].nparts;
@@ -30,6 +36,13 @@ static int run_parts(const jf_result_node_t *x, int count, const char *names[],
             unc[p] = (have ? unc[p] : 0) + x[k].part_uncertainty[p];
         }
         have = 1;
+        measured++;
+    }
+    /* extrapolated to the unmeasured nodes as the gross figure is, so the
+     * parts' J/FLOP (over the whole job's FLOPs) is not low by their share */
+    for (int p = 0; have && measured < count && p < *nparts; p++) {
+        joules[p] *= (double)count / (double)measured;
+        unc[p] *= (double)count / (double)measured;
     }
     return have;
 }

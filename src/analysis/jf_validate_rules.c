@@ -713,6 +713,12 @@ static void rule_sharing(const jf_submission_t *s, int i, int level, jf_validati
     snprintf(sched, sizeof sched, "scheduler exclusive: %s%s%s%s",
              r->exclusive[0] ? r->exclusive : "unknown", r->exclusive_how[0] ? " (" : "",
              r->exclusive_how, r->exclusive_how[0] ? ")" : "");
+    if (s->nnodes[i] == 0) {
+        jf_validation_add(v, FILE_NAME(s, i), JF_RULE_FAIL,
+                          "no node groups in the file: the nodes' CPU sharing cannot be "
+                          "judged; %s", sched);
+        return;
+    }
     if (known < s->nnodes[i]) {
         const char *why = "";
         for (int k = 0; k < s->nnodes[i] && why[0] == '\0'; k++)

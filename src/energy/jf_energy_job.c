@@ -1,8 +1,8 @@
 /* jf_energy_job.c: node grouping, per-node results, job totals. */
 #include "jf_energy_job.h"
 
-#include <stdio.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,9 +92,19 @@ void jf_energy_node_fill(jf_energy_node_t *out, const char *node,
         snprintf(out->reason, sizeof out->reason, "%s", phase.reason);
     double idle_s, idle_j;
     if (phase.valid && jf_energy_meter_idle(meter, &idle_s, &idle_j)) {
-        out->idle_measured = 1;
-        out->idle_seconds = idle_s;
-        out->idle_watts = idle_j / idle_s;
+        /* a window shorter than two of the meter's readings (its interval,
+         * or a BMC's refresh) holds no reading of the idle node: a stale
+         * or zero figure, never taken as its idle power */
+        const double need = 2 * fmax(meter->interval, session->update_seconds);
+        if (idle_s >= need) {
+            out->idle_measured = 1;
+            out->idle_seconds = idle_s;
+            out->idle_watts = idle_j / idle_s;
+        } else {
+            fprintf(stderr, "jflop-run: node %s: idle power not measured: the idle window "
+                    "(%.3g s) is shorter than two of its meter's readings (%.3g s); give "
+                    "--idle-seconds %.3g or more\n", node, idle_s, need, ceil(need));
+        }
     }
 }
 

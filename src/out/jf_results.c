@@ -959,7 +959,8 @@ static int write_passes_coll(hid_t q, const jf_summary_t *s, const jf_energy_set
             return 1;
         }
         if (pass_joules_sum(setup, job, sum, r->nevals) != 0) {
-            free(sum);
+            /* timed out: the abandoned allreduce may still write sum, so
+             * it is left allocated (the job ends next) */
             return 1;
         }
         int all = 1;
@@ -1264,7 +1265,9 @@ jf_err_t jf_results_write(const char *path, const jf_summary_t *s, const jf_ener
         if (!failed) {                                                          \
             snprintf(where, sizeof where, "%s", name);                          \
             e = (call) != 0 || out_of_memory;                                   \
-            failed = any_failed(e);                                             \
+            /* after a timeout no further collective: the others may be  */    \
+            /* inside another one, which a new call would be matched with */   \
+            failed = timed_out ? 1 : any_failed(e);                             \
         }                                                                       \
     } while (0)
     if (!failed) {

@@ -38,6 +38,13 @@ int jf_summary_parts_total(const jf_energy_job_t *e, double joules[JF_ENERGY_PAR
         }
         have = 1;
     }
+    /* extrapolated to the unmeasured nodes as the gross figure is, so the
+     * parts' J/FLOP (over the whole job's FLOPs) is not low by their share */
+    if (have && e->extrapolated && e->measured_nodes > 0)
+        for (int p = 0; p < *nparts; p++) {
+            joules[p] *= (double)e->total_nodes / (double)e->measured_nodes;
+            uncertainty[p] *= (double)e->total_nodes / (double)e->measured_nodes;
+        }
     return have;
 }
 

@@ -127,7 +127,7 @@ jf_close "report: dynamic [J] = the summary's" \
 # every 1 s) holds no reading of the idle node: one line saying so, and the
 # run reports gross energy only, never a stale or zero idle power
 jf_feeder_start ph2 --powercap "$tree" --pkg-watts 30 --dram-watts 5 \
-    --range-uj 1000000000 --max-power-w 400 --period-ms 2
+    --range-uj 100000000000 --max-power-w 400 --period-ms 2
 short=$jf_tmp/short
 jf_mpi 1 "$short" --preset tiny --steps 2 --min-seconds 3 --idle-seconds 1 \
     --energy powercap --powercap-root "$tree" --sample-interval 1s \

@@ -322,7 +322,7 @@ void jf_energy_meter_free(jf_energy_meter_t *m)
     pthread_mutex_destroy(&m->lock);
 }
 
-static double node_total(const jf_energy_session_t *s, const double *joules)
+double jf_energy_node_total(const jf_energy_session_t *s, const double *joules)
 {
     double sum = 0;
     for (int i = 0; i < s->ndomains; i++)
@@ -371,8 +371,8 @@ void jf_energy_meter_phase(const jf_energy_meter_t *m, jf_energy_phase_t *p)
     p->seconds -= p->eval_seconds;
     for (int i = 0; i < s->ndomains; i++)
         p->joules[i] = stop->joules[i] - start->joules[i] - p->eval_joules[i];
-    p->node_joules = node_total(s, p->joules);
-    p->eval_node_joules = node_total(s, p->eval_joules);
+    p->node_joules = jf_energy_node_total(s, p->joules);
+    p->eval_node_joules = jf_energy_node_total(s, p->eval_joules);
     p->mean_watts = p->seconds > 0 ? p->node_joules / p->seconds : 0;
     /* peak over windows no shorter than the interval: a window closes at
      * the first reading at least one interval after it opened; the piece
@@ -385,16 +385,16 @@ void jf_energy_meter_phase(const jf_energy_meter_t *m, jf_energy_phase_t *p)
         p->samples++;
         if (x == start || x->t - open->t < m->interval)
             continue;
-        p->peak_watts = fmax(p->peak_watts, (node_total(s, x->joules) -
-                                             node_total(s, open->joules)) /
+        p->peak_watts = fmax(p->peak_watts, (jf_energy_node_total(s, x->joules) -
+                                              jf_energy_node_total(s, open->joules)) /
                                                 (x->t - open->t_begin));
         last_open = open;
         open = x;
     }
     if (stop->t > open->t) {
         const jf_energy_sample_t *from = last_open != NULL ? last_open : open;
-        p->peak_watts = fmax(p->peak_watts, (node_total(s, stop->joules) -
-                                             node_total(s, from->joules)) /
+        p->peak_watts = fmax(p->peak_watts, (jf_energy_node_total(s, stop->joules) -
+                                              jf_energy_node_total(s, from->joules)) /
                                                 (stop->t - from->t_begin));
     }
     /* the windows tile the phase, so one of them reached the mean */

@@ -72,6 +72,10 @@ typedef struct {
  * when no counter wraps. */
 double jf_energy_max_interval(const jf_energy_session_t *s);
 
+/* The node's total of one reading: the sum of its in_node_total domains
+ * (the others lie inside them). */
+double jf_energy_node_total(const jf_energy_session_t *s, const double *joules);
+
 /* Set m up for s without reading anything or starting a thread (what
  * jf_energy_meter_start does first; the unit tests feed such a meter by
  * hand through jf_energy_meter_record). */

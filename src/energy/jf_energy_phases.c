@@ -9,15 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static double node_total(const jf_energy_session_t *s, const double *joules)
-{
-    double sum = 0;
-    for (int i = 0; i < s->ndomains; i++)
-        if (s->domains[i].in_node_total)
-            sum += joules[i];
-    return sum;
-}
-
 int jf_energy_meter_idle(const jf_energy_meter_t *m, double *seconds, double *joules)
 {
     const jf_energy_sample_t *start = NULL, *stop = NULL;
@@ -30,7 +21,8 @@ int jf_energy_meter_idle(const jf_energy_meter_t *m, double *seconds, double *jo
     if (start == NULL || stop == NULL || m->session == NULL)
         return 0;
     const double dt = stop->t - start->t;
-    const double e = node_total(m->session, stop->joules) - node_total(m->session, start->joules);
+    const double e = jf_energy_node_total(m->session, stop->joules) -
+                     jf_energy_node_total(m->session, start->joules);
     if (!(dt > 0) || !(e >= 0) || !isfinite(e))
         return 0;
     *seconds = dt;
@@ -143,7 +135,8 @@ int jf_energy_meter_parts(const jf_energy_meter_t *m, const double *stamps, size
     /* marks can share a time with the sample before them: keep the later */
     size_t n = 0;
     for (size_t k = 0; k < m->count; k++) {
-        const double tk = m->trace[k].t, ck = node_total(m->session, m->trace[k].joules);
+        const double tk = m->trace[k].t;
+        const double ck = jf_energy_node_total(m->session, m->trace[k].joules);
         if (n > 0 && !(tk > t[n - 1])) {
             cum[n - 1] = ck;
             continue;
@@ -169,10 +162,10 @@ int jf_energy_meter_now(jf_energy_meter_t *m, double *watts, double *joules)
         while (k > 0 && last->t - m->trace[k].t < 1.0)
             k--;
         const double dt = last->t - m->trace[k].t;
-        const double now = node_total(m->session, last->joules);
+        const double now = jf_energy_node_total(m->session, last->joules);
         if (dt > 0) {
-            *watts = (now - node_total(m->session, m->trace[k].joules)) / dt;
-            *joules = now - node_total(m->session, m->trace[0].joules);
+            *watts = (now - jf_energy_node_total(m->session, m->trace[k].joules)) / dt;
+            *joules = now - jf_energy_node_total(m->session, m->trace[0].joules);
             ok = 1;
         }
     }

@@ -899,10 +899,7 @@ static int pass_joules_sum(const jf_energy_setup_t *setup, const jf_energy_job_t
         double *col = malloc((m->count > 0 ? m->count : 1) * sizeof *col);
         int32_t *mark = malloc((m->count > 0 ? m->count : 1) * sizeof *mark);
         for (size_t k = 0; col != NULL && mark != NULL && k < m->count; k++) {
-            col[k] = 0;
-            for (int d = 0; d < m->session->ndomains; d++)
-                if (m->session->domains[d].in_node_total)
-                    col[k] += m->trace[k].joules[d];
+            col[k] = jf_energy_node_total(m->session, m->trace[k].joules);
             mark[k] = (int32_t)m->trace[k].mark;
         }
         if (col == NULL || mark == NULL || jf_pass_joules(col, mark, m->count, sum, n) != n)

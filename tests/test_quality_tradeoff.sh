@@ -61,8 +61,12 @@ for path in sys.argv[2:]:
             problems.append("%s: passes' step/val_loss differ from eval_step/eval_loss" % path)
         for k in range(len(step)):
             want = watts * sec[k]
-            # the feeder moves its counters every 5 ms: 0.4 J a reading at 80 W
-            if abs(joules[k] - want) > 0.05 * want + 0.8:
+            # the feeder moves its counters every 5 ms (0.4 J a reading at
+            # 80 W), and the phase's time outside the steps (barriers, the
+            # pass's own bookkeeping) is in the Joules but not in
+            # train_seconds: tens of ms in a sanitized build (1.2 J seen
+            # before pass 0 under ASan)
+            if abs(joules[k] - want) > 0.05 * want + 2.5:
                 problems.append("%s pass %d: %.4g J, %g W x %.4g s = %.4g J" %
                                 (path, k, joules[k], watts, sec[k], want))
         total = f["energy"].attrs["joules_total"]

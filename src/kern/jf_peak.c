@@ -52,8 +52,8 @@ static const char *isa_name(void)
 {
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f"))
-        return "avx512f";
+    if (__builtin_cpu_supports("x86-64-v4"))
+        return "avx512";
     if (__builtin_cpu_supports("avx2"))
         return "avx2";
 #endif

@@ -11,7 +11,7 @@ typedef struct {
     double flops_per_second;   /* all threads of this process */
     double seconds;            /* how long it ran */
     int threads;
-    const char *isa;           /* "avx512f", "avx2", "default"; GEMM: the back-end */
+    const char *isa;           /* "avx512" (x86-64-v4), "avx2", "default"; GEMM: the back-end */
     const char *kind;          /* "FMA" or "GEMM" (see below) */
 } jf_peak_t;
 

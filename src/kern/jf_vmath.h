@@ -17,8 +17,13 @@
  * skip the clones (ASan and ifunc resolvers do not mix well). */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
 /* features, not "arch=" names: those dispatch on the CPU model and would
- * send, e.g., an AMD Zen 4 to the default clone */
-#define JF_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+ * send, e.g., an AMD Zen 4 to the default clone. x86-64-v4, not avx512f:
+ * without BW's 16-bit vector instructions GCC vectorises every loop that
+ * stores bf16 (the conversions, the optimizer's bf16 copy) at 256 bits
+ * only; every AVX-512 CPU since Skylake-SP and Zen 4 has BW. The
+ * x86-64-v4 level is dispatched on features too (AVX-512 F, BW, CD,
+ * DQ, VL), and GCC 12 takes no avx512bw clone. */
+#define JF_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #else
 #define JF_VECTOR_CLONES
 #endif

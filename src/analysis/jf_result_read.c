@@ -3,21 +3,15 @@
 #include "jf_result_read.h"
 
 #include "analysis/jf_json_in.h"
+#include "analysis/jf_result_guard.h"
 
 #include <errno.h>
 #include <hdf5.h>
 #include <math.h>
 #include <stddef.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#ifdef JF_FUZZ_BUILD
-#include <sanitizer/common_interface_defs.h>
-#endif
 
 #include "out/jf_results_schema.h"
 
@@ -1074,67 +1068,28 @@ cleanup:
     }
 }
 
-/* HDF5 1.10 itself can read past its buffers or crash on a corrupt file
- * (tests/fuzz/fuzz_results found a heap overflow in its attribute
- * decoding within seconds). So a file is first read in a child process:
- * only a file the child read to its end without dying (or hanging for a
- * minute) is read here, and one that killed the child is an error naming
- * the file, so that jflop report still reads the other files. Without a
- * child (fork failed) the file is read directly, as before. */
-enum { READ_RUN, READ_NODES, READ_STEPS, READ_PASSES };
-
-static jf_err_t read_in_child(const char *path, int what, char *msg, size_t msglen)
+/* Read every part of a file and throw it away: what the guard's child
+ * does to find out whether HDF5 survives the file (jf_result_guard.c). */
+void jf_result_read_every_part(const char *path)
 {
-    const pid_t pid = fork();
-    int status = 0;
-    if (pid < 0)
-        return JF_OK;
-    if (pid == 0) {
-        char m[JF_MSG_LEN];
-        static jf_result_t r;
-        jf_result_node_t *n = NULL;
-        int count = 0;
-#ifdef JF_FUZZ_BUILD
-        /* the fuzzer's crash report belongs to the parent's input, not here */
-        __sanitizer_set_death_callback(NULL);
-#endif
-        signal(SIGSEGV, SIG_DFL);
-        signal(SIGBUS, SIG_DFL);
-        signal(SIGABRT, SIG_DFL);
-        signal(SIGALRM, SIG_DFL);
-        alarm(60);
-        jf_result_steps_t st;
-        if (what == READ_NODES && read_nodes_direct(path, &n, &count, m, sizeof m) == JF_OK)
-            jf_result_nodes_free(n, count);
-        if (what == READ_STEPS &&
-            read_part(path, steps_part, &st, sizeof st, m, sizeof m) == JF_OK)
-            jf_result_steps_free(&st);
-        if (what == READ_RUN)
-            (void)read_direct(path, &r, m, sizeof m);
-        jf_result_passes_t ps;
-        if (what == READ_PASSES &&
-            read_part(path, passes_part, &ps, sizeof ps, m, sizeof m) == JF_OK)
-            jf_result_passes_free(&ps);
-        _exit(0);
-    }
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return JF_OK;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return JF_OK;
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
-        snprintf(msg, msglen, "%s: corrupt: HDF5 did not finish reading it within 60 s", path);
-    else if (WIFSIGNALED(status))
-        snprintf(msg, msglen, "%s: corrupt: HDF5 crashed reading it (signal %d)", path,
-                 WTERMSIG(status));
-    else
-        snprintf(msg, msglen, "%s: corrupt: HDF5 failed reading it (a memory error)", path);
-    return JF_EIO;
+    char m[JF_MSG_LEN];
+    static jf_result_t r;
+    jf_result_node_t *n = NULL;
+    int count = 0;
+    jf_result_steps_t st;
+    jf_result_passes_t ps;
+    (void)read_direct(path, &r, m, sizeof m);
+    if (read_nodes_direct(path, &n, &count, m, sizeof m) == JF_OK)
+        jf_result_nodes_free(n, count);
+    if (read_part(path, steps_part, &st, sizeof st, m, sizeof m) == JF_OK)
+        jf_result_steps_free(&st);
+    if (read_part(path, passes_part, &ps, sizeof ps, m, sizeof m) == JF_OK)
+        jf_result_passes_free(&ps);
 }
 
 jf_err_t jf_result_read(const char *path, jf_result_t *r, char *msg, size_t msglen)
 {
-    const jf_err_t err = read_in_child(path, READ_RUN, msg, msglen);
+    const jf_err_t err = jf_result_guard(path, msg, msglen);
     if (err != JF_OK) {
         memset(r, 0, sizeof *r);
         snprintf(r->path, sizeof r->path, "%s", path);
@@ -1148,7 +1103,7 @@ jf_err_t jf_result_read_nodes(const char *path, jf_result_node_t **nodes, int *c
 {
     *nodes = NULL;
     *count = 0;
-    const jf_err_t err = read_in_child(path, READ_NODES, msg, msglen);
+    const jf_err_t err = jf_result_guard(path, msg, msglen);
     return err != JF_OK ? err : read_nodes_direct(path, nodes, count, msg, msglen);
 }
 
@@ -1156,7 +1111,7 @@ jf_err_t jf_result_read_steps(const char *path, jf_result_steps_t *steps, char *
                               size_t msglen)
 {
     memset(steps, 0, sizeof *steps);
-    const jf_err_t err = read_in_child(path, READ_STEPS, msg, msglen);
+    const jf_err_t err = jf_result_guard(path, msg, msglen);
     return err != JF_OK ? err : read_part(path, steps_part, steps, sizeof *steps, msg, msglen);
 }
 
@@ -1164,6 +1119,6 @@ jf_err_t jf_result_read_passes(const char *path, jf_result_passes_t *passes, cha
                                size_t msglen)
 {
     memset(passes, 0, sizeof *passes);
-    const jf_err_t err = read_in_child(path, READ_PASSES, msg, msglen);
+    const jf_err_t err = jf_result_guard(path, msg, msglen);
     return err != JF_OK ? err : read_part(path, passes_part, passes, sizeof *passes, msg, msglen);
 }

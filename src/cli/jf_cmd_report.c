@@ -11,6 +11,7 @@
 
 #include "analysis/jf_plot.h"
 #include "analysis/jf_report.h"
+#include "analysis/jf_result_guard.h"
 #include "analysis/jf_result_read.h"
 #include "analysis/jf_site.h"
 #include "cli/jf_cmd.h"
@@ -136,6 +137,8 @@ int jf_cmd_report(int argc, char **argv)
             return 1;
         }
     }
+    /* every file read once in one child before it is read here */
+    jf_result_guard_files((const char *const *)paths.paths, (size_t)paths.n);
     jf_result_t *runs = calloc((size_t)(paths.n > 0 ? paths.n : 1), sizeof *runs);
     int n = 0;
     for (int i = 0; runs != NULL && i < paths.n; i++) {

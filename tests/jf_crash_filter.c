@@ -10,16 +10,19 @@
 #include <H5PLextern.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "jf_crash_filter.h"
 
-/* A store through a pointer the compiler cannot see is null: a real
- * segmentation fault, not a trap instruction GCC might put in its place. */
+/* A store to address 16, in page 0, which no process maps: a real
+ * segmentation fault. Through a volatile address, so that GCC cannot put a
+ * trap instruction in its place, and not null, so that UBSan's null check
+ * (a sanitizer build compiles this too) does not end the process first. */
 static void crash(void)
 {
-    int *volatile nowhere = NULL;
-    *nowhere = 1;
-    raise(SIGSEGV);  /* not reached where page 0 is unmapped */
+    volatile uintptr_t page0 = 16;
+    *(volatile int *)page0 = 1;
+    raise(SIGSEGV);  /* not reached */
 }
 
 static size_t crash_filter(unsigned int flags, size_t cd_nelmts, const unsigned int cd_values[],

@@ -48,16 +48,9 @@ outdir=
 chain=1
 dry=0
 
-usage() {
-	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//p}' "$0"
-}
-die() {
-	echo "quality.sh: $*" >&2
-	exit 2
-}
-need_value() {
-	[[ $# -ge 2 && -n $2 ]] || die "option '$1' needs a value (see --help)"
-}
+# usage, die, need_value, jf_find_programs, submit
+# shellcheck source-path=SCRIPTDIR source=jf-jobscript-lib.sh
+. "$here/jf-jobscript-lib.sh"
 
 while [[ $# -gt 0 ]]; do
 	case $1 in
@@ -90,39 +83,9 @@ done
 [[ -z $max_steps || $max_steps =~ ^[1-9][0-9]*$ ]] || die "--max-steps '$max_steps': a positive step count"
 [[ -n $outdir ]] || outdir=results/quality-$(date -u +%Y%m%dT%H%M%SZ)
 outdir=$(realpath -m "$outdir")
-jflop_bindir=
-if [[ -n $jflop_bindir ]]; then
-	jflop=${JFLOP:-$jflop_bindir/jflop}
-	export JFLOP_RUN=${JFLOP_RUN:-$jflop_bindir/jflop-run}
-else
-	jflop=${JFLOP:-$(command -v jflop 2>/dev/null || echo "$here/../src/jflop")}
-	if [[ -z ${JFLOP_RUN:-} ]] && ! command -v jflop-run >/dev/null 2>&1; then
-		export JFLOP_RUN=$here/../src/jflop-run
-	fi
-fi
-[[ -x $jflop ]] || die "jflop not found at '$jflop': set JFLOP or put jflop on PATH"
+jf_find_programs
 
 common="--target-loss $target --eval-every $eval_every${max_steps:+ --max-steps $max_steps}"
-# submit VAR=VALUE... -- SBATCH_ARGS...: sbatch --parsable with that
-# environment (sbatch passes the caller's environment to the job), or print
-# the command on --dry-run
-last_id=
-submit() {
-	local vars=()
-	while [[ $1 != -- ]]; do
-		vars+=("$1")
-		shift
-	done
-	shift
-	if ((dry)); then
-		printf '%q ' env "${vars[@]}" sbatch "$@"
-		echo
-		last_id=dry$RANDOM
-	else
-		last_id=$(env "${vars[@]}" sbatch --parsable "$@") || die "sbatch failed: sbatch $*"
-		last_id=${last_id%%;*}
-	fi
-}
 
 ((dry)) || mkdir -p "$outdir/runs" || die "cannot create '$outdir/runs'"
 ids=()

@@ -1,9 +1,8 @@
-# shellcheck shell=bash disable=SC2154 # dry: set by the script that sources this
+# shellcheck shell=bash disable=SC2034 # chain, sbatch_opts: for the script that sources this
 # jf-jobscript-lib.sh -- what scaling.sh and quality.sh share, sourced by
 # them from their own folder (this checkout's jobscripts/, or the installed
-# copy beside them): their --help, one-line errors, option values, finding
+# copy beside them): their options and --help, one-line errors, finding
 # jflop and jflop-run, and submitting with sbatch. Not run on its own.
-# The script sets `dry` (1: --dry-run) before it submits.
 
 # the script's header, from line 2 to `set -euo pipefail`, as its usage
 usage() {
@@ -16,6 +15,38 @@ die() {
 }
 need_value() {
 	[[ $# -ge 2 && -n $2 ]] || die "option '$1' needs a value (see --help)"
+}
+
+# The options every script has, with their defaults: --outdir DIR
+# [results/SCRIPT-<UTC time>], --parallel (chain=0), --dry-run (dry=1).
+outdir=
+chain=1
+dry=0
+# jf_parse_options "NAME..." ARGS...: the script's own options --NAME
+# VALUE, each into the variable NAME (dashes as underscores), and the
+# shared ones; what follows -- in sbatch_opts. Then outdir made absolute.
+jf_parse_options() {
+	local own=" $1 " opt
+	shift
+	while [[ $# -gt 0 ]]; do
+		case $1 in
+		--outdir) need_value "$@"; outdir=$2; shift 2 ;;
+		--parallel) chain=0; shift ;;
+		--dry-run) dry=1; shift ;;
+		-h | --help) usage; exit 0 ;;
+		--) shift; break ;;
+		*)
+			opt=${1#--}
+			[[ $1 == --* && $own == *" $opt "* ]] || die "unknown option '$1' (see --help)"
+			need_value "$@"
+			printf -v "${opt//-/_}" '%s' "$2"
+			shift 2
+			;;
+		esac
+	done
+	sbatch_opts=("$@")
+	[[ -n $outdir ]] || outdir=results/$(basename "$0" .sh)-$(date -u +%Y%m%dT%H%M%SZ)
+	outdir=$(realpath -m "$outdir")
 }
 
 # jf_find_programs: sets jflop and exports JFLOP_RUN (for jflop.sbatch).

@@ -37,29 +37,11 @@ nodes="1 2 4 8"
 mode=both
 params=25M
 tokens=20M
-outdir=
-chain=1
-dry=0
 
-# usage, die, need_value, jf_find_programs, submit
+# usage, die, the options, jf_find_programs, submit
 # shellcheck source-path=SCRIPTDIR source=jf-jobscript-lib.sh
 . "$here/jf-jobscript-lib.sh"
-
-while [[ $# -gt 0 ]]; do
-	case $1 in
-	--nodes) need_value "$@"; nodes=$2; shift 2 ;;
-	--mode) need_value "$@"; mode=$2; shift 2 ;;
-	--params) need_value "$@"; params=$2; shift 2 ;;
-	--tokens) need_value "$@"; tokens=$2; shift 2 ;;
-	--outdir) need_value "$@"; outdir=$2; shift 2 ;;
-	--parallel) chain=0; shift ;;
-	--dry-run) dry=1; shift ;;
-	-h | --help) usage; exit 0 ;;
-	--) shift; break ;;
-	*) die "unknown option '$1' (see --help)" ;;
-	esac
-done
-sbatch_opts=("$@")
+jf_parse_options "nodes mode params tokens" "$@"
 
 case $mode in
 weak) series=(weak) ;;
@@ -76,8 +58,6 @@ done
 [[ $tokens =~ ^([0-9]+)([kMGT]?)$ ]] || die "--tokens '$tokens': an integer with an optional k/M/G/T suffix"
 token_count=${BASH_REMATCH[1]}
 token_suffix=${BASH_REMATCH[2]}
-[[ -n $outdir ]] || outdir=results/scaling-$(date -u +%Y%m%dT%H%M%SZ)
-outdir=$(realpath -m "$outdir")
 jf_find_programs
 
 prev=

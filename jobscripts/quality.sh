@@ -40,43 +40,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 precisions="fp64 fp32 bf16"
 sizes="1M 4M"
 preset=default
-target=2.0
+target_loss=2.0
 eval_every=10
 max_steps=
 run_args=
-outdir=
-chain=1
-dry=0
 
-usage() {
-	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//p}' "$0"
-}
-die() {
-	echo "quality.sh: $*" >&2
-	exit 2
-}
-need_value() {
-	[[ $# -ge 2 && -n $2 ]] || die "option '$1' needs a value (see --help)"
-}
-
-while [[ $# -gt 0 ]]; do
-	case $1 in
-	--precisions) need_value "$@"; precisions=$2; shift 2 ;;
-	--sizes) need_value "$@"; sizes=$2; shift 2 ;;
-	--preset) need_value "$@"; preset=$2; shift 2 ;;
-	--target-loss) need_value "$@"; target=$2; shift 2 ;;
-	--eval-every) need_value "$@"; eval_every=$2; shift 2 ;;
-	--max-steps) need_value "$@"; max_steps=$2; shift 2 ;;
-	--run-args) need_value "$@"; run_args=$2; shift 2 ;;
-	--outdir) need_value "$@"; outdir=$2; shift 2 ;;
-	--parallel) chain=0; shift ;;
-	--dry-run) dry=1; shift ;;
-	-h | --help) usage; exit 0 ;;
-	--) shift; break ;;
-	*) die "unknown option '$1' (see --help)" ;;
-	esac
-done
-sbatch_opts=("$@")
+# usage, die, the options, jf_find_programs, submit
+# shellcheck source-path=SCRIPTDIR source=jf-jobscript-lib.sh
+. "$here/jf-jobscript-lib.sh"
+jf_parse_options "precisions sizes preset target-loss eval-every max-steps run-args" "$@"
 
 read -r -a precs <<<"$precisions"
 read -r -a size_list <<<"$sizes"
@@ -85,44 +57,12 @@ read -r -a size_list <<<"$sizes"
 for p in "${precs[@]}"; do
 	case $p in fp64 | fp32 | bf16) ;; *) die "--precisions: '$p' is not fp64, fp32 or bf16" ;; esac
 done
-[[ $target =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--target-loss '$target': a loss in nats per token, e.g. 2.0"
+[[ $target_loss =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--target-loss '$target_loss': a loss in nats per token, e.g. 2.0"
 [[ $eval_every =~ ^[1-9][0-9]*$ ]] || die "--eval-every '$eval_every': a positive step count"
 [[ -z $max_steps || $max_steps =~ ^[1-9][0-9]*$ ]] || die "--max-steps '$max_steps': a positive step count"
-[[ -n $outdir ]] || outdir=results/quality-$(date -u +%Y%m%dT%H%M%SZ)
-outdir=$(realpath -m "$outdir")
-jflop_bindir=
-if [[ -n $jflop_bindir ]]; then
-	jflop=${JFLOP:-$jflop_bindir/jflop}
-	export JFLOP_RUN=${JFLOP_RUN:-$jflop_bindir/jflop-run}
-else
-	jflop=${JFLOP:-$(command -v jflop 2>/dev/null || echo "$here/../src/jflop")}
-	if [[ -z ${JFLOP_RUN:-} ]] && ! command -v jflop-run >/dev/null 2>&1; then
-		export JFLOP_RUN=$here/../src/jflop-run
-	fi
-fi
-[[ -x $jflop ]] || die "jflop not found at '$jflop': set JFLOP or put jflop on PATH"
+jf_find_programs
 
-common="--target-loss $target --eval-every $eval_every${max_steps:+ --max-steps $max_steps}"
-# submit VAR=VALUE... -- SBATCH_ARGS...: sbatch --parsable with that
-# environment (sbatch passes the caller's environment to the job), or print
-# the command on --dry-run
-last_id=
-submit() {
-	local vars=()
-	while [[ $1 != -- ]]; do
-		vars+=("$1")
-		shift
-	done
-	shift
-	if ((dry)); then
-		printf '%q ' env "${vars[@]}" sbatch "$@"
-		echo
-		last_id=dry$RANDOM
-	else
-		last_id=$(env "${vars[@]}" sbatch --parsable "$@") || die "sbatch failed: sbatch $*"
-		last_id=${last_id%%;*}
-	fi
-}
+common="--target-loss $target_loss --eval-every $eval_every${max_steps:+ --max-steps $max_steps}"
 
 ((dry)) || mkdir -p "$outdir/runs" || die "cannot create '$outdir/runs'"
 ids=()
@@ -140,7 +80,7 @@ for p in "${precs[@]}"; do
 		submit "${shape[@]}" "JFLOP_PRECISION=$p" JFLOP_TOKENS= JFLOP_STEPS= \
 			"JFLOP_OUTDIR=$outdir/runs" -- "${dep[@]}" --job-name="jflop-q-$p-$s" \
 			--output="$outdir/runs/jflop-%j.out" "${sbatch_opts[@]}" "$here/jflop.sbatch"
-		echo "quality.sh: $p, size $s, target $target: job $last_id"
+		echo "quality.sh: $p, size $s, target $target_loss: job $last_id"
 		ids+=("$last_id")
 		prev=$last_id
 	done

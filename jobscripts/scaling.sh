@@ -37,36 +37,11 @@ nodes="1 2 4 8"
 mode=both
 params=25M
 tokens=20M
-outdir=
-chain=1
-dry=0
 
-usage() {
-	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//p}' "$0"
-}
-die() {
-	echo "scaling.sh: $*" >&2
-	exit 2
-}
-need_value() {
-	[[ $# -ge 2 && -n $2 ]] || die "option '$1' needs a value (see --help)"
-}
-
-while [[ $# -gt 0 ]]; do
-	case $1 in
-	--nodes) need_value "$@"; nodes=$2; shift 2 ;;
-	--mode) need_value "$@"; mode=$2; shift 2 ;;
-	--params) need_value "$@"; params=$2; shift 2 ;;
-	--tokens) need_value "$@"; tokens=$2; shift 2 ;;
-	--outdir) need_value "$@"; outdir=$2; shift 2 ;;
-	--parallel) chain=0; shift ;;
-	--dry-run) dry=1; shift ;;
-	-h | --help) usage; exit 0 ;;
-	--) shift; break ;;
-	*) die "unknown option '$1' (see --help)" ;;
-	esac
-done
-sbatch_opts=("$@")
+# usage, die, the options, jf_find_programs, submit
+# shellcheck source-path=SCRIPTDIR source=jf-jobscript-lib.sh
+. "$here/jf-jobscript-lib.sh"
+jf_parse_options "nodes mode params tokens" "$@"
 
 case $mode in
 weak) series=(weak) ;;
@@ -83,35 +58,7 @@ done
 [[ $tokens =~ ^([0-9]+)([kMGT]?)$ ]] || die "--tokens '$tokens': an integer with an optional k/M/G/T suffix"
 token_count=${BASH_REMATCH[1]}
 token_suffix=${BASH_REMATCH[2]}
-[[ -n $outdir ]] || outdir=results/scaling-$(date -u +%Y%m%dT%H%M%SZ)
-outdir=$(realpath -m "$outdir")
-# the programs: installed ones beside an installed copy of this script
-# (`make install` sets jflop_bindir), else on PATH, else this checkout's
-# build (jobscripts/../src)
-jflop_bindir=
-if [[ -n $jflop_bindir ]]; then
-	jflop=${JFLOP:-$jflop_bindir/jflop}
-	export JFLOP_RUN=${JFLOP_RUN:-$jflop_bindir/jflop-run}
-else
-	jflop=${JFLOP:-$(command -v jflop 2>/dev/null || echo "$here/../src/jflop")}
-	if [[ -z ${JFLOP_RUN:-} ]] && ! command -v jflop-run >/dev/null 2>&1; then
-		export JFLOP_RUN=$here/../src/jflop-run
-	fi
-fi
-[[ -x $jflop ]] || die "jflop not found at '$jflop': set JFLOP or put jflop on PATH"
-
-# submit ARGS...: sbatch --parsable, or print the command on --dry-run
-last_id=
-submit() {
-	if ((dry)); then
-		printf '%q ' sbatch "$@"
-		echo
-		last_id=dry$RANDOM
-	else
-		last_id=$(sbatch --parsable "$@") || die "sbatch failed: sbatch $*"
-		last_id=${last_id%%;*}
-	fi
-}
+jf_find_programs
 
 prev=
 for s in "${series[@]}"; do
@@ -123,7 +70,7 @@ for s in "${series[@]}"; do
 		[[ $s == strong ]] || d=$((token_count * n))$token_suffix
 		dep=()
 		[[ $chain -eq 0 || -z $prev ]] || dep=(--dependency="afterany:$prev")
-		submit "${dep[@]}" --nodes="$n" --job-name="jflop-$s-$n" \
+		submit -- "${dep[@]}" --nodes="$n" --job-name="jflop-$s-$n" \
 			--output="$outdir/$s/jflop-%j.out" \
 			--export="ALL,JFLOP_PARAMS=$params,JFLOP_TOKENS=$d,JFLOP_OUTDIR=$outdir/$s" \
 			"${sbatch_opts[@]}" "$here/jflop.sbatch"
@@ -134,7 +81,7 @@ for s in "${series[@]}"; do
 	# the report runs whatever became of the runs (afterany): a failed run is
 	# listed as failed rather than holding the report back forever
 	deps=$(IFS=:; echo "${ids[*]}")
-	submit --dependency="afterany:$deps" --nodes=1 --ntasks=1 --job-name="jflop-report-$s" \
+	submit -- --dependency="afterany:$deps" --nodes=1 --ntasks=1 --job-name="jflop-report-$s" \
 		--output="$outdir/report-$s.out" "${sbatch_opts[@]}" \
 		--wrap="$(printf '%q ' "$jflop" report --out "$outdir/report-$s" "$outdir/$s")"
 	echo "scaling.sh: $s report: job $last_id -> $outdir/report-$s/"

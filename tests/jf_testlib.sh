@@ -102,6 +102,30 @@ jf_require_jq() {
     command -v jq >/dev/null 2>&1 || jf_skip "jq not found (install-deps installs it)"
 }
 
+# jf_require_python MODULE...: py set to a python3 that imports every
+# MODULE, else the test is skipped (77) naming them and their Debian
+# packages (python3-MODULE). Debian's python3-h5py is for /usr/bin/python3;
+# a python3 earlier on PATH (pyenv, a venv) may lack it, so both are tried.
+jf_require_python() {
+    jf_py_imports=''
+    jf_py_names=''
+    jf_py_pkgs=''
+    for jf_py_m in "$@"; do
+        jf_py_imports=${jf_py_imports:+$jf_py_imports, }$jf_py_m
+        jf_py_names=${jf_py_names:+$jf_py_names and }$jf_py_m
+        jf_py_pkgs=${jf_py_pkgs:+$jf_py_pkgs and }python3-$jf_py_m
+    done
+    py=
+    for jf_py in python3 /usr/bin/python3; do
+        if command -v "$jf_py" >/dev/null 2>&1 && "$jf_py" -c "import $jf_py_imports" >/dev/null 2>&1; then
+            # shellcheck disable=SC2034 # py: for the test that called this
+            py=$jf_py
+            return 0
+        fi
+    done
+    jf_skip "no python3 with $jf_py_names (install-deps installs $jf_py_pkgs)"
+}
+
 jf_require_mpi() {
     jf_require_run
     [ -n "${JF_MPIRUN:-}" ] || jf_hard_error "JF_MPIRUN is not set (run the tests with make check)"

@@ -61,6 +61,9 @@ jf_check "installed jflop-run --help: exit 0, its usage" sh -c '[ "$1" -eq 0 ] &
 # the installed jobscripts
 jf_logged "$jf_tmp/sh" "installed scaling.sh --help" "$stage$pkgdatadir/jobscripts/scaling.sh" --help
 jf_check "installed scaling.sh --help: exit 0, its usage" sh -c '[ "$1" -eq 0 ] && grep -q -e "--nodes" "$2"' sh "$jf_rc" "$jf_tmp/sh.out"
+jf_logged "$jf_tmp/qh" "installed quality.sh --help" "$stage$pkgdatadir/jobscripts/quality.sh" --help
+jf_check "installed quality.sh --help: exit 0, its usage (the library beside it)" sh -c '[ "$1" -eq 0 ] && grep -q -e "--target-loss" "$2"' sh "$jf_rc" "$jf_tmp/qh.out"
+jf_check "the installed jobscripts' library looks in $bindir" grep -q "^jflop_bindir='$bindir'\$" "$stage$pkgdatadir/jobscripts/jf-jobscript-lib.sh"
 jf_check "installed jflop.sbatch looks in $bindir" grep -q "^jflop_bindir='$bindir'\$" "$stage$pkgdatadir/jobscripts/jflop.sbatch"
 jf_check "installed sweep-nd.sbatch finds jflop.sbatch in $pkgdatadir/jobscripts" \
     grep -q "^jflop_jobscriptsdir='$pkgdatadir/jobscripts'\$" "$stage$pkgdatadir/jobscripts/sweep-nd.sbatch"

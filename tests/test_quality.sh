@@ -21,16 +21,7 @@
 . "$(dirname "$JF_TESTLIB")/jf_energy_lib.sh"
 jf_require_energy
 jf_require_feeder
-# Debian's python3-h5py is for /usr/bin/python3; a python3 earlier on PATH
-# (pyenv, a venv) may lack it
-py=
-for p in python3 /usr/bin/python3; do
-    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import h5py' >/dev/null 2>&1; then
-        py=$p
-        break
-    fi
-done
-[ -n "$py" ] || jf_skip "no python3 with h5py (install-deps installs python3-h5py)"
+jf_require_python h5py
 
 # --- prequential bits and the validation ledger -----------------------------------------
 run=$jf_tmp/bits

@@ -19,14 +19,7 @@
 . "$(dirname "$JF_TESTLIB")/jf_energy_lib.sh"
 jf_require_energy
 jf_require_feeder
-py=
-for p in python3 /usr/bin/python3; do
-    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import h5py' >/dev/null 2>&1; then
-        py=$p
-        break
-    fi
-done
-[ -n "$py" ] || jf_skip "no python3 with h5py (install-deps installs python3-h5py)"
+jf_require_python h5py
 
 watts=80
 tree=$jf_tmp/powercap

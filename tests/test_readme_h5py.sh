@@ -12,16 +12,7 @@
 jf_require_energy
 jf_require_feeder
 
-# Debian's python3-h5py is for /usr/bin/python3; a python3 earlier on PATH
-# (pyenv, a venv) may lack it
-py=
-for p in python3 /usr/bin/python3; do
-    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import h5py, pandas' >/dev/null 2>&1; then
-        py=$p
-        break
-    fi
-done
-[ -n "$py" ] || jf_skip "no python3 with h5py and pandas (install-deps installs python3-h5py and python3-pandas)"
+jf_require_python h5py pandas
 
 readme=${JF_TOP_SRCDIR:?run through make check}/README.md
 awk '/<!-- test_readme_h5py:/ { armed = 1; next }

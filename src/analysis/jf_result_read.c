@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "out/jf_h5.h"
 #include "out/jf_results_schema.h"
 
 #define JF_RESULT_MAX_STRING ((size_t)1 << 20)
@@ -51,12 +52,7 @@ static int read_strings(hid_t f, const char *obj, const char *name, int count, c
         H5Tclose(mt);
         free(tmp);
     }
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (t >= 0)
-        H5Tclose(t);
-    if (a >= 0)
-        H5Aclose(a);
+    JF_H5_CLOSE(sp, t, a);
     return rc;
 }
 
@@ -84,10 +80,7 @@ static int read_numbers(hid_t f, const char *obj, const char *name, hid_t mem_ty
                           dim == (hsize_t)count) &&
         H5Aread(a, mem_type, out) >= 0)
         rc = 0;
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (a >= 0)
-        H5Aclose(a);
+    JF_H5_CLOSE(sp, a);
     return rc;
 }
 
@@ -195,10 +188,7 @@ static int read_typed(hid_t f, const char *obj, const char *name, H5T_class_t cl
     const hid_t a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT);
     const hid_t t = a >= 0 ? H5Aget_type(a) : -1;
     const int same = t >= 0 && H5Tget_class(t) == cls;
-    if (t >= 0)
-        H5Tclose(t);
-    if (a >= 0)
-        H5Aclose(a);
+    JF_H5_CLOSE(t, a);
     return same ? read_num(f, obj, name, mem_type, value) : -1;
 }
 
@@ -646,10 +636,7 @@ static int read_dataset(hid_t f, const char *name, hid_t mem_type, size_t elem, 
             *out = NULL;
         }
     }
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (d >= 0)
-        H5Dclose(d);
+    JF_H5_CLOSE(sp, d);
     return rc;
 }
 

@@ -53,25 +53,25 @@ typedef struct {
     const char *const *choices;
 } jf_cmd_arg_t;
 
-/* Parse argv[1..] against args (ended by JF_CMD_ARGS_END; --help/-h is
- * added): 0 with optind at the first operand, or, having printed what to,
- * JF_CMD_OPT_HELP (the command's usage on stdout; exit 0) or JF_CMD_OPT_BAD
- * (an unknown option, one without its value or a bad value: one line
- * "jflop CMD: --NAME: why" on stderr; exit 2). */
-#define JF_CMD_OPT_HELP (-2)
-#define JF_CMD_OPT_BAD (-3)
-int jf_cmd_args(const char *cmd, int argc, char **argv, const jf_cmd_arg_t *args);
-/* jf_cmd_args's result as the command's exit status (0 for help, 2 bad) */
-#define JF_CMD_ARGS_EXIT(rc) ((rc) == JF_CMD_OPT_HELP ? 0 : 2)
+/* Parse argv[1..] against the nargs options of args (--help/-h is added).
+ * JF_CMD_GO_ON, with optind at the first operand; else the command's exit
+ * status, having printed what to: 0 after --help (the command's usage on
+ * stdout), 2 for an unknown option, one without its value or a bad value
+ * (one line "jflop CMD: --NAME: why" on stderr). */
+#define JF_CMD_GO_ON (-1)
+int jf_cmd_args(const char *cmd, int argc, char **argv, const jf_cmd_arg_t *args, size_t nargs);
+/* jf_cmd_args over a whole array of options: no terminator to forget */
+#define JF_CMD_ARGS(cmd, argc, argv, args)                                                     \
+    jf_cmd_args((cmd), (argc), (argv), (args), sizeof(args) / sizeof((args)[0]))
 
-/* The options the table-making commands share, so that each has the same
- * name and value everywhere. */
+/* The options several commands share, so that each has the same name and
+ * value everywhere. */
 #define JF_CMD_ARGS_TABLES(format, table_names, only, out_dir)                                 \
     {"format", JF_ARG_FORMAT, (format), NULL}, {"table", JF_ARG_CHOICE, (only), (table_names)}, \
         {"out", JF_ARG_STRING, (out_dir), NULL}
 #define JF_CMD_ARGS_PHYSICS(temperature, bits)                                                  \
     {"temperature", JF_ARG_REAL, (temperature), NULL}, {"bits", JF_ARG_REAL, (bits), NULL}
-#define JF_CMD_ARGS_END {NULL, 0, NULL, NULL}
+#define JF_CMD_ARGS_JSON(as_json) {"json", JF_ARG_FLAG, (as_json), NULL}
 
 /* Hand out a command's tables (and free them): on stdout as one document
  * (jf_tables_emit), or with out_dir one file per table named ID.EXT; only

@@ -67,20 +67,18 @@ static int convert(const char *cmd, const jf_cmd_arg_t *a, const char *text)
     return -1;
 }
 
-int jf_cmd_args(const char *cmd, int argc, char **argv, const jf_cmd_arg_t *args)
+int jf_cmd_args(const char *cmd, int argc, char **argv, const jf_cmd_arg_t *args, size_t nargs)
 {
     struct option opts[JF_CMD_MAX_ARGS + 2];
-    int n = 0;
-    for (; args[n].name != NULL; n++) {
-        if (n == JF_CMD_MAX_ARGS) {
-            fprintf(stderr, "jflop %s: internal error: more than %d options\n", cmd,
-                    JF_CMD_MAX_ARGS);
-            return JF_CMD_OPT_BAD;
-        }
-        opts[n] = (struct option){args[n].name,
-                                  args[n].kind == JF_ARG_FLAG ? no_argument : required_argument,
-                                  NULL, JF_CMD_ARG_BASE + n};
+    if (nargs > JF_CMD_MAX_ARGS) {
+        fprintf(stderr, "jflop %s: internal error: more than %d options\n", cmd, JF_CMD_MAX_ARGS);
+        return 2;
     }
+    const int n = (int)nargs;
+    for (int i = 0; i < n; i++)
+        opts[i] = (struct option){args[i].name,
+                                  args[i].kind == JF_ARG_FLAG ? no_argument : required_argument,
+                                  NULL, JF_CMD_ARG_BASE + i};
     opts[n] = (struct option){"help", no_argument, NULL, 'h'};
     opts[n + 1] = (struct option){NULL, 0, NULL, 0};
 
@@ -91,18 +89,18 @@ int jf_cmd_args(const char *cmd, int argc, char **argv, const jf_cmd_arg_t *args
         switch (c) {
         case 'h':
             jf_cmd_help(stdout, cmd);
-            return JF_CMD_OPT_HELP;
+            return 0;
         case ':':
             fprintf(stderr, "jflop %s: option '%s' needs a value\n", cmd, argv[optind - 1]);
-            return JF_CMD_OPT_BAD;
+            return 2;
         case '?':
             fprintf(stderr, "jflop %s: unknown option '%s' (see jflop %s --help)\n", cmd,
                     argv[optind - 1], cmd);
-            return JF_CMD_OPT_BAD;
+            return 2;
         default:
             if (convert(cmd, &args[c - JF_CMD_ARG_BASE], optarg) != 0)
-                return JF_CMD_OPT_BAD;
+                return 2;
         }
     }
-    return 0;
+    return JF_CMD_GO_ON;
 }

@@ -72,12 +72,11 @@ int jf_cmd_bounds(int argc, char **argv)
         {"neurons", JF_ARG_COUNT, &nu, NULL},
         {"active-neurons", JF_ARG_COUNT, &nua, NULL},
         {"paper-table1", JF_ARG_FLAG, &table, NULL},
-        {"json", JF_ARG_FLAG, &as_json, NULL},
-        JF_CMD_ARGS_END,
+        JF_CMD_ARGS_JSON(&as_json),
     };
-    const int rc = jf_cmd_args("bounds", argc, argv, args);
-    if (rc != 0)
-        return JF_CMD_ARGS_EXIT(rc);
+    const int stop = JF_CMD_ARGS("bounds", argc, argv, args);
+    if (stop != JF_CMD_GO_ON)
+        return stop;
     if (prec_name != NULL)
         prec = jf_precision_parse(prec_name);
     if (optind < argc) {

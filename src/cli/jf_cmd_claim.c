@@ -37,11 +37,10 @@ int jf_cmd_claim(int argc, char **argv)
         {"measured-hardware", JF_ARG_STRING, &run_hw, NULL},
         JF_CMD_ARGS_TABLES(&format, table_names, &only, &out_dir),
         JF_CMD_ARGS_PHYSICS(&o.temperature, &o.bits),
-        JF_CMD_ARGS_END,
     };
-    const int rc = jf_cmd_args("claim", argc, argv, args);
-    if (rc != 0)
-        return JF_CMD_ARGS_EXIT(rc);
+    const int stop = JF_CMD_ARGS("claim", argc, argv, args);
+    if (stop != JF_CMD_GO_ON)
+        return stop;
     if (only != NULL && strcmp(only, "measured") == 0 && measured_path == NULL) {
         fprintf(stderr, "jflop claim: --table measured needs --measured FILE.h5\n");
         return 2;

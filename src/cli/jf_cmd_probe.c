@@ -82,12 +82,11 @@ int jf_cmd_probe(int argc, char **argv)
         {"redfish-credentials", JF_ARG_STRING, &flags.redfish_credentials, NULL},
         {"redfish-ca", JF_ARG_STRING, &flags.redfish_ca, NULL},
         {"redfish-timeout", JF_ARG_STRING, &timeout, NULL},
-        {"json", JF_ARG_FLAG, &as_json, NULL},
-        JF_CMD_ARGS_END,
+        JF_CMD_ARGS_JSON(&as_json),
     };
-    const int rc = jf_cmd_args("probe", argc, argv, args);
-    if (rc != 0)
-        return JF_CMD_ARGS_EXIT(rc);
+    const int stop = JF_CMD_ARGS("probe", argc, argv, args);
+    if (stop != JF_CMD_GO_ON)
+        return stop;
     if (timeout != NULL &&
         (jf_parse_positive_real(timeout, &flags.redfish_timeout, msg, sizeof msg) != JF_OK ||
          flags.redfish_timeout < 0.1 || flags.redfish_timeout > 600)) {

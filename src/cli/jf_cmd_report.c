@@ -86,11 +86,10 @@ int jf_cmd_report(int argc, char **argv)
         {"active-params", JF_ARG_COUNT, &ro.active_params, NULL},
         {"site", JF_ARG_STRING, &site_path, NULL},
         {"plot", JF_ARG_STRING, &plot_dir, NULL},
-        JF_CMD_ARGS_END,
     };
-    const int rc = jf_cmd_args("report", argc, argv, args);
-    if (rc != 0)
-        return JF_CMD_ARGS_EXIT(rc);
+    const int stop = JF_CMD_ARGS("report", argc, argv, args);
+    if (stop != JF_CMD_GO_ON)
+        return stop;
     if (optind == argc) {
         fprintf(stderr, "jflop report: give result files or folders (see jflop report --help)\n");
         return 2;

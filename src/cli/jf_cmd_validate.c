@@ -61,11 +61,10 @@ int jf_cmd_validate(int argc, char **argv)
     const jf_cmd_arg_t args[] = {
         {"level", JF_ARG_CHOICE, &level_name, levels},
         {"pack", JF_ARG_FLAG, &pack, NULL},
-        JF_CMD_ARGS_END,
     };
-    const int rc = jf_cmd_args("validate", argc, argv, args);
-    if (rc != 0)
-        return JF_CMD_ARGS_EXIT(rc);
+    const int stop = JF_CMD_ARGS("validate", argc, argv, args);
+    if (stop != JF_CMD_GO_ON)
+        return stop;
     const int level = atoi(level_name);
     if (optind != argc - 1) {
         fprintf(stderr, "jflop validate: give one SUBMISSION folder (see jflop validate --help)\n");

@@ -32,6 +32,7 @@
 
 #include "config.h"
 #include "analysis/jf_learning.h"
+#include "out/jf_h5.h"
 
 #define META_LEN 512
 
@@ -392,6 +393,33 @@ static int write_by_owner(hid_t d, hid_t mem_type, hsize_t count, int have, cons
     return e;
 }
 
+/* A 1-D dataset of n values one rank holds (have on it): created on every
+ * rank (dataset_coll), written by that rank alone (write_by_owner; an
+ * empty one not at all) and closed. */
+static int dataset_by_owner_coll(hid_t loc, const char *name, hid_t type, hsize_t n,
+                                 const char *units, const char *description, int have,
+                                 const void *data)
+{
+    const hid_t d = dataset_coll(loc, name, type, 1, &n, units, description, NULL);
+    const int e = n > 0 ? write_by_owner(d, type, n, have, data) : 0;
+    JF_H5_CLOSE(d);
+    return e;
+}
+
+/* A [ranks][width] dataset of doubles (dims), every rank writing its row
+ * (write_row_coll; no zero-length collective write when width is 0, see
+ * write_energy_node_coll), closed. */
+static int dataset_rows_coll(hid_t loc, hid_t dxpl, const char *name, const hsize_t dims[2],
+                             const char *units, const char *description, int rank,
+                             const double *row)
+{
+    const hid_t d = dataset_coll(loc, name, H5T_NATIVE_DOUBLE, 2, dims, units, description, NULL);
+    const int e = dims[1] > 0 &&
+                  (d < 0 || write_row_coll(d, dxpl, H5T_NATIVE_DOUBLE, rank, dims[1], row));
+    JF_H5_CLOSE(d);
+    return e;
+}
+
 /* --- groups -------------------------------------------------------------- */
 
 static int write_root_coll(hid_t f, const jf_summary_t *s, const jf_meta_t *meta,
@@ -574,29 +602,18 @@ static int write_timing_coll(hid_t f, hid_t dxpl, const jf_summary_t *s, int ran
     attrs_t a = {0};
     attrs_i64(&a, "warmup_steps", r->opt.warmup);
     e |= attrs_write_coll(g, &a);
-    hid_t d = dataset_coll(g, "step_seconds", H5T_NATIVE_DOUBLE, 2, dims, "s",
+    e |= dataset_rows_coll(g, dxpl, "step_seconds", dims, "s",
                            "wall time of each step on each rank, [rank][step], warm-up steps "
-                           "first, one column per step that ran", NULL);
-    if (steps > 0)  /* see write_energy_node_coll: no zero-length collective writes */
-        e |= d < 0 || write_row_coll(d, dxpl, H5T_NATIVE_DOUBLE, rank, steps, r->step_seconds);
-    if (d >= 0)
-        H5Dclose(d);
-    d = dataset_coll(g, "step_start", H5T_NATIVE_DOUBLE, 2, dims, "s",
-                     "start of each step on each rank relative to the start of the measured "
-                     "phase (negative in warm-up), one column per step that ran", NULL);
-    if (steps > 0)
-        e |= d < 0 || write_row_coll(d, dxpl, H5T_NATIVE_DOUBLE, rank, steps, rel);
-    if (d >= 0)
-        H5Dclose(d);
-    const hsize_t nloss = (hsize_t)r->steps_done;
-    d = dataset_coll(f, JF_H5_LOSS, H5T_NATIVE_DOUBLE, 1, &nloss, "nat",
-                     "global mean cross-entropy per token of each measured step", NULL);
-    if (nloss > 0)  /* rank 0's, alone: see write_by_owner */
-        e |= write_by_owner(d, H5T_NATIVE_DOUBLE, nloss, rank == 0, r->loss);
-    if (d >= 0)
-        H5Dclose(d);
-    if (g >= 0)
-        H5Gclose(g);
+                           "first, one column per step that ran", rank, r->step_seconds);
+    e |= dataset_rows_coll(g, dxpl, "step_start", dims, "s",
+                           "start of each step on each rank relative to the start of the "
+                           "measured phase (negative in warm-up), one column per step that ran",
+                           rank, rel);
+    /* rank 0's, alone: see write_by_owner */
+    e |= dataset_by_owner_coll(f, JF_H5_LOSS, H5T_NATIVE_DOUBLE, (hsize_t)r->steps_done, "nat",
+                               "global mean cross-entropy per token of each measured step",
+                               rank == 0, r->loss);
+    JF_H5_CLOSE(g);
     free(rel);
     return e;
 }
@@ -785,17 +802,10 @@ static int write_energy_node_coll(hid_t parent, int index, const jf_energy_node_
         if (n->reports_readings)
             e |= write_by_owner(st, H5T_NATIVE_DOUBLE, n->trace_count, have, stimes);
     }
-    if (d >= 0)
-        H5Dclose(d);
-    if (mk >= 0)
-        H5Dclose(mk);
-    if (st >= 0)
-        H5Dclose(st);
+    JF_H5_CLOSE(d, mk, st, g);
     free(rows);
     free(marks);
     free(stimes);
-    if (g >= 0)
-        H5Gclose(g);
     return e;
 }
 
@@ -918,6 +928,25 @@ static int pass_joules_sum(const jf_energy_setup_t *setup, const jf_energy_job_t
     return 0;
 }
 
+/* The validation passes' steps, losses and training seconds, rank 0's:
+ * /quality has them as eval_step, eval_loss and eval_train_seconds, and
+ * /quality/passes again under its own names (step, val_loss,
+ * train_seconds). */
+static int write_pass_arrays_coll(hid_t g, const jf_run_t *r, int rank, const char *const names[3])
+{
+    const hsize_t n = (hsize_t)r->nevals;
+    int e = dataset_by_owner_coll(g, names[0], H5T_NATIVE_INT64, n, NULL,
+                                  "measured steps done before each validation pass", rank == 0,
+                                  r->eval_step);
+    e |= dataset_by_owner_coll(g, names[1], H5T_NATIVE_DOUBLE, n, "nat",
+                               "validation cross-entropy per token of each pass", rank == 0,
+                               r->eval_loss);
+    e |= dataset_by_owner_coll(g, names[2], H5T_NATIVE_DOUBLE, n, "s",
+                               "measured training seconds before each pass (validation not "
+                               "counted)", rank == 0, r->eval_train_seconds);
+    return e;
+}
+
 /* /quality/passes (schema 1.7): one row per validation pass -- the
  * measured steps before it, its loss, the training seconds and the
  * training Joules (all nodes) before it -- so that validation loss can be
@@ -929,24 +958,10 @@ static int write_passes_coll(hid_t q, const jf_summary_t *s, const jf_energy_set
     const jf_run_t *r = s->run;
     const jf_energy_job_t *job = s->energy;
     const hsize_t n = (hsize_t)r->nevals;
+    static const char *const names[3] = {"step", "val_loss", "train_seconds"};
     const hid_t g = group_coll(q, "passes");
     int e = g < 0;
-    hid_t d = dataset_coll(g, "step", H5T_NATIVE_INT64, 1, &n, NULL,
-                           "measured steps done before each validation pass", NULL);
-    e |= write_by_owner(d, H5T_NATIVE_INT64, n, rank == 0, r->eval_step);
-    if (d >= 0)
-        H5Dclose(d);
-    d = dataset_coll(g, "val_loss", H5T_NATIVE_DOUBLE, 1, &n, "nat",
-                     "validation cross-entropy per token of each pass", NULL);
-    e |= write_by_owner(d, H5T_NATIVE_DOUBLE, n, rank == 0, r->eval_loss);
-    if (d >= 0)
-        H5Dclose(d);
-    d = dataset_coll(g, "train_seconds", H5T_NATIVE_DOUBLE, 1, &n, "s",
-                     "measured training seconds before each pass (validation not counted)",
-                     NULL);
-    e |= write_by_owner(d, H5T_NATIVE_DOUBLE, n, rank == 0, r->eval_train_seconds);
-    if (d >= 0)
-        H5Dclose(d);
+    e |= write_pass_arrays_coll(g, r, rank, names);
     if (job != NULL && job->measured_nodes > 0) {
         double *sum = malloc(n * sizeof *sum);
         /* every rank agrees on the allocation before the allreduce */
@@ -966,17 +981,14 @@ static int write_passes_coll(hid_t q, const jf_summary_t *s, const jf_energy_set
         if (all && job->extrapolated)
             for (int64_t p = 0; p < r->nevals; p++)
                 sum[p] *= (double)job->total_nodes / (double)job->measured_nodes;
-        if (all) {
-            d = dataset_coll(g, "train_joules", H5T_NATIVE_DOUBLE, 1, &n,
-                             job->extrapolated
-                                 ? "J (ESTIMATE: measured nodes' mean x node count)"
-                                 : "J",
-                             "training energy of all nodes from the measured phase start to "
-                             "each pass (the passes' own energy not counted)", NULL);
-            e |= write_by_owner(d, H5T_NATIVE_DOUBLE, n, rank == 0, sum);
-            if (d >= 0)
-                H5Dclose(d);
-        }
+        if (all)
+            e |= dataset_by_owner_coll(g, "train_joules", H5T_NATIVE_DOUBLE, n,
+                                       job->extrapolated
+                                           ? "J (ESTIMATE: measured nodes' mean x node count)"
+                                           : "J",
+                                       "training energy of all nodes from the measured phase "
+                                       "start to each pass (the passes' own energy not "
+                                       "counted)", rank == 0, sum);
         free(sum);
     }
     if (g >= 0)
@@ -1037,23 +1049,8 @@ static int write_quality_coll(hid_t f, const jf_summary_t *s, const jf_energy_se
     }
     int e = attrs_write_coll(g, &a);
     if (r->nevals > 0) {
-        const hsize_t n = (hsize_t)r->nevals;
-        hid_t d = dataset_coll(g, "eval_step", H5T_NATIVE_INT64, 1, &n, NULL,
-                               "measured steps done before each validation pass", NULL);
-        e |= write_by_owner(d, H5T_NATIVE_INT64, n, rank == 0, r->eval_step);
-        if (d >= 0)
-            H5Dclose(d);
-        d = dataset_coll(g, "eval_loss", H5T_NATIVE_DOUBLE, 1, &n, "nat",
-                         "validation cross-entropy per token of each pass", NULL);
-        e |= write_by_owner(d, H5T_NATIVE_DOUBLE, n, rank == 0, r->eval_loss);
-        if (d >= 0)
-            H5Dclose(d);
-        d = dataset_coll(g, "eval_train_seconds", H5T_NATIVE_DOUBLE, 1, &n, "s",
-                         "measured training seconds before each pass (validation not "
-                         "counted)", NULL);
-        e |= write_by_owner(d, H5T_NATIVE_DOUBLE, n, rank == 0, r->eval_train_seconds);
-        if (d >= 0)
-            H5Dclose(d);
+        static const char *const names[3] = {"eval_step", "eval_loss", "eval_train_seconds"};
+        e |= write_pass_arrays_coll(g, r, rank, names);
         e |= write_passes_coll(g, s, setup, rank);
     }
     if (g >= 0)

@@ -18,6 +18,8 @@
 #     seen on 2026-12-03: signal 11 there too, as the child resets SIGSEGV
 #     with signal(), which strict POSIX compiles to __sysv_signal, a call
 #     ASan does not intercept (even with ASAN_OPTIONS=handle_segv=2).
+#   - the same among 20 with SIGCHLD ignored and SIGALRM blocked by the
+#     caller (inherited across exec): still skipped with that line.
 #   - a FIFO given as a results file: refused at once, "not a regular file"
 #     (it once blocked the child for 60 s), exit 1, alone and beside a
 #     healthy file that is still reported.
@@ -142,6 +144,33 @@ if [ "$took" -le 10 ]; then
     jf_pass "21 files in $took s (limit $limit s; the guard's per-file limit is 60 s)"
 else
     jf_fail "21 files took $took s (expected 10 s at most)"
+fi
+
+# --- a caller that ignores SIGCHLD and blocks SIGALRM --------------------------
+# both are inherited across exec; the guard must still see its child die
+# (a reaped or ignored status once read as "no child": the file was then
+# read directly and killed jflop) and time it out
+if command -v python3 >/dev/null 2>&1; then
+    echo "+ (SIGCHLD ignored, SIGALRM blocked) jflop report --format csv $dir"
+    jf_logged "$jf_tmp/ignchld" "jflop report" env HDF5_PLUGIN_PATH="$plugins" python3 -c \
+        'import os, signal, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+os.execvp(sys.argv[1], sys.argv[1:])' "$JFLOP" report --format csv "$dir"
+    jf_prefix=$jf_tmp/ignchld
+    jf_expect_rc 1 "SIGCHLD ignored, SIGALRM blocked: the crashing file skipped, not fatal"
+    crash_seen "$jf_tmp/ignchld.err" "$dir/r10c.h5"
+    jf_checks=$((jf_checks + 1))
+    if [ "$seen" != none ]; then
+        jf_pass "SIGCHLD ignored, SIGALRM blocked: $(grep -F r10c.h5 "$jf_tmp/ignchld.err")"
+    else
+        jf_fail "SIGCHLD ignored, SIGALRM blocked: no line naming the crashing file"
+        jf_show "$jf_tmp/ignchld.err"
+    fi
+    jf_csv "$jf_tmp/ignchld.out" "SIGCHLD ignored, SIGALRM blocked: the 20 healthy runs rows" \
+        'sorted(r["run"] for r in rows if r["table"] == "runs") == ["r%02d.h5" % i for i in range(1, 21)]'
+else
+    echo "SKIP (part): a caller ignoring SIGCHLD: python3 is not installed to set it up"
 fi
 
 # --- the crashing file alone ----------------------------------------------------

@@ -10,8 +10,8 @@
  *
  * Each file is checked once per process (the verdict is kept by device,
  * inode, size and change time, so a file rewritten meanwhile is checked
- * again; one changed within RACY_NS of its check is checked at every
- * read), and jf_result_guard_files checks a whole list with one
+ * again; one changed within 2 s (RACY_NS) of its check is checked at
+ * every read), and jf_result_guard_files checks a whole list with one
  * child that goes from file to file and is replaced only when a file kills
  * it: 1,000 healthy files cost one fork, not one per file and part (up to
  * four, 11.9 s for 1,000 files on 2026-12-03 against 0.23 s before the
@@ -21,6 +21,7 @@
 #include "jf_result_guard.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -119,9 +120,10 @@ static long long now_ns(void)
 
 /* A file changed this close to its check may change again within the
  * same timestamp tick (file times advance by the kernel's coarse clock,
- * a jiffy) at the same size, unseen: its verdict is not kept (git's
- * "racily clean" rule). The fuzzer rewrites one file per input. */
-#define RACY_NS 100000000LL
+ * a jiffy, or by whole seconds on some file systems) at the same size,
+ * unseen: its verdict is not kept (git's "racily clean" rule). The
+ * fuzzer rewrites one file per input. */
+#define RACY_NS 2000000000LL
 
 /* Keep a verdict (msg NULL: healthy) of a check that started at
  * start_ns; silently not kept without memory or when the file changed
@@ -139,6 +141,10 @@ static void remember(const checked_t *key, const char *msg, long long start_ns)
     *e = *key;
     e->used = 1;
     e->msg = msg != NULL ? strdup(msg) : NULL;
+    if (msg != NULL && e->msg == NULL) {
+        e->used = 0;  /* a corrupt file must not read as healthy */
+        table_used--;
+    }
 }
 
 /* 1: checked and healthy; 0: not checked (or changed since); -1: checked
@@ -165,11 +171,16 @@ static void child_reads(const char *const *paths, size_t from, size_t n, int fd)
     /* the fuzzer's crash report belongs to the parent's input, not here */
     __sanitizer_set_death_callback(NULL);
 #endif
-    signal(SIGSEGV, SIG_DFL);
-    signal(SIGBUS, SIG_DFL);
-    signal(SIGABRT, SIG_DFL);
-    signal(SIGALRM, SIG_DFL);
-    signal(SIGPIPE, SIG_DFL);
+    /* the caller's handlers and mask are inherited: a crash must end the
+     * child, and a blocked SIGALRM would let a hang last for ever */
+    static const int fatal[] = {SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE, SIGALRM, SIGPIPE};
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    for (size_t k = 0; k < sizeof fatal / sizeof *fatal; k++) {
+        signal(fatal[k], SIG_DFL);
+        sigaddset(&unblock, fatal[k]);
+    }
+    sigprocmask(SIG_UNBLOCK, &unblock, NULL);
     char msg[JF_MSG_LEN];
     checked_t key;
     for (size_t i = from; i < n; i++) {
@@ -179,7 +190,10 @@ static void child_reads(const char *const *paths, size_t from, size_t n, int fd)
         if (identify(paths[i], &key) == 0 && verdict(paths[i], msg, sizeof msg) == 0)
             jf_result_read_every_part(paths[i]);
         alarm(0);
-        if (write(fd, &i, sizeof i) != (ssize_t)sizeof i)
+        ssize_t put;
+        while ((put = write(fd, &i, sizeof i)) < 0 && errno == EINTR)
+            ;
+        if (put != (ssize_t)sizeof i)
             _exit(6);
     }
     _exit(0);
@@ -197,10 +211,30 @@ static void corrupt_msg(const char *path, int status, char *msg, size_t msglen)
         snprintf(msg, msglen, "%s: corrupt: HDF5 failed reading it (a memory error)", path);
 }
 
+/* Did the child die of the file (a crash, the time limit, a sanitizer's
+ * report, the kernel's OOM kill), rather than of something else (its
+ * parent going, a pipe error)? */
+static int died_of_file(int status)
+{
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status) == 1;  /* ASan and UBSan exit with 1 */
+    if (!WIFSIGNALED(status))
+        return 0;
+    switch (WTERMSIG(status)) {
+    case SIGSEGV: case SIGBUS: case SIGABRT: case SIGILL: case SIGFPE: case SIGALRM:
+    case SIGKILL: case SIGSYS: case SIGTRAP:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* One child over paths[from..n): remembers each file it finished and the
  * one it died on, whose message also goes to died_msg (when not NULL;
  * else it stays ""). Returns the index after the last file settled, or n
- * when no child could be started (the rest is read directly). */
+ * when no child could be started or its end not seen (the rest is read
+ * directly, as before the children; jf_result_guard checks a file again
+ * when it is read). Not for use by several threads at once. */
 static size_t check_from(const char *const *paths, size_t from, size_t n, char *died_msg,
                          size_t died_len)
 {
@@ -210,11 +244,21 @@ static size_t check_from(const char *const *paths, size_t from, size_t n, char *
         died_msg[0] = '\0';
     if (pipe(fds) != 0)
         return n;
+    /* no other program a thread starts may hold the write end open */
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    /* a caller's SIG_IGN or reaping handler would take the child's status */
+    struct sigaction dfl, old;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGCHLD, &dfl, &old);
     const pid_t parent = getpid();
     const pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
         close(fds[1]);
+        sigaction(SIGCHLD, &old, NULL);
         return n;
     }
     if (pid == 0) {
@@ -238,10 +282,13 @@ static size_t check_from(const char *const *paths, size_t from, size_t n, char *
     }
     close(fds[0]);
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return n;
-    if (next < n && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+    pid_t w;
+    while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+        ;
+    sigaction(SIGCHLD, &old, NULL);
+    if (w < 0)
+        return n;
+    if (next < n && died_of_file(status)) {
         /* the child died on paths[next] */
         char msg[JF_MSG_LEN];
         checked_t key;
@@ -251,6 +298,8 @@ static size_t check_from(const char *const *paths, size_t from, size_t n, char *
         if (died_msg != NULL)
             snprintf(died_msg, died_len, "%s", msg);
         next++;
+    } else if (next < n && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+        return n;  /* ended by something else: no verdict on the rest */
     }
     return next;
 }

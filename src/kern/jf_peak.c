@@ -52,7 +52,7 @@ static const char *isa_name(void)
 {
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("x86-64-v4"))
+    if (__builtin_cpu_supports(JF_VECTOR_CLONE_TOP))
         return "avx512";
     if (__builtin_cpu_supports("avx2"))
         return "avx2";

@@ -23,7 +23,15 @@
  * only; every AVX-512 CPU since Skylake-SP and Zen 4 has BW. The
  * x86-64-v4 level is dispatched on features too (AVX-512 F, BW, CD,
  * DQ, VL), and GCC 12 takes no avx512bw clone. */
+#if defined(__clang__) || __GNUC__ < 12
+/* GCC before 12 has no ISA levels, and clang (14) takes "arch=x86-64-v4"
+ * but dispatches it on the CPU's name (an AVX-512 machine ran avx2) */
+#define JF_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define JF_VECTOR_CLONE_TOP "avx512f"
+#else
 #define JF_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#define JF_VECTOR_CLONE_TOP "x86-64-v4"
+#endif
 #else
 #define JF_VECTOR_CLONES
 #endif

@@ -81,12 +81,12 @@ submit() {
 	done
 	shift
 	if ((dry)); then
-		((${#vars[@]} == 0)) || printf '%q ' env "${vars[@]}"
+		((${#vars[@]} == 0)) || printf '%q ' env ${vars[@]+"${vars[@]}"}
 		printf '%q ' sbatch "$@"
 		echo
 		last_id=dry$RANDOM
 	else
-		last_id=$(env "${vars[@]}" sbatch --parsable "$@") || die "sbatch failed: sbatch $*"
+		last_id=$(env ${vars[@]+"${vars[@]}"} sbatch --parsable "$@") || die "sbatch failed: sbatch $*"
 		last_id=${last_id%%;*}
 	fi
 }

@@ -78,7 +78,7 @@ for p in "${precs[@]}"; do
 		dep=()
 		[[ $chain -eq 0 || -z $prev ]] || dep=(--dependency="afterany:$prev")
 		submit "${shape[@]}" "JFLOP_PRECISION=$p" JFLOP_TOKENS= JFLOP_STEPS= \
-			"JFLOP_OUTDIR=$outdir/runs" -- "${dep[@]}" --job-name="jflop-q-$p-$s" \
+			"JFLOP_OUTDIR=$outdir/runs" -- ${dep[@]+"${dep[@]}"} --job-name="jflop-q-$p-$s" \
 			--output="$outdir/runs/jflop-%j.out" "${sbatch_opts[@]}" "$here/jflop.sbatch"
 		echo "quality.sh: $p, size $s, target $target_loss: job $last_id"
 		ids+=("$last_id")

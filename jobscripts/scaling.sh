@@ -70,7 +70,7 @@ for s in "${series[@]}"; do
 		[[ $s == strong ]] || d=$((token_count * n))$token_suffix
 		dep=()
 		[[ $chain -eq 0 || -z $prev ]] || dep=(--dependency="afterany:$prev")
-		submit -- "${dep[@]}" --nodes="$n" --job-name="jflop-$s-$n" \
+		submit -- ${dep[@]+"${dep[@]}"} --nodes="$n" --job-name="jflop-$s-$n" \
 			--output="$outdir/$s/jflop-%j.out" \
 			--export="ALL,JFLOP_PARAMS=$params,JFLOP_TOKENS=$d,JFLOP_OUTDIR=$outdir/$s" \
 			"${sbatch_opts[@]}" "$here/jflop.sbatch"

@@ -57,8 +57,11 @@ for h5 in "$out"/runs/*.h5; do
     jf_jq "$json" '.quality.target.reached and .quality.stopped_by == "target"
         and .energy.measured_nodes == 1 and .flops_verified' \
         "$(basename "$h5") ($(jq -r '.precision + ", N " + (.N | tostring)' "$json")): target reached, energy measured, 6ND verified"
+    # the joules hold the phase's time outside the steps (barriers, stamps,
+    # the progress line), the training seconds do not: tens of ms at 80 W
+    # on a loaded machine (4.3 J once with a sanitizer suite beside it)
     jf_close "$(basename "$h5"): energy to target = 80 W x time to target" \
-        "$(jq '.quality.target.joules' "$json")" "$(jq '.quality.target.seconds * 80' "$json")" 0.1 0.8
+        "$(jq '.quality.target.joules' "$json")" "$(jq '.quality.target.seconds * 80' "$json")" 0.1 4
 done
 jf_check "four results ($n)" test "$n" -eq 4
 for f in "$out"/runs/*.out; do

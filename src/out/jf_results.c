@@ -968,11 +968,15 @@ static int write_passes_coll(hid_t q, const jf_summary_t *s, const jf_energy_set
         if (any_failed(sum == NULL)) {
             out_of_memory |= sum == NULL;
             free(sum);
+            if (g >= 0)
+                H5Gclose(g);  /* an open group would fail the file's close */
             return 1;
         }
         if (pass_joules_sum(setup, job, sum, r->nevals) != 0) {
             /* timed out: the abandoned allreduce may still write sum, so
              * it is left allocated (the job ends next) */
+            if (g >= 0)
+                H5Gclose(g);
             return 1;
         }
         int all = 1;

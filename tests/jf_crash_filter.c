@@ -28,12 +28,7 @@ static void crash(void)
 static size_t crash_filter(unsigned int flags, size_t cd_nelmts, const unsigned int cd_values[],
                            size_t nbytes, size_t *buf_size, void **buf)
 {
-    (void)flags;
-    (void)cd_nelmts;
-    (void)cd_values;
-    (void)nbytes;
-    (void)buf_size;
-    (void)buf;
+    (void)flags, (void)cd_nelmts, (void)cd_values, (void)nbytes, (void)buf_size, (void)buf;
     crash();
     return 0;
 }

@@ -45,6 +45,10 @@ eval_every=10
 max_steps=
 run_args=
 
+[ -r "$here/jf-jobscript-lib.sh" ] || {
+	echo "$(basename "$0"): $here/jf-jobscript-lib.sh is missing (keep this script beside it, as make install does)" >&2
+	exit 2
+}
 # usage, die, the options, jf_find_programs, submit
 # shellcheck source-path=SCRIPTDIR source=jf-jobscript-lib.sh
 . "$here/jf-jobscript-lib.sh"

@@ -38,6 +38,10 @@ mode=both
 params=25M
 tokens=20M
 
+[ -r "$here/jf-jobscript-lib.sh" ] || {
+	echo "$(basename "$0"): $here/jf-jobscript-lib.sh is missing (keep this script beside it, as make install does)" >&2
+	exit 2
+}
 # usage, die, the options, jf_find_programs, submit
 # shellcheck source-path=SCRIPTDIR source=jf-jobscript-lib.sh
 . "$here/jf-jobscript-lib.sh"

@@ -226,11 +226,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_step: rank %d: cannot set up the model: %s\n", rank, msg);
         MPI_Abort(MPI_COMM_WORLD, 3);
     }
+    /* the product with GELU' as jflop-run runs it: measured in the warm-up */
+    jf_mul_choice_t mul;
+    jf_trainer_begin_mul_choice(&tr);
     jf_ledger_clear(&ledger);
     double loss;
     uint64_t ntok, step = 0;
     for (int w = 0; w < 2; w++)
         jf_trainer_step(&tr, step++, &ledger, &loss, &ntok);
+    jf_trainer_finish_mul_choice(&tr, &mul);
 
     /* one traced step gives the exact GEMM list */
     jf_gemm_trace_t trace;
@@ -404,6 +408,11 @@ int main(int argc, char **argv)
                 json_object_set_new(j, "fastest_candidate_flops_per_second", json_real(fastest));
                 json_object_set_new(j, "fastest_candidate", json_string(fastest_name));
                 json_object_set_new(j, "non_gemm_share", json_real(non_gemm));
+                json_object_set_new(j, "gelu_product",
+                                    json_pack("{s:s, s:b, s:f, s:f}", "mode",
+                                              jf_mul_mode_name(mul.mode), "measured",
+                                              mul.measured, "fused_seconds", mul.fused_seconds,
+                                              "after_seconds", mul.after_seconds));
             }
             if (j != NULL && args.peak) {
                 json_object_set_new(j, "peak_flops_per_second_median", json_real(peak));

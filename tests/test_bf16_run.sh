@@ -4,7 +4,9 @@
 # identical on both ranks, the loss falls and stays within bf16's unit
 # roundoff between 1 and 2 ranks; --verify's bf16 checks pass; the
 # back-end, its kernel and whether bf16 ran natively are recorded in the
-# summary, JSON and HDF5 file; --gemm forces a choice or is refused with one
+# summary, JSON and HDF5 file, and so is how the product with GELU' ran
+# (fused or after, measured in the warm-up; unmeasured on BLIS and without
+# warm-up); --gemm forces a choice or is refused with one
 # line; emulation is labelled. A build without oneDNN must refuse bf16
 # (exit 2, one line), which is what this test checks there.
 # shellcheck source=jf_testlib.sh
@@ -39,6 +41,9 @@ for f in "$one.json" "$two.json"; do
         "$b: native bf16 exactly when the CPU has AVX512-BF16 or AMX-BF16 ($hw)"
     jf_jq "$f" '.bf16_converted_elements > 0' "$b: conversions counted apart from FLOPs"
     jf_jq "$f" '.gemm.bf16_tensors | test("master weights")' "$b: says which tensors are bf16"
+    jf_jq "$f" '.gemm.gelu_product | .measured and .calls >= 1 and .fused_seconds > 0 and
+        .after_seconds > 0 and .mode == (if .after_seconds < .fused_seconds then "after" else "fused" end)' \
+        "$b: the product with GELU' measured both ways in the warm-up, the faster ran"
 done
 jf_jq "$two.json" '.weights_identical_on_ranks == true' "2 ranks: weights identical on both"
 jf_jq "$two.json" '[.verify.gemm_bf16, .verify.bf16_loss, .verify.ranks | .result == "pass"]
@@ -69,6 +74,12 @@ jf_mpi 1 "$jf_tmp/f-blis" --preset tiny --steps 1 --gemm blis --summary-json "$j
 jf_expect_rc 0 "--gemm blis, fp32"
 jf_jq "$jf_tmp/f-blis.json" '.gemm.backend == "blis" and .gemm.kernel == .blis_arch' \
     "--gemm blis: BLIS ran, its kernel set recorded"
+jf_jq "$jf_tmp/f-blis.json" '.gemm.gelu_product | .measured == false and .mode == "after" and
+    (.note | test("cannot fuse"))' "--gemm blis: the product with GELU' after it, unmeasured (BLIS cannot fuse)"
+jf_mpi 1 "$jf_tmp/w0" --preset tiny --precision bf16 --steps 2 --warmup 0 --summary-json "$jf_tmp/w0.json"
+jf_expect_rc 0 "bf16 without warm-up"
+jf_jq "$jf_tmp/w0.json" '.gemm.gelu_product | .measured == false and .mode == "fused" and
+    (.note | test("no warm-up"))' "no warm-up: the product with GELU' fused, unmeasured, saying why"
 for bad in "--gemm blis --precision bf16:no bf16" "--gemm onednn --precision fp64:no fp64" \
     "--gemm nosuch:unknown back-end"; do
     args=${bad%%:*}

@@ -39,7 +39,7 @@ measured_nodes total_nodes extrapolated measured invalid samples wraps sampler_r
 domain_in_node_total requested checks ran pass value threshold
 prequential_tokens eval_every evaluations eval_sequences eval_tokens target_reached
 steps_to_target tokens_to_target learned_fraction
-idle_measured step_phase_intervals step_phase_shared_intervals"
+idle_measured step_phase_intervals step_phase_shared_intervals gelu_product_measured"
 
 cat >"$run.py" <<'PY'
 import re, sys

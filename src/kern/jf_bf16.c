@@ -22,6 +22,24 @@ void jf_bf16_to_floats(float *restrict dst, const jf_bf16_t *restrict src, int64
         dst[i] = jf_bf16_to_float(src[i]);
 }
 
+/* Blocked as the model's bf16 writers are: computed into an L1 buffer,
+ * then rounded, so both loops vectorise at full width. */
+JF_VECTOR_CLONES
+void jf_bf16_from_products(jf_bf16_t *restrict dst, const float *restrict a,
+                           const float *restrict b, int64_t n)
+{
+    float buf[1024];
+    for (int64_t i0 = 0; i0 < n; i0 += 1024) {
+        const int64_t k = n - i0 < 1024 ? n - i0 : 1024;
+#pragma omp simd
+        for (int64_t i = 0; i < k; i++)
+            buf[i] = a[i0 + i] * b[i0 + i];
+#pragma omp simd
+        for (int64_t i = 0; i < k; i++)
+            dst[i0 + i] = jf_bf16_from_float(buf[i]);
+    }
+}
+
 void jf_bf16_from_matrix(jf_bf16_t *dst, const float *src, int64_t rows, int64_t cols,
                          int64_t ld, int threads)
 {

@@ -36,6 +36,10 @@ static inline float jf_bf16_to_float(jf_bf16_t b)
 void jf_bf16_from_floats(jf_bf16_t *dst, const float *src, int64_t n);
 /* dst[i] = float(src[i]). */
 void jf_bf16_to_floats(float *dst, const jf_bf16_t *src, int64_t n);
+
+/* dst = bf16(a * b), elementwise over n (a product's fp32 result times an
+ * fp32 factor, rounded once). */
+void jf_bf16_from_products(jf_bf16_t *dst, const float *a, const float *b, int64_t n);
 /* A rows x cols block of a row-major fp32 matrix (leading dimension ld)
  * into a dense bf16 one (leading dimension cols), on `threads` threads
  * (1 inside a parallel region). */

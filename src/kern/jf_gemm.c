@@ -130,7 +130,19 @@ static jf_err_t gemm_then_mul(const jf_gemm_backend_t *b, const jf_gemm_args_t *
             mul_s(g->c, g->ldc, g->c_mul, g->ldmul, g->m, g->n, threads);
         return e;
     }
-    float *wide = malloc((size_t)(g->m * g->n) * sizeof *wide);
+    /* the fp32 block: kept between calls outside parallel regions (a
+     * fresh one per call was a page-faulting mmap of megabytes), a
+     * thread's own inside them */
+    static float *kept;
+    static size_t kept_elems;
+    const size_t elems = (size_t)(g->m * g->n);
+    const int keep = !omp_in_parallel();
+    if (keep && kept_elems < elems) {
+        free(kept);
+        kept = malloc(elems * sizeof *kept);
+        kept_elems = kept != NULL ? elems : 0;
+    }
+    float *wide = keep ? kept : malloc(elems * sizeof *wide);
     if (wide == NULL) {
         snprintf(msg, msglen, "out of memory for a %lld x %lld GEMM result", (long long)g->m,
                  (long long)g->n);
@@ -141,12 +153,36 @@ static jf_err_t gemm_then_mul(const jf_gemm_backend_t *b, const jf_gemm_args_t *
     plain.c_bf16 = 0;
     const jf_err_t e = b->gemm(&plain, msg, msglen);
     if (e == JF_OK) {
-        mul_s(wide, g->n, g->c_mul, g->ldmul, g->m, g->n, threads);
+        const float *mul = g->c_mul;
+#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1)
         for (int64_t r = 0; r < g->m; r++)
-            jf_bf16_from_floats((jf_bf16_t *)g->c + r * g->ldc, wide + r * g->n, g->n);
+            jf_bf16_from_products((jf_bf16_t *)g->c + r * g->ldc, wide + r * g->n,
+                                  mul + r * g->ldmul, g->n);
     }
-    free(wide);
+    if (!keep)
+        free(wide);
     return e;
+}
+
+static jf_mul_mode_t mul_mode = JF_MUL_FUSED;
+static double mul_seconds[2];
+static int mul_calls[2];
+
+void jf_gemm_set_mul_mode(jf_mul_mode_t mode)
+{
+    mul_mode = mode;
+    if (mode == JF_MUL_MEASURE)
+        mul_seconds[0] = mul_seconds[1] = mul_calls[0] = mul_calls[1] = 0;
+}
+
+jf_mul_mode_t jf_gemm_mul_mode(void) { return mul_mode; }
+
+void jf_gemm_mul_timed(double seconds[2], int calls[2])
+{
+    for (int k = 0; k < 2; k++) {
+        seconds[k] = mul_seconds[k];
+        calls[k] = mul_calls[k];
+    }
 }
 
 /* Count, trace and run one product on the precision's back-end. */
@@ -169,9 +205,22 @@ static void run(const jf_gemm_ctx_t *ctx, const jf_gemm_args_t *g)
         fail(msg);
         return;
     }
-    const int door_mul = g->c_mul != NULL && !(b->fuses_mul & JF_PRECISION_BIT(g->precision));
+    const int fusable = g->c_mul != NULL && (b->fuses_mul & JF_PRECISION_BIT(g->precision));
+    /* measuring: the two ways in ABBA order over the calls, so that the
+     * layers (the last one's factor is the freshest in cache) are shared
+     * out evenly; outside parallel regions, where the counters are this
+     * thread's alone */
+    const int timed = fusable && mul_mode == JF_MUL_MEASURE && !omp_in_parallel();
+    const int after = timed ? ((mul_calls[0] + mul_calls[1] + 1) / 2) % 2
+                            : mul_mode == JF_MUL_AFTER;
+    const int door_mul = g->c_mul != NULL && (!fusable || after);
+    const double t0 = timed ? omp_get_wtime() : 0;
     if ((door_mul ? gemm_then_mul(b, g, msg, sizeof msg) : b->gemm(g, msg, sizeof msg)) != JF_OK)
         fail(msg);
+    if (timed) {
+        mul_seconds[after] += omp_get_wtime() - t0;
+        mul_calls[after]++;
+    }
 }
 
 static jf_gemm_args_t args_of(const jf_gemm_ctx_t *ctx, jf_precision_t p, int trans_a,

@@ -68,6 +68,21 @@ void jf_gemm_mul_d(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b,
                    const double *a, int64_t lda, const double *b, int64_t ldb,
                    double beta, double *c, int64_t ldc, const double *mul, int64_t ldmul);
 
+/* Where a back-end that fuses the multiplication (fuses_mul) does it:
+ * JF_MUL_FUSED, in its epilogue (oneDNN's binary post-op); JF_MUL_AFTER,
+ * the product to fp32 and then one multiply (and round, for a bf16 C)
+ * pass, as for back-ends that cannot fuse. Which is faster depends on the
+ * machine, the shape and what is in cache, so it is measured in the
+ * warm-up steps themselves: JF_MUL_MEASURE alternates the two ways call
+ * by call and times each (jf_gemm_mul_timed); the trainer then sets the
+ * faster (jf_train.h). Default JF_MUL_FUSED. */
+typedef enum { JF_MUL_FUSED = 0, JF_MUL_AFTER = 1, JF_MUL_MEASURE = 2 } jf_mul_mode_t;
+void jf_gemm_set_mul_mode(jf_mul_mode_t mode);  /* MEASURE also clears the timings */
+jf_mul_mode_t jf_gemm_mul_mode(void);
+/* Since JF_MUL_MEASURE was set: seconds and calls of each way, [FUSED]
+ * and [AFTER], of products from outside parallel regions. */
+void jf_gemm_mul_timed(double seconds[2], int calls[2]);
+
 /* bf16 operands already rounded, fp32 C (benchmarks, the bf16 peak). */
 void jf_gemm_bf16(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b,
                   int64_t m, int64_t n, int64_t k, float alpha,

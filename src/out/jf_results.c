@@ -568,6 +568,18 @@ static int write_gemm_coll(hid_t f, const jf_summary_t *s)
     attrs_str(&a, "bf16_tensors", jf_gemm_bf16_tensors(ch->precision));
     attrs_str(&a, "measured_shapes", ch->shapes);
     attrs_f64_units(&a, "measure_seconds", ch->seconds, "s (rank 0)");
+    /* 1.8: the product with GELU', fused or after, and its measurement */
+    static const jf_mul_choice_t none = {0, JF_MUL_FUSED, 0, 0, 0, "no run"};
+    const jf_mul_choice_t *mul = s->run != NULL ? &s->run->mul : &none;
+    attrs_str(&a, "gelu_product", jf_mul_mode_name(mul->mode));
+    attrs_i64(&a, "gelu_product_measured", mul->measured);
+    char mul_how[256];
+    jf_mul_choice_str(mul, mul_how, sizeof mul_how);
+    attrs_str(&a, "gelu_product_how", mul_how);
+    attrs_f64_units(&a, "gelu_product_fused_seconds", mul->fused_seconds,
+                    "s per call, summed over ranks; 0: not measured");
+    attrs_f64_units(&a, "gelu_product_after_seconds", mul->after_seconds,
+                    "s per call, summed over ranks; 0: not measured");
     attrs_i64(&a, "candidates", JF_NCAND);
     for (int i = 0; i < JF_NCAND; i++) {
         const jf_gemm_candidate_t *c = &ch->cand[i];

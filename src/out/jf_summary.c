@@ -197,6 +197,11 @@ static void print_gemm(FILE *out, const jf_summary_t *s)
             g->seconds, cands);
     if (g->precision == JF_BF16)
         fprintf(out, "        %s\n", jf_gemm_bf16_tensors(g->precision));
+    if (s->run != NULL) {
+        char mul[256];
+        jf_mul_choice_str(&s->run->mul, mul, sizeof mul);
+        fprintf(out, "        product with GELU' (MLP backward): %s\n", mul);
+    }
 }
 
 static json_t *gemm_json(const jf_summary_t *s)
@@ -214,12 +219,24 @@ static json_t *gemm_json(const jf_summary_t *s)
                              c->considered && c->usable ? json_real(c->gflops) : json_null(),
                              "note", c->note, "chosen", i == g->chosen));
     }
-    return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:f, s:s, s:o}", "precision",
-                     jf_precision_name(g->precision), "backend", g->backend, "version",
-                     g->version, "kernel", g->kernel, "native", g->native, "emulated",
-                     g->precision == JF_BF16 && !g->native, "how", g->how, "measured_shapes",
-                     g->shapes, "measure_seconds", g->seconds, "bf16_tensors",
-                     jf_gemm_bf16_tensors(g->precision), "candidates", cands);
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:f, s:s, s:o}", "precision",
+                          jf_precision_name(g->precision), "backend", g->backend, "version",
+                          g->version, "kernel", g->kernel, "native", g->native, "emulated",
+                          g->precision == JF_BF16 && !g->native, "how", g->how,
+                          "measured_shapes", g->shapes, "measure_seconds", g->seconds,
+                          "bf16_tensors", jf_gemm_bf16_tensors(g->precision), "candidates",
+                          cands);
+    if (j != NULL && s->run != NULL) {
+        const jf_mul_choice_t *m = &s->run->mul;
+        json_object_set_new(
+            j, "gelu_product",
+            json_pack("{s:s, s:b, s:i, s:s, s:o, s:o}", "mode", jf_mul_mode_name(m->mode),
+                      "measured", m->measured, "calls", m->calls, "note", m->note,
+                      "fused_seconds",
+                      m->measured ? json_real(m->fused_seconds) : json_null(), "after_seconds",
+                      m->measured ? json_real(m->after_seconds) : json_null()));
+    }
+    return j;
 }
 
 /* The temperature of the summary's Landauer comparisons; `jflop report`

@@ -193,6 +193,9 @@ uint64_t jf_model_bytes(const jf_shape_t *shape, int64_t batch,
             const uint64_t ctx = (uint64_t)shape->ctx;
             bytes += (uint64_t)(threads > 0 ? threads : 1) * 2 * ctx * (uint64_t)shape->d_model *
                      sizeof(jf_bf16_t);
+            /* and its fp32 block for the product with GELU' when that runs
+             * after the product (measured in the warm-up, jf_gemm.h) */
+            bytes += (uint64_t)(T * (double)shape->ff) * sizeof(float);
         }
     }
     free(m.layer_off);
@@ -284,6 +287,14 @@ void jf_model_backward(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger)
         jf_model_bwd_d(m, tok, ledger);
     else
         jf_model_bwd_s(m, tok, ledger);
+}
+
+void jf_model_mul_product(jf_model_t *m, jf_ledger_t *ledger)
+{
+    if (m->precision == JF_FP64)
+        jf_model_mul_product_d(m, ledger);
+    else
+        jf_model_mul_product_s(m, ledger);
 }
 
 double jf_model_forward_backward(jf_model_t *m, const int32_t *tok, const int32_t *tgt,

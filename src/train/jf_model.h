@@ -43,6 +43,11 @@ double jf_model_forward_train(jf_model_t *model, const int32_t *tokens,
                               const int32_t *targets, double loss_scale, jf_ledger_t *ledger);
 void jf_model_backward(jf_model_t *model, const int32_t *tokens, jf_ledger_t *ledger);
 
+/* The MLP backward's product with GELU' (the last layer's, on whatever
+ * the buffers hold), alone: for timing how the GEMM door should run it
+ * (jf_trainer_choose_mul). Its FLOPs go to ledger. */
+void jf_model_mul_product(jf_model_t *model, jf_ledger_t *ledger);
+
 /* Called during backward, from the calling thread, each time a block of
  * gradients is final: weights [first, first + count). The blocks are the
  * output head with the final LayerNorm, each layer from the last to the

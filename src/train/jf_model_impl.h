@@ -79,6 +79,8 @@ double jf_model_fwd_d(jf_model_t *m, const int32_t *tok, const int32_t *tgt,
                       double loss_scale, int want_grad, jf_ledger_t *ledger);
 void jf_model_bwd_s(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger);
 void jf_model_bwd_d(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger);
+void jf_model_mul_product_s(jf_model_t *m, jf_ledger_t *ledger);
+void jf_model_mul_product_d(jf_model_t *m, jf_ledger_t *ledger);
 void jf_model_init_weights_s(jf_model_t *m, uint64_t seed);
 void jf_model_init_weights_d(jf_model_t *m, uint64_t seed);
 void jf_model_sgd_s(jf_model_t *m, double lr);

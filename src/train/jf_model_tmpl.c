@@ -586,6 +586,18 @@ void FN(jf_model_bwd)(jf_model_t *m, const int32_t *tok, jf_ledger_t *ledger)
     grad_ready(m, (uint64_t)m->off_emb, (uint64_t)m->layer_off[0].ln1_g);
 }
 
+/* The MLP backward's product with GELU' of the last layer, alone, on the
+ * model's own buffers (whatever they hold): what jf_trainer_choose_mul
+ * times. Counted into ledger, which the caller throws away. */
+void FN(jf_model_mul_product)(jf_model_t *m, jf_ledger_t *ledger)
+{
+    const int64_t T = m->tokens, d = m->shape.d_model, ff = m->shape.ff;
+    const jf_layer_offsets_t *o = &m->layer_off[m->shape.layers - 1];
+    const jf_gemm_ctx_t bwd_x = gemm_ctx(m, ledger, JF_FLOP_DENSE_BWD_DATA, m->threads);
+    FN(jf_gemm_mul)(&bwd_x, 0, 1, T, ff, d, 1, m->dx, d, (const real *)m->weights + o->w2, d,
+                    0, m->dh, ff, m->acts[m->shape.layers - 1].h, ff);
+}
+
 static void FN(fill_normal)(real *w, int64_t n, double std, uint64_t key, int nth)
 {
 #pragma omp parallel for num_threads(nth) schedule(static)

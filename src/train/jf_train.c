@@ -1,6 +1,8 @@
 /* jf_train.c: the data-parallel training loop, its timing and its checks. */
 #include "jf_train.h"
 
+#include "kern/jf_gemm_backend.h"
+
 #include "kern/jf_gemm.h"
 
 #include "core/jf_clock.h"
@@ -120,6 +122,73 @@ jf_err_t jf_trainer_set_overlap(jf_trainer_t *tr, int overlap)
         return JF_ENOMEM;
     jf_model_on_grad_ready(tr->model, start_block_sum, tr);
     return JF_OK;
+}
+
+static int mul_fusable(const jf_trainer_t *tr)
+{
+    const jf_precision_t prec = jf_model_precision(tr->model);
+    const jf_gemm_backend_t *b = jf_gemm_backend_of(prec);
+    return b != NULL && (b->fuses_mul & JF_PRECISION_BIT(prec));
+}
+
+void jf_trainer_begin_mul_choice(jf_trainer_t *tr)
+{
+    if (!mul_fusable(tr))
+        return;
+    jf_ledger_t scratch;
+    jf_ledger_clear(&scratch);
+    jf_gemm_set_mul_mode(JF_MUL_FUSED);
+    jf_model_mul_product(tr->model, &scratch);
+    jf_gemm_set_mul_mode(JF_MUL_AFTER);
+    jf_model_mul_product(tr->model, &scratch);
+    jf_gemm_set_mul_mode(JF_MUL_MEASURE);
+}
+
+void jf_trainer_finish_mul_choice(jf_trainer_t *tr, jf_mul_choice_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->mode = JF_MUL_AFTER;
+    if (!mul_fusable(tr)) {
+        snprintf(out->note, sizeof out->note, "the back-end cannot fuse it");
+        return;
+    }
+    double sec[2];
+    int calls[2];
+    jf_gemm_mul_timed(sec, calls);
+    double mean[3] = {calls[0] > 0 ? sec[0] / calls[0] : 0, calls[1] > 0 ? sec[1] / calls[1] : 0,
+                      calls[0] > 0 && calls[1] > 0 ? 0 : 1};
+    /* every rank decides alike: a rank without both timings (no warm-up
+     * step) makes the choice unmeasured everywhere */
+    MPI_Allreduce(MPI_IN_PLACE, mean, 3, MPI_DOUBLE, MPI_SUM, tr->comm);
+    if (mean[2] > 0) {
+        out->mode = JF_MUL_FUSED;
+        snprintf(out->note, sizeof out->note, "no warm-up step to measure it in");
+    } else {
+        out->measured = 1;
+        out->calls = calls[0] < calls[1] ? calls[0] : calls[1];
+        out->fused_seconds = mean[0];
+        out->after_seconds = mean[1];
+        out->mode = mean[1] < mean[0] ? JF_MUL_AFTER : JF_MUL_FUSED;
+    }
+    jf_gemm_set_mul_mode(out->mode);
+}
+
+const char *jf_mul_mode_name(jf_mul_mode_t mode)
+{
+    return mode == JF_MUL_AFTER ? "after" : "fused";
+}
+
+void jf_mul_choice_str(const jf_mul_choice_t *c, char *buf, size_t len)
+{
+    const char *what =
+        c->mode == JF_MUL_AFTER ? "after the product" : "fused in the GEMM's epilogue";
+    if (!c->measured)
+        snprintf(buf, len, "%s (not measured: %s)", what, c->note);
+    else
+        snprintf(buf, len,
+                 "%s, measured in the warm-up steps: %.3f ms per call after the product, "
+                 "%.3f ms fused (means of %d or more calls each, ABBA, summed over ranks)",
+                 what, c->after_seconds * 1e3, c->fused_seconds * 1e3, c->calls);
 }
 
 jf_err_t jf_allreduce_sum(void *buf, uint64_t count, jf_precision_t precision, MPI_Comm comm)
@@ -421,6 +490,8 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
         snprintf(msg, msglen, "cannot allocate the training data buffers");
         goto cleanup;
     }
+    /* the product with GELU' fused or after: measured in the warm-up */
+    jf_trainer_begin_mul_choice(&tr);
     run->loss_floor = jf_data_entropy(&data);
     run->val_loss_best = NAN;
     run->stop_rule = o->min_seconds > 0 ? "min-seconds" : "steps";
@@ -453,6 +524,8 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
             goto cleanup;
         }
         if (s == o->warmup) {
+            /* the warm-up's measurement decides the product with GELU' */
+            jf_trainer_finish_mul_choice(&tr, &run->mul);
             /* the measured phase starts with every rank at the barrier, and
              * the node's energy reading between two barriers */
             MPI_Barrier(comm);

@@ -9,6 +9,7 @@
 
 #include "core/jf_ledger.h"
 #include "train/jf_data.h"
+#include "kern/jf_gemm.h"
 #include "train/jf_model.h"
 #include "train/jf_options.h"
 
@@ -49,6 +50,33 @@ jf_err_t jf_trainer_init(jf_trainer_t *tr, jf_model_t *model, const jf_data_t *d
 /* --overlap: sum each block of gradients with MPI_Iallreduce as soon as
  * backward has finished it, instead of one MPI_Allreduce after backward. */
 jf_err_t jf_trainer_set_overlap(jf_trainer_t *tr, int overlap);
+
+/* How the MLP backward's product with GELU' runs (jf_gemm.h's
+ * jf_mul_mode_t), chosen by measurement in the warm-up steps, where the
+ * product meets the caches as in every step: begin before them (one
+ * untimed call of each way first: the back-end's first call builds its
+ * kernels), finish after them (each way's mean per call summed over
+ * ranks, the faster set on every rank). Only where the precision's
+ * back-end can fuse the multiplication; elsewhere it runs after the
+ * product, unmeasured. */
+typedef struct {
+    int measured;           /* 0: not measured (see note) */
+    jf_mul_mode_t mode;     /* what runs: JF_MUL_FUSED or JF_MUL_AFTER */
+    int calls;              /* timed calls of each way (the fewer), this rank */
+    double fused_seconds;   /* mean per call, summed over ranks */
+    double after_seconds;
+    char note[96];          /* why not measured; "" when measured */
+} jf_mul_choice_t;
+
+void jf_trainer_begin_mul_choice(jf_trainer_t *tr);
+/* Collective over the trainer's communicator. */
+void jf_trainer_finish_mul_choice(jf_trainer_t *tr, jf_mul_choice_t *out);
+
+/* "fused" or "after" */
+const char *jf_mul_mode_name(jf_mul_mode_t mode);
+
+/* One phrase for the summary: which, and the measured figures. */
+void jf_mul_choice_str(const jf_mul_choice_t *c, char *buf, size_t len);
 void jf_trainer_free(jf_trainer_t *tr);
 
 /* One step over global sequences [step*ranks*batch, (step+1)*ranks*batch):
@@ -167,6 +195,7 @@ typedef struct {
      * this gives them (returns 1; NULL or 0: no energy) */
     int (*progress_energy)(void *ctx, double *watts, double *joules);
     void *progress_energy_ctx;
+    jf_mul_choice_t mul;      /* how the product with GELU' ran, and why */
 } jf_run_t;
 
 /* Run warm-up and measured steps; fills *run. Rank 0 prints progress on

@@ -183,7 +183,7 @@ void jf_mul_choice_str(const jf_mul_choice_t *c, char *buf, size_t len)
     const char *what =
         c->mode == JF_MUL_AFTER ? "after the product" : "fused in the GEMM's epilogue";
     if (!c->measured)
-        snprintf(buf, len, "%s (not measured: %s)", what, c->note);
+        snprintf(buf, len, "%s (not timed: %s)", what, c->note);
     else
         snprintf(buf, len,
                  "%s, measured in the warm-up steps: %.3f ms per call after the product, "

@@ -175,8 +175,6 @@ void jf_gemm_set_mul_mode(jf_mul_mode_t mode)
         mul_seconds[0] = mul_seconds[1] = mul_calls[0] = mul_calls[1] = 0;
 }
 
-jf_mul_mode_t jf_gemm_mul_mode(void) { return mul_mode; }
-
 void jf_gemm_mul_timed(double seconds[2], int calls[2])
 {
     for (int k = 0; k < 2; k++) {

@@ -78,7 +78,6 @@ void jf_gemm_mul_d(const jf_gemm_ctx_t *ctx, int trans_a, int trans_b,
  * faster (jf_train.h). Default JF_MUL_FUSED. */
 typedef enum { JF_MUL_FUSED = 0, JF_MUL_AFTER = 1, JF_MUL_MEASURE = 2 } jf_mul_mode_t;
 void jf_gemm_set_mul_mode(jf_mul_mode_t mode);  /* MEASURE also clears the timings */
-jf_mul_mode_t jf_gemm_mul_mode(void);
 /* Since JF_MUL_MEASURE was set: seconds and calls of each way, [FUSED]
  * and [AFTER], of products from outside parallel regions. */
 void jf_gemm_mul_timed(double seconds[2], int calls[2]);

@@ -54,48 +54,23 @@ const jf_run_field_t jf_run_fields[] = {
 
 const size_t jf_run_nfields = sizeof jf_run_fields / sizeof jf_run_fields[0];
 
+/* The field is read through its own type: offset came from offsetof on
+ * jf_run_t, so the address is that member's. */
 jf_run_value_t jf_run_field_value(const jf_run_field_t *f, const jf_run_t *r)
 {
-    const char *const at = (const char *)r + f->offset;
-    jf_run_value_t v = {.type = JF_RUN_VAL_STR, .s = ""};
+    const void *const at = (const char *)r + f->offset;
+    const char *s = NULL;
     switch (f->kind) {
-    case JF_RUN_INT: {
-        int x;
-        memcpy(&x, at, sizeof x);
-        v.type = JF_RUN_VAL_I64;
-        v.i = x;
-        break;
+    case JF_RUN_INT: return (jf_run_value_t){.type = JF_RUN_VAL_I64, .i = *(const int *)at};
+    case JF_RUN_I64: return (jf_run_value_t){.type = JF_RUN_VAL_I64, .i = *(const int64_t *)at};
+    case JF_RUN_U64: return (jf_run_value_t){.type = JF_RUN_VAL_U64, .u = *(const uint64_t *)at};
+    case JF_RUN_F64: return (jf_run_value_t){.type = JF_RUN_VAL_F64, .f = *(const double *)at};
+    case JF_RUN_STR: s = *(const char *const *)at; break;
+    case JF_RUN_PRECISION: s = jf_precision_name(*(const jf_precision_t *)at); break;
+    case JF_RUN_PRESET: s = r->opt.params_target ? "" : r->opt.preset; break;
+    case JF_RUN_OPTIMIZER_NAME: s = JF_RUN_OPTIMIZER; break;
     }
-    case JF_RUN_I64:
-        v.type = JF_RUN_VAL_I64;
-        memcpy(&v.i, at, sizeof v.i);
-        break;
-    case JF_RUN_U64:
-        v.type = JF_RUN_VAL_U64;
-        memcpy(&v.u, at, sizeof v.u);
-        break;
-    case JF_RUN_F64:
-        v.type = JF_RUN_VAL_F64;
-        memcpy(&v.f, at, sizeof v.f);
-        break;
-    case JF_RUN_STR:
-        memcpy(&v.s, at, sizeof v.s);
-        v.s = v.s != NULL ? v.s : "";
-        break;
-    case JF_RUN_PRECISION: {
-        jf_precision_t x;
-        memcpy(&x, at, sizeof x);
-        v.s = jf_precision_name(x);
-        break;
-    }
-    case JF_RUN_PRESET:
-        v.s = r->opt.params_target || r->opt.preset == NULL ? "" : r->opt.preset;
-        break;
-    case JF_RUN_OPTIMIZER_NAME:
-        v.s = JF_RUN_OPTIMIZER;
-        break;
-    }
-    return v;
+    return (jf_run_value_t){.type = JF_RUN_VAL_STR, .s = s != NULL ? s : ""};
 }
 
 const char *jf_run_field_units(const jf_run_field_t *f, const jf_run_t *r)

@@ -6,7 +6,7 @@
 # attributes and units to /config, the known shape, N and D, and for every
 # field both outputs have, the same value in /config and in the JSON
 # summary, with the JSON type the table gives.
-# shellcheck source=jf_testlib.sh
+# shellcheck source=jf_testlib.sh disable=SC2016 # backquotes in SCHEMA.md are meant
 . "${JF_TESTLIB:?run through make check}"
 jf_require_mpi
 jf_require_jq

@@ -44,6 +44,7 @@ config_attrs() {
 # h5 NAME / js NAME: the value in /config / in the JSON summary ($run).
 h5() { awk -F"$tab" -v n="$1" '$1 == n {print $3}' "$run.attrs"; }
 js() { jq -r --arg k "$1" '.[$k]' "$run.json"; }
+# shellcheck disable=SC2317 # run by jf_check
 same_number() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 == b + 0 && a != "" && b != "") }'; }
 
 # check_run NAME ARGS...: run, then compare /config, the table and the JSON.

@@ -33,6 +33,7 @@
 #include "config.h"
 #include "analysis/jf_learning.h"
 #include "out/jf_h5.h"
+#include "out/jf_run_fields.h"
 
 #define META_LEN 512
 
@@ -183,12 +184,6 @@ static void attrs_units(attrs_t *a, const char *name, const char *units)
 static void attrs_f64_units(attrs_t *a, const char *name, double v, const char *units)
 {
     attrs_f64(a, name, v);
-    attrs_units(a, name, units);
-}
-
-static void attrs_u64_units(attrs_t *a, const char *name, uint64_t v, const char *units)
-{
-    attrs_u64(a, name, v);
     attrs_units(a, name, units);
 }
 
@@ -465,53 +460,28 @@ static int write_root_coll(hid_t f, const jf_summary_t *s, const jf_meta_t *meta
     return attrs_write_coll(f, &a);
 }
 
+/* /config: the run's configuration fields, as out/jf_run_fields.c lists
+ * them (the JSON summary writes the same table). */
 static int write_config_coll(hid_t f, const jf_summary_t *s)
 {
     const jf_run_t *r = s->run;
-    const jf_run_options_t *o = &r->opt;
     const hid_t g = group_coll(f, JF_H5_CONFIG);
     attrs_t a = {0};
-    attrs_str(&a, "preset", o->params_target ? "" : o->preset);
-    attrs_i64(&a, "layers", o->shape.layers);
-    attrs_i64(&a, "d_model", o->shape.d_model);
-    attrs_i64(&a, "heads", o->shape.heads);
-    attrs_i64(&a, "ctx", o->shape.ctx);
-    attrs_i64(&a, "ff", o->shape.ff);
-    attrs_i64(&a, "vocab", o->shape.vocab);
-    attrs_i64(&a, "batch", o->batch);
-    attrs_i64(&a, "steps", o->steps);
-    attrs_i64(&a, "warmup", o->warmup);
-    attrs_i64(&a, "steps_done", r->steps_done);
-    attrs_i64(&a, "ranks", r->ranks);
-    attrs_i64(&a, "nodes", r->nodes);
-    attrs_i64(&a, "threads_per_rank", o->threads);
-    attrs_str(&a, "precision", jf_precision_name(o->precision));
-    attrs_str(&a, "optimizer", "sgd");
-    attrs_f64(&a, "lr", o->lr);
-    attrs_u64(&a, "N", r->n_params);
-    attrs_u64(&a, "N_target", o->params_target);
-    attrs_u64(&a, "D", r->tokens);
-    attrs_u64(&a, "D_target", o->tokens_target);
-    attrs_u64(&a, "weights_trained", r->n_weights);
-    attrs_str(&a, "energy_request", o->energy);
-    attrs_f64_units(&a, "seconds", r->seconds, "s");
-    attrs_f64_units(&a, "warmup_seconds", r->warmup_seconds, "s");
-    attrs_f64_units(&a, "startup_seconds", r->startup_seconds, "s");
-    attrs_f64_units(&a, "peak_flops_per_second", r->peak_flops,
-                    r->peak_kind != NULL && strcmp(r->peak_kind, "GEMM") == 0
-                        ? "FLOP/s (measured GEMM peak: best sustained 1024^3 product, all ranks)"
-                        : "FLOP/s (measured FMA peak, all ranks)");
-    attrs_str(&a, "peak_isa", r->peak_isa ? r->peak_isa : "");
-    attrs_str(&a, "peak_kind", r->peak_kind ? r->peak_kind : "");
-    attrs_u64_units(&a, "predicted_peak_rss_bytes", r->predicted_bytes, "B");
-    attrs_u64_units(&a, "predicted_model_bytes_per_rank", r->predicted_model_bytes, "B");
-    attrs_u64_units(&a, "peak_rss_bytes_max_rank", r->peak_rss_bytes, "B");
-    /* 1.5: the losses' unit, as /loss has it */
-    attrs_f64_units(&a, "loss_first", r->loss_first, "nat");
-    attrs_f64_units(&a, "loss_last", r->loss_last, "nat");
-    attrs_f64_units(&a, "loss_floor", r->loss_floor, "nat");
-    attrs_i64(&a, "weights_identical_on_ranks", r->replicas_identical);
-    attrs_f64_units(&a, "min_seconds", o->min_seconds, "s (--min-seconds; 0 when not given)");
+    for (size_t i = 0; i < jf_run_nfields; i++) {
+        const jf_run_field_t *field = &jf_run_fields[i];
+        if (!(field->flags & JF_RUN_HDF5))
+            continue;
+        const jf_run_value_t v = jf_run_field_value(field, r);
+        switch (v.type) {
+        case JF_RUN_VAL_I64: attrs_i64(&a, field->name, v.i); break;
+        case JF_RUN_VAL_U64: attrs_u64(&a, field->name, v.u); break;
+        case JF_RUN_VAL_F64: attrs_f64(&a, field->name, v.f); break;
+        case JF_RUN_VAL_STR: attrs_str(&a, field->name, v.s); break;
+        }
+        const char *units = jf_run_field_units(field, r);
+        if (units != NULL)
+            attrs_units(&a, field->name, units);
+    }
     const int e = attrs_write_coll(g, &a);  /* on every rank, even where g failed */
     if (g >= 0)
         H5Gclose(g);

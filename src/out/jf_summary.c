@@ -11,6 +11,7 @@
 #include "config.h"
 #include "analysis/jf_figures.h"
 #include "analysis/jf_learning.h"
+#include "out/jf_run_fields.h"
 #include "out/jf_summary_energy.h"
 
 const char *jf_summary_status(const jf_summary_t *s)
@@ -671,6 +672,30 @@ static json_t *quality_json(const jf_summary_t *s)
     return j;
 }
 
+/* The run's configuration fields the JSON summary shares with /config
+ * (out/jf_run_fields.c), under the same names. */
+static void run_fields_json(json_t *j, const jf_run_t *r)
+{
+    for (size_t i = 0; i < jf_run_nfields; i++) {
+        const jf_run_field_t *f = &jf_run_fields[i];
+        if (!(f->flags & JF_RUN_JSON))
+            continue;
+        const jf_run_value_t v = jf_run_field_value(f, r);
+        json_t *x = NULL;
+        switch (v.type) {
+        case JF_RUN_VAL_I64:
+            x = f->flags & JF_RUN_JSON_BOOL ? json_boolean(v.i) : json_integer(v.i);
+            break;
+        case JF_RUN_VAL_U64: x = json_count(v.u); break;
+        case JF_RUN_VAL_F64:
+            x = json_real(f->flags & JF_RUN_JSON_LOSS && !isfinite(v.f) ? -1 : v.f);
+            break;
+        case JF_RUN_VAL_STR: x = json_string(v.s); break;
+        }
+        json_object_set_new(j, f->name, x);
+    }
+}
+
 json_t *jf_summary_json(const jf_summary_t *s)
 {
     const jf_run_t *r = s->run;
@@ -684,30 +709,11 @@ json_t *jf_summary_json(const jf_summary_t *s)
 
     json_object_set_new(j, "jflop_version", json_string(PACKAGE_VERSION));
     json_object_set_new(j, "command_line", json_string(s->command_line));
-    json_object_set_new(j, "preset", json_string(o->params_target ? "" : o->preset));
-    json_object_set_new(j, "N", json_count(r->n_params));
-    json_object_set_new(j, "N_target", json_count(o->params_target));
-    json_object_set_new(j, "D", json_count(r->tokens));
-    json_object_set_new(j, "D_target", json_count(o->tokens_target));
-    json_object_set_new(j, "weights_trained", json_count(r->n_weights));
-    json_object_set_new(j, "layers", json_integer(o->shape.layers));
-    json_object_set_new(j, "d_model", json_integer(o->shape.d_model));
-    json_object_set_new(j, "heads", json_integer(o->shape.heads));
-    json_object_set_new(j, "ctx", json_integer(o->shape.ctx));
-    json_object_set_new(j, "ff", json_integer(o->shape.ff));
-    json_object_set_new(j, "vocab", json_integer(o->shape.vocab));
-    json_object_set_new(j, "batch", json_integer(o->batch));
-    json_object_set_new(j, "steps", json_integer(o->steps));
-    json_object_set_new(j, "steps_done", json_integer(r->steps_done));
-    json_object_set_new(j, "min_seconds", json_real(o->min_seconds));
-    json_object_set_new(j, "warmup", json_integer(o->warmup));
-    json_object_set_new(j, "ranks", json_integer(r->ranks));
-    json_object_set_new(j, "nodes", json_integer(r->nodes));
-    json_object_set_new(j, "threads_per_rank", json_integer(o->threads));
-    json_object_set_new(j, "precision", json_string(jf_precision_name(o->precision)));
+    run_fields_json(j, r);
     json_object_set_new(j, "seed", json_count(o->seed));
     json_object_set_new(j, "overlap", json_boolean(o->overlap));
-    json_object_set_new(j, "optimizer", json_pack("{s:s, s:f}", "name", "sgd", "lr", o->lr));
+    json_object_set_new(j, "optimizer",
+                        json_pack("{s:s, s:f}", "name", JF_RUN_OPTIMIZER, "lr", o->lr));
     json_object_set_new(j, "flops_6nd", json_count(f6nd));
     json_object_set_new(j, "flops_dense_counted", json_count(jf_ledger_dense(L)));
     json_object_set_new(j, "flops_dense_forward", json_count(L->flops[JF_FLOP_DENSE_FWD]));
@@ -734,23 +740,13 @@ json_t *jf_summary_json(const jf_summary_t *s)
                                   "flops_other", json_count_str(L->flops[JF_FLOP_OTHER])));
     json_object_set_new(j, "flops_verified",
                         json_boolean(jf_ledger_dense(L) == f6nd && r->tokens > 0));
-    json_object_set_new(j, "seconds", json_real(r->seconds));
-    json_object_set_new(j, "warmup_seconds", json_real(r->warmup_seconds));
-    json_object_set_new(j, "startup_seconds", json_real(r->startup_seconds));
     json_object_set_new(j, "flops_per_second", json_real(flop_rate(r)));
     json_object_set_new(j, "flops_per_second_gemm", json_real(gemm_rate(r)));
-    json_object_set_new(j, "peak_flops_per_second", json_real(r->peak_flops));
-    json_object_set_new(j, "peak_isa", json_string(r->peak_isa ? r->peak_isa : ""));
-    json_object_set_new(j, "peak_kind", json_string(r->peak_kind ? r->peak_kind : ""));
     json_object_set_new(j, "fraction_of_peak",
                         r->peak_flops > 0 ? json_real(flop_rate(r) / r->peak_flops) : json_null());
     json_object_set_new(j, "tokens_per_second",
                         json_real(r->seconds > 0 ? (double)r->tokens / r->seconds : 0));
-    json_object_set_new(j, "loss_first", json_real(isfinite(r->loss_first) ? r->loss_first : -1));
-    json_object_set_new(j, "loss_last", json_real(isfinite(r->loss_last) ? r->loss_last : -1));
-    json_object_set_new(j, "loss_floor", json_real(r->loss_floor));
     json_object_set_new(j, "loss_finite", json_boolean(isfinite(r->loss_last)));
-    json_object_set_new(j, "weights_identical_on_ranks", json_boolean(r->replicas_identical));
     char hash[32];
     snprintf(hash, sizeof hash, "%016llx", (unsigned long long)r->weights_hash);
     json_object_set_new(j, "weights_hash", json_string(hash));

@@ -49,9 +49,12 @@ jf_require_slurm() {
 jf_slurm_stop() {
     [ -n "$jf_slurm_dir" ] || return 0
     # jobs a failed test left behind end with the cluster
-    if [ -n "$jf_slurm_mode" ] && [ -s "$jf_slurm_dir/run/slurmctld.pid" ]; then
-        jf_slurm scancel --full --quiet --state=RUNNING --user=root >/dev/null 2>&1
-        jf_slurm scancel --quiet --user=root >/dev/null 2>&1
+    # (not when a daemon died: scancel waits 16 s for an absent slurmctld,
+    # whose pid may live on as a zombie nobody reaps)
+    if [ -n "$jf_slurm_mode" ] && [ -s "$jf_slurm_dir/run/slurmctld.pid" ] &&
+        [ -z "$(jf_slurm_dead)" ]; then
+        jf_slurm timeout 10 scancel --full --quiet --state=RUNNING --user=root >/dev/null 2>&1
+        jf_slurm timeout 10 scancel --quiet --user=root >/dev/null 2>&1
     fi
     for jf_pf in "$jf_slurm_dir"/run/slurmd-*.pid "$jf_slurm_dir"/run/slurmctld.pid \
         "$jf_slurm_dir"/munge/munged.pid; do
@@ -155,14 +158,44 @@ jf_slurm_daemon() {
     fi
 }
 
+# jf_slurm_pick_port: jf_slurm_port (slurmctld) and jf_slurm_port + 1
+# (slurmd), below the kernel's ephemeral range, where an outgoing
+# connection may hold any port at any moment (slurmctld then dies with
+# "Address already in use"), and used by no socket now. Drawn from the pid,
+# so tests running side by side start apart.
+jf_slurm_pick_port() {
+    jf_eph=32768
+    if [ -r /proc/sys/net/ipv4/ip_local_port_range ]; then
+        read -r jf_eph _ </proc/sys/net/ipv4/ip_local_port_range || jf_eph=32768
+    fi
+    jf_base=10000
+    [ "$jf_eph" -gt $((jf_base + 200)) ] || jf_base=1024
+    jf_pairs=$(((jf_eph - jf_base) / 2))
+    jf_try=0
+    while :; do
+        jf_slurm_port=$((jf_base + (($$ + jf_try * 7919) % jf_pairs) * 2))
+        # ss lists every TCP socket's local address (absent ss: trust the draw)
+        if ! ss -Htan 2>/dev/null | awk '{print $4}' |
+            grep -qE ":($jf_slurm_port|$((jf_slurm_port + 1)))\$"; then
+            return 0
+        fi
+        jf_try=$((jf_try + 1))
+        [ "$jf_try" -lt 100 ] || jf_hard_error "no free port pair below $jf_eph for Slurm"
+    done
+}
+
+# jf_slurm_dead: a Slurm daemon logged a fatal error (it has exited)
+jf_slurm_dead() {
+    grep -h -m1 'fatal:' "$jf_slurm_dir"/log/slurm*.log 2>/dev/null | head -n 1
+}
+
 jf_slurm_start() {
     jf_slurm_mode=$1
     # the munge user must reach its socket: a world-readable folder
     jf_slurm_dir=$(mktemp -d /tmp/jflop-slurm.XXXXXX) || jf_hard_error "mktemp failed"
     chmod 0755 "$jf_slurm_dir"
     mkdir -p "$jf_slurm_dir/state" "$jf_slurm_dir/run" "$jf_slurm_dir/log" "$jf_slurm_dir/munge"
-    # ports from the pid: tests running side by side do not collide
-    jf_slurm_port=$((20000 + ($$ % 20000) * 2))
+    jf_slurm_pick_port
     jf_slurm_ns=jf$$
 
     chown munge:munge "$jf_slurm_dir/munge"
@@ -235,20 +268,25 @@ jf_slurm_start() {
     *) jf_hard_error "jf_slurm_start: one or two, not '$jf_slurm_mode'" ;;
     esac
 
-    # up when every node is idle
-    jf_i=0
+    # up when every node is idle; 30 s by the clock (sinfo waits for an
+    # unreachable slurmctld), and at once when a daemon died
+    jf_t0=$(date +%s)
     while :; do
-        jf_idle=$(jf_slurm sinfo -h -N -t idle -o '%N' 2>/dev/null | sort -u | wc -l)
+        jf_fatal=$(jf_slurm_dead)
+        if [ -n "$jf_fatal" ]; then
+            for jf_l in "$jf_slurm_dir"/log/*.log; do jf_show "$jf_l"; done
+            jf_hard_error "a Slurm daemon stopped (port $jf_slurm_port): $jf_fatal"
+        fi
+        jf_idle=$(jf_slurm timeout 5 sinfo -h -N -t idle -o '%N' 2>/dev/null | sort -u | wc -l)
         [ "$jf_idle" -eq "$(echo "$jf_slurm_nodes" | wc -w)" ] && break
-        jf_i=$((jf_i + 1))
-        if [ "$jf_i" -gt 300 ]; then
-            jf_slurm sinfo -N 2>&1
+        if [ $(($(date +%s) - jf_t0)) -gt 30 ]; then
+            jf_slurm timeout 5 sinfo -N 2>&1
             for jf_l in "$jf_slurm_dir"/log/*.log; do jf_show "$jf_l"; done
             jf_hard_error "the Slurm nodes ($jf_slurm_nodes) were not idle after 30 s"
         fi
         sleep 0.1
     done
-    echo "Slurm up ($jf_slurm_mode node(s): $jf_slurm_nodes) after $((jf_i / 10)).$((jf_i % 10)) s; conf $jf_slurm_dir/slurm.conf"
+    echo "Slurm up ($jf_slurm_mode node(s): $jf_slurm_nodes, port $jf_slurm_port) after $(($(date +%s) - jf_t0)) s; conf $jf_slurm_dir/slurm.conf"
 }
 
 # jf_sbatch PREFIX ARGS...: submit and wait for the job (and all its array

@@ -21,6 +21,7 @@
 #include "core/jf_outpath.h"
 #include "core/jf_sched.h"
 #include "core/jf_sysmem.h"
+#include "energy/jf_energy.h"
 #include "energy/jf_energy_job.h"
 #include "energy/jf_energy_phases.h"
 #include "kern/jf_blis_arch.h"
@@ -245,6 +246,9 @@ int main(int argc, char **argv)
      * its file, instead of killing it */
     jf_train_catch_signals();
     memset(&blis, 0, sizeof blis);
+    char energy_words[160];
+    jf_energy_backend_names(energy_words, sizeof energy_words, "|", 1);
+    jf_options_energy_words(energy_words);
     err = jf_options_parse(argc, argv, &opt, msg, sizeof msg);
     if (err != JF_OK) {
         if (speaker)

@@ -190,6 +190,8 @@ jf_jq "$jf_tmp/r5.out" '[.tables.runs.rows[] | .["energy [J]"], .["J/FLOP"], .["
     "runs without energy: every energy figure is null, never 0"
 jf_jq "$jf_tmp/r5.out" '[.tables.runs.columns[] | select(.name == "J/FLOP" or .name == "node power [W]") | .type] == ["number", "number"]' \
     "and their columns stay numeric"
+jf_jq "$jf_tmp/r5.out" '[.tables.energy.rows[] | .["gross [J]"], .["gross J/FLOP"], .["idle power [W]"], .["dynamic [J]"], .["forward [J]"]] | (length == 10 and all(. == null))' \
+    "and in the energy table too: gross energy and J/FLOP null, never 0"
 # two run.h5 in different folders are told apart; a lone one keeps its name
 mkdir -p "$jf_tmp/twin/a" "$jf_tmp/twin/b"
 cp "$jf_tmp/scaling/one.h5" "$jf_tmp/twin/a/run.h5"

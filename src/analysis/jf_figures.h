@@ -2,7 +2,8 @@
  * J/token, W -- computed in one place with one rule for missing energy:
  * a figure that cannot be computed (no energy, no FLOPs, no tokens, no
  * time) is NAN, and every emitter turns NAN into its "no value" (an empty
- * table cell, JSON null, "-" in Markdown), never 0 and never "nan". */
+ * table cell, JSON null, "-" in running text such as submission.md),
+ * never 0 and never "nan". */
 #ifndef JF_FIGURES_H
 #define JF_FIGURES_H
 

@@ -68,17 +68,21 @@ void jf_report_energy(const jf_result_t *runs, int n, jf_table_t *t)
                                             "other"};
     JF_TABLE_INIT(t, "energy",
                   headers, "Energy: gross, idle and dynamic; energy per step part");
+    int estimated = 0;
     for (int i = 0; i < n; i++) {
         const jf_result_t *r = &runs[i];
         const int row = jf_report_run_row(t, r, 0, NULL);
         if (row < 0)
             break;
-        int est = 0;
-        const double gross = jf_result_joules(r, &est);
+        /* gross figures by the one rule for missing energy: a run without
+         * energy has empty cells here, never 0 */
+        jf_figures_t fig;
+        jf_figures_of_result(r, &fig);
+        estimated += fig.have && fig.estimated;
         const double flops = (double)r->flops_6nd;
         jf_table_real(t, row, ASKED, r->idle_seconds_asked, "%.3g");
-        jf_table_real(t, row, GROSS, gross, "%.6g");
-        jf_table_real(t, row, JPF, flops > 0 ? gross / flops : NAN, "%.4g");
+        jf_table_real(t, row, GROSS, fig.have ? fig.joules : NAN, "%.6g");
+        jf_table_real(t, row, JPF, fig.have ? fig.joules_per_flop : NAN, "%.4g");
         jf_table_real(t, row, IDLE_J, r->have_idle ? r->idle_joules : NAN, "%.6g");
         jf_table_real(t, row, DYN, r->have_idle ? r->dynamic_joules : NAN, "%.6g");
         jf_table_real(t, row, JPF_DYN, r->have_idle && flops > 0 ? r->dynamic_joules / flops : NAN,
@@ -117,6 +121,10 @@ void jf_report_energy(const jf_result_t *runs, int n, jf_table_t *t)
         }
         jf_result_nodes_free(x, count);
     }
+    if (estimated > 0)
+        jf_table_note(t, "%d run(s) had unmeasured nodes: their gross energy is an ESTIMATE "
+                         "(measured nodes' mean x node count), as in the runs table",
+                      estimated);
     jf_table_note(t, "idle: each node's power while its ranks slept for --idle-seconds before "
                      "the warm-up; idle [J] = idle power x the measured phase's seconds; "
                      "dynamic = gross - idle (empty unless every measured node measured idle)");

@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 
 #include "core/jf_parse.h"
-#include "energy/jf_energy.h"
 #include "train/jf_data.h"
 
 /* Upper bounds that catch typos before they become allocation failures. */
@@ -94,13 +93,18 @@ static const char *arg_of(const jf_flag_t *f)
     return f->arg_text != NULL ? f->arg_text() : f->arg;
 }
 
-/* --energy's words: auto, then the registry's backends */
+/* --energy's words: auto, then the energy registry's backends, handed
+ * over by the caller (train/ reads no energy/ header) */
+static char energy_choices[160] = "auto|none";
+
+void jf_options_energy_words(const char *words)
+{
+    snprintf(energy_choices, sizeof energy_choices, "%s", words);
+}
+
 static const char *energy_words(void)
 {
-    static char words[160];
-    if (words[0] == '\0')
-        jf_energy_backend_names(words, sizeof words, "|", 1);
-    return words;
+    return energy_choices;
 }
 
 /* k/M/G/T/P counts, 1..f->max */

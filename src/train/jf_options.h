@@ -62,6 +62,11 @@ typedef struct {
 #define JF_EVAL_TOKENS_DEFAULT 4096
 #define JF_TARGET_MAX_STEPS_DEFAULT 10000
 
+/* The words --energy accepts and --help lists, "auto|likwid|...|none":
+ * jflop-run's main gives the energy registry's before parsing (train/
+ * depends on no energy/ header); until then "auto|none". */
+void jf_options_energy_words(const char *words);
+
 /* Parse argv into *opt (defaults from the "default" preset, or --preset).
  * JF_EINVAL/JF_ERANGE with a one-line reason naming the flag on bad input. */
 jf_err_t jf_options_parse(int argc, char **argv, jf_run_options_t *opt,

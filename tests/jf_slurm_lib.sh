@@ -49,10 +49,10 @@ jf_require_slurm() {
 jf_slurm_stop() {
     [ -n "$jf_slurm_dir" ] || return 0
     # jobs a failed test left behind end with the cluster
-    # (not when a daemon died: scancel waits 16 s for an absent slurmctld,
-    # whose pid may live on as a zombie nobody reaps)
+    # (not when slurmctld died: scancel waits 16 s for it, and its pid may
+    # live on as a zombie nobody reaps)
     if [ -n "$jf_slurm_mode" ] && [ -s "$jf_slurm_dir/run/slurmctld.pid" ] &&
-        [ -z "$(jf_slurm_dead)" ]; then
+        [ -z "$(jf_slurm_dead slurmctld)" ]; then
         jf_slurm timeout 10 scancel --full --quiet --state=RUNNING --user=root >/dev/null 2>&1
         jf_slurm timeout 10 scancel --quiet --user=root >/dev/null 2>&1
     fi
@@ -165,12 +165,22 @@ jf_slurm_daemon() {
 # so tests running side by side start apart.
 jf_slurm_pick_port() {
     jf_eph=32768
+    jf_eph_hi=60999
     if [ -r /proc/sys/net/ipv4/ip_local_port_range ]; then
-        read -r jf_eph _ </proc/sys/net/ipv4/ip_local_port_range || jf_eph=32768
+        read -r jf_eph jf_eph_hi </proc/sys/net/ipv4/ip_local_port_range ||
+            { jf_eph=32768; jf_eph_hi=60999; }
     fi
+    # below the range; where it starts too low (1024), above it
     jf_base=10000
     [ "$jf_eph" -gt $((jf_base + 200)) ] || jf_base=1024
-    jf_pairs=$(((jf_eph - jf_base) / 2))
+    jf_top=$jf_eph
+    if [ $((jf_top - jf_base)) -lt 200 ]; then
+        jf_base=$((jf_eph_hi + 1))
+        jf_top=65535
+    fi
+    jf_pairs=$(((jf_top - jf_base) / 2))
+    [ "$jf_pairs" -ge 1 ] ||
+        jf_skip "no TCP ports outside the ephemeral range $jf_eph-$jf_eph_hi for Slurm"
     jf_try=0
     while :; do
         jf_slurm_port=$((jf_base + (($$ + jf_try * 7919) % jf_pairs) * 2))
@@ -184,9 +194,11 @@ jf_slurm_pick_port() {
     done
 }
 
-# jf_slurm_dead: a Slurm daemon logged a fatal error (it has exited)
+# jf_slurm_dead [LOG-GLOB]: a Slurm daemon (slurm*: any) logged a fatal
+# error, so it has exited: that line
 jf_slurm_dead() {
-    grep -h -m1 'fatal:' "$jf_slurm_dir"/log/slurm*.log 2>/dev/null | head -n 1
+    # shellcheck disable=SC2086 # the glob is meant
+    grep -h -m1 'fatal:' "$jf_slurm_dir"/log/${1:-slurm*}.log 2>/dev/null | head -n 1
 }
 
 jf_slurm_start() {

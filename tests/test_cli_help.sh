@@ -53,4 +53,23 @@ jf_expect_rc 2 "an unknown option"
 jf_check "it points to the command's help" grep -q "see jflop report --help" "$jf_tmp/bad.err"
 jf_cli "$jf_tmp/bad2" help frobnicate
 jf_expect_rc 2 "jflop help with an unknown command"
+# jflop-run --help names every energy backend jflop probe knows (the
+# registry's names reach the options table from jflop-run's main)
+JFLOP_RUN=${JFLOP_RUN:?run through make check}
+"$JFLOP_RUN" --help >"$jf_tmp/run-help.out" 2>&1
+jf_check "jflop-run --help exits 0" test $? -eq 0
+"$JFLOP" probe --json --powercap-root "$jf_tmp" --pm-counters-root "$jf_tmp" >"$jf_tmp/probe.json" 2>/dev/null
+backends=$(jq -r '.energy_backends[].name' "$jf_tmp/probe.json" 2>/dev/null | tr '\n' ' ')
+words=$(sed -n 's/^ *--energy \([a-z_|]*\).*/\1/p' "$jf_tmp/run-help.out")
+missing=
+for b in $backends; do
+    case "|$words|" in *"|$b|"*) ;; *) missing="$missing $b" ;; esac
+done
+if command -v jq >/dev/null 2>&1; then
+    jf_check "jflop-run --help's --energy words ($words) hold probe's backends ($backends)" \
+        sh -c 'test -n "$1" && test -n "$2" && test -z "$3"' sh "$backends" "$words" "$missing"
+else
+    echo "SKIP (part): jflop-run's --energy words against probe: jq is not installed"
+fi
+
 jf_done

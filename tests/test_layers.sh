@@ -24,11 +24,13 @@ allowed() {
     esac
 }
 
-# scan FILE: "line:folder" for each #include "<folder>/..." of FILE (a
-# bare "file.h" is the file's own folder)
+# scan FILE: "line:folder" for each #include "<folder>/..." or
+# <<folder>/...> of FILE naming one of the library's folders; a bare
+# "file.h" is the file's own folder; "../" anywhere is reported as "..".
 scan() {
-    grep -n -o '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[a-z_]*/' "$1" |
-        sed 's/:.*"/:/; s|/$||'
+    grep -n -o -E '^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]([a-z_]+|\.\.)/' "$1" |
+        sed -E 's/:.*["<]/:/; s|/$||' |
+        grep -E ':(core|kern|train|energy|out|analysis|cli|\.\.)$'
 }
 
 for layer in core kern train energy; do
@@ -47,11 +49,19 @@ for layer in core kern train energy; do
         test -z "$crossing"
 done
 
-# the check itself sees a crossing: a file of train/ that includes energy/
+# the check itself sees crossings: a file of train/ that includes energy/
+# (indented, in angle brackets) and a relative path; system headers pass
 mkdir -p "$jf_tmp/src/train"
-printf '#include "core/jf_error.h"\n  #include "energy/jf_energy.h"\n' >"$jf_tmp/src/train/x.c"
+printf '%s\n' '#include "core/jf_error.h"' '  #include "energy/jf_energy.h"' \
+    '#include <energy/jf_energy_job.h>' '#include "../out/jf_h5.h"' '#include <sys/stat.h>' \
+    >"$jf_tmp/src/train/x.c"
 seen=$(scan "$jf_tmp/src/train/x.c" | tr '\n' ' ')
-jf_check "the include scan reads 'line:folder' pairs, indented ones too ($seen)" \
-    test "$seen" = "1:core 2:energy "
+jf_check "the include scan reads 'line:folder' pairs ($seen)" \
+    test "$seen" = "1:core 2:energy 3:energy 4:.. "
+rejected=$(scan "$jf_tmp/src/train/x.c" | while IFS=: read -r line dep; do
+    case " $(allowed train) " in *" $dep "*) ;; *) printf '%s ' "$line" ;; esac
+done)
+jf_check "and train/'s rule refuses lines 2, 3 and 4 of them (refused: $rejected)" \
+    test "$rejected" = "2 3 4 "
 
 jf_done

@@ -57,8 +57,10 @@ check_run() {
     grep -v "^[^$tab]*_units$tab" "$run.attrs" | cut -f1 | sort >"$run.names"
     jf_check "/config has the table's attributes, no more, no fewer" \
         cmp -s "$run.names" "$jf_tmp/table.names"
-    while IFS=$tab read -r name where json units; do
+    while IFS=$tab read -r name where json units type; do
         [ "$where" = hdf5 ] || continue
+        had=$(awk -F"$tab" -v n="$name" '$1 == n {print $2}' "$run.attrs")
+        jf_check "$name is $type in /config (is $had)" test "$had" = "$type"
         got=$(awk -F"$tab" -v n="${name}_units" '$1 == n {print $3}' "$run.attrs")
         case $units in
         -) jf_check "$name has no _units" test -z "$got" ;;
@@ -85,6 +87,7 @@ check_run() {
             jf_check "$name: /config $a, JSON $b" same_number "$a" "$b"
             ;;
         loss) # finite in these runs: JSON's -1 stands for a non-finite loss
+            jf_jq "$run.json" ".\"$name\" | type == \"number\"" "JSON $name is a number"
             jf_check "$name: /config $a, JSON $b (finite)" same_number "$a" "$b"
             ;;
         boolean)

@@ -59,7 +59,8 @@ typedef struct {
  * and traces too), system.json and site.json checked. Anything unreadable,
  * malformed or refused by the walk returns an error with one line naming
  * the file and the field (the CLI exits 2). */
-jf_err_t jf_submission_load(const char *dir, jf_submission_t *s, char *msg, size_t msglen);
+jf_err_t jf_submission_load(const char *dir, jf_submission_t *s, char *msg, size_t msglen)
+    __attribute__((nonnull(1, 2, 3)));
 void jf_submission_free(jf_submission_t *s);
 
 #endif

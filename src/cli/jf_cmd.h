@@ -84,6 +84,6 @@ int jf_cmd_emit_tables(const char *cmd, jf_table_t *tables, int n, jf_format_t f
  * n tables' files DIR/ID.EXT that exists must be a regular file): 0, or 2
  * with one line "jflop CMD: --out DIR: why" on stderr. Creates nothing. */
 int jf_cmd_out_dir_check(const char *cmd, const char *out_dir, jf_format_t format,
-                         const char *const *ids, int n);
+                         const char *const *ids, int n) __attribute__((nonnull(1, 2, 4)));
 
 #endif

@@ -154,7 +154,7 @@ jf_err_t jf_format_parse(const char *name, jf_format_t *format)
 const char *jf_format_extension(jf_format_t format)
 {
     static const char *const ext[] = {"txt", "csv", "md", "json"};
-    return ext[format];
+    return (size_t)format < sizeof ext / sizeof ext[0] ? ext[format] : "txt";
 }
 
 static const jf_cell_t *ccell(const jf_table_t *t, int row, int col)

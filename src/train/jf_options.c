@@ -599,7 +599,8 @@ void jf_options_usage(FILE *out)
         fprintf(out, "  %-*s  ", HELP_COLUMN - 4, left);
         for (const char *line = f->help; *line != '\0';) {
             const size_t n = strcspn(line, "\n");
-            fprintf(out, "%.*s\n", (int)n, line);
+            fwrite(line, 1, n, out);
+            fputc('\n', out);
             line += n;
             if (*line == '\n' && *++line != '\0')
                 fprintf(out, "%*s", HELP_COLUMN, "");

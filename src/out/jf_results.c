@@ -539,7 +539,7 @@ static int write_gemm_coll(hid_t f, const jf_summary_t *s)
     attrs_str(&a, "measured_shapes", ch->shapes);
     attrs_f64_units(&a, "measure_seconds", ch->seconds, "s (rank 0)");
     /* 1.8: the product with GELU', fused or after, and its measurement */
-    static const jf_mul_choice_t none = {0, JF_MUL_FUSED, 0, 0, 0, "no run"};
+    static const jf_mul_choice_t none = {.mode = JF_MUL_FUSED, .note = "no run"};
     const jf_mul_choice_t *mul = s->run != NULL ? &s->run->mul : &none;
     attrs_str(&a, "gelu_product", jf_mul_mode_name(mul->mode));
     attrs_i64(&a, "gelu_product_measured", mul->measured);

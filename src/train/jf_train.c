@@ -1,11 +1,9 @@
 /* jf_train.c: the data-parallel training loop, its timing and its checks. */
 #include "jf_train.h"
 
-#include "kern/jf_gemm_backend.h"
-
-#include "kern/jf_gemm.h"
-
 #include "core/jf_clock.h"
+#include "kern/jf_gemm.h"
+#include "kern/jf_gemm_backend.h"
 
 #include <limits.h>
 #include <signal.h>

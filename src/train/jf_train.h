@@ -77,6 +77,7 @@ const char *jf_mul_mode_name(jf_mul_mode_t mode);
 
 /* One phrase for the summary: which, and the measured figures. */
 void jf_mul_choice_str(const jf_mul_choice_t *c, char *buf, size_t len);
+
 void jf_trainer_free(jf_trainer_t *tr);
 
 /* One step over global sequences [step*ranks*batch, (step+1)*ranks*batch):

@@ -12,7 +12,9 @@
 # corrupt /quality group (issue #15). A malformed or missing /proc/stat
 # under JFLOP_PROC_ROOT is not refused: the run completes (exit 0) with one
 # stderr line saying why the node's CPU share is unknown, the share marked
-# unknown (null) in its outputs. jflop-run's validation and target
+# unknown (null) in its outputs; so is a missing, unreadable or empty
+# /proc/cpuinfo, the processor then unknown with its reason (1.9).
+# jflop-run's validation and target
 # flags with bad values are refused before anything runs. Every
 # case asserts exit status 2, exactly one
 # stderr line "jflop CMD: FILE: ..." naming the file and the field (never a
@@ -409,5 +411,35 @@ cp "$d/run.h5" "$SYSTEM" "$d/sub/"
 jf_cli "$d/val" validate --level 2 "$d/sub"
 jf_check "validate: an unknown share FAILs node.sharing at level 2, saying why" \
     grep -q "^FAIL  L2  node.sharing .*unknown on 1 of 1 nodes (unknown: .*stat: cannot be opened)" "$d/val.out"
+
+# /proc/cpuinfo under JFLOP_PROC_ROOT: missing, a folder, no processor
+# entry. The run completes; one warning line says why the processor is
+# unknown; the outputs say unknown, and keep the reason.
+for ccase in missing:"cannot be opened (No such file or directory)" \
+    folder:"read error (Is a directory)" \
+    empty:"no processor entries in it"; do
+    name=${ccase%%:*}
+    why=${ccase#*:}
+    next_case
+    mkdir -p "$d/proc"
+    ln -s /proc/self "$d/proc/self"
+    ln -s /proc/stat "$d/proc/stat"
+    case $name in
+    folder) mkdir "$d/proc/cpuinfo" ;;
+    empty) printf 'BogoMIPS : 4000\n\n' >"$d/proc/cpuinfo" ;;
+    esac
+    JFLOP_PROC_ROOT=$d/proc jf_direct "$d/run" --preset tiny --steps 2 --energy none --output "$d/run.h5" \
+        --summary-json "$d/run.json"
+    jf_expect_rc 0 "/proc/cpuinfo $name: the run completes"
+    jf_check "/proc/cpuinfo $name: one stderr line says the processor is unknown and why" sh -c \
+        'test "$(grep -c "warning: the processor is unknown" "$1")" -eq 1 &&
+         grep "warning: the processor is unknown" "$1" | grep -q -F -e "cpuinfo: $2"' sh "$d/run.err" "$why"
+    jf_jq "$d/run.json" '(.cpu.known | not) and (.cpu.description | startswith("unknown: "))
+        and .cpu.family == null and .cpu.count == 0' \
+        "/proc/cpuinfo $name: the summary JSON marks the processor unknown"
+    jf_check "/proc/cpuinfo $name: the results file was written, its cpu attribute unknown with the reason" \
+        sh -c 'h5dump -a /cpu "$1" | grep -q -F -e "unknown: " && h5dump -a /cpu "$1" | grep -q -F -e "$2"' \
+        sh "$d/run.h5" "$why"
+done
 
 jf_done

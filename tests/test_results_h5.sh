@@ -38,7 +38,7 @@ for key in flops_6nd flops_dense_counted flops_attention_counted flops_attention
 done
 jf_check "/flops/verified is 1" test "$(h5attr "$run.h5" /flops/verified)" = 1
 jf_check "status complete" test "$(h5attr "$run.h5" /status)" = complete
-jf_check "schema version 1.8" test "$(h5attr "$run.h5" /schema_version)" = 1.8
+jf_check "schema version 1.9" test "$(h5attr "$run.h5" /schema_version)" = 1.9
 jf_check "/verify/requested is 0 without --verify" test "$(h5attr "$run.h5" /verify/requested)" = 0
 jf_check "/verify/checks is 0 without --verify" test "$(h5attr "$run.h5" /verify/checks)" = 0
 jf_check "precision" test "$(h5attr "$run.h5" /config/precision)" = "$(jq -r .precision "$run.json")"

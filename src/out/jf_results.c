@@ -446,6 +446,22 @@ static int write_root_coll(hid_t f, const jf_summary_t *s, const jf_meta_t *meta
 #else
     attrs_str(&a, "compiler", "unknown");
 #endif
+    /* 1.9: the processor (train/jf_placement.h), rank 0's node's */
+    if (s->placement != NULL) {
+        const jf_cpu_id_t *c = &s->placement->cpu;
+        char line[2 * JF_CPU_TEXT];
+        jf_cpu_id_describe(c, line, sizeof line);
+        attrs_str(&a, "cpu", line);
+        attrs_str(&a, "cpu_vendor", c->vendor);
+        attrs_str(&a, "cpu_model_name", c->model_name);
+        attrs_i64(&a, "cpu_family", c->family);
+        attrs_i64(&a, "cpu_model", c->model);
+        attrs_i64(&a, "cpu_stepping", c->stepping);
+        attrs_str(&a, "cpu_microcode", c->microcode);
+        attrs_i64(&a, "cpu_count", c->cpus);
+        attrs_str(&a, "cpu_features", c->isa);
+        attrs_i64(&a, "cpu_uniform", s->placement->cpu_uniform);
+    }
     attrs_str(&a, "slurm_job_id", meta->slurm_job);
     attrs_str(&a, "slurm_array_job_id", meta->slurm_array_job);
     attrs_str(&a, "slurm_array_task_id", meta->slurm_array_task);

@@ -111,6 +111,25 @@ static void print_sharing(FILE *out, const jf_energy_job_t *e)
     }
 }
 
+static json_t *int_or_null(int v)
+{
+    return v >= 0 ? json_integer(v) : json_null();
+}
+
+/* the processor, as the results file's root cpu_* attributes */
+static json_t *cpu_json(const jf_placement_t *p)
+{
+    const jf_cpu_id_t *c = &p->cpu;
+    char line[2 * JF_CPU_TEXT];
+    jf_cpu_id_describe(c, line, sizeof line);
+    /* numbers the file did not give are null (-1 in the results file) */
+    return json_pack("{s:s, s:b, s:s, s:s, s:o, s:o, s:o, s:s, s:I, s:s, s:b}", "description", line,
+                     "known", c->known, "vendor", c->vendor, "model_name", c->model_name,
+                     "family", int_or_null(c->family), "model", int_or_null(c->model),
+                     "stepping", int_or_null(c->stepping), "microcode", c->microcode, "count",
+                     (json_int_t)c->cpus, "features", c->isa, "uniform", p->cpu_uniform);
+}
+
 static json_t *sharing_json(const jf_energy_job_t *e)
 {
     json_t *nodes = json_array();
@@ -353,6 +372,12 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
             r->nodes == 1 ? "" : "s", o->threads, o->threads == 1 ? "" : "s",
             jf_precision_name(o->precision), s->blis->version, s->blis->active);
     fprintf(out, "  BLIS kernels chosen by: %s\n", s->blis->how);
+    if (s->placement != NULL) {
+        char cpu[2 * JF_CPU_TEXT];
+        jf_cpu_id_describe(&s->placement->cpu, cpu, sizeof cpu);
+        fprintf(out, "cpu     %s%s\n", cpu,
+                s->placement->cpu_uniform ? "" : " (rank 0's node; the nodes differ)");
+    }
     print_gemm(out, s);
     fprintf(out, "model   preset %s: layers %lld, d_model %lld, heads %lld, d_ff %lld, ctx %lld, vocab %lld\n",
             o->params_target ? "(from --params)" : o->preset, (long long)o->shape.layers,
@@ -757,6 +782,8 @@ json_t *jf_summary_json(const jf_summary_t *s)
     json_object_set_new(j, "blis_arch_overridden", json_boolean(s->blis->overridden));
     json_object_set_new(j, "blis_version", json_string(s->blis->version));
     json_object_set_new(j, "mpi_library", json_string(s->mpi_library));
+    if (s->placement != NULL)
+        json_object_set_new(j, "cpu", cpu_json(s->placement));
     json_object_set_new(j, "memory",
                         json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "predicted_peak_rss_bytes",
                                   (json_int_t)r->predicted_bytes, "predicted_model_bytes_per_rank",

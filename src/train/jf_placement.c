@@ -116,8 +116,28 @@ void jf_placement_check(MPI_Comm world, int threads, jf_placement_t *p)
     if (held == 0)
         held = p->cores_online;
     MPI_Reduce(&held, &fewest_held, 1, MPI_INT, MPI_MIN, 0, world);
-    if (rank == 0)
+    /* the processor: each rank reads its own node's (a file read, no
+     * node communicator needed), rank 0's is the job's, and a job whose
+     * nodes differ is warned of */
+    jf_cpu_id_read(NULL, &p->cpu);
+    const uint64_t h = jf_cpu_id_hash(&p->cpu);
+    uint64_t hmin = h, hmax = h;
+    MPI_Allreduce(&h, &hmin, 1, MPI_UINT64_T, MPI_MIN, world);
+    MPI_Allreduce(&h, &hmax, 1, MPI_UINT64_T, MPI_MAX, world);
+    p->cpu_uniform = hmin == hmax;
+    MPI_Bcast(&p->cpu, (int)sizeof p->cpu, MPI_BYTE, 0, world);
+    if (rank == 0) {
         write_warnings(p, all_flags, threads, allowed_min, fewest_held, blis_nt);
+        if (!p->cpu.known && p->nwarnings < JF_MAX_WARNINGS)
+            snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
+                     "the processor is unknown (%.150s): the results cannot say what the "
+                     "figures were measured on", p->cpu.why);
+        if (!p->cpu_uniform && p->nwarnings < JF_MAX_WARNINGS)
+            snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
+                     "the nodes' processors differ (/proc/cpuinfo: vendor, model, stepping, "
+                     "CPU count or features): the figures are of a mixed job; the results "
+                     "file names rank 0's node's");
+    }
     /* every rank holds them: the results file is written by all ranks */
     MPI_Bcast(&p->nwarnings, 1, MPI_INT, 0, world);
     MPI_Bcast(p->warnings, (int)sizeof p->warnings, MPI_CHAR, 0, world);

@@ -8,6 +8,9 @@
 #  - Two ranks, each given another node's cpuinfo (one host playing two
 #    kinds of node): one warning that the processors differ, cpu_uniform 0,
 #    rank 0's processor recorded.
+#  - jflop probe: the same line, and unknown with the reason without a file.
+#  - jflop report's runs table: a CPU column with each run's line, the
+#    mixed run marked, an older (1.8) file's cell empty with a note.
 # (A missing, unreadable or empty cpuinfo is in test_faults_inputs.)
 # shellcheck source=jf_testlib.sh disable=SC2016 # jq programs in single quotes
 . "${JF_TESTLIB:?run through make check}"
@@ -85,5 +88,32 @@ jf_jq "$run.json" '(.cpu.uniform | not) and .cpu.model == 143
     and ([.warnings[] | select(test("processors differ"))] | length == 1)' \
     "JSON: not uniform, one warning"
 jf_grep_count "$run.out" "(rank 0's node; the nodes differ)" 1 "the summary says whose it is"
+
+# --- 4. jflop probe names the processor a run would ------------------------------
+JFLOP_PROC_ROOT=$jf_tmp/xeon jf_cli "$jf_tmp/probe" probe --json
+jf_jq "$jf_tmp/probe.out" '.cpu.vendor == "GenuineIntel" and .cpu.model == 143 and .cpu.known
+    and (.cpu.features | test("amx_bf16")) and (.cpu | has("uniform") | not)' \
+    "probe --json: the fake Xeon, no 'uniform' (one node)"
+JFLOP_PROC_ROOT=$jf_tmp/xeon jf_cli "$jf_tmp/probe-text" probe
+jf_grep_count "$jf_tmp/probe-text.out" "cpu: $(h5attr "$jf_tmp/xeon-run.h5" cpu)" 1 \
+    "probe's cpu line is the line a run records"
+JFLOP_PROC_ROOT=$jf_tmp/none jf_cli "$jf_tmp/probe-none" probe --json
+jf_jq "$jf_tmp/probe-none.out" '(.cpu.known | not) and (.cpu.description | test("^unknown: .*cpuinfo: cannot be opened"))' \
+    "probe --json without a cpuinfo: unknown, and why"
+
+# --- 5. jflop report: the runs table's CPU column -------------------------------------
+# an older file (schema 1.8: no cpu attributes) beside them
+cp "$jf_tmp/xeon-run.h5" "$jf_tmp/old.h5"
+"${JF_H5_EDIT:?run through make check}" "$jf_tmp/old.h5" del / cpu - &&
+    "$JF_H5_EDIT" "$jf_tmp/old.h5" del / cpu_uniform - &&
+    "$JF_H5_EDIT" "$jf_tmp/old.h5" attr / schema_version 1.8 ||
+    jf_hard_error "jf_h5_edit could not make a schema-1.8 copy"
+jf_cli "$jf_tmp/rep" report --format csv --table runs "$jf_tmp/xeon-run.h5" "$jf_tmp/mixed.h5" "$jf_tmp/old.h5"
+jf_expect_rc 0 "jflop report over the three"
+jf_csv "$jf_tmp/rep.out" "report: each run's CPU, the mixed run marked, the old one empty" \
+    "[r['CPU'] for r in rows] == ['$(h5attr "$jf_tmp/xeon-run.h5" cpu)', '$(h5attr "$jf_tmp/xeon-run.h5" cpu) (rank 0\\'s node; the nodes differ)', '']"
+jf_cli "$jf_tmp/rep-text" report --table runs "$jf_tmp/xeon-run.h5" "$jf_tmp/old.h5"
+jf_grep_count "$jf_tmp/rep-text.out" "1 run(s) do not name their processor ('CPU' empty): files before schema 1.9" 1 \
+    "report: a note says why the old run's CPU is empty"
 
 jf_done

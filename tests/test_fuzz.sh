@@ -1,6 +1,6 @@
 #!/bin/sh
 # test_fuzz: each libFuzzer harness of tests/fuzz (site, system, claims,
-# hardware JSON and the HDF5 results reader) runs for a bounded time
+# hardware JSON, the HDF5 results reader and the /proc/cpuinfo parser) runs for a bounded time
 # (JF_FUZZ_SECONDS, 20 s each by default) from its seed corpus, under ASan
 # and UBSan: any crash, sanitizer report, leak in the JSON readers or
 # timeout fails the test, with the crashing input kept in tests/fuzz/crash-*.
@@ -15,7 +15,7 @@ seconds=${JF_FUZZ_SECONDS:-20}
 fuzz_dir=${JF_TOP_BUILDDIR:?run through make check}/tests/fuzz
 corpus_dir=${JF_TOP_SRCDIR:?run through make check}/tests/fuzz/corpus
 
-for reader in site system claims hardware results; do
+for reader in site system claims hardware results cpuinfo; do
     bin=$fuzz_dir/fuzz_$reader
     [ -x "$bin" ] || jf_hard_error "$bin is missing (make fuzz builds it)"
     [ -d "$corpus_dir/$reader" ] || jf_hard_error "no seed corpus $corpus_dir/$reader"

@@ -87,12 +87,12 @@ void jf_report_rows(const jf_result_t *runs, int n, jf_table_t *t, int label_las
 /* the runs table's columns, and what its notes count over the rows */
 enum {
     RUNS_RUN, RUNS_HOSTS, RUNS_START, RUNS_SLURM, RUNS_N, RUNS_D, RUNS_RANKS, RUNS_THREADS,
-    RUNS_NODES, RUNS_PREC, RUNS_GEMM, RUNS_SECONDS, RUNS_RATE, RUNS_VERIFIED, RUNS_SOURCE,
+    RUNS_NODES, RUNS_PREC, RUNS_GEMM, RUNS_CPU, RUNS_SECONDS, RUNS_RATE, RUNS_VERIFIED, RUNS_SOURCE,
     RUNS_BASIS, RUNS_JOULES, RUNS_NODE_W, RUNS_JPF, RUNS_GFW, RUNS_JPT, RUNS_COVERS, RUNS_SHARE,
     RUNS_STATUS
 };
 typedef struct {
-    int estimated, emulated, missing;
+    int estimated, emulated, missing, unnamed_cpu;
 } runs_counts_t;
 
 static void runs_row(jf_table_t *t, int row, const jf_result_t *r, const jf_figures_t *f,
@@ -113,6 +113,9 @@ static void runs_row(jf_table_t *t, int row, const jf_result_t *r, const jf_figu
     jf_table_text(t, row, RUNS_PREC, r->precision);
     gemm_cell(r, buf, sizeof buf);
     jf_table_text(t, row, RUNS_GEMM, buf);
+    snprintf(buf, sizeof buf, "%s%s", r->cpu, r->cpu_uniform ? "" : " (rank 0's node; the nodes differ)");
+    jf_table_text(t, row, RUNS_CPU, buf);
+    c->unnamed_cpu += r->cpu[0] == '\0';
     jf_table_real(t, row, RUNS_SECONDS, r->seconds, "%.4g");
     jf_table_real(t, row, RUNS_RATE, f->flops_per_second, "%.4g");
     jf_table_text(t, row, RUNS_VERIFIED, r->verified ? "yes" : "NO");
@@ -140,13 +143,13 @@ void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t)
 {
     static const char *const headers[] = {
         "run", "hosts", "start (UTC)", "Slurm job", "N", "D", "ranks", "threads/rank", "nodes",
-        "precision", "GEMM", "seconds [s]", "FLOP/s", "6ND verified", "energy source",
+        "precision", "GEMM", "CPU", "seconds [s]", "FLOP/s", "6ND verified", "energy source",
         "energy basis", "energy [J]", "node power [W]", "J/FLOP", "GFLOPS/W", "J/token",
         "energy covers", "other CPU share [%]", "status",
     };
     JF_TABLE_INIT(t, "runs", headers,
                   "Runs (J/FLOP per 6ND FLOP; FLOP/s and GFLOPS/W over all counted FLOPs)");
-    runs_counts_t counts = {0, 0, 0};
+    runs_counts_t counts = {0, 0, 0, 0};
     jf_report_rows(runs, n, t, 0, runs_row, &counts);
     if (counts.estimated > 0)
         jf_table_note(t, "%d run(s) had unmeasured nodes: their energy is an ESTIMATE "
@@ -159,6 +162,9 @@ void jf_report_runs(const jf_result_t *runs, int n, jf_table_t *t)
     if (counts.missing > 0)
         jf_table_note(t, "%d run(s) without usable energy: their energy cells are empty "
                          "(null in JSON), see 'energy basis'", counts.missing);
+    if (counts.unnamed_cpu > 0)
+        jf_table_note(t, "%d run(s) do not name their processor ('CPU' empty): files before "
+                         "schema 1.9", counts.unnamed_cpu);
     jf_table_note(t, "node power: the run's energy / its measured phase / the nodes it covers");
     jf_table_note(t, "energy covers: what the meters see (CPU packages + DRAM: RAPL; node incl. "
                      "accelerators: pm_counters; node at its power supply: redfish); other CPU "

@@ -440,6 +440,12 @@ static jf_err_t read_direct(const char *path, jf_result_t *r, char *msg, size_t 
     read_str(f, "/", "slurm_array_job_id", r->slurm_array_job_id, sizeof r->slurm_array_job_id);
     read_str(f, "/", "slurm_array_task_id", r->slurm_array_task_id,
              sizeof r->slurm_array_task_id);
+    /* 1.9: the processor; older files do not name it */
+    r->cpu_uniform = 1;
+    if (read_str(f, "/", "cpu", r->cpu, sizeof r->cpu) != 0)
+        r->cpu[0] = '\0';
+    else
+        read_num(f, "/", "cpu_uniform", H5T_NATIVE_INT64, &r->cpu_uniform);
     STR(JF_H5_CONFIG, "precision", r->precision)
     NUM(JF_H5_CONFIG, "layers", H5T_NATIVE_INT64, r->layers)
     NUM(JF_H5_CONFIG, "d_model", H5T_NATIVE_INT64, r->d_model)

@@ -7,11 +7,13 @@
 
 #include "cli/jf_cmd.h"
 #include "config.h"
+#include "core/jf_cpu_id.h"
 #include "core/jf_error.h"
 #include "core/jf_parse.h"
 #include "energy/jf_energy.h"
 #include "kern/jf_blis_arch.h"
 #include "kern/jf_gemm_backend.h"
+#include "out/jf_cpu_json.h"
 
 static json_t *domains_json(const jf_energy_session_t *s)
 {
@@ -111,8 +113,15 @@ int jf_cmd_probe(int argc, char **argv)
     json_t *out = json_object(), *backends = json_array();
     json_object_set_new(out, "host", json_string(host));
     json_object_set_new(out, "jflop_version", json_string(PACKAGE_VERSION));
+    /* the processor, as a run's results would name it */
+    jf_cpu_id_t cpu;
+    char cpu_line[2 * JF_CPU_TEXT];
+    jf_cpu_id_read(NULL, &cpu);
+    jf_cpu_id_describe(&cpu, cpu_line, sizeof cpu_line);
+    json_object_set_new(out, "cpu", jf_cpu_json(&cpu, -1));
     if (!as_json)
-        printf("jflop probe on %s\nenergy backends (in --energy auto order):\n", host);
+        printf("jflop probe on %s\ncpu: %s\nenergy backends (in --energy auto order):\n", host,
+               cpu_line);
     for (int i = 0; jf_energy_backends[i] != NULL; i++) {
         const jf_energy_backend_t *b = jf_energy_backends[i];
         jf_energy_session_t would;

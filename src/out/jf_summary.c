@@ -11,6 +11,7 @@
 #include "config.h"
 #include "analysis/jf_figures.h"
 #include "analysis/jf_learning.h"
+#include "out/jf_cpu_json.h"
 #include "out/jf_run_fields.h"
 #include "out/jf_summary_energy.h"
 
@@ -109,25 +110,6 @@ static void print_sharing(FILE *out, const jf_energy_job_t *e)
             fprintf(out, "        node %s: CPU share of other processes %s\n", n->node,
                     n->share_note[0] ? n->share_note : "unknown");
     }
-}
-
-static json_t *int_or_null(int v)
-{
-    return v >= 0 ? json_integer(v) : json_null();
-}
-
-/* the processor, as the results file's root cpu_* attributes */
-static json_t *cpu_json(const jf_placement_t *p)
-{
-    const jf_cpu_id_t *c = &p->cpu;
-    char line[2 * JF_CPU_TEXT];
-    jf_cpu_id_describe(c, line, sizeof line);
-    /* numbers the file did not give are null (-1 in the results file) */
-    return json_pack("{s:s, s:b, s:s, s:s, s:o, s:o, s:o, s:s, s:I, s:s, s:b}", "description", line,
-                     "known", c->known, "vendor", c->vendor, "model_name", c->model_name,
-                     "family", int_or_null(c->family), "model", int_or_null(c->model),
-                     "stepping", int_or_null(c->stepping), "microcode", c->microcode, "count",
-                     (json_int_t)c->cpus, "features", c->isa, "uniform", p->cpu_uniform);
 }
 
 static json_t *sharing_json(const jf_energy_job_t *e)
@@ -783,7 +765,7 @@ json_t *jf_summary_json(const jf_summary_t *s)
     json_object_set_new(j, "blis_version", json_string(s->blis->version));
     json_object_set_new(j, "mpi_library", json_string(s->mpi_library));
     if (s->placement != NULL)
-        json_object_set_new(j, "cpu", cpu_json(s->placement));
+        json_object_set_new(j, "cpu", jf_cpu_json(&s->placement->cpu, s->placement->cpu_uniform));
     json_object_set_new(j, "memory",
                         json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "predicted_peak_rss_bytes",
                                   (json_int_t)r->predicted_bytes, "predicted_model_bytes_per_rank",

@@ -13,9 +13,16 @@
 # processes is then OTHER_PCT % (the two files are renamed into place one
 # after the other: a reader between them is one tick out). Each file is
 # written to a temporary name and renamed, as the kernel's are read whole.
-# Stops on SIGTERM.
+# DIR/cpuinfo describes CPUS processors of a made-up model, "jflop test
+# processor 1000" (family 6, model 1000, stepping 1, avx2 and fma), so a
+# run on the tree names its processor as on a real node. Stops on SIGTERM.
 dir=$1 cpus=$2 job=$3 other=$4 period=${5:-0.05}
 mkdir -p "$dir/self" || exit 1
+i=0
+while [ "$i" -lt "$cpus" ]; do
+    printf 'processor\t: %s\nvendor_id\t: JflopTest\ncpu family\t: 6\nmodel\t\t: 1000\nmodel name\t: jflop test processor 1000\nstepping\t: 1\nflags\t\t: fpu fma avx2\n\n' "$i"
+    i=$((i + 1))
+done >"$dir/cpuinfo" || exit 1
 trap 'exit 0' TERM INT
 tick=1000   # a node that has been up a while
 while :; do

@@ -14,6 +14,8 @@
 #    backwards mid-run), otherwise by rewriting one value in a copy of the
 #    passing file (tests/jf_h5_edit) and re-packing; level-2 and level-3
 #    rules WARN below their level.
+#    The long run's fake proc tree names a made-up processor, which
+#    system.json describes (system.processor).
 #  - Tampering: a byte or an attribute changed after packing, a file added
 #    or removed, no manifest: FAIL naming the file.
 #  - Bad input: system.json missing, not JSON, a field missing, of the wrong
@@ -110,7 +112,7 @@ system_json() {
     jq -n '{
       schema: "jflop-system", schema_version: "1.0", submitter: "jflop test suite", system_name: "test machine",
       node_model: "whatever runs make check", number_of_nodes: 1,
-      host_processor_model_name: "any x86-64", host_processors_per_node: 1,
+      host_processor_model_name: "jflop test processor 1000 (tests/jf_proc_feeder.sh)", host_processors_per_node: 1,
       host_processor_core_count: 2, host_memory_capacity: {value: 24, units: "GiB"},
       accelerator_model_name: "none", accelerators_per_node: 0,
       interconnect: "none (one node)", cooling: "air",
@@ -200,7 +202,7 @@ jf_check "submission.md gives the verdict and the rules" \
     sh -c 'grep -q "Verdict at level 3: \*\*PASS\*\*" "$1" && grep -q "| PASS | flops.ledger |" "$1"' sh "$pass/submission.md"
 
 validate "$pass" 3 0 "the packed passing submission at level 3"
-for r in manifest versions system.nodes status flops.ledger verify counters.startup \
+for r in manifest versions system.nodes system.processor status flops.ledger verify counters.startup \
     counters.backwards energy.measured energy.nodes energy.extrapolation phase.seconds \
     sampling.rate sampling.count sampling.interval sampling.coverage gemm.kernels \
     energy.coverage node.sharing; do
@@ -338,6 +340,30 @@ sub versions "$long.h5" "$jf_tmp/other.h5"
 pack "$sub_dir"
 validate "$sub_dir" 1 1 "two files of different jflop versions"
 rule "$sub_dir" FAIL versions "other.h5: jflop 0.0.1-old" "versions fails, naming the file"
+
+# system.processor: nodes of different processors fail; a processor that
+# is not system.json's, a CPU count that is not its cores', a file that
+# does not name its processor warn
+mutate mixedcpu attr / cpu_uniform 0
+validate "$sub_dir" 1 1 "a run whose nodes had different processors"
+rule "$sub_dir" FAIL system.processor "nodes had different processors" \
+    "system.processor fails when the nodes' processors differ"
+sub othercpu "$long.h5"
+system_json '.host_processor_model_name = "AMD EPYC 7763 (Milan)"' >"$sub_dir/system.json"
+pack "$sub_dir"
+validate "$sub_dir" 3 0 "a run on another processor than system.json's"
+rule "$sub_dir" WARN system.processor "has model number 1000, which system.json's 'AMD EPYC 7763 \\(Milan\\)' does not name" \
+    "system.processor warns when the model number is not system.json's"
+sub cores "$long.h5"
+system_json '.host_processor_core_count = 64' >"$sub_dir/system.json"
+pack "$sub_dir"
+validate "$sub_dir" 3 0 "a run whose node lists fewer CPUs than system.json's cores"
+rule "$sub_dir" WARN system.processor "lists 2 CPUs; system.json describes 1 x 64 cores" \
+    "system.processor warns when the CPU count is not the cores'"
+mutate nocpu del / cpu -
+validate "$sub_dir" 3 0 "a run that does not name its processor"
+rule "$sub_dir" WARN system.processor "does not name its processor \\(a file before schema 1.9\\)" \
+    "system.processor warns when the file does not name the processor"
 
 # system.nodes: fewer nodes than the system has only warns
 sub fewer "$long.h5"

@@ -444,8 +444,10 @@ static jf_err_t read_direct(const char *path, jf_result_t *r, char *msg, size_t 
     r->cpu_uniform = 1;
     if (read_str(f, "/", "cpu", r->cpu, sizeof r->cpu) != 0)
         r->cpu[0] = '\0';
-    else
-        read_num(f, "/", "cpu_uniform", H5T_NATIVE_INT64, &r->cpu_uniform);
+    else if (read_num(f, "/", "cpu_uniform", H5T_NATIVE_INT64, &r->cpu_uniform) != 0 ||
+             read_num(f, "/", "cpu_count", H5T_NATIVE_INT64, &r->cpu_count) != 0 ||
+             read_str(f, "/", "cpu_model_name", r->cpu_model_name, sizeof r->cpu_model_name) != 0)
+        r->cpu_uniform = 1, r->cpu_count = 0, r->cpu_model_name[0] = '\0';
     STR(JF_H5_CONFIG, "precision", r->precision)
     NUM(JF_H5_CONFIG, "layers", H5T_NATIVE_INT64, r->layers)
     NUM(JF_H5_CONFIG, "d_model", H5T_NATIVE_INT64, r->d_model)

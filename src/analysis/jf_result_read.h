@@ -44,8 +44,8 @@ typedef struct {
     char warnings[1024];   /* the run's warnings, one per line ("" when none) */
     /* 1.9 ("" and 1 in older files): the processor, one line, and whether
      * every node's was the same kind */
-    char cpu[320];
-    int64_t cpu_uniform;
+    char cpu[320], cpu_model_name[160];
+    int64_t cpu_uniform, cpu_count;
     /* 1.7 ("" in older files): the measured nodes' covers class and basis
      * (one, or "mixed"), and the scheduler's word on exclusive nodes
      * (/sharing: "yes", "no", "unknown") with where it comes from */

@@ -4,10 +4,12 @@
  * reads a file outside the ones the submission's walk listed. */
 #include "jf_validate.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "analysis/jf_manifest.h"
@@ -198,6 +200,94 @@ static void rule_system_nodes(const jf_submission_t *s, int i, int level, jf_val
     else
         jf_validation_add(v, FILE_NAME(s, i), JF_RULE_PASS, "ran on %lld node%s, all of %s",
                           (long long)sys, sys == 1 ? "" : "s", s->system.system_name);
+}
+
+/* The first token of name with 3 or more digits in a row (a model number:
+ * "7763", "8480+" -> "8480", "9654") that hay does not hold, compared
+ * without case; "" when every one is there. *any: whether name had one. */
+static void model_number_missing(const char *name, const char *hay, char *tok, size_t len,
+                                 int *any)
+{
+    *any = 0;
+    tok[0] = '\0';
+    for (const char *p = name; *p;) {
+        while (*p == ' ' || *p == '(' || *p == ')' || *p == ',')
+            p++;
+        const size_t n = strcspn(p, " (),");
+        int run = 0, best = 0;
+        for (size_t k = 0; k < n; k++) {
+            run = p[k] >= '0' && p[k] <= '9' ? run + 1 : 0;
+            best = run > best ? run : best;
+        }
+        if (best >= 3) {
+            /* the token without its punctuation: "8480+" -> "8480" */
+            size_t a = 0, b = n;
+            while (a < b && !isalnum((unsigned char)p[a]))
+                a++;
+            while (b > a && !isalnum((unsigned char)p[b - 1]))
+                b--;
+            *any = 1;
+            char t[64];
+            snprintf(t, sizeof t, "%.*s", (int)(b - a < sizeof t ? b - a : sizeof t - 1), p + a);
+            int found = 0;
+            for (const char *h = hay; *h && !found; h++)
+                found = strncasecmp(h, t, strlen(t)) == 0;
+            if (!found) {
+                snprintf(tok, len, "%s", t);
+                return;
+            }
+        }
+        p += n;
+    }
+}
+
+/* The processor the run recorded (1.9) is the one system.json describes:
+ * its model number in host_processor_model_name, its CPU count the
+ * described cores with 1, 2, 4 or 8 threads each; one kind on all nodes. */
+static void rule_system_processor(const jf_submission_t *s, int i, int level, jf_validation_t *v)
+{
+    (void)level;
+    const jf_result_t *r = &s->results[i];
+    const jf_system_t *sys = &s->system;
+    const int64_t cores = sys->processors_per_node * sys->cores_per_processor;
+    if (r->cpu[0] == '\0' || strncmp(r->cpu, "unknown", 7) == 0) {
+        jf_validation_add(v, FILE_NAME(s, i), JF_RULE_WARN,
+                          "the run does not name its processor (%s): system.json's '%s' "
+                          "cannot be checked", r->cpu[0] ? r->cpu : "a file before schema 1.9",
+                          sys->host_processor);
+        return;
+    }
+    if (!r->cpu_uniform) {
+        jf_validation_add(v, FILE_NAME(s, i), JF_RULE_FAIL,
+                          "the run's nodes had different processors (rank 0's: %s): a "
+                          "submission describes one system", r->cpu);
+        return;
+    }
+    char missing[64];
+    int any;
+    model_number_missing(r->cpu_model_name, sys->host_processor, missing, sizeof missing, &any);
+    int threads_ok = 0;
+    for (int t = 1; t <= 8; t *= 2)
+        threads_ok |= cores > 0 && r->cpu_count == cores * t;
+    if (missing[0])
+        jf_validation_add(v, FILE_NAME(s, i), JF_RULE_WARN,
+                          "the run's processor '%s' has model number %s, which system.json's "
+                          "'%s' does not name", r->cpu_model_name, missing, sys->host_processor);
+    else if (!any)
+        jf_validation_add(v, FILE_NAME(s, i), JF_RULE_WARN,
+                          "the run's processor name '%s' holds no model number to compare with "
+                          "system.json's '%s' (%s)", r->cpu_model_name, sys->host_processor, r->cpu);
+    else if (!threads_ok)
+        jf_validation_add(v, FILE_NAME(s, i), JF_RULE_WARN,
+                          "the run's node lists %lld CPUs; system.json describes %lld x %lld "
+                          "cores (%lld CPUs with 1 to 8 threads per core)", (long long)r->cpu_count,
+                          (long long)sys->processors_per_node, (long long)sys->cores_per_processor,
+                          (long long)cores);
+    else
+        jf_validation_add(v, FILE_NAME(s, i), JF_RULE_PASS,
+                          "%s, %lld CPUs: system.json's '%s', %lld x %lld cores", r->cpu_model_name,
+                          (long long)r->cpu_count, sys->host_processor,
+                          (long long)sys->processors_per_node, (long long)sys->cores_per_processor);
 }
 
 static void rule_status(const jf_submission_t *s, int i, int level, jf_validation_t *v)
@@ -744,6 +834,9 @@ const jf_rule_t jf_validate_rules[] = {
      .what = "one jflop_version and schema_version on every results file"},
     {.id = "system.nodes", .level = 1, .per_file = 1, .check = rule_system_nodes,
      .what = "the run's nodes <= number_of_nodes in system.json (fewer: WARN)"},
+    {.id = "system.processor", .level = 1, .per_file = 1, .check = rule_system_processor,
+     .what = "the run's processor is system.json's (model number, CPU count) on every node; "
+             "unnamed or unlike: WARN; nodes differing: FAIL"},
     {.id = "status", .level = 1, .per_file = 1, .check = rule_status,
      .what = "status complete"},
     {.id = "flops.ledger", .level = 1, .per_file = 1, .check = rule_ledger,

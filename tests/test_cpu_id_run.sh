@@ -104,10 +104,11 @@ jf_jq "$jf_tmp/probe-none.out" '(.cpu.known | not) and (.cpu.description | test(
 # --- 5. jflop report: the runs table's CPU column -------------------------------------
 # an older file (schema 1.8: no cpu attributes) beside them
 cp "$jf_tmp/xeon-run.h5" "$jf_tmp/old.h5"
-"${JF_H5_EDIT:?run through make check}" "$jf_tmp/old.h5" del / cpu - &&
-    "$JF_H5_EDIT" "$jf_tmp/old.h5" del / cpu_uniform - &&
-    "$JF_H5_EDIT" "$jf_tmp/old.h5" attr / schema_version 1.8 ||
-    jf_hard_error "jf_h5_edit could not make a schema-1.8 copy"
+for edit in "del / cpu -" "del / cpu_uniform -" "attr / schema_version 1.8"; do
+    # shellcheck disable=SC2086 # the edit's words are its arguments
+    "${JF_H5_EDIT:?run through make check}" "$jf_tmp/old.h5" $edit ||
+        jf_hard_error "jf_h5_edit could not make a schema-1.8 copy ($edit)"
+done
 jf_cli "$jf_tmp/rep" report --format csv --table runs "$jf_tmp/xeon-run.h5" "$jf_tmp/mixed.h5" "$jf_tmp/old.h5"
 jf_expect_rc 0 "jflop report over the three"
 jf_csv "$jf_tmp/rep.out" "report: each run's CPU, the mixed run marked, the old one empty" \

@@ -67,8 +67,15 @@ truth=$(jf_truth pc "$t0" "$t1" 4)
 truth_pkg=$(jf_truth pc "$t0" "$t1" 2)
 truth_dram=$(jf_truth pc "$t0" "$t1" 3)
 jf_close "node Joules = the feeder's true energy over the phase (2 %)" "$node_j" "$truth" 0.02
-jf_close "node Joules = $node_w W x the phase's seconds (2 %)" "$node_j" \
-    "$(awk -v s="$secs" -v w=$node_w 'BEGIN { printf "%.6f", s * w }')" 0.02
+# the nominal power, when the feeder kept up with its clock: under heavy
+# load it falls behind and publishes less (jf_feeder.c), which the truth
+# above follows and the nominal figure does not
+nominal=$(awk -v s="$secs" -v w=$node_w 'BEGIN { printf "%.6f", s * w }')
+if awk -v t="$truth" -v n="$nominal" 'BEGIN { exit !(t >= 0.98 * n) }'; then
+    jf_close "node Joules = $node_w W x the phase's seconds (2 %)" "$node_j" "$nominal" 0.02
+else
+    echo "note: the feeder fell behind under load ($truth of $nominal J published in the phase): the nominal-power check is left to the truth above"
+fi
 jf_close "phase_end_utc - phase_start_utc = seconds" \
     "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')" "$secs" 0.001 0.001
 jf_close "the phase is the measured steps (seconds as the run's, warm-up excluded)" \
@@ -78,9 +85,10 @@ jf_close "package-0 Joules = the true package energy (2 %)" \
 jf_close "DRAM Joules = the true DRAM energy (2 %)" \
     "$(jf_val "$run.json" '[.energy.nodes[0].domains | to_entries[] | select(.key | test("dram")) | .value.joules] | add')" \
     "$truth_dram" 0.02
-jf_close "the core zone read its $core_w W (2 %)" \
+# the feeder's core zone counts 0.6 of the package's energy, on the same clock
+jf_close "the core zone read its $core_w W: 0.6 of the true package energy (2 %)" \
     "$(jf_val "$run.json" '[.energy.nodes[0].domains | to_entries[] | select(.key | test("core")) | .value.joules] | add')" \
-    "$(awk -v s="$secs" -v w=$core_w 'BEGIN { printf "%.6f", s * w }')" 0.02
+    "$(awk -v p="$truth_pkg" 'BEGIN { printf "%.6f", 0.6 * p }')" 0.02
 jf_jq "$run.json" '.energy.nodes[0].domains | to_entries |
                    all(.value.in_node_total == (.key | test("core") | not))' \
     "package and DRAM count toward the node, the core sub-zone does not"
@@ -123,7 +131,8 @@ jf_jq "$run.json" '.energy.joules_per_flop_counted <= .energy.joules_per_flop' \
     "counted FLOPs (6ND + attention + head + other) >= 6ND"
 jf_jq "$run.json" '(.energy.joules_per_token - .energy.joules_total / .D | fabs) <= 1e-9 * .energy.joules_per_token' \
     "joules_per_token = joules_total / D"
-jf_close "job watts = $node_w W (2 %)" "$(jf_val "$run.json" .energy.watts)" $node_w 0.02
+jf_close "job watts = the feeder's true mean power over the phase, $node_w W when it kept up (2 %)" \
+    "$(jf_val "$run.json" .energy.watts)" "$(awk -v t="$truth" -v s="$secs" 'BEGIN { printf "%.6f", t / s }')" 0.02
 jf_jq "$run.json" '.energy.phase_start_utc == .energy.nodes[0].phase_start_utc and
                    .energy.phase_end_utc == .energy.nodes[0].phase_end_utc' \
     "the job's phase times are node 0's"

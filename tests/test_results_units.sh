@@ -31,7 +31,8 @@ jf_check "h5dump reads the file's header and attributes" test -s "$run.hdr"
 # Numeric attributes without a unit by nature: counts, flags, ids and
 # dimensionless figures (`/verify/*/value` and `threshold` are normalised
 # residuals and relative errors; `lr` is the SGD step factor;
-# `learned_fraction` a fraction of the learnable information).
+# `learned_fraction` a fraction of the learnable information; the `cpu_*`
+# numbers are the processor's ids and CPU count, `cpu_uniform` a flag).
 unitless="seed layers d_model heads ctx ff vocab batch steps warmup steps_done ranks nodes
 threads_per_rank N N_target D D_target weights_trained weights_identical_on_ranks lr
 gemm_calls bf16_converted_elements verified native emulated candidates warmup_steps
@@ -39,7 +40,8 @@ measured_nodes total_nodes extrapolated measured invalid samples wraps sampler_r
 domain_in_node_total requested checks ran pass value threshold
 prequential_tokens eval_every evaluations eval_sequences eval_tokens target_reached
 steps_to_target tokens_to_target learned_fraction
-idle_measured step_phase_intervals step_phase_shared_intervals gelu_product_measured"
+idle_measured step_phase_intervals step_phase_shared_intervals gelu_product_measured
+cpu_family cpu_model cpu_stepping cpu_count cpu_uniform"
 
 cat >"$run.py" <<'PY'
 import re, sys

@@ -158,6 +158,19 @@ static inline int jf_test_done_(const char *file)
 
 #define JF_TEST_DONE() jf_test_done_(__FILE__)
 
+/* Write text to dir/name (a fake sysfs or proc tree's file); a file that
+ * cannot be written is a hard error of the test (exit 99). */
+static inline void jf_test_put(const char *dir, const char *name, const char *text)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (f == NULL || fputs(text, f) == EOF || fclose(f) != 0) {
+        perror(path);
+        exit(99);
+    }
+}
+
 /* The number of failures so far (for tests that check that a check fails). */
 #define JF_TEST_FAILURES() (jf_test_failures_)
 

@@ -18,15 +18,7 @@ static char root[256];
 
 static void put(const char *name, const char *text)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", root, name);
-    FILE *f = fopen(path, "w");
-    if (f == NULL) {
-        perror(path);
-        exit(99);
-    }
-    fputs(text, f);
-    fclose(f);
+    jf_test_put(root, name, text);
 }
 
 /* a node of 4 CPUs: "cpu" user nice system idle iowait irq softirq steal */

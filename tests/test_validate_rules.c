@@ -4,7 +4,8 @@
  * Level 2 of 1/8 and 15, all when fewer; Level 3 all), system.json's
  * units converted to SI, and energy.coverage and node.sharing at Levels 1
  * to 3 on in-memory submissions (RAPL alone: WARN at 1, FAIL at 2 and 3;
- * other processes above 2 % of a node's CPU time: the same). */
+ * other processes above 2 % of a node's CPU time: the same), and
+ * system.processor's model numbers and CPU counts. */
 #include <stdio.h>
 #include <string.h>
 
@@ -145,9 +146,80 @@ static void coverage_and_sharing(void)
     CHECK_STR_CONTAINS(seen, "no node groups in the file");
 }
 
+/* system.processor on a one-file submission: the run recorded cpu (its
+ * line), model_name, count and uniform; system.json declares name with
+ * per_node processors of cores cores. */
+static jf_rule_result_t judge_processor(const char *cpu, const char *model_name, int64_t count,
+                                        int64_t uniform, const char *name, int64_t per_node,
+                                        int64_t cores, char *observed, size_t len)
+{
+    static jf_result_t result;
+    static char file[] = "run.h5";
+    char *names[1] = {file};
+    memset(&result, 0, sizeof result);
+    snprintf(result.cpu, sizeof result.cpu, "%s", cpu);
+    snprintf(result.cpu_model_name, sizeof result.cpu_model_name, "%s", model_name);
+    result.cpu_count = count;
+    result.cpu_uniform = uniform;
+    jf_submission_t s;
+    memset(&s, 0, sizeof s);
+    s.nresults = 1;
+    s.result_names = names;
+    s.results = &result;
+    snprintf(s.system.host_processor, sizeof s.system.host_processor, "%s", name);
+    s.system.processors_per_node = per_node;
+    s.system.cores_per_processor = cores;
+    jf_validation_t v;
+    memset(&v, 0, sizeof v);
+    v.level = 1;
+    for (int k = 0; k < jf_validate_nrules; k++)
+        if (strcmp(jf_validate_rules[k].id, "system.processor") == 0) {
+            v.current = &jf_validate_rules[k];
+            jf_validate_rules[k].check(&s, 0, 1, &v);
+        }
+    jf_rule_result_t r = v.n == 1 ? v.outcomes[0].result : (jf_rule_result_t)-1;
+    snprintf(observed, len, "%s", v.n == 1 ? v.outcomes[0].observed : "no single outcome");
+    jf_validation_free(&v);
+    return r;
+}
+
+/* The model number is a token of 3 or more digits, compared without its
+ * punctuation or case; the CPU count is the cores with 1, 2, 4 or 8
+ * threads each; unnamed or unlike WARNs, nodes that differ FAIL. */
+static void system_processor(void)
+{
+    char seen[1024];
+    const char *spr = "Intel(R) Xeon(R) Platinum 8480+";
+    CHECK_INT_EQ(JF_RULE_PASS, judge_processor("x", spr, 224, 1, "Intel Xeon Platinum 8480+ (Sapphire Rapids)", 2, 56, seen, sizeof seen));
+    CHECK_INT_EQ(JF_RULE_PASS, judge_processor("x", spr, 112, 1, "xeon platinum 8480", 2, 56, seen, sizeof seen));
+    CHECK_STR_CONTAINS(seen, "112 CPUs");
+    CHECK_INT_EQ(JF_RULE_WARN, judge_processor("x", spr, 168, 1, "Xeon Platinum 8480+", 2, 56, seen, sizeof seen));
+    CHECK_STR_CONTAINS(seen, "lists 168 CPUs; system.json describes 2 x 56 cores");
+    const char *genoa = "AMD EPYC 9654 96-Core Processor";
+    CHECK_INT_EQ(JF_RULE_PASS, judge_processor("x", genoa, 384, 1, "AMD EPYC 9654 (Genoa)", 2, 96, seen, sizeof seen));
+    CHECK_INT_EQ(JF_RULE_WARN, judge_processor("x", genoa, 192, 1, "AMD EPYC 7763 (Milan)", 2, 96, seen, sizeof seen));
+    CHECK_STR_CONTAINS(seen, "has model number 9654, which system.json's 'AMD EPYC 7763 (Milan)' does not name");
+    /* "2.40GHz" is no model number; "E5-2680" is, whole */
+    CHECK_INT_EQ(JF_RULE_PASS, judge_processor("x", "Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz", 56, 1,
+                                               "Intel Xeon E5-2680 v4", 2, 14, seen, sizeof seen));
+    CHECK_INT_EQ(JF_RULE_WARN, judge_processor("x", "Intel(R) Xeon(R) CPU E5-2690 v4 @ 2.40GHz", 56, 1,
+                                               "Intel Xeon E5-2680 v4", 2, 14, seen, sizeof seen));
+    CHECK_STR_CONTAINS(seen, "model number E5-2690");
+    CHECK_INT_EQ(JF_RULE_WARN, judge_processor("AMD EPYC (...)", "AMD EPYC", 2, 1, "AMD EPYC 9654", 1, 2, seen, sizeof seen));
+    CHECK_STR_CONTAINS(seen, "holds no model number");
+    CHECK_INT_EQ(JF_RULE_WARN, judge_processor("", "", 0, 1, "AMD EPYC 9654", 1, 2, seen, sizeof seen));
+    CHECK_STR_CONTAINS(seen, "a file before schema 1.9");
+    CHECK_INT_EQ(JF_RULE_WARN, judge_processor("unknown: /proc/cpuinfo: cannot be opened", "", 0, 1,
+                                               "AMD EPYC 9654", 1, 2, seen, sizeof seen));
+    CHECK_STR_CONTAINS(seen, "unknown: /proc/cpuinfo: cannot be opened");
+    CHECK_INT_EQ(JF_RULE_FAIL, judge_processor("x", genoa, 384, 0, "AMD EPYC 9654", 2, 96, seen, sizeof seen));
+    CHECK_STR_CONTAINS(seen, "different processors");
+}
+
 int main(void)
 {
     coverage_and_sharing();
+    system_processor();
     static const struct {
         int level;
         int64_t total, need;

@@ -88,10 +88,18 @@ static void test_x86(void)
     jf_cpu_id_t again;
     jf_cpu_id_parse(epyc, &again);
     CHECK_U64_EQ(jf_cpu_id_hash(&amd), jf_cpu_id_hash(&again));
-    /* another microcode is the same kind of processor; another stepping is not */
+    /* another microcode is the same processor; another stepping, CPU
+     * count or feature list is the same kind with other details */
     snprintf(again.microcode, sizeof again.microcode, "0xa101150");
     CHECK_U64_EQ(jf_cpu_id_hash(&amd), jf_cpu_id_hash(&again));
+    CHECK_U64_EQ(jf_cpu_id_detail_hash(&amd), jf_cpu_id_detail_hash(&again));
     again.stepping = 2;
+    CHECK_U64_EQ(jf_cpu_id_hash(&amd), jf_cpu_id_hash(&again));
+    CHECK(jf_cpu_id_detail_hash(&amd) != jf_cpu_id_detail_hash(&again));
+    jf_cpu_id_parse(epyc, &again);
+    again.cpus = 2;
+    CHECK(jf_cpu_id_detail_hash(&amd) != jf_cpu_id_detail_hash(&again));
+    again.model = 18;
     CHECK(jf_cpu_id_hash(&amd) != jf_cpu_id_hash(&again));
 }
 
@@ -122,6 +130,31 @@ static void test_other_kernels(void)
     CHECK_INT_EQ(-1, id.family);
     jf_cpu_id_describe(&id, line, sizeof line);
     CHECK_STR_EQ("POWER9 (architected), altivec supported, 2 CPUs", line);
+}
+
+static const char *s390x =
+    "vendor_id       : IBM/S390\n# processors    : 2\nbogomips per cpu: 3241.00\n"
+    "features\t: esan3 zarch stfle msa ldisp eimm dfp edat etf3eh highgprs te vx sie\n"
+    "processor 0: version = 00,  identification = 0B1234,  machine = 3906\n"
+    "processor 1: version = 00,  identification = 0B1234,  machine = 3906\n\n"
+    "cpu number      : 0\ncpu MHz dynamic : 5208\n";
+
+static void test_s390x_and_bytes(void)
+{
+    jf_cpu_id_t id;
+    char line[400];
+    jf_cpu_id_parse(s390x, &id);
+    CHECK(id.known);
+    CHECK_INT_EQ(2, id.cpus);
+    CHECK_INT_EQ(3906, id.model);
+    CHECK_STR_EQ("IBM/S390", id.vendor);
+    CHECK_STR_EQ("IBM Z machine type 3906", id.model_name);
+    jf_cpu_id_describe(&id, line, sizeof line);
+    CHECK_STR_EQ("IBM Z machine type 3906 (IBM/S390 model 3906), 2 CPUs", line);
+    /* bytes outside printable ASCII (another encoding, a control byte)
+     * become '?': the JSON outputs take UTF-8 only */
+    jf_cpu_id_parse("processor : 0\nmodel name : Proc\xe9ssor \x01X 9000\n", &id);
+    CHECK_STR_EQ("Proc?ssor ?X 9000", id.model_name);
 }
 
 static void test_broken(void)
@@ -242,6 +275,7 @@ int main(void)
     test_x86();
     test_other_kernels();
     test_broken();
+    test_s390x_and_bytes();
     test_read();
     return JF_TEST_DONE();
 }

@@ -7,7 +7,8 @@
 #    vendor, family, model, stepping, microcode and AMX features as given.
 #  - Two ranks, each given another node's cpuinfo (one host playing two
 #    kinds of node): one warning that the processors differ, cpu_uniform 0,
-#    rank 0's processor recorded.
+#    rank 0's processor recorded. Nodes of one kind that differ only in
+#    CPU count (SMT off): a warning of the details, cpu_uniform 1.
 #  - jflop probe: the same line, and unknown with the reason without a file.
 #  - jflop report's runs table: a CPU column with each run's line, the
 #    mixed run marked, an older (1.8) file's cell empty with a note.
@@ -88,6 +89,23 @@ jf_jq "$run.json" '(.cpu.uniform | not) and .cpu.model == 143
     and ([.warnings[] | select(test("processors differ"))] | length == 1)' \
     "JSON: not uniform, one warning"
 jf_grep_count "$run.out" "(rank 0's node; the nodes differ)" 1 "the summary says whose it is"
+
+# the same kind of processor with SMT off on one node: a warning of the
+# details, the kind uniform
+node_tree "$jf_tmp/epyc-smt-off" "${epyc%processor\\t: 1\\n}"
+run=$jf_tmp/smt
+jf_logged "$run" "jflop-run on 2 nodes of one kind" "$JF_MPIRUN" \
+    -np 1 env JFLOP_PROC_ROOT="$jf_tmp/epyc" "$JFLOP_RUN" --preset tiny --steps 2 --energy none \
+    --output "$run.h5" --summary-json "$run.json" : \
+    -np 1 env JFLOP_PROC_ROOT="$jf_tmp/epyc-smt-off" "$JFLOP_RUN" --preset tiny --steps 2 --energy none \
+    --output "$run.h5" --summary-json "$run.json"
+jf_expect_rc 0 "a run whose nodes differ only in CPU count"
+jf_check "the two trees differ in CPU count only" test \
+    "$(grep -c '^processor' "$jf_tmp/epyc/cpuinfo") $(grep -c '^processor' "$jf_tmp/epyc-smt-off/cpuinfo")" = "2 1"
+jf_grep_count "$run.err" "warning: the nodes' processors are of one kind but differ in stepping, CPU count" 1 \
+    "one warning of the details"
+jf_grep_count "$run.err" "processors differ (" 0 "no warning that the processors differ"
+jf_check "HDF5: cpu_uniform 1 (one kind)" test "$(h5attr "$run.h5" cpu_uniform)" = 1
 
 # --- 4. jflop probe names the processor a run would ------------------------------
 JFLOP_PROC_ROOT=$jf_tmp/xeon jf_cli "$jf_tmp/probe" probe --json

@@ -3,9 +3,12 @@
 # (jf_feeder: package-0 at 80 W, its DRAM at 12 W, its core sub-zone at
 # 48 W; 20 J counters that wrap every 0.25 s at 80 W) with --energy powercap.
 # The node's Joules over the measured phase match the feeder's true energy
-# over [phase_start_utc, phase_end_utc] and 92 W x the phase's seconds
-# within 2 %; every wrap is caught (several happen); the core zone is
-# reported but not added (the total would be 52 % too high); the job total
+# over [phase_start_utc, phase_end_utc] (from its log) within 2 %, and
+# 92 W x the phase's seconds when the feeder kept up (under heavy load it
+# falls behind its clock and publishes less: the truth follows it); every
+# wrap is caught (several happen); the core zone reads its share of the
+# package's true energy and is reported but not added (the total would be
+# 52 % too high); the job's watts are the true mean power; the job total
 # is the node's energy once, not once per rank; the phase is the measured
 # steps (not the warm-up); J/FLOP, GFLOPS/W, J/token and W follow from the
 # total.
@@ -85,10 +88,10 @@ jf_close "package-0 Joules = the true package energy (2 %)" \
 jf_close "DRAM Joules = the true DRAM energy (2 %)" \
     "$(jf_val "$run.json" '[.energy.nodes[0].domains | to_entries[] | select(.key | test("dram")) | .value.joules] | add')" \
     "$truth_dram" 0.02
-# the feeder's core zone counts 0.6 of the package's energy, on the same clock
-jf_close "the core zone read its $core_w W: 0.6 of the true package energy (2 %)" \
+# the feeder's core zone counts $core_w/$pkg_w of the package's energy, on the same clock
+jf_close "the core zone read its $core_w W: $core_w/$pkg_w of the true package energy (2 %)" \
     "$(jf_val "$run.json" '[.energy.nodes[0].domains | to_entries[] | select(.key | test("core")) | .value.joules] | add')" \
-    "$(awk -v p="$truth_pkg" 'BEGIN { printf "%.6f", 0.6 * p }')" 0.02
+    "$(awk -v p="$truth_pkg" -v c=$core_w -v k=$pkg_w 'BEGIN { printf "%.6f", c / k * p }')" 0.02
 jf_jq "$run.json" '.energy.nodes[0].domains | to_entries |
                    all(.value.in_node_total == (.key | test("core") | not))' \
     "package and DRAM count toward the node, the core sub-zone does not"

@@ -358,7 +358,7 @@ sub cores "$long.h5"
 system_json '.host_processor_core_count = 64' >"$sub_dir/system.json"
 pack "$sub_dir"
 validate "$sub_dir" 3 0 "a run whose node lists fewer CPUs than system.json's cores"
-rule "$sub_dir" WARN system.processor "lists 2 CPUs; system.json describes 1 x 64 cores" \
+rule "$sub_dir" WARN system.processor "the node lists 2 CPUs, not system.json's 1 x 64 cores" \
     "system.processor warns when the CPU count is not the cores'"
 mutate nocpu del / cpu -
 validate "$sub_dir" 3 0 "a run that does not name its processor"

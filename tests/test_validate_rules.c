@@ -194,7 +194,11 @@ static void system_processor(void)
     CHECK_INT_EQ(JF_RULE_PASS, judge_processor("x", spr, 112, 1, "xeon platinum 8480", 2, 56, seen, sizeof seen));
     CHECK_STR_CONTAINS(seen, "112 CPUs");
     CHECK_INT_EQ(JF_RULE_WARN, judge_processor("x", spr, 168, 1, "Xeon Platinum 8480+", 2, 56, seen, sizeof seen));
-    CHECK_STR_CONTAINS(seen, "lists 168 CPUs; system.json describes 2 x 56 cores");
+    CHECK_STR_CONTAINS(seen, "the node lists 168 CPUs, not system.json's 2 x 56 cores");
+    /* a core count in the name is no model number */
+    CHECK_INT_EQ(JF_RULE_PASS, judge_processor("x", "AMD EPYC 9754 128-Core Processor", 512, 1,
+                                               "AMD EPYC 9754 (Bergamo)", 2, 128, seen, sizeof seen));
+    CHECK_STR_CONTAINS(seen, "model number 9754");
     const char *genoa = "AMD EPYC 9654 96-Core Processor";
     CHECK_INT_EQ(JF_RULE_PASS, judge_processor("x", genoa, 384, 1, "AMD EPYC 9654 (Genoa)", 2, 96, seen, sizeof seen));
     CHECK_INT_EQ(JF_RULE_WARN, judge_processor("x", genoa, 192, 1, "AMD EPYC 7763 (Milan)", 2, 96, seen, sizeof seen));
@@ -207,6 +211,7 @@ static void system_processor(void)
     CHECK_STR_CONTAINS(seen, "model number E5-2690");
     CHECK_INT_EQ(JF_RULE_WARN, judge_processor("AMD EPYC (...)", "AMD EPYC", 2, 1, "AMD EPYC 9654", 1, 2, seen, sizeof seen));
     CHECK_STR_CONTAINS(seen, "holds no model number");
+    CHECK_STR_CONTAINS(seen, "2 CPUs: 1 x 2 cores");
     CHECK_INT_EQ(JF_RULE_WARN, judge_processor("", "", 0, 1, "AMD EPYC 9654", 1, 2, seen, sizeof seen));
     CHECK_STR_CONTAINS(seen, "a file before schema 1.9");
     CHECK_INT_EQ(JF_RULE_WARN, judge_processor("unknown: /proc/cpuinfo: cannot be opened", "", 0, 1,

@@ -41,7 +41,8 @@ typedef struct {
     int64_t measured_nodes, total_nodes, extrapolated;
     int have_joules;
     double joules, joules_extrapolated;
-    char warnings[1024];   /* the run's warnings, one per line ("" when none) */
+    char warnings[2304];   /* the run's warnings, one per line ("" when none; the
+                              writer's at most 9 x 240) */
     /* 1.9 ("" and 1 in older files): the processor, one line, and whether
      * every node's was the same kind */
     char cpu[320], cpu_model_name[160];

@@ -202,13 +202,12 @@ static void rule_system_nodes(const jf_submission_t *s, int i, int level, jf_val
                           (long long)sys, sys == 1 ? "" : "s", s->system.system_name);
 }
 
-/* The first token of name with 3 or more digits in a row (a model number:
- * "7763", "8480+" -> "8480", "9654") that hay does not hold, compared
- * without case; "" when every one is there. *any: whether name had one. */
-static void model_number_missing(const char *name, const char *hay, char *tok, size_t len,
-                                 int *any)
+/* The processor's model number: the first token of name with 3 or more
+ * digits in a row ("7763", "8480+" -> "8480", "E5-2680"), its punctuation
+ * at either end dropped; core counts ("128-Core") are not one. "" when the
+ * name has none (a VM's "AMD EPYC", Arm's part numbers, "POWER9"). */
+static void model_number(const char *name, char *tok, size_t len)
 {
-    *any = 0;
     tok[0] = '\0';
     for (const char *p = name; *p;) {
         while (*p == ' ' || *p == '(' || *p == ')' || *p == ',')
@@ -219,26 +218,27 @@ static void model_number_missing(const char *name, const char *hay, char *tok, s
             run = p[k] >= '0' && p[k] <= '9' ? run + 1 : 0;
             best = run > best ? run : best;
         }
-        if (best >= 3) {
-            /* the token without its punctuation: "8480+" -> "8480" */
+        const int core_count = n > 5 && strncasecmp(p + n - 5, "-core", 5) == 0;
+        if (best >= 3 && !core_count) {
             size_t a = 0, b = n;
             while (a < b && !isalnum((unsigned char)p[a]))
                 a++;
             while (b > a && !isalnum((unsigned char)p[b - 1]))
                 b--;
-            *any = 1;
-            char t[64];
-            snprintf(t, sizeof t, "%.*s", (int)(b - a < sizeof t ? b - a : sizeof t - 1), p + a);
-            int found = 0;
-            for (const char *h = hay; *h && !found; h++)
-                found = strncasecmp(h, t, strlen(t)) == 0;
-            if (!found) {
-                snprintf(tok, len, "%s", t);
-                return;
-            }
+            snprintf(tok, len, "%.*s", (int)(b - a < len ? b - a : len - 1), p + a);
+            return;
         }
         p += n;
     }
+}
+
+/* hay holds needle, compared without case */
+static int holds(const char *hay, const char *needle)
+{
+    for (const char *h = hay; *h; h++)
+        if (strncasecmp(h, needle, strlen(needle)) == 0)
+            return 1;
+    return 0;
 }
 
 /* The processor the run recorded (1.9) is the one system.json describes:
@@ -263,31 +263,32 @@ static void rule_system_processor(const jf_submission_t *s, int i, int level, jf
                           "submission describes one system", r->cpu);
         return;
     }
-    char missing[64];
-    int any;
-    model_number_missing(r->cpu_model_name, sys->host_processor, missing, sizeof missing, &any);
+    char number[64], count[160];
+    model_number(r->cpu_model_name, number, sizeof number);
     int threads_ok = 0;
     for (int t = 1; t <= 8; t *= 2)
         threads_ok |= cores > 0 && r->cpu_count == cores * t;
-    if (missing[0])
+    if (threads_ok)
+        snprintf(count, sizeof count, "%lld CPUs: %lld x %lld cores", (long long)r->cpu_count,
+                 (long long)sys->processors_per_node, (long long)sys->cores_per_processor);
+    else
+        snprintf(count, sizeof count, "the node lists %lld CPUs, not system.json's %lld x %lld "
+                 "cores with 1, 2, 4 or 8 threads each", (long long)r->cpu_count,
+                 (long long)sys->processors_per_node, (long long)sys->cores_per_processor);
+    if (number[0] && !holds(sys->host_processor, number))
         jf_validation_add(v, FILE_NAME(s, i), JF_RULE_WARN,
                           "the run's processor '%s' has model number %s, which system.json's "
-                          "'%s' does not name", r->cpu_model_name, missing, sys->host_processor);
-    else if (!any)
+                          "'%s' does not name; %s", r->cpu_model_name, number,
+                          sys->host_processor, count);
+    else if (!number[0])
         jf_validation_add(v, FILE_NAME(s, i), JF_RULE_WARN,
                           "the run's processor name '%s' holds no model number to compare with "
-                          "system.json's '%s' (%s)", r->cpu_model_name, sys->host_processor, r->cpu);
-    else if (!threads_ok)
-        jf_validation_add(v, FILE_NAME(s, i), JF_RULE_WARN,
-                          "the run's node lists %lld CPUs; system.json describes %lld x %lld "
-                          "cores (%lld CPUs with 1 to 8 threads per core)", (long long)r->cpu_count,
-                          (long long)sys->processors_per_node, (long long)sys->cores_per_processor,
-                          (long long)cores);
+                          "system.json's '%s'; %s", r->cpu_model_name, sys->host_processor,
+                          count);
     else
-        jf_validation_add(v, FILE_NAME(s, i), JF_RULE_PASS,
-                          "%s, %lld CPUs: system.json's '%s', %lld x %lld cores", r->cpu_model_name,
-                          (long long)r->cpu_count, sys->host_processor,
-                          (long long)sys->processors_per_node, (long long)sys->cores_per_processor);
+        jf_validation_add(v, FILE_NAME(s, i), threads_ok ? JF_RULE_PASS : JF_RULE_WARN,
+                          "%s (model number %s in system.json's '%s'); %s", r->cpu_model_name,
+                          number, sys->host_processor, count);
 }
 
 static void rule_status(const jf_submission_t *s, int i, int level, jf_validation_t *v)

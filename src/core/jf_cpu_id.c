@@ -34,10 +34,22 @@ static int whole_int(const char *v)
     return end != v && *end == '\0' && errno == 0 && n >= 0 && n <= 1 << 30 ? (int)n : -1;
 }
 
+/* A field as printable ASCII: other bytes become '?', so that a name in
+ * another encoding cannot make the JSON outputs (UTF-8 only) drop it, and a
+ * cut cannot split a character. */
+/* The integer at the start of v (decimal), -1 when there is none. */
+static int whole_int_prefix(const char *v)
+{
+    char *end;
+    const long n = strtol(v, &end, 10);
+    return end != v && n >= 0 && n <= 1 << 30 ? (int)n : -1;
+}
+
 static void copy_field(char *dst, size_t len, const char *v)
 {
     const size_t n = strnlen(v, len - 1);
-    memcpy(dst, v, n);
+    for (size_t i = 0; i < n; i++)
+        dst[i] = v[i] >= 0x20 && v[i] < 0x7f ? v[i] : '?';
     dst[n] = '\0';
 }
 
@@ -115,6 +127,14 @@ static void add_line_n(jf_cpu_id_t *id, const char *line, size_t n)
     char v[1024];
     snprintf(v, sizeof v, "%.*s", (int)(vlen < sizeof v ? vlen : sizeof v - 1), vs);
 
+    if (strncmp(key, "processor ", 10) == 0 && whole_int(key + 10) >= 0) {
+        /* s390x: "processor 0: version = 00,  identification = ...,  machine = 3906" */
+        id->cpus++;
+        const char *m = strstr(v, "machine = ");
+        if (m != NULL && id->model < 0)
+            id->model = whole_int_prefix(m + 10);
+        return;
+    }
     if (strcmp(key, "processor") == 0) {
         /* x86 and Arm: one block per logical CPU, numbered */
         if (whole_int(v) >= 0) {
@@ -159,6 +179,8 @@ void jf_cpu_id_end(jf_cpu_id_t *id)
         snprintf(id->model_name, sizeof id->model_name, "%.40s part 0x%03x r%dp%d", id->vendor,
                  id->model, id->arm_variant < 0 ? 0 : id->arm_variant,
                  id->stepping < 0 ? 0 : id->stepping);
+    if (!id->model_name[0] && id->model >= 0 && strstr(id->vendor, "S390") != NULL)
+        snprintf(id->model_name, sizeof id->model_name, "IBM Z machine type %d", id->model);
     id->known = id->cpus > 0 || id->vendor[0] || id->model_name[0];
     if (!id->known)
         snprintf(id->why, sizeof id->why, "no processor entries in it");
@@ -180,11 +202,14 @@ void jf_cpu_id_parse(const char *text, jf_cpu_id_t *id)
 void jf_cpu_id_read(const char *root, jf_cpu_id_t *id)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/cpuinfo", root != NULL ? root : jf_cpu_share_root());
+    if (root == NULL)
+        root = jf_cpu_share_root();
+    snprintf(path, sizeof path, "%s/cpuinfo", root);
     jf_cpu_id_begin(id);
     FILE *f = fopen(path, "r");
     if (f == NULL) {
-        snprintf(id->why, sizeof id->why, "%.100s: cannot be opened (%s)", path, strerror(errno));
+        snprintf(id->why, sizeof id->why, "%.90s/cpuinfo: cannot be opened (%s)", root,
+                 strerror(errno));
         return;
     }
     /* a flags line is over 1,000 characters on current x86: getline */
@@ -199,12 +224,12 @@ void jf_cpu_id_read(const char *root, jf_cpu_id_t *id)
     fclose(f);
     if (bad) {
         jf_cpu_id_begin(id);
-        snprintf(id->why, sizeof id->why, "%.100s: read error (%s)", path, strerror(err));
+        snprintf(id->why, sizeof id->why, "%.90s/cpuinfo: read error (%s)", root, strerror(err));
         return;
     }
     jf_cpu_id_end(id);
     if (!id->known)
-        snprintf(id->why, sizeof id->why, "%.100s: no processor entries in it", path);
+        snprintf(id->why, sizeof id->why, "%.90s/cpuinfo: no processor entries in it", root);
 }
 
 /* dst += src, truncated at len */
@@ -249,13 +274,24 @@ void jf_cpu_id_describe(const jf_cpu_id_t *id, char *out, size_t len)
              id->isa[0] ? ", " : "", id->isa[0] ? id->isa : "");
 }
 
-uint64_t jf_cpu_id_hash(const jf_cpu_id_t *id)
+static uint64_t fnv1a(const char *key)
 {
-    char key[512];
-    snprintf(key, sizeof key, "%d|%s|%s|%d|%d|%d|%d|%s", id->known, id->vendor, id->model_name,
-             id->family, id->model, id->stepping, id->cpus, id->isa);
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    uint64_t h = 1469598103934665603ULL;
     for (const unsigned char *p = (const unsigned char *)key; *p; p++)
         h = (h ^ *p) * 1099511628211ULL;
     return h;
+}
+
+uint64_t jf_cpu_id_hash(const jf_cpu_id_t *id)
+{
+    char key[512];
+    snprintf(key, sizeof key, "%s|%s|%d|%d", id->vendor, id->model_name, id->family, id->model);
+    return fnv1a(key);
+}
+
+uint64_t jf_cpu_id_detail_hash(const jf_cpu_id_t *id)
+{
+    char key[256];
+    snprintf(key, sizeof key, "%d|%d|%s", id->stepping, id->cpus, id->isa);
+    return fnv1a(key);
 }

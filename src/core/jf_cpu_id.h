@@ -56,8 +56,12 @@ void jf_cpu_id_read(const char *root, jf_cpu_id_t *id);
 void jf_cpu_id_describe(const jf_cpu_id_t *id, char *out, size_t len);
 
 /* A hash of what makes two nodes' processors the same kind (vendor, model
- * name, family, model, stepping, CPU count and features; not the
- * microcode): equal on every node of a uniform job. */
+ * name, family, model): equal on every node of a uniform job. */
 uint64_t jf_cpu_id_hash(const jf_cpu_id_t *id);
+
+/* A hash of what may differ between nodes of one kind (stepping, CPU count
+ * with SMT or CPUs off, the features a kernel version lists); not the
+ * microcode. */
+uint64_t jf_cpu_id_detail_hash(const jf_cpu_id_t *id);
 
 #endif

@@ -116,27 +116,45 @@ void jf_placement_check(MPI_Comm world, int threads, jf_placement_t *p)
     if (held == 0)
         held = p->cores_online;
     MPI_Reduce(&held, &fewest_held, 1, MPI_INT, MPI_MIN, 0, world);
-    /* the processor: each rank reads its own node's (a file read, no
-     * node communicator needed), rank 0's is the job's, and a job whose
-     * nodes differ is warned of */
+    /* the processor: each rank reads its own node's (a file read, no node
+     * communicator needed) and rank 0's is the job's. Over the ranks that
+     * could read theirs: the kind (vendor, name, family, model) must agree,
+     * the details (stepping, CPU count, features) are warned of */
     jf_cpu_id_read(NULL, &p->cpu);
-    const uint64_t h = jf_cpu_id_hash(&p->cpu);
-    uint64_t hmin = h, hmax = h;
-    MPI_Allreduce(&h, &hmin, 1, MPI_UINT64_T, MPI_MIN, world);
-    MPI_Allreduce(&h, &hmax, 1, MPI_UINT64_T, MPI_MAX, world);
-    p->cpu_uniform = hmin == hmax;
+    const int known = p->cpu.known;
+    const uint64_t mine[2] = {jf_cpu_id_hash(&p->cpu), jf_cpu_id_detail_hash(&p->cpu)};
+    const uint64_t lo_in[2] = {known ? mine[0] : UINT64_MAX, known ? mine[1] : UINT64_MAX};
+    const uint64_t hi_in[2] = {known ? mine[0] : 0, known ? mine[1] : 0};
+    uint64_t lo[2], hi[2];
+    int unknown = !known, unknown_ranks = 0, ranks = 1;
+    MPI_Allreduce(lo_in, lo, 2, MPI_UINT64_T, MPI_MIN, world);
+    MPI_Allreduce(hi_in, hi, 2, MPI_UINT64_T, MPI_MAX, world);
+    MPI_Allreduce(&unknown, &unknown_ranks, 1, MPI_INT, MPI_SUM, world);
+    MPI_Comm_size(world, &ranks);
+    p->cpu_uniform = lo[0] >= hi[0];   /* also when no rank could read its own */
+    const int details_differ = lo[1] < hi[1];
     MPI_Bcast(&p->cpu, (int)sizeof p->cpu, MPI_BYTE, 0, world);
     if (rank == 0) {
         write_warnings(p, all_flags, threads, allowed_min, fewest_held, blis_nt);
-        if (!p->cpu.known && p->nwarnings < JF_MAX_WARNINGS)
+        if (!p->cpu.known)
             snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
                      "the processor is unknown (%.150s): the results cannot say what the "
                      "figures were measured on", p->cpu.why);
-        if (!p->cpu_uniform && p->nwarnings < JF_MAX_WARNINGS)
+        else if (unknown_ranks > 0)
             snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
-                     "the nodes' processors differ (/proc/cpuinfo: vendor, model, stepping, "
-                     "CPU count or features): the figures are of a mixed job; the results "
-                     "file names rank 0's node's");
+                     "the processor is unknown on %d of %d ranks (their /proc/cpuinfo could "
+                     "not be read): the results file names rank 0's node's", unknown_ranks,
+                     ranks);
+        if (!p->cpu_uniform)
+            snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
+                     "the nodes' processors differ (/proc/cpuinfo: vendor, model name, family "
+                     "or model): the figures are of a mixed job; the results file names rank "
+                     "0's node's");
+        else if (details_differ)
+            snprintf(p->warnings[p->nwarnings++], JF_WARNING_LEN,
+                     "the nodes' processors are of one kind but differ in stepping, CPU count "
+                     "or listed features (SMT or CPUs off, another kernel?): the results file "
+                     "names rank 0's node's");
     }
     /* every rank holds them: the results file is written by all ranks */
     MPI_Bcast(&p->nwarnings, 1, MPI_INT, 0, world);

@@ -10,7 +10,7 @@
 
 #include "core/jf_cpu_id.h"
 
-#define JF_MAX_WARNINGS 8
+#define JF_MAX_WARNINGS 9   /* 6 of placement, at most 2 of the processor, 1 spare */
 #define JF_WARNING_LEN 240
 
 typedef struct {
@@ -18,7 +18,8 @@ typedef struct {
     int cores_online;       /* this node's online CPUs */
     int cpus_allowed;       /* CPUs in this rank's affinity mask */
     jf_cpu_id_t cpu;        /* world rank 0's node's processor (the same on every rank) */
-    int cpu_uniform;        /* 1 when every rank's node reported the same kind (jf_cpu_id_hash) */
+    int cpu_uniform;        /* 1 when every rank that could read its node's reported the
+                               same kind (jf_cpu_id_hash) */
     int nwarnings;
     char warnings[JF_MAX_WARNINGS][JF_WARNING_LEN];
 } jf_placement_t;

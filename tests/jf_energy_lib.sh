@@ -54,6 +54,11 @@ jf_feeder_start() {
     "$JF_FEEDER" --log "$jf_tmp/$jf_fname.csv" --ready "$jf_tmp/$jf_fname.ready" "$@" \
         >"$jf_tmp/$jf_fname.feeder.err" 2>&1 &
     jf_p=$!
+    # a real energy counter never lags its energy; a feeder descheduled by
+    # the tests beside it does, and then publishes the missed energy at once,
+    # which a reader rightly rejects as more power than the zone can draw:
+    # ahead of the test load where allowed (root, as CI runs), as is
+    renice -n -15 -p "$jf_p" >/dev/null 2>&1 || :
     jf_feeder_pids="$jf_feeder_pids $jf_p"
     eval "jf_feeder_pid_$jf_fname=$jf_p"
     jf_i=0
@@ -157,6 +162,16 @@ jf_truth_peak() {
             }
             printf "%.6f\n", peak
         }' "$jf_tmp/$1.csv"
+}
+
+# jf_truth_max_gap NAME T0 T1: the longest the feeder left its counters
+# unchanged between T0 and T1 (the largest gap between its log's rows, s).
+# A reader can see a value that stale: a feeder descheduled under load for
+# G seconds makes one interval's reading show up to G seconds' more energy.
+jf_truth_max_gap() {
+    awk -F, -v t0="$2" -v t1="$3" '
+        $1 + 0 >= t0 && $1 + 0 <= t1 { if (n++ && $1 - last > gap) gap = $1 - last; last = $1 + 0 }
+        END { printf "%.6f\n", gap + 0 }' "$jf_tmp/$1.csv"
 }
 
 # jf_truth_wraps NAME T0 T1 RANGE_J: how many times the feeder's counters

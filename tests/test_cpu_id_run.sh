@@ -72,13 +72,17 @@ jf_grep_count "$run.out" "cpu     Intel(R) Xeon(R) Platinum 8480+ (GenuineIntel 
     "the summary names the Xeon"
 
 # --- 3. two kinds of node ---------------------------------------------------------
+# two_nodes PREFIX ROOT_A ROOT_B: a 2-step run whose rank 0 reads its
+# processor under ROOT_A and rank 1 under ROOT_B, as two nodes would
+two_nodes() {
+    echo "+ jf-mpirun -np 1 ($(basename "$2")) : -np 1 ($(basename "$3")) jflop-run"
+    jf_r=$1 jf_a=$2 jf_b=$3
+    set -- --preset tiny --steps 2 --energy none --output "$1.h5" --summary-json "$1.json"
+    jf_logged "$jf_r" "jflop-run on 2 nodes" "$JF_MPIRUN" \
+        -np 1 env JFLOP_PROC_ROOT="$jf_a" "$JFLOP_RUN" "$@" : -np 1 env JFLOP_PROC_ROOT="$jf_b" "$JFLOP_RUN" "$@"
+}
 run=$jf_tmp/mixed
-echo "+ jf-mpirun -np 1 (xeon) : -np 1 (epyc) jflop-run"
-jf_logged "$run" "jflop-run on 2 kinds of node" "$JF_MPIRUN" \
-    -np 1 env JFLOP_PROC_ROOT="$jf_tmp/xeon" "$JFLOP_RUN" --preset tiny --steps 2 --energy none \
-    --output "$run.h5" --summary-json "$run.json" : \
-    -np 1 env JFLOP_PROC_ROOT="$jf_tmp/epyc" "$JFLOP_RUN" --preset tiny --steps 2 --energy none \
-    --output "$run.h5" --summary-json "$run.json"
+two_nodes "$run" "$jf_tmp/xeon" "$jf_tmp/epyc"
 jf_expect_rc 0 "a run whose ranks see different processors"
 jf_grep_count "$run.err" "warning: the nodes' processors differ" 1 "one stderr warning that they differ"
 jf_check "HDF5: cpu_uniform 0, rank 0's Xeon recorded" \
@@ -94,11 +98,7 @@ jf_grep_count "$run.out" "(rank 0's node; the nodes differ)" 1 "the summary says
 # details, the kind uniform
 node_tree "$jf_tmp/epyc-smt-off" "${epyc%processor\\t: 1\\n}"
 run=$jf_tmp/smt
-jf_logged "$run" "jflop-run on 2 nodes of one kind" "$JF_MPIRUN" \
-    -np 1 env JFLOP_PROC_ROOT="$jf_tmp/epyc" "$JFLOP_RUN" --preset tiny --steps 2 --energy none \
-    --output "$run.h5" --summary-json "$run.json" : \
-    -np 1 env JFLOP_PROC_ROOT="$jf_tmp/epyc-smt-off" "$JFLOP_RUN" --preset tiny --steps 2 --energy none \
-    --output "$run.h5" --summary-json "$run.json"
+two_nodes "$run" "$jf_tmp/epyc" "$jf_tmp/epyc-smt-off"
 jf_expect_rc 0 "a run whose nodes differ only in CPU count"
 jf_check "the two trees differ in CPU count only" test \
     "$(grep -c '^processor' "$jf_tmp/epyc/cpuinfo") $(grep -c '^processor' "$jf_tmp/epyc-smt-off/cpuinfo")" = "2 1"

@@ -48,15 +48,7 @@ if [ -s "$run.json" ]; then
         secs=$(jf_val "$run.json" "$sel | .seconds")
         truth=$(jf_truth f$n "$t0" "$t1" 4)
         jf_close "node $n Joules = its feeder's truth over its phase (2 %)" "$j" "$truth" 0.02
-        # the nominal power when the feeder kept up: a feeder the VM took off
-        # its CPU falls behind its clock and publishes less, which the truth
-        # above follows (jf_feeder.c)
-        nominal=$(awk -v s="$secs" -v w=$w 'BEGIN { printf "%.6f", w * s }')
-        if awk -v t="$truth" -v n="$nominal" 'BEGIN { exit !(t >= 0.98 * n) }'; then
-            jf_close "node $n Joules = $w W x seconds (2 %)" "$j" "$nominal" 0.02
-        else
-            echo "note: node $n's feeder fell behind ($truth of $nominal J published in the phase): the nominal check is left to the truth above"
-        fi
+        jf_close_nominal "node $n Joules = $w W x seconds (2 %)" "$j" "$truth" $w "$secs" 0.02
         jf_jq "$run.json" "$sel | .measured == true and .wraps >= 2" "node $n measured, wraps caught"
     done
     jf_jq "$run.json" '(.energy.joules_total - ([.energy.nodes[].joules] | add) | fabs) <=

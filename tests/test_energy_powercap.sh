@@ -70,15 +70,8 @@ truth=$(jf_truth pc "$t0" "$t1" 4)
 truth_pkg=$(jf_truth pc "$t0" "$t1" 2)
 truth_dram=$(jf_truth pc "$t0" "$t1" 3)
 jf_close "node Joules = the feeder's true energy over the phase (2 %)" "$node_j" "$truth" 0.02
-# the nominal power, when the feeder kept up with its clock: under heavy
-# load it falls behind and publishes less (jf_feeder.c), which the truth
-# above follows and the nominal figure does not
-nominal=$(awk -v s="$secs" -v w=$node_w 'BEGIN { printf "%.6f", s * w }')
-if awk -v t="$truth" -v n="$nominal" 'BEGIN { exit !(t >= 0.98 * n) }'; then
-    jf_close "node Joules = $node_w W x the phase's seconds (2 %)" "$node_j" "$nominal" 0.02
-else
-    echo "note: the feeder fell behind under load ($truth of $nominal J published in the phase): the nominal-power check is left to the truth above"
-fi
+jf_close_nominal "node Joules = $node_w W x the phase's seconds (2 %)" "$node_j" "$truth" \
+    $node_w "$secs" 0.02
 jf_close "phase_end_utc - phase_start_utc = seconds" \
     "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')" "$secs" 0.001 0.001
 jf_close "the phase is the measured steps (seconds as the run's, warm-up excluded)" \

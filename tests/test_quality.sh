@@ -6,8 +6,9 @@
 #  - the validation FLOPs in their own category: dense == 6*N*D exactly,
 #    and the validation's dense forward == 2*N*tokens*passes;
 #  - validation as its own energy phase: on a synthetic powercap tree at a
-#    known power, the training Joules match that power over the training
-#    seconds and the validation Joules over the validation seconds;
+#    known power, the training and the validation Joules match what the
+#    feeder's log says it published over the trace's own marks (and its
+#    power over the training and the validation seconds, when it kept up);
 #  - a target the preset reaches stops the run at the first pass at or
 #    below it; a target never reached ends at --max-steps, says so, and
 #    keeps the best loss; D and 6ND count exactly what ran;
@@ -101,10 +102,23 @@ jf_feeder_stop pc
 jf_expect_rc 0 "tiny run with validation on a synthetic powercap tree" || jf_done
 train_s=$(jq '.seconds' "$erun.json")
 eval_s=$(jq '.quality.validation.seconds' "$erun.json")
-jf_close "training Joules = ${node_w} W x the training seconds (validation taken out)" \
-    "$(jq '.energy.joules_total' "$erun.json")" "$(awk -v s="$train_s" -v w=$node_w 'BEGIN{print s*w}')" 0.1 0.5
-jf_close "validation Joules = ${node_w} W x the validation seconds" \
-    "$(jq '.quality.validation.joules' "$erun.json")" "$(awk -v s="$eval_s" -v w=$node_w 'BEGIN{print s*w}')" 0.1 0.5
+# the truth over the trace's own marks: the phase (2 to 3) and each pass (5 to 6)
+truth=$("$py" "$JF_TOP_SRCDIR/tests/jf_feeder_truth.py" "$erun.h5" "$jf_tmp/pc.csv") ||
+    jf_hard_error "jf_feeder_truth.py could not read $erun.h5 against the feeder's log"
+echo "truth: $truth"
+train_truth=$(echo "$truth" | jq '.training')
+eval_truth=$(echo "$truth" | jq '.validation')
+# the run reads the counters at the marks, so the figures match the log to
+# its rounding, unless the feeder wrote between a reading and its time
+# stamp: one update (5 ms, 0.4 J) at each end of each interval
+jf_close "training Joules = the feeder's truth over the phase, the 4 passes taken out" \
+    "$(jq '.energy.joules_total' "$erun.json")" "$train_truth" 0.001 4
+jf_close "validation Joules = the feeder's truth over the 4 passes" \
+    "$(jq '.quality.validation.joules' "$erun.json")" "$eval_truth" 0.001 3.2
+jf_close_nominal "training Joules = ${node_w} W x the training seconds (validation taken out)" \
+    "$(jq '.energy.joules_total' "$erun.json")" "$train_truth" $node_w "$train_s" 0.1 0.5
+jf_close_nominal "validation Joules = ${node_w} W x the validation seconds" \
+    "$(jq '.quality.validation.joules' "$erun.json")" "$eval_truth" $node_w "$eval_s" 0.1 0.5
 jf_jq "$erun.json" '.quality.validation.evaluations == 4
     and (.energy.nodes[0].seconds - .seconds | fabs) <= 0.05 * .seconds + 0.01' \
     "4 passes; the node's phase seconds (its own clock) are the training seconds"

@@ -44,7 +44,7 @@ typedef struct {
     jf_gemm_candidate_t cand[JF_NCAND];
     int chosen;              /* index into cand, -1 before the choice */
     char how[256];           /* how the choice was made, one phrase */
-    char shapes[200];        /* what was measured */
+    char shapes[320];        /* what was measured */
     double seconds;          /* wall time spent measuring, this rank */
     int forced;              /* --gemm or --blis-arch named the choice */
     int blis_keep;           /* --blis-arch keep */

@@ -38,7 +38,23 @@ for key in flops_6nd flops_dense_counted flops_attention_counted flops_attention
 done
 jf_check "/flops/verified is 1" test "$(h5attr "$run.h5" /flops/verified)" = 1
 jf_check "status complete" test "$(h5attr "$run.h5" /status)" = complete
-jf_check "schema version 1.9" test "$(h5attr "$run.h5" /schema_version)" = 1.9
+jf_check "schema version 1.10" test "$(h5attr "$run.h5" /schema_version)" = 1.10
+# the model arrays asked for transparent huge pages (this preset's are
+# larger than one), the kernel's mode said, the JSON the same
+jf_check "/config/huge_pages: requested, with the THP mode" sh -c \
+    'case "$1" in "requested for the model arrays (THP mode "*")") exit 0 ;; *) exit 1 ;; esac' sh \
+    "$(h5attr "$run.h5" /config/huge_pages)"
+jf_check "/config/huge_page_bytes_min_rank = JSON memory.huge_page_bytes_min_rank" test \
+    "$(h5attr "$run.h5" /config/huge_page_bytes_min_rank)" = "$(jq -r '.memory.huge_page_bytes_min_rank' "$run.json")"
+jf_jq "$run.json" '.memory.huge_pages | startswith("requested for the model arrays")' \
+    "JSON memory.huge_pages says requested"
+jf_mpi 1 "$run-4k" --preset tiny --steps 1 --energy none --no-huge-pages --output "$run-4k.h5" \
+    --summary-json "$run-4k.json"
+jf_expect_rc 0 "--no-huge-pages"
+jf_check "/config/huge_pages: not requested (--no-huge-pages), with the THP mode" sh -c \
+    'case "$1" in "not requested (--no-huge-pages) (THP mode "*")") exit 0 ;; *) exit 1 ;; esac' sh \
+    "$(h5attr "$run-4k.h5" /config/huge_pages)"
+jf_grep_count "$run-4k.out" "        huge pages not requested (--no-huge-pages)" 1 "the summary says so"
 jf_check "/verify/requested is 0 without --verify" test "$(h5attr "$run.h5" /verify/requested)" = 0
 jf_check "/verify/checks is 0 without --verify" test "$(h5attr "$run.h5" /verify/checks)" = 0
 jf_check "precision" test "$(h5attr "$run.h5" /config/precision)" = "$(jq -r .precision "$run.json")"

@@ -8,7 +8,7 @@
 #define JF_RESULTS_SCHEMA_H
 
 #define JF_SCHEMA_NAME "jflop-results"  /* the root attribute `schema` */
-#define JF_SCHEMA_VERSION "1.9"         /* the root attribute `schema_version` */
+#define JF_SCHEMA_VERSION "1.10"         /* the root attribute `schema_version` */
 #define JF_SCHEMA_MAJOR 1               /* a reader refuses a newer major */
 
 #define JF_H5_CONFIG "/config"   /* the run's shape, options, placement, peak */

@@ -45,6 +45,9 @@ const jf_run_field_t jf_run_fields[] = {
     {"predicted_peak_rss_bytes", JF_RUN_U64, AT(predicted_bytes, uint64_t), "B", JF_RUN_HDF5},
     {"predicted_model_bytes_per_rank", JF_RUN_U64, AT(predicted_model_bytes, uint64_t), "B", JF_RUN_HDF5},
     {"peak_rss_bytes_max_rank", JF_RUN_U64, AT(peak_rss_bytes, uint64_t), "B", JF_RUN_HDF5},
+    /* 1.10: transparent huge pages for the model arrays (core/jf_hugepages.h) */
+    {"huge_pages", JF_RUN_STR, AT(huge_pages, const char *), NULL, JF_RUN_HDF5},
+    {"huge_page_bytes_min_rank", JF_RUN_U64, AT(huge_page_bytes, uint64_t), "B", JF_RUN_HDF5},
     /* 1.5: the losses' unit, as /loss has it */
     {"loss_first", JF_RUN_F64, AT(loss_first, double), "nat", JF_RUN_BOTH | JF_RUN_JSON_LOSS},
     {"loss_last", JF_RUN_F64, AT(loss_last, double), "nat", JF_RUN_BOTH | JF_RUN_JSON_LOSS},

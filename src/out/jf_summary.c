@@ -438,6 +438,13 @@ void jf_summary_print(FILE *out, const jf_summary_t *s)
             (double)r->baseline_bytes / 1073741824.0, (double)r->scratch_bytes / 1073741824.0,
             (double)r->gemm_workspace_bytes / 1073741824.0,
             (double)r->peak_rss_bytes / 1073741824.0);
+    if (r->huge_pages != NULL) {
+        fprintf(out, "        huge pages %s", r->huge_pages);
+        if (r->huge_page_bytes_known)
+            fprintf(out, "; %.3f GiB on them (smallest rank, AnonHugePages)",
+                    (double)r->huge_page_bytes / 1073741824.0);
+        fprintf(out, "\n");
+    }
     for (int i = 0; s->placement != NULL && i < s->placement->nwarnings; i++)
         fprintf(out, "warning %s\n", s->placement->warnings[i]);
     for (int i = 0; i < s->nchecks; i++)
@@ -774,6 +781,12 @@ json_t *jf_summary_json(const jf_summary_t *s)
                                   (json_int_t)r->scratch_bytes, "gemm_workspace_bytes",
                                   (json_int_t)r->gemm_workspace_bytes, "peak_rss_bytes_max_rank",
                                   (json_int_t)r->peak_rss_bytes));
+    json_t *memory = json_object_get(j, "memory");
+    json_object_set_new(memory, "huge_pages",
+                        r->huge_pages != NULL ? json_string(r->huge_pages) : json_null());
+    json_object_set_new(memory, "huge_page_bytes_min_rank",
+                        r->huge_page_bytes_known ? json_integer((json_int_t)r->huge_page_bytes)
+                                                 : json_null());
     json_t *warnings = json_array();
     for (int i = 0; s->placement != NULL && i < s->placement->nwarnings; i++)
         json_array_append_new(warnings, json_string(s->placement->warnings[i]));

@@ -203,6 +203,18 @@ uint64_t jf_model_bytes(const jf_shape_t *shape, int64_t batch,
     return bytes;
 }
 
+static int use_huge_pages = 1;
+
+void jf_model_use_huge_pages(int on)
+{
+    use_huge_pages = on;
+}
+
+const jf_huge_t *jf_model_huge(const jf_model_t *m)
+{
+    return &m->huge;
+}
+
 jf_err_t jf_model_create(const jf_shape_t *shape, int64_t batch,
                          jf_precision_t precision, int threads, uint64_t seed,
                          jf_model_t **out, char *msg, size_t msglen)
@@ -223,7 +235,8 @@ jf_err_t jf_model_create(const jf_shape_t *shape, int64_t batch,
     jf_arena_t *keys_at = precision == JF_BF16 ? &keys : &a;
     carve_layout(m, &a, keys_at);
     m->arena_bytes = a.used;
-    if (posix_memalign(&m->arena, JF_ALIGN, a.used) != 0)
+    m->arena = jf_huge_alloc(a.used, use_huge_pages, &m->huge);
+    if (m->arena == NULL)
         goto nomem;
     if (keys.used > 0) {
         /* address space only: PROT_NONE, not committed, never resident */

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/jf_error.h"
+#include "core/jf_hugepages.h"
 #include "core/jf_ledger.h"
 #include "core/jf_shape.h"
 
@@ -25,6 +26,12 @@ jf_err_t jf_model_create(const jf_shape_t *shape, int64_t batch,
                          jf_precision_t precision, int threads, uint64_t seed,
                          jf_model_t **model, char *msg, size_t msglen);
 void jf_model_destroy(jf_model_t *model);
+
+/* Whether models made from now on ask for transparent huge pages for their
+ * arrays (core/jf_hugepages.h; default 1, jflop-run --no-huge-pages 0),
+ * and what a model's arrays asked for and why not. */
+void jf_model_use_huge_pages(int on);
+const jf_huge_t *jf_model_huge(const jf_model_t *model);
 
 /* Forward and backward over batch*ctx tokens. Gradients are overwritten
  * with d(loss)/d(weights), where loss = loss_scale * sum of the tokens'

@@ -64,6 +64,7 @@ struct jf_model {
 
     void *arena;            /* everything above lives here, except: */
     size_t arena_bytes;
+    jf_huge_t huge;         /* whether the arena asked for huge pages */
     /* bf16 models: the tensors only GEMMs read (a1, qkv, att, a2, g, af,
      * datt, dqkv) exist only as bf16 copies, as frameworks keep them; their
      * fp32 addresses, which name them to the GEMM door, lie in this

@@ -486,6 +486,9 @@ static const jf_flag_t flags[] = {
     {.name = "overlap", .parse = flag_on, .field = AT(overlap),
      .help = "sum each layer's gradients (MPI_Iallreduce) as soon as\n"
              "backward has them, hiding communication behind compute"},
+    {.name = "no-huge-pages", .parse = flag_on, .field = AT(no_huge_pages),
+     .help = "keep the model's arrays on 4 KiB pages (default: ask\n"
+             "for transparent huge pages, MADV_HUGEPAGE)"},
     {.name = "gemm", .arg = "auto|blis|onednn", .parse = flag_text, .field = AT(gemm),
      .help = "GEMM back-end (default auto: each back-end and\n"
              "BLIS kernel set that serves the precision is timed on\n"

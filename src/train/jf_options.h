@@ -23,6 +23,7 @@ typedef struct {
     double lr;                 /* SGD learning rate */
     int verify;                /* run the --verify checks */
     int overlap;               /* --overlap: per-block MPI_Iallreduce in backward */
+    int no_huge_pages;         /* --no-huge-pages: model arrays on 4 KiB pages */
     const char *blis_arch;     /* auto | keep | kernel-set name */
     const char *gemm;          /* auto | GEMM back-end name */
     const char *summary_json;  /* path or NULL */

@@ -474,10 +474,19 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
                                         : 0;
     run->predicted_bytes = run->baseline_bytes + run->predicted_model_bytes + run->scratch_bytes +
                            run->gemm_workspace_bytes;
+    jf_model_use_huge_pages(!o->no_huge_pages);
     err = jf_model_create(&o->shape, o->batch, o->precision, o->threads, o->seed, &model,
                           msg, msglen);
     if (err != JF_OK)
         goto cleanup;
+    static char huge_pages[200];  /* one model per process */
+    const jf_huge_t *huge = jf_model_huge(model);
+    if (huge->requested)
+        snprintf(huge_pages, sizeof huge_pages, "requested for the model arrays (THP mode %s)",
+                 huge->mode);
+    else
+        snprintf(huge_pages, sizeof huge_pages, "%s (THP mode %s)", huge->note, huge->mode);
+    run->huge_pages = huge_pages;
     run->n_weights = jf_model_nweights(model);
     err = jf_data_init(&data, o->seed, o->shape.vocab, o->shape.ctx);
     if (err == JF_OK)
@@ -688,6 +697,17 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
     struct rusage ru;
     uint64_t rss = getrusage(RUSAGE_SELF, &ru) == 0 ? (uint64_t)ru.ru_maxrss * 1024 : 0;
     MPI_Allreduce(&rss, &run->peak_rss_bytes, 1, MPI_UINT64_T, MPI_MAX, comm);
+    /* what the kernel gave: the smallest rank's, and known only if every rank's is */
+    const long long huge_bytes = jf_huge_resident_bytes();
+    const uint64_t mine = huge_bytes >= 0 ? (uint64_t)huge_bytes : 0;
+    int known = huge_bytes >= 0;
+    MPI_Allreduce(&mine, &run->huge_page_bytes, 1, MPI_UINT64_T, MPI_MIN, comm);
+    MPI_Allreduce(&known, &run->huge_page_bytes_known, 1, MPI_INT, MPI_MIN, comm);
+    if (!run->huge_page_bytes_known && run->huge_pages != NULL) {
+        const size_t used = strlen(huge_pages);
+        snprintf(huge_pages + used, sizeof huge_pages - used,
+                 "; how much the kernel gave is unknown (no AnonHugePages)");
+    }
 
     /* every rank must hold the same weights bit for bit */
     uint64_t h = jf_weights_hash(model), hmin = 0, hmax = 0;

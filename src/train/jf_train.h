@@ -171,6 +171,10 @@ typedef struct {
                                      * shapes, measured while choosing it (set by
                                      * the caller; 0 when not measured) */
     uint64_t peak_rss_bytes;  /* largest peak resident set over ranks */
+    const char *huge_pages;   /* "requested (THP mode madvise)" or why not (rank 0's) */
+    uint64_t huge_page_bytes; /* smallest rank's anonymous memory on transparent huge
+                               * pages at the end (AnonHugePages; 0 when unknown) */
+    int huge_page_bytes_known;
     int replicas_identical;   /* weights bitwise equal on every rank at the end */
     uint64_t weights_hash;
     double weights_sum;

@@ -35,7 +35,7 @@ jf_jq "$json" '.mode == "quick" and (.duration_seconds | type) == "number"' "qui
 for id in startup/first_step startup/mpirun_launch memory/tiny \
     step_vs_raw_gemm/tiny/fp32 step_vs_raw_gemm/tiny/fp64 \
     step_vs_fma_peak/tiny/fp32 step_vs_fma_peak/tiny/fp64 \
-    allreduce_vs_bare/tiny/fp32 allreduce_vs_bare/tiny/fp64 overlap/tiny/fp32 \
+    allreduce_vs_bare/tiny/fp32 allreduce_vs_bare/tiny/fp64 overlap/tiny/fp32 hugepages/tiny/fp32 \
     sampler/100ms sampler/10ms scaling/2x1_vs_1x2 scaling/2x1_efficiency \
     scaling/1x2_efficiency report/read; do
     jf_jq "$json" "[.rows[] | select(.id == \"$id\")] | length == 1" "row $id present once"

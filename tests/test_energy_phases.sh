@@ -95,9 +95,9 @@ for part in forward backward; do
     jf_close "$part: attributed = truth (10 %)" \
         "$(jf_val "$run.json" ".energy.nodes[0].step_parts.$part.joules")" "$(truth $part)" 0.10
 done
-jf_close "forward = 120 W x its seconds (10 %): the feeder followed the stamps" \
-    "$(jf_val "$run.json" '.energy.nodes[0].step_parts.forward.joules')" \
-    "$(jf_val "$run.json" '.energy.nodes[0].step_parts.forward.seconds * 120')" 0.10
+jf_close_nominal "forward = 120 W x its seconds (10 %): the feeder followed the stamps" \
+    "$(jf_val "$run.json" '.energy.nodes[0].step_parts.forward.joules')" "$(truth forward)" 120 \
+    "$(jf_val "$run.json" '.energy.nodes[0].step_parts.forward.seconds')" 0.10
 echo "summed over the parts: overlap off by $overlap_err J, naive (by time) off by $naive_err J"
 jf_check "naive attribution is off by more than the overlap attribution" \
     awk -v o="$overlap_err" -v n="$naive_err" 'BEGIN { exit !(n > 2 * o) }'

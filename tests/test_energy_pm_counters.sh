@@ -40,10 +40,10 @@ if [ -s "$run.json" ]; then
     t0=$(jf_val "$run.json" '.energy.nodes[0].phase_start_utc')
     t1=$(jf_val "$run.json" '.energy.nodes[0].phase_end_utc')
     echo "node: $node_j J over $secs s, phase [$t0, $t1]"
+    truth=$(jf_truth pm "$t0" "$t1" 4)
     jf_close "node Joules = the feeder's true energy over the phase (2 % + 2 J)" \
-        "$node_j" "$(jf_truth pm "$t0" "$t1" 4)" 0.02 2
-    jf_close "node Joules = 92 W x seconds (2 % + 2 J)" "$node_j" \
-        "$(awk -v s="$secs" 'BEGIN { printf "%.6f", 92 * s }')" 0.02 2
+        "$node_j" "$truth" 0.02 2
+    jf_close_nominal "node Joules = 92 W x seconds (2 % + 2 J)" "$node_j" "$truth" 92 "$secs" 0.02 2
     jf_close "cpu_energy = the true package energy (2 % + 2 J)" \
         "$(jf_val "$run.json" '.energy.nodes[0].domains.cpu_energy.joules')" \
         "$(jf_truth pm "$t0" "$t1" 2)" 0.02 2

@@ -400,6 +400,8 @@ int main(int argc, char **argv)
     mpi_lib[strcspn(mpi_lib, "\n")] = '\0';
     join_args(argc, argv, cmdline, sizeof cmdline);
 
+    /* every model of the run, --verify's too */
+    jf_model_use_huge_pages(!opt.no_huge_pages);
     if (opt.verify) {
         checks[nchecks++] = jf_verify_gemm();
         checks[nchecks++] = jf_verify_gradients(opt.threads);

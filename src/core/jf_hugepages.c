@@ -44,6 +44,11 @@ void *jf_huge_alloc(size_t bytes, int want, jf_huge_t *info)
     if (posix_memalign(&p, align, bytes > 0 ? bytes : 1) != 0)
         return NULL;
     if (!want) {
+        /* kept off them even where the kernel's mode is "always" */
+#ifdef MADV_NOHUGEPAGE
+        if (bytes >= JF_HUGE_PAGE_BYTES)
+            (void)madvise(p, bytes / JF_HUGE_PAGE_BYTES * JF_HUGE_PAGE_BYTES, MADV_NOHUGEPAGE);
+#endif
         snprintf(info->note, sizeof info->note, "not requested (--no-huge-pages)");
         return p;
     }

@@ -3,8 +3,10 @@
  * A training step sweeps every array of the model (about 0.1 GiB per rank
  * at the default preset) in its GEMMs and passes; on 4 KiB pages they miss
  * the TLB. Linux gives transparent huge pages only to memory that asks
- * for them in its "madvise" mode (Debian's default), so the model's arena
- * asks: a 2 MiB-aligned block with MADV_HUGEPAGE. What the kernel then
+ * for them in its "madvise" mode (Debian's and Ubuntu's default; the
+ * kernel's own default is "always"), so the model's arena asks: a 2 MiB-
+ * aligned block with MADV_HUGEPAGE (--no-huge-pages: MADV_NOHUGEPAGE,
+ * which keeps 4 KiB pages in "always" mode too). What the kernel then
  * gave is measured, not assumed (AnonHugePages), and recorded with its
  * mode. On a d_model 256 fp32 step on Zen 4 it was about 2 % of the step
  * (benchmarks/README.md). */
@@ -27,8 +29,9 @@ typedef struct {
 void jf_huge_mode_parse(const char *text, char *mode, size_t len);
 
 /* bytes, aligned to JF_HUGE_PAGE_BYTES when at least that large, advised
- * for huge pages when want is 1 (info says whether it was and why not);
- * NULL when out of memory. Release with free(). */
+ * for huge pages when want is 1 (info says whether it was and why not),
+ * against them when want is 0; NULL when out of memory. Release with
+ * free(). */
 void *jf_huge_alloc(size_t bytes, int want, jf_huge_t *info);
 
 /* AnonHugePages summed over a smaps-format file, kB; -1 when the file

@@ -474,12 +474,12 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
                                         : 0;
     run->predicted_bytes = run->baseline_bytes + run->predicted_model_bytes + run->scratch_bytes +
                            run->gemm_workspace_bytes;
-    jf_model_use_huge_pages(!o->no_huge_pages);
+    jf_model_use_huge_pages(!o->no_huge_pages);  /* as jflop-run set it; other callers too */
     err = jf_model_create(&o->shape, o->batch, o->precision, o->threads, o->seed, &model,
                           msg, msglen);
     if (err != JF_OK)
         goto cleanup;
-    static char huge_pages[200];  /* one model per process */
+    static char huge_pages[256];  /* one model per process */
     const jf_huge_t *huge = jf_model_huge(model);
     if (huge->requested)
         snprintf(huge_pages, sizeof huge_pages, "requested for the model arrays (THP mode %s)",
@@ -703,11 +703,14 @@ jf_err_t jf_train_run(jf_run_t *run, MPI_Comm comm, int progress, char *msg, siz
     int known = huge_bytes >= 0;
     MPI_Allreduce(&mine, &run->huge_page_bytes, 1, MPI_UINT64_T, MPI_MIN, comm);
     MPI_Allreduce(&known, &run->huge_page_bytes_known, 1, MPI_INT, MPI_MIN, comm);
-    if (!run->huge_page_bytes_known && run->huge_pages != NULL) {
-        const size_t used = strlen(huge_pages);
-        snprintf(huge_pages + used, sizeof huge_pages - used,
-                 "; how much the kernel gave is unknown (no AnonHugePages)");
-    }
+    /* the text is rank 0's: say so when another rank's request went otherwise */
+    int asked[2] = {jf_model_huge(model)->requested, -jf_model_huge(model)->requested};
+    MPI_Allreduce(MPI_IN_PLACE, asked, 2, MPI_INT, MPI_MIN, comm);
+    const size_t used = strlen(huge_pages);
+    snprintf(huge_pages + used, sizeof huge_pages - used, "%s%s",
+             asked[0] != -asked[1] ? "; not the same on every rank (rank 0's shown)" : "",
+             !run->huge_page_bytes_known ? "; how much the kernel gave is unknown (no AnonHugePages)"
+                                         : "");
 
     /* every rank must hold the same weights bit for bit */
     uint64_t h = jf_weights_hash(model), hmin = 0, hmax = 0;

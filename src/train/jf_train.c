@@ -411,23 +411,27 @@ static jf_err_t grow_eval_tables(jf_run_t *run)
 /* One validation pass inside the measured phase. Barriers and the
  * JF_PHASE_EVAL_* edges bracket it, so the energy meter books its
  * readings to the evaluation and its wall time comes out of the measured
- * training time; its FLOPs go to `ledger`, never the training ledger. */
+ * training time; its FLOPs go to `ledger`, never the training ledger. Its
+ * seconds are taken inside the edges, as its Joules are between the
+ * meter's readings there: the edges' own readings and barriers stay
+ * training time and training energy (timed outside them, validation's
+ * seconds held 30 ms of 176 that its Joules did not). */
 static jf_err_t evaluate(jf_run_t *run, jf_trainer_t *tr, const jf_data_t *val,
                          double train_seconds, jf_ledger_t *ledger, double *loss)
 {
     if (run->nevals == run->evals_capacity && grow_eval_tables(run) != JF_OK)
         return JF_ENOMEM;
     MPI_Barrier(tr->comm);
-    const double t0 = MPI_Wtime();
     if (run->on_phase != NULL)
         run->on_phase(run->on_phase_ctx, JF_PHASE_EVAL_START);
     MPI_Barrier(tr->comm);
+    const double t0 = MPI_Wtime();
     const jf_err_t err = jf_trainer_eval(tr, val, run->eval_seqs, ledger, loss);
     MPI_Barrier(tr->comm);
+    run->eval_seconds += MPI_Wtime() - t0;
     if (run->on_phase != NULL)
         run->on_phase(run->on_phase_ctx, JF_PHASE_EVAL_STOP);
     MPI_Barrier(tr->comm);
-    run->eval_seconds += MPI_Wtime() - t0;
     if (err != JF_OK)
         return err;
     run->eval_step[run->nevals] = run->steps_done;

@@ -53,6 +53,7 @@ typedef struct {
     int ok;          /* 1 measured and correct */
     int arch;        /* BLIS kernel set that ran (BLIS candidates) */
     int nshapes;     /* shapes timed per pass */
+    int timed_out;   /* no answer within the child's time limit */
     double gflops;
     double best[MAX_SHAPES];  /* each timed shape's fastest product, s */
     double workspace;  /* bytes the process grew by, beyond the operands */
@@ -482,8 +483,10 @@ static void run_child(int slot, int arch, const jf_gemm_request_t *req, const sh
         ;
     if (r != (ssize_t)sizeof *rep) {
         rep->ok = 0;
-        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+            rep->timed_out = 1;
             snprintf(rep->why, sizeof rep->why, "no answer within %.0f s", CHILD_TIMEOUT_S);
+        }
         else if (WIFSIGNALED(status))
             snprintf(rep->why, sizeof rep->why, "died with signal %d (%s)%s", WTERMSIG(status),
                      strsignal(WTERMSIG(status)),
@@ -602,10 +605,14 @@ jf_err_t jf_gemm_select_measure(const jf_gemm_request_t *req, jf_gemm_choice_t *
     static const int order[JF_NCAND] = {JF_CAND_ONEDNN, JF_CAND_BLIS_SKX, JF_CAND_BLIS_HASWELL,
                                         JF_CAND_BLIS_ZEN3, JF_CAND_BLIS_OWN};
     double best[JF_NCAND][MAX_SHAPES];
-    int failed[JF_NCAND] = {0};
+    int failed[JF_NCAND] = {0}, considered = 0;
     int decided = 0;
     memset(best, 0, sizeof best);
-    for (int round = 0; round < ROUNDS; round++)
+    for (int i = 0; i < JF_NCAND; i++)
+        considered += ch->cand[i].considered;
+    /* one candidate (a forced choice) has nothing to be compared with */
+    const int rounds = considered > 1 ? ROUNDS : 1;
+    for (int round = 0; round < rounds; round++)
         for (int o = 0; o < JF_NCAND; o++) {
             const int i = order[round % 2 ? JF_NCAND - 1 - o : o];
             jf_gemm_candidate_t *c = &ch->cand[i];
@@ -618,7 +625,11 @@ jf_err_t jf_gemm_select_measure(const jf_gemm_request_t *req, jf_gemm_choice_t *
             rep.nshapes = decided;
             rep.arch = -1;
             run_child(i, arch, req, shapes, nshapes, &rep);
-            /* a candidate that fails once is out, with its reason */
+            /* a later round that gets no answer in time (a loaded machine)
+             * keeps the figure already measured */
+            if (!rep.ok && round > 0 && c->usable && rep.timed_out)
+                continue;
+            /* a candidate that fails otherwise is out, with its reason */
             failed[i] = !rep.ok;
             c->usable = rep.ok;
             if (rep.kernel[0] != '\0')
@@ -647,8 +658,8 @@ jf_err_t jf_gemm_select_measure(const jf_gemm_request_t *req, jf_gemm_choice_t *
     if (decided > 0) {
         const size_t used = strlen(ch->shapes);
         snprintf(ch->shapes + used, sizeof ch->shapes - used,
-                 "; %d of %d timed, each its fastest product of %d rounds", decided, nshapes,
-                 ROUNDS);
+                 "; %d of %d timed, each its fastest product of %d round%s", decided, nshapes,
+                 rounds, rounds > 1 ? "s" : "");
     }
     ch->seconds = jf_clock_seconds() - t0;
     return JF_OK;

@@ -65,7 +65,8 @@ typedef struct {
     jf_shape_t shape;
     int64_t batch;
     int threads;
-    double budget;           /* seconds per candidate (about) */
+    double budget;           /* seconds each candidate is timed, over all rounds
+                              * (about; each child also has a warm-up pass) */
     /* 1 when the caller starts the chosen back-end before it takes its
      * memory baseline (jflop-run's bf16 GEMM peak): the back-end's own
      * start-up is then not part of the workspace the choice measures */

@@ -45,7 +45,7 @@ int main(int argc, char **argv)
     int reps = 7, rank, ranks, provided;
     const char *json = NULL;
     jf_run_options_t opt;
-    char msg[JF_MSG_LEN];
+    char msg[JF_MSG_LEN] = "out of memory";
 
     jf_gemm_choice_t gemm;
     jf_blis_info_t blis;
@@ -99,10 +99,11 @@ int main(int argc, char **argv)
     const double ratio = big / small;
     if (rank == 0) {
         const char *prec = jf_precision_name(opt.precision);
-        char how[200];
-        snprintf(how, sizeof how, "%s (THP mode %s); %.1f MiB of the process on them (smallest rank)",
-                 huge->requested ? "requested" : huge->note, huge->mode,
-                 given_min >= 0 ? (double)given_min / 1048576.0 : -1.0);
+        char how[200], given_text[48] = "an unknown amount";
+        if (given_min >= 0)
+            snprintf(given_text, sizeof given_text, "%.1f MiB", (double)given_min / 1048576.0);
+        snprintf(how, sizeof how, "%s (THP mode %s); %s of the process on them (smallest rank)",
+                 huge->requested ? "requested" : huge->note, huge->mode, given_text);
         printf("hugepages %-10s %-5s %d ranks: step %.4f s on huge pages, %.4f s on 4 KiB pages: "
                "%.4f (target < %.2f); %s\n", opt.preset, prec, ranks, big, small, ratio,
                TARGET_RATIO, how);

@@ -48,7 +48,7 @@ if [ -s "$run.json" ]; then
         secs=$(jf_val "$run.json" "$sel | .seconds")
         truth=$(jf_truth f$n "$t0" "$t1" 4)
         jf_close "node $n Joules = its feeder's truth over its phase (2 %)" "$j" "$truth" 0.02
-        jf_close_nominal "node $n Joules = $w W x seconds (2 %)" "$j" "$truth" $w "$secs" 0.02
+        jf_close_nominal "node $n Joules = $w W x seconds (2 %)" "$j" f$n "$t0" "$t1" $w "$secs" 0.02
         jf_jq "$run.json" "$sel | .measured == true and .wraps >= 2" "node $n measured, wraps caught"
     done
     jf_jq "$run.json" '(.energy.joules_total - ([.energy.nodes[].joules] | add) | fabs) <=

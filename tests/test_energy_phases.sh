@@ -50,7 +50,13 @@ jf_jq "$run.json" '.status == "ok" and .energy.measured == true' "status ok, ene
 
 # idle
 idle_w=$(jf_val "$run.json" '.energy.nodes[0].idle_watts')
-jf_close "idle power = the feeder's 35 W (3 %)" "$idle_w" 35 0.03
+# what the feeder published while jflop-run said idle: its energy over its
+# time on those rows, and the window they span
+set -- $(awk -F, '$5 == "idle" { if (!n++) a = prev_t; b = $1; j += $4 - prev_j; s += $1 - prev_t }
+                 { prev_t = $1; prev_j = $4 }
+                 END { printf "%.6f %.6f %.6f\n", (s > 0 ? j / s : 0), a, b }' "$jf_tmp/ph.csv")
+jf_close "idle power = what the feeder published while idle (3 %)" "$idle_w" "$1" 0.03
+jf_close_nominal "idle power = the feeder's 35 W (3 %)" "$idle_w" ph "$2" "$3" 35 1 0.03
 jf_close "idle window = --idle-seconds 2" "$(jf_val "$run.json" '.energy.nodes[0].idle_seconds')" 2 0.05
 jf_jq "$run.json" '.energy.idle_measured == true and .energy.idle_seconds_asked == 2' \
     "the summary says idle was measured"
@@ -96,7 +102,7 @@ for part in forward backward; do
         "$(jf_val "$run.json" ".energy.nodes[0].step_parts.$part.joules")" "$(truth $part)" 0.10
 done
 jf_close_nominal "forward = 120 W x its seconds (10 %): the feeder followed the stamps" \
-    "$(jf_val "$run.json" '.energy.nodes[0].step_parts.forward.joules')" "$(truth forward)" 120 \
+    "$(jf_val "$run.json" '.energy.nodes[0].step_parts.forward.joules')" ph "$t0" "$t1" 120 \
     "$(jf_val "$run.json" '.energy.nodes[0].step_parts.forward.seconds')" 0.10
 echo "summed over the parts: overlap off by $overlap_err J, naive (by time) off by $naive_err J"
 jf_check "naive attribution is off by more than the overlap attribution" \

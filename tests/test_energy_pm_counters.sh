@@ -43,7 +43,7 @@ if [ -s "$run.json" ]; then
     truth=$(jf_truth pm "$t0" "$t1" 4)
     jf_close "node Joules = the feeder's true energy over the phase (2 % + 2 J)" \
         "$node_j" "$truth" 0.02 2
-    jf_close_nominal "node Joules = 92 W x seconds (2 % + 2 J)" "$node_j" "$truth" 92 "$secs" 0.02 2
+    jf_close_nominal "node Joules = 92 W x seconds (2 % + 2 J)" "$node_j" pm "$t0" "$t1" 92 "$secs" 0.02 2
     jf_close "cpu_energy = the true package energy (2 % + 2 J)" \
         "$(jf_val "$run.json" '.energy.nodes[0].domains.cpu_energy.joules')" \
         "$(jf_truth pm "$t0" "$t1" 2)" 0.02 2

@@ -70,7 +70,7 @@ truth=$(jf_truth pc "$t0" "$t1" 4)
 truth_pkg=$(jf_truth pc "$t0" "$t1" 2)
 truth_dram=$(jf_truth pc "$t0" "$t1" 3)
 jf_close "node Joules = the feeder's true energy over the phase (2 %)" "$node_j" "$truth" 0.02
-jf_close_nominal "node Joules = $node_w W x the phase's seconds (2 %)" "$node_j" "$truth" \
+jf_close_nominal "node Joules = $node_w W x the phase's seconds (2 %)" "$node_j" pc "$t0" "$t1" \
     $node_w "$secs" 0.02
 jf_close "phase_end_utc - phase_start_utc = seconds" \
     "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')" "$secs" 0.001 0.001

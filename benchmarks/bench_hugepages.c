@@ -18,9 +18,9 @@
 #include <string.h>
 
 #include "bench_args.h"
-#include "bench_gemm.h"
 #include "bench_row.h"
 #include "bench_stats.h"
+#include "bench_train.h"
 #include "core/jf_hugepages.h"
 #include "train/jf_data.h"
 #include "train/jf_model.h"
@@ -29,36 +29,16 @@
 
 #define TARGET_RATIO 1.0  /* huge pages / 4 KiB pages: below 1 saves time */
 
-static double timed_step(jf_trainer_t *tr, uint64_t step, jf_ledger_t *ledger)
-{
-    double loss;
-    uint64_t ntok;
-    MPI_Barrier(MPI_COMM_WORLD);
-    const double t0 = MPI_Wtime();
-    jf_trainer_step(tr, step, ledger, &loss, &ntok);
-    MPI_Barrier(MPI_COMM_WORLD);
-    return MPI_Wtime() - t0;
-}
-
 int main(int argc, char **argv)
 {
-    int reps = 7, rank, ranks, provided;
+    int reps = 7, rank, ranks;
     const char *json = NULL;
     jf_run_options_t opt;
     char msg[JF_MSG_LEN] = "out of memory";
 
-    jf_gemm_choice_t gemm;
-    jf_blis_info_t blis;
-    if (bench_parse_args("bench_hugepages", "--reps", &reps, &json, argc, argv, &opt) != 0)
+    if (bench_parse_args("bench_hugepages", "--reps", &reps, &json, argc, argv, &opt) != 0 ||
+        bench_train_start("bench_hugepages", &opt, &argc, &argv, &rank, &ranks) != 0)
         return 2;
-    if (bench_gemm_measure("bench_hugepages", &opt, &gemm) != 0)
-        return 2;
-    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-    memset(&blis, 0, sizeof blis);
-    bench_gemm_agree("bench_hugepages", &gemm, &blis);
-    omp_set_num_threads(opt.threads);
 
     /* [0] on 4 KiB pages, [1] asking for huge pages */
     jf_model_t *model[2] = {NULL, NULL};
@@ -84,16 +64,16 @@ int main(int argc, char **argv)
     for (int h = 0; h < 2; h++) {  /* the product with GELU' as a run runs it; warm both */
         jf_mul_choice_t mul;
         jf_trainer_begin_mul_choice(&tr[h]);
-        timed_step(&tr[h], step[h]++, &ledger);
-        timed_step(&tr[h], step[h]++, &ledger);
+        bench_timed_step(&tr[h], step[h]++, &ledger);
+        bench_timed_step(&tr[h], step[h]++, &ledger);
         jf_trainer_finish_mul_choice(&tr[h], &mul);
     }
     long long given = jf_huge_resident_bytes(), given_min = 0;
     MPI_Allreduce(&given, &given_min, 1, MPI_LONG_LONG, MPI_MIN, MPI_COMM_WORLD);
     for (int r = 0; r < reps; r++) {
         const int first = r % 2;  /* ABBA: 4k,huge / huge,4k / ... */
-        t[first][r] = timed_step(&tr[first], step[first]++, &ledger);
-        t[!first][r] = timed_step(&tr[!first], step[!first]++, &ledger);
+        t[first][r] = bench_timed_step(&tr[first], step[first]++, &ledger);
+        t[!first][r] = bench_timed_step(&tr[!first], step[!first]++, &ledger);
     }
     const double small = bench_median(t[0], reps), big = bench_median(t[1], reps);
     const double ratio = big / small;
@@ -110,8 +90,7 @@ int main(int argc, char **argv)
         if (json != NULL) {
             char id[96], name[96];
             snprintf(id, sizeof id, "hugepages/%s/%s", opt.preset, prec);
-            snprintf(name, sizeof name, "%s %s, %d ranks x %d thread%s", opt.preset, prec,
-                     ranks, opt.threads, opt.threads > 1 ? "s" : "");
+            bench_train_name(name, sizeof name, &opt, ranks);
             json_t *rows = json_array();
             json_array_append_new(
                 rows, bench_row(id, "huge pages: step time with / without", name, big, "s",

@@ -16,9 +16,9 @@
 #include <string.h>
 
 #include "bench_args.h"
-#include "bench_gemm.h"
 #include "bench_row.h"
 #include "bench_stats.h"
+#include "bench_train.h"
 #include "train/jf_data.h"
 #include "train/jf_model.h"
 #include "train/jf_options.h"
@@ -28,36 +28,21 @@
 
 static double timed_step(jf_trainer_t *tr, int overlap, uint64_t step, jf_ledger_t *ledger)
 {
-    double loss;
-    uint64_t ntok;
     jf_trainer_set_overlap(tr, overlap);
-    MPI_Barrier(MPI_COMM_WORLD);
-    const double t0 = MPI_Wtime();
-    jf_trainer_step(tr, step, ledger, &loss, &ntok);
-    MPI_Barrier(MPI_COMM_WORLD);
-    return MPI_Wtime() - t0;
+    return bench_timed_step(tr, step, ledger);
 }
 
 int main(int argc, char **argv)
 {
-    int reps = 7, rank, ranks, provided;
+    int reps = 7, rank, ranks;
     const char *json = NULL;
     jf_run_options_t opt;
     char msg[JF_MSG_LEN];
 
-    jf_gemm_choice_t gemm;
-    jf_blis_info_t blis;
-    if (bench_parse_args("bench_overlap", "--reps", &reps, &json, argc, argv, &opt) != 0)
+    /* with the GEMM back-end a run would choose */
+    if (bench_parse_args("bench_overlap", "--reps", &reps, &json, argc, argv, &opt) != 0 ||
+        bench_train_start("bench_overlap", &opt, &argc, &argv, &rank, &ranks) != 0)
         return 2;
-    /* the GEMM back-end a run would choose */
-    if (bench_gemm_measure("bench_overlap", &opt, &gemm) != 0)
-        return 2;
-    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-    memset(&blis, 0, sizeof blis);
-    bench_gemm_agree("bench_overlap", &gemm, &blis);
-    omp_set_num_threads(opt.threads);
 
     jf_model_t *model = NULL;
     jf_data_t data;
@@ -96,8 +81,7 @@ int main(int argc, char **argv)
         if (json != NULL) {
             char id[96], name[96];
             snprintf(id, sizeof id, "overlap/%s/%s", opt.preset, prec);
-            snprintf(name, sizeof name, "%s %s, %d ranks x %d thread%s", opt.preset, prec,
-                     ranks, opt.threads, opt.threads > 1 ? "s" : "");
+            bench_train_name(name, sizeof name, &opt, ranks);
             json_t *rows = json_array();
             json_array_append_new(
                 rows, bench_row(id, "--overlap: step time with / without", name, on, "s",

@@ -8,8 +8,8 @@
  * aligned block with MADV_HUGEPAGE (--no-huge-pages: MADV_NOHUGEPAGE,
  * which keeps 4 KiB pages in "always" mode too). What the kernel then
  * gave is measured, not assumed (AnonHugePages), and recorded with its
- * mode. On a d_model 256 fp32 step on Zen 4 it was about 2 % of the step
- * (benchmarks/README.md). */
+ * mode. On a d_model 256 fp32 step on Zen 4 it saved 1 to 2 % of the step,
+ * at d_model 1024 nothing measurable (benchmarks/README.md). */
 #ifndef JF_HUGEPAGES_H
 #define JF_HUGEPAGES_H
 

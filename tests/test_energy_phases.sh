@@ -140,8 +140,9 @@ jf_mpi 1 "$short" --preset tiny --steps 2 --min-seconds 3 --idle-seconds 1 \
     --output none --summary-json "$short.json"
 jf_feeder_stop ph2
 jf_expect_rc 0 "--idle-seconds 1 against readings every 1 s"
-jf_check "one line: idle power not measured, the window shorter than two readings" \
-    grep -q "idle power not measured: the idle window (1 s) is shorter than two of its meter's readings (2 s); give --idle-seconds 2 or more" "$short.err"
+jf_grep_count "$short.err" \
+    "idle power not measured: the idle window (1 s) is shorter than two of its meter's readings (2 s); give --idle-seconds 2 or more" \
+    1 "one line: idle power not measured, the window shorter than two readings"
 jf_jq "$short.json" '.energy.measured == true and .energy.nodes[0].idle_measured != true and
                      .energy.dynamic_joules == null' "gross energy only: no idle power, no dynamic energy"
 jf_done

@@ -216,18 +216,18 @@ jf_close() {
 }
 
 # jf_feeder_kept_up NAME T0 T1: true when feeder NAME published (nearly)
-# all the time between T0 and T1: an update publishes at most 1.5 periods
-# (jf_feeder.c; the period is the median gap of its whole log), so each gap
-# between its log's rows beyond that is time lost, and the losses add up
-# to at most 0.5 % of the interval. A feeder the VM took off its CPU for
-# longer published less than its nominal power.
+# all the time between T0 and T1: the wall seconds it lost there (its log's
+# column 5, cumulative: from its last row by T0 to its first row from T1 on,
+# which covers T1) are at most 0.5 % of the interval. A feeder the VM took
+# off its CPU for longer than an update may publish (1.5 periods, jf_feeder.c)
+# published less than its nominal power. Sets jf_lost.
 jf_feeder_kept_up() {
-    jf_period=$(awk -F, 'NR > 1 { print $1 - last } { last = $1 }' "$jf_tmp/$1.csv" | sort -g |
-        awk '{ g[NR] = $1 } END { print NR ? g[int((NR + 1) / 2)] : 0 }')
-    jf_lost=$(awk -F, -v t0="$2" -v t1="$3" -v p="$jf_period" '
-        $1 + 0 >= t0 && $1 + 0 <= t1 { if (n++ && $1 - last > 1.5 * p) lost += $1 - last - 1.5 * p; last = $1 + 0 }
-        END { printf "%.6f\n", lost + 0 }' "$jf_tmp/$1.csv")
-    awk -v l="$jf_lost" -v p="$jf_period" -v a="$2" -v b="$3" 'BEGIN { exit !(p > 0 && l <= 0.005 * (b - a)) }'
+    jf_lost=$(awk -F, -v t0="$2" -v t1="$3" '
+        $1 + 0 <= t0 { a = $5 }
+        $1 + 0 >= t1 && !done { b = $5; done = 1 }
+        { last = $5 }
+        END { printf "%.6f\n", (done ? b : last) - a }' "$jf_tmp/$1.csv")
+    awk -v l="$jf_lost" -v a="$2" -v b="$3" 'BEGIN { exit !(l <= 0.005 * (b - a)) }'
 }
 
 # jf_close_nominal DESCRIPTION GOT NAME T0 T1 WATTS SECONDS REL [ABS]: GOT =
@@ -239,7 +239,7 @@ jf_close_nominal() {
     if jf_feeder_kept_up "$3" "$4" "$5"; then
         jf_close "$1" "$2" "$jf_nominal" "$8" "${9:-0}"
     else
-        echo "note: feeder $3 fell behind its clock ($jf_lost s lost between $4 and $5, period $jf_period s): \"$1\" ($2 against $jf_nominal) is left to the check against its log"
+        echo "note: feeder $3 fell behind its clock ($jf_lost s lost between $4 and $5): \"$1\" ($2 against $jf_nominal) is left to the check against its log"
     fi
 }
 

@@ -72,7 +72,10 @@
  *
  * --log FILE: one CSV line per update, flushed, with the truth (unwrapped,
  * never faulted): t_realtime_epoch_s,joules_pkg_total,joules_dram_total,
- * joules_node_total (totals over the sockets; node = package + DRAM).
+ * joules_node_total (totals over the sockets; node = package + DRAM),
+ * lost_seconds (the wall time since start the counters did not advance
+ * for: a feeder descheduled for longer than 1.5 periods, or capped at a
+ * quarter range; it published that much less than its nominal power).
  *
  * Power that follows what the ranks do (tests/test_energy_phases.sh):
  *   --power-file FILE --phase-watts NAME=W[,NAME=W...]
@@ -81,7 +84,7 @@
  * "backward", "allreduce", "optimizer", "other"); until the next update
  * the node then draws the W given for that word (package and DRAM scaled
  * together), or --pkg-watts + --dram-watts for a word not listed or no
- * file. The log gets a fifth column: the word whose power the energy up
+ * file. The log gets a sixth column: the word whose power the energy up
  * to that line was drawn at, so the truth per activity is the sum of the
  * node column's increments on its lines. A change reaches the counters
  * within one --period-ms.
@@ -515,6 +518,7 @@ int main(int argc, char **argv)
     const double t0 = mono_now();
     const double period = o.period_ms * 1e-3;
     double tau = 0, last_t = 0;  /* the counters' time: see the top */
+    double lost = 0;             /* wall seconds not published, so far */
     const double zone_w = fmax(pkg_w, dram_w);
     const double max_step = o.powercap != NULL && zone_w > 0
                                 ? (double)o.range_uj * 1e-6 / 4 / zone_w : INFINITY;
@@ -539,7 +543,11 @@ int main(int argc, char **argv)
          * a reader rightly takes a catch-up jump for a broken counter (seen
          * under a VM's steal: 96 J in 51 ms, 1870 W). The log says what
          * was published, which is the truth the tests judge by. */
-        tau += fmin(fmin(t - last_t, MAX_LAG_PERIODS * period) * factor, max_step);
+        double published = fmin(t - last_t, MAX_LAG_PERIODS * period);
+        if (published * factor > max_step)
+            published = max_step / factor;
+        tau += published * factor;
+        lost += (t - last_t) - published;
         last_t = t;
         /* the energy just added was drawn at the power read last time */
         snprintf(drawn, sizeof drawn, "%s", word);
@@ -633,8 +641,8 @@ int main(int argc, char **argv)
         }
         if (log != NULL) {
             const double pkg = o.sockets * e_pkg, dram = o.sockets * e_dram;
-            if (fprintf(log, "%.6f,%.6f,%.6f,%.6f%s%s\n", now_real, pkg, dram, pkg + dram,
-                        o.power_file != NULL ? "," : "", o.power_file != NULL ? drawn : "") < 0 ||
+            if (fprintf(log, "%.6f,%.6f,%.6f,%.6f,%.6f%s%s\n", now_real, pkg, dram, pkg + dram,
+                        lost, o.power_file != NULL ? "," : "", o.power_file != NULL ? drawn : "") < 0 ||
                 fflush(log) != 0)
                 die_sys("cannot write", o.log_path);
         }

@@ -18,8 +18,6 @@ that fed node NODE (default 0; /energy/node_NNNN). Prints one JSON object:
     train_seconds_before_pass [s] the same span's wall-clock seconds, from
                       the marks (as the file's /quality/passes/train_seconds,
                       which the run takes from its own clock)
-    max_gap           s, the longest the feeder left its counters unchanged
-                      inside the phase (a reading can be that stale)
 
 The truth at a time is the node total (column 4) the feeder had last
 written by then, as jf_truth in jf_energy_lib.sh: what a reader at that time
@@ -78,14 +76,11 @@ def main():
     own = [between(log, a, b) for a, b in passes]
     before = [between(log, at[2][0], a) - sum(own[:k]) for k, (a, _) in enumerate(passes)]
     before_s = [a - at[2][0] - sum(b - a for a, b in passes[:k]) for k, (a, _) in enumerate(passes)]
-    inside = [t for t in log[0] if at[2][0] <= t <= at[3][0]]
-    gap = max((b - a for a, b in zip(inside, inside[1:])), default=0.0)
     print(json.dumps({"training": between(log, at[2][0], at[3][0]) - sum(own),
                       "validation": sum(own),
                       "passes": [{"start": a, "stop": b} for a, b in passes],
                       "train_before_pass": before,
-                      "train_seconds_before_pass": before_s,
-                      "max_gap": gap}))
+                      "train_seconds_before_pass": before_s}))
 
 
 if __name__ == "__main__":

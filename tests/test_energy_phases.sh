@@ -52,7 +52,7 @@ jf_jq "$run.json" '.status == "ok" and .energy.measured == true' "status ok, ene
 idle_w=$(jf_val "$run.json" '.energy.nodes[0].idle_watts')
 # what the feeder published while jflop-run said idle: its energy over its
 # time on those rows, and the window they span
-set -- $(awk -F, '$5 == "idle" { if (!n++) a = prev_t; b = $1; j += $4 - prev_j; s += $1 - prev_t }
+set -- $(awk -F, '$6 == "idle" { if (!n++) a = prev_t; b = $1; j += $4 - prev_j; s += $1 - prev_t }
                  { prev_t = $1; prev_j = $4 }
                  END { printf "%.6f %.6f %.6f\n", (s > 0 ? j / s : 0), a, b }' "$jf_tmp/ph.csv")
 jf_close "idle power = what the feeder published while idle (3 %)" "$idle_w" "$1" 0.03
@@ -79,7 +79,7 @@ phase_j=$(jf_val "$run.json" '.energy.nodes[0].joules')
 phase_s=$(jf_val "$run.json" '.energy.nodes[0].seconds')
 truth() {
     awk -F, -v a="$t0" -v b="$t1" -v w="$1" '
-        NR > 1 && $1 + 0 > a && $1 + 0 <= b && $5 == w { s += $4 - prev }
+        NR > 1 && $1 + 0 > a && $1 + 0 <= b && $6 == w { s += $4 - prev }
         { prev = $4 }
         END { printf "%.6f\n", s }' "$jf_tmp/ph.csv"
 }

@@ -243,6 +243,22 @@ jf_close_nominal() {
     fi
 }
 
+# jf_close_ratio DESCRIPTION A B TRUTH_A TRUTH_B NOMINAL KEPT REL: A/B, two
+# nodes' Joules, = TRUTH_A/TRUTH_B, what their feeders published over the
+# same phases (REL); and = NOMINAL, the ratio of their powers, when KEPT is
+# "yes" (both feeders kept up, jf_feeder_kept_up): one the VM took off its
+# CPU published less than its power.
+jf_close_ratio() {
+    jf_ratio=$(awk -v a="$2" -v b="$3" 'BEGIN { printf "%.6f", a / b }')
+    jf_close "$1: their Joules' ratio = their feeders' truths' ratio ($8)" "$jf_ratio" \
+        "$(awk -v a="$4" -v b="$5" 'BEGIN { printf "%.6f", a / b }')" "$8"
+    if [ "$7" = yes ]; then
+        jf_close "$1: their Joules' ratio = their powers' ratio, $6 ($8)" "$jf_ratio" "$6" "$8"
+    else
+        echo "note: a feeder fell behind its clock: \"$1\" (ratio $jf_ratio against $6) is left to the truths' ratio"
+    fi
+}
+
 # jf_lines_matching FILE ERE: how many lines of FILE match.
 jf_lines_matching() {
     grep -c -E -e "$2" "$1" 2>/dev/null || true

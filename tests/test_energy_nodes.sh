@@ -49,14 +49,18 @@ if [ -s "$run.json" ]; then
         truth=$(jf_truth f$n "$t0" "$t1" 4)
         jf_close "node $n Joules = its feeder's truth over its phase (2 %)" "$j" "$truth" 0.02
         jf_close_nominal "node $n Joules = $w W x seconds (2 %)" "$j" f$n "$t0" "$t1" $w "$secs" 0.02
+        eval "truth_$n=\$truth kept_$n=no"
+        ! jf_feeder_kept_up f$n "$t0" "$t1" || eval "kept_$n=yes"
         jf_jq "$run.json" "$sel | .measured == true and .wraps >= 2" "node $n measured, wraps caught"
     done
     jf_jq "$run.json" '(.energy.joules_total - ([.energy.nodes[].joules] | add) | fabs) <=
                        1e-9 * .energy.joules_total' "job total = node a + node b"
-    ja=$(jf_val "$run.json" '.energy.nodes[] | select(.node == "a") | .joules')
-    jb=$(jf_val "$run.json" '.energy.nodes[] | select(.node == "b.example.org") | .joules')
-    jf_close "node a drew twice node b's power" \
-        "$(awk -v a="$ja" -v b="$jb" 'BEGIN { printf "%.6f", a / b }')" 2 0.03
+    kept=no
+    [ "$kept_a$kept_b" != yesyes ] || kept=yes
+    jf_close_ratio "node a / node b (92 W / 46 W)" \
+        "$(jf_val "$run.json" '.energy.nodes[] | select(.node == "a") | .joules')" \
+        "$(jf_val "$run.json" '.energy.nodes[] | select(.node == "b.example.org") | .joules')" \
+        "$truth_a" "$truth_b" 2 "$kept" 0.03
     jf_grep_count "$run.out" "energy  powercap on 2 of 2 nodes" 1 "stdout: 2 of 2 nodes measured"
 else
     jf_check "--summary-json was written" false

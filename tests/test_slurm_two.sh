@@ -67,18 +67,12 @@ check_two_nodes() {
                 1e-9 * .energy.joules_total' "$1: job total = node1 + node2"
     jf_close "$1: job total = the two feeders' truth, each counted once (2 %)" \
         "$(jf_val "$2" .energy.joules_total)" "$truth_sum" 0.02
-    j1=$(jf_val "$2" '.energy.nodes[] | select(.node == "node1") | .joules')
-    j2=$(jf_val "$2" '.energy.nodes[] | select(.node == "node2") | .joules')
-    ratio=$(awk -v a="$j1" -v b="$j2" 'BEGIN { printf "%.6f", a / b }')
-    jf_close "$1: node1 / node2 Joules = their feeders' truths' ratio (3 %)" "$ratio" \
-        "$(awk -v a="$truth1" -v b="$truth2" 'BEGIN { printf "%.6f", a / b }')" 0.03
-    # twice the power when both feeders kept up; one the VM took off its
-    # CPU published less (jf_feeder.c)
-    if [ "$kept1$kept2" = 11 ]; then
-        jf_close "$1: node1 drew twice node2's power" "$ratio" 2 0.03
-    else
-        echo "note: a feeder fell behind its clock: the 2x ratio is left to the truths' ratio above"
-    fi
+    kept=no
+    [ "$kept1$kept2" != 11 ] || kept=yes
+    jf_close_ratio "$1: node1 / node2" \
+        "$(jf_val "$2" '.energy.nodes[] | select(.node == "node1") | .joules')" \
+        "$(jf_val "$2" '.energy.nodes[] | select(.node == "node2") | .joules')" \
+        "$truth1" "$truth2" 2 "$kept" 0.03
 }
 
 # srun --mpi=pmix (the jobscript's default launcher), then mpirun; 2 ranks

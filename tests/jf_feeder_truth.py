@@ -18,6 +18,9 @@ that fed node NODE (default 0; /energy/node_NNNN). Prints one JSON object:
     train_seconds_before_pass [s] the same span's wall-clock seconds, from
                       the marks (as the file's /quality/passes/train_seconds,
                       which the run takes from its own clock)
+    idle              {"joules", "seconds", "start", "stop"} over the
+                      --idle-seconds window (marks 7 to 8), null when the
+                      run had none
 
 The truth at a time is the node total (column 4) the feeder had last
 written by then, as jf_truth in jf_energy_lib.sh: what a reader at that time
@@ -69,18 +72,23 @@ def main():
         t_start = float(g.attrs["phase_start_utc"])
         rel = [float(r[0]) for r in g["trace"][:]]
         marks = [int(m) for m in g["trace_mark"][:]]
-    at = {m: [t_start + t for t, k in zip(rel, marks) if k == m] for m in (2, 3, 5, 6)}
+    at = {m: [t_start + t for t, k in zip(rel, marks) if k == m] for m in (2, 3, 5, 6, 7, 8)}
     if len(at[2]) != 1 or len(at[3]) != 1 or len(at[5]) != len(at[6]):
         raise SystemExit("jf_feeder_truth: %s's trace marks are not one phase and whole passes" % node)
     passes = list(zip(at[5], at[6]))
     own = [between(log, a, b) for a, b in passes]
     before = [between(log, at[2][0], a) - sum(own[:k]) for k, (a, _) in enumerate(passes)]
     before_s = [a - at[2][0] - sum(b - a for a, b in passes[:k]) for k, (a, _) in enumerate(passes)]
+    idle = None
+    if len(at[7]) == 1 and len(at[8]) == 1:
+        idle = {"joules": between(log, at[7][0], at[8][0]), "seconds": at[8][0] - at[7][0],
+                "start": at[7][0], "stop": at[8][0]}
     print(json.dumps({"training": between(log, at[2][0], at[3][0]) - sum(own),
                       "validation": sum(own),
                       "passes": [{"start": a, "stop": b} for a, b in passes],
                       "train_before_pass": before,
-                      "train_seconds_before_pass": before_s}))
+                      "train_seconds_before_pass": before_s,
+                      "idle": idle}))
 
 
 if __name__ == "__main__":

@@ -233,10 +233,13 @@ jf_feeder_kept_up() {
 # jf_close_nominal DESCRIPTION GOT NAME T0 T1 WATTS SECONDS REL [ABS]: GOT =
 # WATTS x SECONDS (jf_close), checked only when feeder NAME kept up with its
 # clock between T0 and T1 (jf_feeder_kept_up); else a note, the figure
-# being left to the test's check against the feeder's log.
+# being left to the test's check against the feeder's log. Sets jf_kept
+# to yes or no.
 jf_close_nominal() {
     jf_nominal=$(awk -v s="$7" -v w="$6" 'BEGIN { printf "%.6f", s * w }')
+    jf_kept=no
     if jf_feeder_kept_up "$3" "$4" "$5"; then
+        jf_kept=yes
         jf_close "$1" "$2" "$jf_nominal" "$8" "${9:-0}"
     else
         echo "note: feeder $3 fell behind its clock ($jf_lost s lost between $4 and $5): \"$1\" ($2 against $jf_nominal) is left to the check against its log"

@@ -110,16 +110,13 @@ jf_jq "$jf_tmp/probe.out" '[.gemm_backends[] | select(.name == "blis")][0].preci
     | (.usable | not) and (.reason | test("bf16"))' "probe: BLIS has no bf16, and says so"
 
 # Landauer at 16 bits per FLOP for a bf16 run: report, bounds, claim --measured
-FEEDER=${JF_FEEDER:?run through make check}
-"$FEEDER" --powercap "$jf_tmp/pc" --pkg-watts 80 --dram-watts 12 --range-uj 20000000 \
-    --ready "$jf_tmp/ready" &
-feeder=$!
-trap 'kill "$feeder" 2>/dev/null; rm -rf "$jf_tmp"' EXIT
-for _ in $(seq 100); do [ -e "$jf_tmp/ready" ] && break; sleep 0.05; done
+# shellcheck source=jf_energy_lib.sh
+. "$(dirname "$JF_TESTLIB")/jf_energy_lib.sh"
+jf_require_feeder
+jf_feeder_start pc --powercap "$jf_tmp/pc" --pkg-watts 80 --dram-watts 12 --range-uj 20000000
 jf_mpi 1 "$jf_tmp/m16" --preset tiny --precision bf16 --steps 60 --energy powercap \
     --powercap-root "$jf_tmp/pc" --output "$jf_tmp/m16.h5"
-kill "$feeder" 2>/dev/null
-wait "$feeder" 2>/dev/null
+jf_feeder_stop pc
 jf_expect_rc 0 "a metered bf16 run"
 jf_cli "$jf_tmp/rep" report --format json --table bounds "$jf_tmp/m16.h5"
 jf_jq "$jf_tmp/rep.out" '.rows[0].bits == 16' "report: Landauer at 16 bits for bf16"

@@ -170,16 +170,13 @@ if [ $? -eq 77 ]; then
     echo "SKIP (part): --measured needs an MPI launcher to make a results file (set MPIRUN)"
     jf_done
 fi
-FEEDER=${JF_FEEDER:?run through make check}
-"$FEEDER" --powercap "$jf_tmp/pc" --pkg-watts 80 --dram-watts 12 --range-uj 20000000 \
-    --ready "$jf_tmp/ready" &
-feeder=$!
-trap 'kill "$feeder" 2>/dev/null; rm -rf "$jf_tmp"' EXIT
-for _ in $(seq 100); do [ -e "$jf_tmp/ready" ] && break; sleep 0.05; done
+# shellcheck source=jf_energy_lib.sh
+. "$(dirname "$JF_TESTLIB")/jf_energy_lib.sh"
+jf_require_feeder
+jf_feeder_start pc --powercap "$jf_tmp/pc" --pkg-watts 80 --dram-watts 12 --range-uj 20000000
 jf_mpi 1 "$jf_tmp/run" --preset tiny --steps 100 --energy powercap --powercap-root "$jf_tmp/pc" \
     --output "$jf_tmp/run.h5" --summary-json "$jf_tmp/run.json"
-kill "$feeder" 2>/dev/null
-wait "$feeder" 2>/dev/null
+jf_feeder_stop pc
 jf_expect_rc 0 "a tiny metered run"
 jf_cli "$jf_tmp/m" claim --format json --measured "$jf_tmp/run.h5" gpt3-patterson deepseek-v3
 jf_expect_rc 0 "--measured"

@@ -10,7 +10,9 @@
 jf_require_mpi
 jf_require_jq
 JFLOP=${JFLOP:?run through make check}
-FEEDER=${JF_FEEDER:?run through make check}
+# shellcheck source=jf_energy_lib.sh
+. "$(dirname "$JF_TESTLIB")/jf_energy_lib.sh"
+jf_require_feeder
 
 jf_cli "$jf_tmp/help" --help
 jf_expect_rc 0 "jflop --help"
@@ -26,10 +28,7 @@ jf_jq "$jf_tmp/p0.out" '.energy_measurable == false and ([.energy_backends[].nam
     "probe lists every backend and says nothing measures"
 jf_jq "$jf_tmp/p0.out" '[.energy_backends[] | select(.name != "none") | .reason | length > 0] | all' \
     "each unavailable backend gives its reason"
-"$FEEDER" --powercap "$jf_tmp/pc" --pkg-watts 80 --dram-watts 12 --range-uj 20000000 \
-    --ready "$jf_tmp/ready" &
-feeder=$!
-for _ in $(seq 100); do [ -e "$jf_tmp/ready" ] && break; sleep 0.05; done
+jf_feeder_start pc --powercap "$jf_tmp/pc" --pkg-watts 80 --dram-watts 12 --range-uj 20000000
 jf_cli "$jf_tmp/p1" probe --powercap-root "$jf_tmp/pc" --pm-counters-root "$jf_tmp/empty" --json
 jf_expect_rc 0 "probe with a powercap tree"
 jf_jq "$jf_tmp/p1.out" '.energy_backends[] | select(.name == "powercap") | .available and ([.domains[].name] | index("package-0") != null and index("package-0/dram") != null)' \
@@ -52,7 +51,7 @@ run=$jf_tmp/run
 mkdir -p "$jf_tmp/results" "$jf_tmp/scaling"
 jf_mpi 2 "$run" --preset tiny --steps 300 --energy powercap --powercap-root "$jf_tmp/pc" \
     --output "$jf_tmp/results/run.h5" --summary-json "$run.json"
-kill "$feeder" 2>/dev/null
+jf_feeder_stop pc
 jf_expect_rc 0 "a metered 2-rank run"
 # the file holds what the JSON said, energy included
 h5joules=$(h5dump -m %.17g -a /energy/joules_total "$jf_tmp/results/run.h5" 2>/dev/null | sed -n 's/^ *(0): //p' | head -n 1)

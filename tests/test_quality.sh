@@ -110,12 +110,21 @@ train_truth=$(echo "$truth" | jq '.training')
 eval_truth=$(echo "$truth" | jq '.validation')
 # the run reads the counters at the marks, so the figures match the log to
 # its rounding, unless the feeder wrote between a reading and its time
-# stamp (one update, 0.4 J; a few microseconds in 5 ms: twice in one run
-# is already unlikely)
-jf_close "training Joules = the feeder's truth over the phase, the 4 passes taken out" \
-    "$(jq '.energy.joules_total' "$erun.json")" "$train_truth" 0.001 0.8
-jf_close "validation Joules = the feeder's truth over the 4 passes" \
-    "$(jq '.quality.validation.joules' "$erun.json")" "$eval_truth" 0.001 0.8
+# stamp: one update, at most 1.5 periods (7.5 ms, 0.6 J at 80 W), per mark.
+# Training and validation share the passes' marks (what one loses the
+# other gains: a CI run moved 0.31 J), so their sum is held to the phase's
+# own 2 marks and each to all of its marks: training the phase's and the
+# 4 passes' 8, validation the passes' 8
+per_mark=$(awk -v w=$node_w 'BEGIN { printf "%.3f", w * 0.0075 }')
+train_j=$(jq '.energy.joules_total' "$erun.json")
+eval_j=$(jq '.quality.validation.joules' "$erun.json")
+jf_close "training + validation Joules = the feeder's truth over the phase (2 marks)" \
+    "$(awk -v a="$train_j" -v b="$eval_j" 'BEGIN { printf "%.6f", a + b }')" \
+    "$(echo "$truth" | jq '.training + .validation')" 0.001 "$(awk -v m="$per_mark" 'BEGIN { print 2 * m }')"
+jf_close "training Joules = the feeder's truth over the phase, the 4 passes taken out (10 marks)" \
+    "$train_j" "$train_truth" 0.001 "$(awk -v m="$per_mark" 'BEGIN { print 10 * m }')"
+jf_close "validation Joules = the feeder's truth over the 4 passes (8 marks)" \
+    "$eval_j" "$eval_truth" 0.001 "$(awk -v m="$per_mark" 'BEGIN { print 8 * m }')"
 t0=$(jq '.energy.nodes[0].phase_start_utc' "$erun.json")
 t1=$(jq '.energy.nodes[0].phase_end_utc' "$erun.json")
 jf_close_nominal "training Joules = ${node_w} W x the training seconds (validation taken out)" \
@@ -123,8 +132,8 @@ jf_close_nominal "training Joules = ${node_w} W x the training seconds (validati
 jf_close_nominal "validation Joules = ${node_w} W x the validation seconds" \
     "$(jq '.quality.validation.joules' "$erun.json")" pc "$t0" "$t1" $node_w "$eval_s" 0.1 0.5
 jf_jq "$erun.json" '.quality.validation.evaluations == 4
-    and (.energy.nodes[0].seconds - .seconds | fabs) <= 0.05 * .seconds + 0.01' \
-    "4 passes; the node's phase seconds (its own clock) are the training seconds"
+    and (.energy.nodes[0].seconds - .seconds | fabs) <= 0.05 * .seconds + 0.15' \
+    "4 passes; the node's phase seconds (its own clock) are the training seconds (5 % + 0.15 s: marks and barriers of 4 passes, as test_quality_tradeoff)"
 jf_jq "$erun.json" '.quality.joules_per_bit > 0 and .quality.joules_per_bit_over_landauer > 1e10' \
     "J per bit measured, far above k_B T ln 2"
 jf_checks=$((jf_checks + 1))

@@ -113,7 +113,7 @@ jf_jq "$jf_tmp/probe.out" '[.gemm_backends[] | select(.name == "blis")][0].preci
 # shellcheck source=jf_energy_lib.sh
 . "$(dirname "$JF_TESTLIB")/jf_energy_lib.sh"
 jf_require_feeder
-jf_feeder_start pc --powercap "$jf_tmp/pc" --pkg-watts 80 --dram-watts 12 --range-uj 20000000
+jf_feeder_start pc --powercap "$jf_tmp/pc" --pkg-watts 80 --dram-watts 12 --range-uj 2000000000
 jf_mpi 1 "$jf_tmp/m16" --preset tiny --precision bf16 --steps 60 --energy powercap \
     --powercap-root "$jf_tmp/pc" --output "$jf_tmp/m16.h5"
 jf_feeder_stop pc

@@ -173,7 +173,7 @@ fi
 # shellcheck source=jf_energy_lib.sh
 . "$(dirname "$JF_TESTLIB")/jf_energy_lib.sh"
 jf_require_feeder
-jf_feeder_start pc --powercap "$jf_tmp/pc" --pkg-watts 80 --dram-watts 12 --range-uj 20000000
+jf_feeder_start pc --powercap "$jf_tmp/pc" --pkg-watts 80 --dram-watts 12 --range-uj 2000000000
 jf_mpi 1 "$jf_tmp/run" --preset tiny --steps 100 --energy powercap --powercap-root "$jf_tmp/pc" \
     --output "$jf_tmp/run.h5" --summary-json "$jf_tmp/run.json"
 jf_feeder_stop pc

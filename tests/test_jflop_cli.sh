@@ -28,7 +28,7 @@ jf_jq "$jf_tmp/p0.out" '.energy_measurable == false and ([.energy_backends[].nam
     "probe lists every backend and says nothing measures"
 jf_jq "$jf_tmp/p0.out" '[.energy_backends[] | select(.name != "none") | .reason | length > 0] | all' \
     "each unavailable backend gives its reason"
-jf_feeder_start pc --powercap "$jf_tmp/pc" --pkg-watts 80 --dram-watts 12 --range-uj 20000000
+jf_feeder_start pc --powercap "$jf_tmp/pc" --pkg-watts 80 --dram-watts 12 --range-uj 2000000000
 jf_cli "$jf_tmp/p1" probe --powercap-root "$jf_tmp/pc" --pm-counters-root "$jf_tmp/empty" --json
 jf_expect_rc 0 "probe with a powercap tree"
 jf_jq "$jf_tmp/p1.out" '.energy_backends[] | select(.name == "powercap") | .available and ([.domains[].name] | index("package-0") != null and index("package-0/dram") != null)' \

@@ -25,7 +25,7 @@ jf_check "README.md holds the marked python block ($(wc -l <"$jf_tmp/snippet.py"
 [ -s "$jf_tmp/snippet.py" ] || jf_done
 
 tree=$jf_tmp/powercap
-jf_feeder_start pc --powercap "$tree" --pkg-watts 80 --dram-watts 12 --range-uj 20000000
+jf_feeder_start pc --powercap "$tree" --pkg-watts 80 --dram-watts 12 --range-uj 2000000000
 mkdir -p "$jf_tmp/work"
 jf_mpi 2 "$jf_tmp/run" --preset tiny --steps 300 --energy powercap --powercap-root "$tree" \
     --output "$jf_tmp/work/run.h5" --summary-json "$jf_tmp/run.json"

@@ -17,7 +17,7 @@ command -v h5dump >/dev/null 2>&1 || jf_skip "h5dump not found (install-deps ins
 command -v python3 >/dev/null 2>&1 || jf_skip "python3 not found (it parses h5dump's output)"
 
 tree=$jf_tmp/powercap
-jf_feeder_start pc --powercap "$tree" --pkg-watts 80 --dram-watts 12 --range-uj 20000000
+jf_feeder_start pc --powercap "$tree" --pkg-watts 80 --dram-watts 12 --range-uj 2000000000
 run=$jf_tmp/run
 jf_mpi 2 "$run" --preset tiny --steps 200 --energy powercap --powercap-root "$tree" \
     --output "$run.h5" --summary-json "$run.json"

@@ -103,9 +103,14 @@ jf_check "scaling.sh submitted the series (exit status $rc)" test "$rc" -eq 0
 jf_check "4 runs and 2 report jobs submitted" \
     test "$(grep -c '^scaling.sh: .*job [0-9]' "$jf_tmp/scaling.out")" -eq 6
 i=0
-while [ -n "$(jf_slurm squeue -h -o %i 2>/dev/null)" ] && [ "$i" -lt $((jf_limit * 5)) ]; do
-    sleep 0.2
+while [ -n "$(jf_slurm squeue -h -o %i 2>/dev/null)" ]; do
     i=$((i + 1))
+    if [ "$i" -gt $((jf_limit * 10)) ]; then
+        jf_fail "the series and their reports did not end within $((jf_limit * 2)) s"
+        jf_slurm squeue 2>&1 | sed 's/^/  /'
+        break
+    fi
+    sleep 0.2
 done
 echo "  the series and their reports ended after about $((i / 5)) s"
 for s in strong weak; do

@@ -54,8 +54,12 @@ jf_proc_feeder_start proc "$proc" 2 50 0
 
 long=$jf_tmp/long
 echo "+ jf-mpirun -np 1 jflop-run --verify --min-seconds 60 ... (in the background)"
-# shellcheck disable=SC2086 # jf_timeout is a command and its arguments
-JFLOP_PROC_ROOT=$proc $jf_timeout "$JF_MPIRUN" -np 1 "$JFLOP_RUN" --preset tiny --verify \
+# its 60 s come on top of the limit other runs get for start-up, --verify
+# and the file (a sanitizer build, niced beside the suite, is slow there)
+long_timeout=
+[ -z "$jf_timeout" ] || long_timeout="timeout -k 10 $((jf_limit + 60))"
+# shellcheck disable=SC2086 # long_timeout is a command and its arguments
+JFLOP_PROC_ROOT=$proc $long_timeout "$JF_MPIRUN" -np 1 "$JFLOP_RUN" --preset tiny --verify \
     --min-seconds 60 --energy pm_counters --pm-counters-root "$pcm" --output "$long.h5" \
     --summary-json "$long.json" >"$long.out" 2>"$long.err" &
 long_pid=$!
